@@ -1,0 +1,3 @@
+from companion._main import main
+
+raise SystemExit(main())

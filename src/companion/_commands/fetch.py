@@ -1,0 +1,15 @@
+"""`companion fetch`."""
+
+from __future__ import annotations
+
+import click
+
+from companion._commands._common import Ctx
+
+
+@click.command("fetch")
+@click.pass_obj
+def command(ctx: Ctx) -> int:
+    """(not yet implemented)"""
+    ctx.err.print("companion fetch: not yet implemented")
+    return 1

@@ -1,0 +1,15 @@
+"""`companion publish`."""
+
+from __future__ import annotations
+
+import click
+
+from companion._commands._common import Ctx
+
+
+@click.command("publish")
+@click.pass_obj
+def command(ctx: Ctx) -> int:
+    """(not yet implemented)"""
+    ctx.err.print("companion publish: not yet implemented")
+    return 1

@@ -1,0 +1,15 @@
+"""`companion serve`."""
+
+from __future__ import annotations
+
+import click
+
+from companion._commands._common import Ctx
+
+
+@click.command("serve")
+@click.pass_obj
+def command(ctx: Ctx) -> int:
+    """(not yet implemented)"""
+    ctx.err.print("companion serve: not yet implemented")
+    return 1

@@ -1,0 +1,108 @@
+"""The one exception tree of companion, and the `Problem` record that `check` lists.
+
+Every error a user can cause carries *where* it happened (a file, a field, an
+episode, an object in a bucket) and *what to do* about it, so the CLI can print
+one clear line and exit non-zero instead of a traceback::
+
+    CompanionError
+    ├── ProjectError      companion.toml, project layout, templates
+    ├── ReadError         an article file (YAML, encoding, title, date, links)
+    ├── PairError         YouTube / Spotify / audio metadata and the cache
+    │   └── FetchError    a network fetch that failed (yt-dlp, oEmbed, download)
+    ├── FeedError         a feed definition or a feed rule
+    ├── RenderError       templates, show notes, pages
+    └── PublishError      the publish target (credentials, bucket, lock, disk)
+
+Stages raise these; they never print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `check` reports: where it is, what is wrong, how to fix it."""
+
+    severity: Severity
+    where: str
+    message: str
+    fix: str = ""
+    field: str | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.where}: {self.field}" if self.field else self.where
+        text = f"{place}: {self.message}"
+        return f"{text} ({self.fix})" if self.fix else text
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "severity": self.severity,
+            "where": self.where,
+            "field": self.field,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+class CompanionError(Exception):
+    """Base of every error a user can cause or fix.
+
+    `where` names the file, field, episode or object; `fix` says what to do.
+    """
+
+    def __init__(self, message: str, *, where: str = "", field: str | None = None,
+                 fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.field = field
+        self.fix = fix
+
+    def problem(self, severity: Severity = "error") -> Problem:
+        return Problem(severity, self.where or "companion", self.message, self.fix, self.field)
+
+    def __str__(self) -> str:
+        return str(self.problem())
+
+
+class ProjectError(CompanionError):
+    """companion.toml, the project folder, or a template."""
+
+
+class ReadError(CompanionError):
+    """An article file that cannot be read as an article."""
+
+
+class PairError(CompanionError):
+    """Metadata for an episode (YouTube, Spotify, audio, cache) is missing or wrong."""
+
+
+class FetchError(PairError):
+    """A fetch from the network failed (yt-dlp, oEmbed, a download)."""
+
+
+class FeedError(CompanionError):
+    """A feed definition that is invalid, or a feed that breaks a rule."""
+
+
+class RenderError(CompanionError):
+    """Rendering show notes, pages or feeds failed."""
+
+
+class PublishError(CompanionError):
+    """The publish target refused or failed (credentials, bucket, lock, disk)."""
+
+
+class Problems(CompanionError):
+    """Several problems found in one pass (raised when any of them is an error)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        first = errors[0] if errors else problems[0]
+        super().__init__(f"{len(errors)} problem(s), first: {first}", where=first.where)
+        self.problems = problems

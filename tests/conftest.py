@@ -1,0 +1,47 @@
+"""Shared fixtures. Stage-specific fixtures live in their own conftest modules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the bundled example project (companion.toml, episodes, feeds, cache)."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    shutil.copy(REPO / "companion.toml", dest / "companion.toml")
+    for name in ("episodes", "feeds", "templates", "cache"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Make an empty project with a companion.toml; returns a function(files) -> root."""
+
+    def make(files: dict[str, str | bytes] | None = None, name: str = "proj") -> Path:
+        root = tmp_path / name
+        (root / "episodes").mkdir(parents=True, exist_ok=True)
+        (root / "feeds").mkdir(exist_ok=True)
+        (root / "companion.toml").write_text(
+            '[site]\ntitle = "Test Show"\nbase_url = "https://pod.example.org/"\n',
+            encoding="utf-8",
+        )
+        for rel, content in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
