@@ -1,0 +1,174 @@
+"""Artwork that Apple accepts: square, 1400-3000 px, RGB, JPEG or PNG.
+
+`compliant_artwork` turns any readable image (a 1280x720 YouTube thumbnail, a
+CMYK JPEG, a 5000 px PNG with alpha) into such a copy, deterministically: fixed
+quality, no EXIF, no timestamps. An image that already complies is returned
+as it is. Each fix is reported as an `info` Problem; an unreadable image raises
+`FeedError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
+
+from companion import _paths as paths
+from companion._errors import FeedError, Problem
+from companion._model import FeedDefinition, OutputFile, Site
+
+MIN_SIDE = 1400
+MAX_SIDE = 3000
+JPEG_QUALITY = 90
+_CROP_RATIO = 4 / 3  # up to this aspect ratio we crop to a square; beyond it we pad
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
+MIME_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """What Apple looks at in an artwork file."""
+
+    format: str | None
+    mode: str
+    width: int
+    height: int
+
+    def faults(self) -> list[str]:
+        found: list[str] = []
+        if self.format not in _EXTENSIONS:
+            found.append(f"format {self.format or 'unknown'} is not JPEG or PNG")
+        if self.mode != "RGB":
+            found.append(f"colour mode {self.mode} is not RGB")
+        if self.width != self.height:
+            found.append(f"{self.width}x{self.height} is not square")
+        side = max(self.width, self.height)
+        if min(self.width, self.height) < MIN_SIDE or side > MAX_SIDE:
+            found.append(f"{self.width}x{self.height} is outside {MIN_SIDE}-{MAX_SIDE} px")
+        return found
+
+
+def _open(source: bytes, where: str) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(source))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise FeedError(f"artwork is not a readable image ({exc})", where=where,
+                        fix="use a JPEG or PNG file of 1400x1400 to 3000x3000 px") from None
+    return image
+
+
+def image_facts(source: bytes, where: str) -> ImageFacts:
+    image = _open(source, where)
+    return ImageFacts(image.format, image.mode, image.width, image.height)
+
+
+def compliant_artwork(source: bytes, where: str) -> tuple[bytes, str, list[Problem]]:
+    """A compliant copy of `source`, its extension ("jpg"/"png"), and what was fixed."""
+    image = _open(source, where)
+    facts = ImageFacts(image.format, image.mode, image.width, image.height)
+    faults = facts.faults()
+    if not faults:
+        return source, _EXTENSIONS[str(facts.format)], []
+    fixed = _square(_rgb(ImageOps.exif_transpose(image)))
+    fixed = _fit(fixed)
+    problems = [_info(where, fault) for fault in faults]
+    return _jpeg(fixed), "jpg", problems
+
+
+def _info(where: str, fault: str) -> Problem:
+    return Problem("info", where, f"artwork {fault}; published as a compliant "
+                   f"{MIN_SIDE}-{MAX_SIDE} px square RGB JPEG copy",
+                   "supply a square RGB JPEG/PNG of 1400-3000 px to control the result",
+                   "artwork")
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _square(image: Image.Image) -> Image.Image:
+    width, height = image.size
+    if width == height:
+        return image
+    side_long, side_short = max(width, height), min(width, height)
+    if side_long / side_short <= _CROP_RATIO:
+        left, top = (width - side_short) // 2, (height - side_short) // 2
+        return image.crop((left, top, left + side_short, top + side_short))
+    fill = tuple(round(v) for v in ImageStat.Stat(image).mean[:3])
+    canvas = Image.new("RGB", (side_long, side_long), fill)
+    canvas.paste(image, ((side_long - width) // 2, (side_long - height) // 2))
+    return canvas
+
+
+def _fit(image: Image.Image) -> Image.Image:
+    side = image.width
+    target = min(max(side, MIN_SIDE), MAX_SIDE)
+    if target == side:
+        return image
+    return image.resize((target, target), Image.Resampling.LANCZOS)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False,
+               subsampling=0)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=64)
+def _cached_compliant(source: bytes, where: str) -> tuple[bytes, str, tuple[Problem, ...]]:
+    data, ext, problems = compliant_artwork(source, where)
+    return data, ext, tuple(problems)
+
+
+def artwork_file(source: bytes, where: str) -> tuple[OutputFile, list[Problem]]:
+    """The compliant copy as a content-addressed site file (``artwork/<hash>.<ext>``)."""
+    data, ext, problems = _cached_compliant(source, where)
+    digest = hashlib.sha256(data).hexdigest()
+    out = OutputFile(paths.artwork(digest, ext), MIME_TYPES[ext], "immutable", data=data)
+    return out, list(problems)
+
+
+def is_url(value: str) -> bool:
+    return urlsplit(value).scheme in ("http", "https")
+
+
+@dataclass(frozen=True)
+class ShowArtwork:
+    """A show's artwork as published: the URL, the file to write (when local), problems."""
+
+    url: str | None
+    output: OutputFile | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
+    """Resolve `feed.artwork`: a URL is used as given; a local file becomes a compliant copy."""
+    if not feed.artwork:
+        return ShowArtwork(None)
+    if is_url(feed.artwork):
+        return ShowArtwork(feed.artwork)
+    where = f"feeds/{feed.slug}.toml"
+    path = site.root / feed.artwork
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return ShowArtwork(None, None, (Problem(
+            "error", where, f"artwork file {feed.artwork} cannot be read", "check the path "
+            "(relative to the project folder) or give an https URL", "artwork"),))
+    try:
+        output, problems = artwork_file(source, f"{where} ({feed.artwork})")
+    except FeedError as exc:
+        return ShowArtwork(None, None, (exc.problem(),))
+    return ShowArtwork(site.url(output.path), output, tuple(problems))

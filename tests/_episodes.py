@@ -1,0 +1,116 @@
+"""A factory of example `Episode` objects for tests (no files, no network).
+
+`make_episode(...)` builds one episode with sensible defaults; every field of
+the `Article` can be overridden by keyword. `sample_episodes()` gives one
+episode per example language (ka, ar, es, en), mirroring the example project.
+`media_for(episode)` gives the `MediaRef` a build would hand to `render_feed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from companion._model import Article, Audio, Chapter, Episode, Transcript
+from companion._rss import MediaRef, TranscriptRef
+
+BASE_URL = "https://podcasts.example.org/"
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "ka": {"slug": "tbilisi-night-metro", "title": "თბილისის ღამის მეტრო",
+           "description": "რეპორტაჟი ღამის ცვლის მუშებზე.", "author": "ნინო ბერიძე",
+           "date": datetime(2025, 9, 2, 8, 0, tzinfo=UTC)},
+    "ar": {"slug": "caspian-ports", "title": "موانئ بحر قزوين",
+           "description": "كيف تغيّرت التجارة في موانئ بحر قزوين.", "author": "ليلى حسن",
+           "date": datetime(2025, 9, 10, 8, 0, tzinfo=UTC)},
+    "es": {"slug": "cafe-de-altura", "title": "Café de altura",
+           "description": "Productores de café en las montañas.", "author": "Lucía Gómez",
+           "date": datetime(2025, 9, 18, 8, 0, tzinfo=UTC)},
+    "en": {"slug": "night-trains", "title": "Night trains across the Caucasus",
+           "description": "Riding the sleeper from Tbilisi to Baku.", "author": "Sam Reed",
+           "date": datetime(2025, 9, 25, 8, 0, tzinfo=UTC)},
+}
+
+DEFAULT_CHAPTERS = (Chapter(0.0, "Intro"), Chapter(62.5, "The story"), Chapter(3725.25, "End"))
+
+
+def make_article(slug: str = "night-trains", **fields: Any) -> Article:
+    values: dict[str, Any] = {
+        "path": Path(f"/project/episodes/{slug}.md"),
+        "relpath": f"episodes/{slug}.md",
+        "slug": slug,
+        "title": slug.replace("-", " ").title(),
+        "body": "Body text.",
+        "format": "markdown",
+        "lang": "en",
+        "direction": "ltr",
+        "date": datetime(2025, 9, 25, 8, 0, tzinfo=UTC),
+    }
+    values.update(fields)
+    if values["lang"] in ("ar", "fa", "he", "ur") and "direction" not in fields:
+        values["direction"] = "rtl"
+    return Article(**values)
+
+
+def make_audio(slug: str, duration: float = 3754.4, size: int = 4_503_210,
+               mime_type: str = "audio/mpeg") -> Audio:
+    sha = hashlib.sha256(slug.encode()).hexdigest()
+    ext = "mp3" if mime_type == "audio/mpeg" else "m4a"
+    return Audio(Path(f"/project/cache/audio/{sha}.{ext}"), sha, size, mime_type, duration)
+
+
+def make_episode(slug: str = "night-trains", *, guid: str | None = None, audio: bool = True,
+                 chapters: tuple[Chapter, ...] = DEFAULT_CHAPTERS,
+                 transcripts: tuple[str, ...] | None = None, **article_fields: Any) -> Episode:
+    """An episode; `transcripts` lists caption languages (default: the article's language)."""
+    article = make_article(slug, **article_fields)
+    langs = (article.lang,) if transcripts is None else transcripts
+    return Episode(
+        article=article,
+        guid=guid or f"urn:companion:{slug}",
+        audio=make_audio(slug) if audio else None,
+        chapters=chapters,
+        transcripts=tuple(Transcript(lang, Path(f"/c/{slug}.{lang}.vtt"),
+                                     Path(f"/c/{slug}.{lang}.srt")) for lang in langs),
+    )
+
+
+def sample_episode(lang: str, **overrides: Any) -> Episode:
+    fields = {"lang": lang, **SAMPLES[lang], **overrides}
+    return make_episode(**fields)
+
+
+def sample_episodes() -> list[Episode]:
+    """One episode per example language, oldest first (ka, ar, es, en)."""
+    return [sample_episode(lang) for lang in SAMPLES]
+
+
+def media_for(episode: Episode, base_url: str = BASE_URL, *, html: str | None = None,
+              text: str | None = None) -> MediaRef:
+    """The MediaRef a build would make for `episode` (audio required)."""
+    assert episode.audio is not None
+    slug, audio = episode.slug, episode.audio
+    folder = f"{base_url}episodes/{slug}/"
+    return MediaRef(
+        url=f"{base_url}media/{audio.sha256[:32]}.{audio.extension}",
+        length=audio.size,
+        mime_type=audio.mime_type,
+        duration=audio.duration,
+        image_url=f"{base_url}artwork/{audio.sha256[:32]}.jpg",
+        chapters_url=f"{folder}chapters.json" if episode.chapters else None,
+        transcripts=tuple(
+            TranscriptRef(f"{folder}transcript.{t.lang}.{kind}", mime, t.lang)
+            for t in episode.transcripts
+            for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip"))
+        ),
+        page_url=folder,
+        description_text=text if text is not None else (episode.article.description or ""),
+        description_html=html if html is not None else
+        f"<p>{episode.article.description or ''}</p>",
+    )
+
+
+def media_map(episodes: list[Episode], base_url: str = BASE_URL) -> dict[str, MediaRef]:
+    return {e.guid: media_for(e, base_url) for e in episodes if e.audio is not None}
