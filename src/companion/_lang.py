@@ -1,0 +1,276 @@
+"""Languages: validate a `lang:` tag, detect the language of a text, its direction.
+
+Detection uses lingua restricted to the languages companion's producers write
+in; Georgian and Armenian have scripts of their own, so they are recognised by
+script before lingua is asked. The detector is built once, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from companion._model import Direction
+
+#: ISO 639-1 codes the detector chooses among.
+DETECTABLE = ("ka", "hy", "az", "ar", "fa", "he", "ur", "tr", "ru", "uk", "en", "es", "fr",
+              "de", "it", "pt", "nl", "pl", "zh", "ja")
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "iw"})
+
+_BCP47 = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (+ extlang)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|\d{3}))?"  # region
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"  # variants
+    r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z\d]{1,8})+)?",  # private use
+    re.IGNORECASE,
+)
+_SCRIPTS = {"ka": ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F)),
+            "hy": ((0x0530, 0x058F), (0xFB13, 0xFB17))}
+_SAMPLE = 4000
+
+
+def normalize_lang(tag: str) -> str:
+    """A well-formed BCP 47 tag, lower case ("pt-BR" -> "pt-br"); ValueError otherwise."""
+    text = tag.strip().replace("_", "-")
+    if not _BCP47.fullmatch(text):
+        raise ValueError(f"{tag!r} is not a BCP 47 language tag")
+    return text.lower()
+
+
+def primary(lang: str) -> str:
+    """The primary language subtag: "pt-br" -> "pt"."""
+    return lang.split("-", 1)[0].lower()
+
+
+def direction(lang: str) -> Direction:
+    """"rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr"."""
+    return "rtl" if primary(lang) in RTL_LANGUAGES else "ltr"
+
+
+def _script_language(letters: str) -> str | None:
+    for lang, ranges in _SCRIPTS.items():
+        count = sum(1 for ch in letters if any(lo <= ord(ch) <= hi for lo, hi in ranges))
+        if count * 2 > len(letters):
+            return lang
+    return None
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    wanted = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+              for code in DETECTABLE if code not in _SCRIPTS]
+    return LanguageDetectorBuilder.from_languages(*wanted).build()
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the language `text` is written in, or None if unsure."""
+    sample = text[:_SAMPLE]
+    letters = "".join(ch for ch in sample if unicodedata.category(ch).startswith("L"))
+    if len(letters) < 3:
+        return None
+    by_script = _script_language(letters)
+    if by_script:
+        return by_script
+    found = _detector().detect_language_of(sample)
+    return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
+# -- plain text: datelines and titles ------------------------------------------------------
+
+_MONTHS: tuple[tuple[str, ...], ...] = (
+    # en
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"),
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    # es, fr, de, it, pt
+    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+     "octubre", "noviembre", "diciembre"),
+    ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"),
+    ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+     "oktober", "november", "dezember"),
+    ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+     "settembre", "ottobre", "novembre", "dicembre"),
+    ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+     "outubro", "novembro", "dezembro"),
+    # ar (two naming systems)
+    ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+     "أكتوبر", "نوفمبر", "ديسمبر"),
+    ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+     "تشرين الأول", "تشرين الثاني", "كانون الأول"),
+    # ru (stems), ka, tr
+    ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
+     "ноябр", "декабр"),
+    ("იანვარ", "თებერვალ", "მარტ", "აპრილ", "მაის", "ივნის", "ივლის", "აგვისტო", "სექტემბერ",
+     "ოქტომბერ", "ნოემბერ", "დეკემბერ"),
+    ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim",
+     "kasım", "aralık"),
+)
+_STEMMED = (9, 10)  # Russian and Georgian month names take endings
+_SENTENCE_END = re.compile(r"[.!?؟。…]+[\"”’»)]*(?=\s|$)")
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col",
+                            "lt", "sgt", "gov", "sen", "rep", "vs", "no", "etc", "e.g", "i.e",
+                            "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul",
+                            "aug", "sep", "sept", "oct", "nov", "dec"})
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+_DASHED = re.compile(r"^(.{4,80}?)\s+[—–-]{1,2}\s+(\S.*)$")
+TITLE_MAX = 120
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A news dateline ("TBILISI, 3 March 2025"): its text, its date when it has a year."""
+
+    text: str
+    date: date | None
+    rest: str  # what follows the dateline on the same line ("" for a line of its own)
+
+
+def _month(token: str) -> int | None:
+    word = token.lower().rstrip(".")
+    for index, names in enumerate(_MONTHS):
+        for number, name in enumerate(names, start=1):
+            stem_ok = index in _STEMMED and len(name) >= 3 and word.startswith(name)
+            if word == name or stem_ok:
+                return number
+    return None
+
+
+def _month_in(text: str) -> int | None:
+    lowered = text.lower()
+    for names in _MONTHS:  # two-word names first ("تشرين الأول")
+        for number, name in enumerate(names, start=1):
+            if " " in name and name in lowered:
+                return number
+    return next((m for token in re.findall(r"\w+", text) if (m := _month(token))), None)
+
+
+def _date_of(text: str) -> tuple[bool, date | None]:
+    """(looks like a day and month, the full date if a year is there too)."""
+    month = _month_in(text)
+    tokens = re.findall(r"\d+", text)
+    days = [int(t) for t in tokens if len(t) <= 2 and 1 <= int(t) <= 31]
+    years = [int(t) for t in tokens if len(t) == 4 and 1900 < int(t) < 2200]
+    if month is None or not days:
+        return False, None
+    try:
+        return True, date(years[0], month, days[0]) if years else None
+    except ValueError:
+        return True, None
+
+
+def _is_place(text: str) -> bool:
+    return 0 < len(text) <= 40 and len(text.split()) <= 4 and not re.search(r"\d", text)
+
+
+def _dateline_of(text: str) -> Dateline | None:
+    parts = re.split(r"[,،]", text, maxsplit=1)
+    if len(parts) < 2 or not _is_place(parts[0].strip()):
+        return None
+    looks, when = _date_of(parts[1])
+    return Dateline(text, when, "") if looks else None
+
+
+def find_dateline(body: str) -> Dateline | None:
+    """The dateline that opens a news text, alone on its line or before a dash."""
+    line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+    dashed = _DASHED.match(line)
+    if dashed and (head := _dateline_of(dashed.group(1))):
+        return Dateline(head.text, head.date, dashed.group(2))
+    return _dateline_of(line) if len(line) <= 80 else None
+
+
+def _first_sentence(paragraph: str) -> str:
+    for match in _SENTENCE_END.finditer(paragraph):
+        before = paragraph[:match.start()].rsplit(None, 1)[-1] if paragraph[:match.start()] \
+            else ""
+        word = before.lower().rstrip(".")
+        if match.group(0).startswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
+            continue
+        return paragraph[:match.end()]
+    return paragraph
+
+
+def shorten(text: str, limit: int = TITLE_MAX) -> str:
+    """`text` cut to `limit` characters: at a clause boundary if one is near, else a word."""
+    text = text.strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    clause = max(head.rfind(sep) for sep in (", ", "; ", " — ", " – ", "، ", ": "))
+    if clause >= limit // 2:
+        return head[:clause].rstrip()
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head[:limit - 1]).rstrip(" ,;:،") + "…"
+
+
+def _heading(lines: list[str], index: int) -> str | None:
+    line = lines[index].strip()
+    if match := _HEADING.match(line):
+        return match.group(1)
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if line and _UNDERLINE.match(following):
+        return line
+    return None
+
+
+def _is_title_line(lines: list[str], index: int) -> bool:
+    line = lines[index].strip()
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    ends_sentence = bool(re.search(r"[.!?؟。…:;,،]$", line))
+    return len(line) <= TITLE_MAX and not ends_sentence and (not following or len(line) <= 60)
+
+
+def infer_title(body: str, fmt: str) -> tuple[str, str] | None:
+    """(title, how it was found) for a body without one; None if there is no way.
+
+    Markdown: the first heading. Text: a heading or underlined line, else a short
+    first line, else the first sentence of the first paragraph; a dateline is skipped.
+    """
+    lines = body.split("\n")
+    start = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if start is None:
+        return None
+    heading = _heading(lines, start)
+    if heading and re.search(r"\w", heading):
+        return heading, "from the first heading"
+    if fmt == "markdown":
+        return None
+    dateline = find_dateline(body)
+    if dateline is not None:
+        if dateline.rest:
+            lines[start] = dateline.rest
+        else:
+            start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), None)
+            if start is None:
+                return None
+    return _title_from_text(lines, start, skipped=dateline is not None)
+
+
+def _title_from_text(lines: list[str], start: int, skipped: bool) -> tuple[str, str] | None:
+    after = " after the dateline" if skipped else ""
+    heading = _heading(lines, start)
+    if heading:
+        return heading, f"from the first heading{after}"
+    if _is_title_line(lines, start):
+        return lines[start].strip(), f"from the first line{after}"
+    paragraph: list[str] = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        paragraph.append(line.strip())
+    title = shorten(_first_sentence(" ".join(paragraph)))
+    if not re.search(r"[^\W\d_]", title):
+        return None
+    return title, f"from the first sentence{after}"

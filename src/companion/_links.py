@@ -1,0 +1,214 @@
+"""Links in articles: YouTube and Spotify ids, tracking-free URLs, source links.
+
+Everything here is pure string work: no network. URLs are edited as text (never
+re-encoded), so the parameters and fragments that are kept stay byte-for-byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from companion._model import ArticleFormat, Link
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+_SPOTIFY_ID = re.compile(r"[A-Za-z0-9]{22}")
+_YOUTUBE_HOSTS = {"youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com"}
+_YOUTUBE_PATHS = {"embed", "shorts", "live", "v", "e"}
+_SPOTIFY_HOSTS = {"open.spotify.com", "play.spotify.com"}
+_SPOTIFY_KINDS = {"episode", "show", "track", "album", "playlist", "artist", "user", "audiobook",
+                  "chapter"}
+
+#: Parameters that only track the reader, on any site.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "mc_eid", "mc_cid", "igshid", "igsh",
+    "_ga", "_gl", "yclid", "ref_src", "ref_url", "twclid", "ttclid", "srsltid", "_hsenc",
+    "_hsmi", "mkt_tok", "oly_enc_id", "oly_anon_id", "vero_id", "wickedid", "rb_clickid",
+    "s_cid", "wt_mc", "cmpid",
+})
+#: Parameters that only track the reader on YouTube and Spotify share links.
+_SHARE_PARAMS = frozenset({"si", "ab_channel", "feature", "pp", "nd", "context"})
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def domain(url: str) -> str:
+    """The host of `url`, lower case, without a leading ``www.``."""
+    host = _host(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def _segments(url: str) -> list[str]:
+    try:
+        return [s for s in urlsplit(url).path.split("/") if s]
+    except ValueError:
+        return []
+
+
+def _is_youtube(host: str) -> bool:
+    bare = host[4:] if host.startswith("www.") else host
+    return bare in _YOUTUBE_HOSTS or bare == "youtu.be"
+
+
+def youtube_id(url: str) -> str | None:
+    """The 11-character video id of any YouTube video URL, or None."""
+    host = _host(url.strip())
+    bare = host[4:] if host.startswith("www.") else host
+    segments = _segments(url.strip())
+    candidate: str | None = None
+    if bare == "youtu.be" and segments:
+        candidate = segments[0]
+    elif bare in _YOUTUBE_HOSTS:
+        if segments[:1] == ["watch"]:
+            candidate = dict(parse_qsl(urlsplit(url.strip()).query)).get("v")
+        elif len(segments) >= 2 and segments[0] in _YOUTUBE_PATHS:
+            candidate = segments[1]
+    if candidate and _YOUTUBE_ID.fullmatch(candidate):
+        return candidate
+    return None
+
+
+def spotify_kind(url: str) -> tuple[str, str] | None:
+    """("episode", id), ("show", id), ... for an open.spotify.com URL; None otherwise.
+
+    Lets a caller tell "a Spotify URL, but a show" from "not Spotify at all".
+    """
+    if _host(url.strip()) not in _SPOTIFY_HOSTS:
+        return None
+    segments = _segments(url.strip())
+    if segments[:1] and segments[0].startswith("intl-"):
+        segments = segments[1:]
+    if segments[:1] and segments[0] in ("embed", "embed-podcast"):
+        segments = segments[1:]
+    if len(segments) >= 2 and segments[0] in _SPOTIFY_KINDS:
+        return segments[0], segments[1]
+    return ("unknown", "")
+
+
+def spotify_episode_id(url: str) -> str | None:
+    """The 22-character id of a Spotify episode URL (share, embed, locale), or None."""
+    kind = spotify_kind(url)
+    if kind and kind[0] == "episode" and _SPOTIFY_ID.fullmatch(kind[1]):
+        return kind[1]
+    return None
+
+
+def _is_tracking(key: str, share_link: bool) -> bool:
+    name = key.lower()
+    if name.startswith("utm_") or name in TRACKING_PARAMS:
+        return True
+    return share_link and name in _SHARE_PARAMS
+
+
+def clean_url(url: str) -> str:
+    """`url` without tracking parameters; everything else (order, encoding, fragment) kept."""
+    url = url.strip()
+    rest, hash_mark, fragment = url.partition("#")
+    base, question, query = rest.partition("?")
+    if not question:
+        return url
+    host = _host(base)
+    share = _is_youtube(host) or host in _SPOTIFY_HOSTS
+    kept = [part for part in query.split("&")
+            if part and not _is_tracking(part.partition("=")[0], share)]
+    cleaned = base + ("?" + "&".join(kept) if kept else "")
+    return cleaned + (hash_mark + fragment if hash_mark else "")
+
+
+def _is_web(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+class _RawLinks(MarkdownIt):
+    """markdown-it that leaves link destinations as written (no percent re-encoding)."""
+
+    def normalizeLink(self, url: str) -> str:  # markdown-it's hook, so its name
+        return url.strip()
+
+
+_markdown: MarkdownIt | None = None
+
+
+def _parser() -> MarkdownIt:
+    global _markdown
+    if _markdown is None:
+        _markdown = _RawLinks("commonmark", {"linkify": True}).enable(["linkify", "table"])
+    return _markdown
+
+
+def _inline_links(children: list[Token]) -> Iterator[tuple[str, str]]:
+    """(href, anchor text) of every link among one inline token's children."""
+    href: str | None = None
+    text: list[str] = []
+    for child in children:
+        if child.type == "link_open":
+            href, text = str(child.attrs.get("href", "")), []
+        elif child.type == "link_close" and href is not None:
+            yield href, "".join(text).strip()
+            href = None
+        elif href is not None and child.type in ("text", "code_inline"):
+            text.append(child.content)
+        elif href is not None and child.type in ("softbreak", "hardbreak"):
+            text.append(" ")
+    return
+
+
+def _markdown_links(body: str) -> Iterator[tuple[str, str]]:
+    for token in _parser().parse(body):
+        if token.type == "inline" and token.children:
+            yield from _inline_links(token.children)
+
+
+_BARE_URL = re.compile(r"""https?://[^\s<>"'\[\]{}]+""", re.IGNORECASE)
+_TRAILING = ".,;:!?…»”’'\""
+
+
+def _trim(url: str) -> str:
+    """Drop punctuation a sentence put after a URL; keep balanced parentheses."""
+    while url:
+        unbalanced = url[-1] == ")" and url.count("(") < url.count(")")
+        if url[-1] in _TRAILING or unbalanced:
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _text_links(body: str) -> Iterator[tuple[str, str]]:
+    for match in _BARE_URL.finditer(body):
+        url = _trim(match.group(0))
+        yield url, ""
+
+
+def extract_links(body: str, format: ArticleFormat,
+                  exclude: Iterable[str] = ()) -> tuple[Link, ...]:
+    """The source links of an article body: cleaned, http(s) only, de-duplicated, in order.
+
+    `exclude` holds URLs that are not source links (the article's own video and
+    Spotify episode); they are compared after cleaning.
+    """
+    found = _markdown_links(body) if format == "markdown" else _text_links(body)
+    skip = {clean_url(url) for url in exclude}
+    seen: dict[str, Link] = {}
+    for href, text in found:
+        if not _is_web(href):
+            continue
+        url = clean_url(href)
+        if url in skip or url in seen:
+            continue
+        is_bare = not text or text in (href, url)
+        seen[url] = Link(url=url, text=url if is_bare else text, domain=domain(url))
+    return tuple(seen.values())

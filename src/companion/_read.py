@@ -1,0 +1,518 @@
+"""The read stage: article files in ``episodes/`` become `Article`s.
+
+Markdown (``.md``, ``.markdown``) carries Jekyll front matter; plain text
+(``.txt``) may carry front matter, a ``<stem>.yml`` sidecar, or nothing, in which
+case its title, language and date are inferred and recorded in
+`Article.inferred`. `read_project` reads every file and collects every problem
+in one pass; `read_article` reads one file and raises the first `ReadError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from companion import _links
+from companion._errors import Problem, ReadError
+from companion._lang import detect_language, direction, find_dateline, infer_title, normalize_lang
+from companion._model import Article, ArticleFormat, Inference, Site
+from companion._slugs import make_slug, split_jekyll_name
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt",)
+SIDECAR_SUFFIXES = (".yml", ".yaml")
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + TEXT_SUFFIXES
+
+KNOWN_KEYS = frozenset({
+    "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
+    "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
+    "episode_type", "explicit", "slug",
+})
+_EPISODE_TYPES = ("full", "trailer", "bonus")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Every article that could be read (sorted by date, then slug) and every problem."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Fields:
+    """Front-matter values with their errors: each getter records a Problem and moves on."""
+
+    def __init__(self, data: Mapping[str, Any], where: str) -> None:
+        self.data = data
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def error(self, key: str, message: str, fix: str) -> None:
+        self.problems.append(Problem("error", self.where, message, fix, key))
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None or isinstance(value, (dict, list)):
+            if value is not None:
+                self.error(key, f"{key} must be a single value, not a list or mapping",
+                           f'write it as {key}: "..."')
+            return None
+        text = str(value).strip()
+        return text or None
+
+    def words(self, key: str) -> tuple[str, ...]:
+        """A YAML list or a space-separated string (Jekyll semantics)."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (list, tuple)):
+            return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+        if isinstance(value, dict):
+            self.error(key, f"{key} must be a list or a space-separated string",
+                       f"write it as {key}: [one, two]")
+            return ()
+        return tuple(str(value).split())
+
+    def flag(self, key: str, default: bool | None) -> bool | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("true", "yes")
+        self.error(key, f"{key} must be true or false, not {value!r}", f"write {key}: true")
+        return default
+
+    def positive(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(key, f"{key} must be a positive whole number, not {value!r}",
+                       f"write {key}: 1")
+            return None
+        return value
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _relpath(path: Path, site: Site) -> str:
+    try:
+        return path.relative_to(site.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _outside_link(path: Path, site: Site) -> Problem:
+    return Problem("error", _relpath(path, site),
+                   "a symbolic link that points outside the project; not followed",
+                   "copy the file into episodes/ instead of linking to it")
+
+
+def _walk(site: Site) -> Iterator[Path | Problem]:
+    """Article files under episodes/ (sorted), and problems for links leaving the project."""
+    for folder, dirs, files in os.walk(site.episodes_dir, followlinks=False):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                dirs.remove(name)
+                if not _inside(base / name, site.root):
+                    yield _outside_link(base / name, site)
+        for name in sorted(files):
+            path = base / name
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if path.is_symlink() and not _inside(path, site.root):
+                yield _outside_link(path, site)
+                continue
+            yield path
+
+
+def _orphan_sidecars(site: Site) -> Iterator[Problem]:
+    for path in sorted(site.episodes_dir.rglob("*")):
+        if (path.suffix.lower() in SIDECAR_SUFFIXES
+                and not any(part.startswith(".") for part in path.parts)
+                and not path.with_suffix(".txt").exists()):
+            yield Problem("warning", _relpath(path, site),
+                          "a sidecar with no .txt article of the same name; ignored",
+                          f"rename it to match its article, e.g. {path.stem}.txt")
+
+
+# -- bytes to text -------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, where: str) -> str:
+    fix = "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError("the file is UTF-16, not UTF-8", where=where, fix=fix)
+    if b"\x00" in raw:
+        raise ReadError("a binary file, not an article", where=where,
+                        fix="remove it from episodes/ or save the article as UTF-8 text")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte = raw[exc.start:exc.start + 1].hex()
+        raise ReadError(f"not UTF-8 (byte 0x{byte} at offset {exc.start}; "
+                        "Latin-1 or Windows-1252?)", where=where, fix=fix) from None
+    if not text.strip():
+        raise ReadError("the file is empty", where=where,
+                        fix="write the article, or delete the file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_yaml(text: str, where: str, first_line: int) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + first_line}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ReadError(f"front matter is not valid YAML ({line}{problem})", where=where,
+                        field="front matter",
+                        fix="correct the YAML; quote values that contain ': ' or start "
+                            "with a special character") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ReadError(f"front matter must be a mapping of keys, not a {type(data).__name__}",
+                        where=where, field="front matter",
+                        fix="write one 'key: value' per line between the --- lines")
+    return {str(key): value for key, value in data.items()}
+
+
+def _split_front_matter(text: str, where: str) -> tuple[dict[str, Any] | None, str]:
+    """(front matter or None, body)."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, text
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            data = _load_yaml("\n".join(lines[1:number]), where, first_line=2)
+            return data, "\n".join(lines[number + 1:])
+    raise ReadError("front matter is not closed", where=where, field="front matter",
+                    fix="end the front matter with a line of three dashes: ---")
+
+
+def _sidecar(path: Path, site: Site) -> dict[str, Any]:
+    found = [path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()]
+    if not found:
+        return {}
+    where = _relpath(found[0], site)
+    if len(found) > 1:
+        raise ReadError("two sidecars for one article", where=where,
+                        fix=f"keep one of {found[0].name} and {found[1].name}")
+    if found[0].is_symlink() and not _inside(found[0], site.root):
+        raise ReadError("a symbolic link that points outside the project; not followed",
+                        where=where, fix="copy the sidecar into episodes/")
+    text = _decode(found[0].read_bytes(), where)
+    return _load_yaml(text, where, first_line=1)
+
+
+# -- fields --------------------------------------------------------------------------------
+
+
+def _as_datetime(value: Any) -> datetime:
+    """A date, datetime or ISO string as an aware datetime; ValueError otherwise."""
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, date):
+        result = datetime.combine(value, time())
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            result = datetime.fromisoformat(text)
+        except ValueError:
+            result = datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")  # Jekyll's " +0000"
+            if len(text) > 19:
+                result = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
+    else:
+        raise ValueError(f"not a date: {value!r}")
+    return result if result.tzinfo else result.replace(tzinfo=UTC)
+
+
+def _name_date(path: Path, where: str) -> datetime | None:
+    parts, _ = split_jekyll_name(path.stem)
+    if parts is None:
+        return None
+    try:
+        return datetime(*parts, tzinfo=UTC)
+    except ValueError:
+        raise ReadError(f"the date in the file name ({path.stem[:10]}) does not exist",
+                        where=where, field="date",
+                        fix="rename the file to YYYY-MM-DD-slug with a real date") from None
+
+
+def _date(fields: _Fields, path: Path, dateline: date | None,
+          inferred: list[Inference]) -> datetime | None:
+    if fields.data.get("date") not in (None, ""):
+        try:
+            return _as_datetime(fields.data["date"])
+        except ValueError:
+            fields.error("date", f"{fields.data['date']!r} is not a date",
+                         "write date: 2025-09-02 or date: 2025-09-02 18:30:00 +0400")
+            return None
+    from_name = _name_date(path, fields.where)
+    if from_name is not None or dateline is None:
+        return from_name
+    inferred.append(Inference("date", dateline.isoformat(), "from the dateline"))
+    return datetime.combine(dateline, time(), tzinfo=UTC)
+
+
+def _lang(fields: _Fields, sample: str, site: Site, inferred: list[Inference]) -> str:
+    given = fields.text("lang")
+    if given:
+        try:
+            return normalize_lang(given)
+        except ValueError:
+            fields.error("lang", f"{given!r} is not a language tag",
+                         "write a BCP 47 tag such as en, ka, ar, es or pt-br")
+            return site.language.lower()
+    found = detect_language(sample)
+    if found is None:
+        inferred.append(Inference("lang", site.language.lower(),
+                                  "the site's language; the text was too short to tell"))
+        return site.language.lower()
+    inferred.append(Inference("lang", found, "detected from the text"))
+    return found
+
+
+def _video(fields: _Fields) -> tuple[str | None, str | None]:
+    url = fields.text("video")
+    if url is None:
+        return None, None
+    found = _links.youtube_id(url)
+    if found is None:
+        fields.error("video", f"{url!r} is not a YouTube video URL",
+                     "use the video's link, e.g. https://www.youtube.com/watch?v=VIDEO_ID")
+    return url, found
+
+
+def _spotify(fields: _Fields) -> tuple[str | None, str | None]:
+    url = fields.text("spotify")
+    if url is None:
+        return None, None
+    found = _links.spotify_episode_id(url)
+    if found is None:
+        kind = _links.spotify_kind(url)
+        what = f"a Spotify {kind[0]} URL, not an episode" if kind else "not a Spotify URL"
+        fields.error("spotify", f"{url!r} is {what}",
+                     "use the episode's share link: https://open.spotify.com/episode/EPISODE_ID")
+    return url, found
+
+
+def _audio(fields: _Fields) -> str | None:
+    value = fields.text("audio")
+    if value is None or value.lower().startswith(("http://", "https://")):
+        return value
+    if "://" in value or value.startswith(("/", "\\")) or ".." in Path(value).parts:
+        fields.error("audio", f"{value!r} is neither an http(s) URL nor a path in the project",
+                     "write a path relative to the project, e.g. media/episode.mp3")
+    return value
+
+
+def _episode_type(fields: _Fields) -> Any:
+    value = (fields.text("episode_type") or "full").lower()
+    if value not in _EPISODE_TYPES:
+        fields.error("episode_type", f"{value!r} is not full, trailer or bonus",
+                     "write episode_type: full")
+        return "full"
+    return value
+
+
+def _slug(fields: _Fields, path: Path) -> str:
+    given = fields.text("slug")
+    slug = make_slug(given or split_jekyll_name(path.stem)[1])
+    if not slug:
+        key = "slug" if given else "file name"
+        fields.error(key, "no URL-safe slug can be made from it",
+                     "add slug: some-words (a-z, 0-9 and hyphens)")
+        return ""
+    return slug
+
+
+# -- one article ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What the file holds before the fields are read."""
+
+    front: dict[str, Any]
+    body: str
+    format: ArticleFormat
+
+
+def _source(path: Path, site: Site, where: str) -> _Source:
+    text = _decode(path.read_bytes(), where)
+    front, body = _split_front_matter(text, where)
+    is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    data = dict(front or {})
+    if not is_markdown:
+        data.update(_sidecar(path, site))
+    # A .txt that opens with Jekyll front matter is a Jekyll post: its body is Markdown.
+    fmt: ArticleFormat = "markdown" if is_markdown or front is not None else "text"
+    return _Source(data, body.strip("\n"), fmt)
+
+
+def _title(fields: _Fields, source: _Source, inferred: list[Inference]) -> str:
+    given = fields.text("title")
+    if given:
+        return given
+    found = infer_title(source.body, source.format)
+    if found is None:
+        fields.error("title", "no title, and none can be inferred from the text",
+                     'add title: "..." to the front matter (or a .yml sidecar)')
+        return ""
+    title, how = found
+    inferred.append(Inference("title", title, how))
+    return title
+
+
+def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+
+
+def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Problem]]:
+    source = _source(path, site, where)
+    fields = _Fields(source.front, where)
+    inferred: list[Inference] = []
+    dateline = find_dateline(source.body) if source.format == "text" else None
+    title = _title(fields, source, inferred)
+    video, video_id = _video(fields)
+    spotify, spotify_id = _spotify(fields)
+    article = Article(
+        path=path, relpath=where, slug=_slug(fields, path), title=title, body=source.body,
+        format=source.format,
+        lang=(lang := _lang(fields, f"{title}\n{source.body}", site, inferred)),
+        direction=direction(lang),
+        date=_date(fields, path, dateline.date if dateline else None, inferred),
+        author=_author(fields), description=fields.text("description"),
+        categories=fields.words("categories"), tags=fields.words("tags"),
+        image=fields.text("image"), video=video, youtube_id=video_id, spotify=spotify,
+        spotify_id=spotify_id, audio=_audio(fields), guid=fields.text("guid"),
+        season=fields.positive("season"), episode=fields.positive("episode"),
+        episode_type=_episode_type(fields), explicit=fields.flag("explicit", None),
+        featured=bool(fields.flag("featured", False)), hidden=bool(fields.flag("hidden", False)),
+        layout=fields.text("layout"),
+        links=_links.extract_links(source.body, source.format,
+                                   exclude=[u for u in (video, spotify) if u]),
+        inferred=tuple(inferred), extra=_extra(source.front),
+    )
+    return (None if fields.problems else article), fields.problems
+
+
+def _author(fields: _Fields) -> str | None:
+    value = fields.data.get("author")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v) or None
+    return fields.text("author")
+
+
+def _read(path: Path, site: Site) -> tuple[Article | None, list[Problem]]:
+    where = _relpath(path, site)
+    try:
+        if path.is_symlink() and not _inside(path, site.root):
+            raise ReadError("a symbolic link that points outside the project; not followed",
+                            where=where, fix="copy the file into episodes/ instead")
+        return _build(path, site, where)
+    except ReadError as exc:
+        return None, [exc.problem()]
+    except OSError as exc:
+        return None, [Problem("error", where, f"cannot read the file: {exc.strerror}",
+                              "check that it exists and is readable")]
+
+
+def read_article(path: Path, site: Site) -> Article:
+    """Read one article file; raise `ReadError` (file, field, fix) for the first problem."""
+    article, problems = _read(Path(path), site)
+    errors = [p for p in problems if p.severity == "error"]
+    if article is None or errors:
+        first = errors[0]
+        raise ReadError(first.message, where=first.where, field=first.field, fix=first.fix)
+    return article
+
+
+# -- the project ---------------------------------------------------------------------------
+
+
+def _unique(articles: list[Article], key: Callable[[Article], str | None],
+            name: str) -> tuple[list[Article], list[Problem]]:
+    """Keep the first article of each `key`; an error names both files of every clash."""
+    seen: dict[str, Article] = {}
+    kept: list[Article] = []
+    problems: list[Problem] = []
+    for article in articles:
+        value = key(article)
+        if value is not None and value in seen:
+            other = seen[value]
+            problems.append(Problem(
+                "error", article.relpath, f"same {name} {value!r} as {other.relpath}",
+                f"give one of {other.relpath} and {article.relpath} its own {name}", name))
+            continue
+        if value is not None:
+            seen[value] = article
+        kept.append(article)
+    return kept, problems
+
+
+def read_project(site: Site) -> ReadResult:
+    """Read every article under episodes/ and collect every problem in one pass."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    if not site.episodes_dir.is_dir():
+        return ReadResult([], [Problem("error", "episodes", "the episodes folder is missing",
+                                       "create episodes/ and put the articles in it")])
+    for item in _walk(site):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        article, found = _read(item, site)
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
+    problems.extend(_orphan_sidecars(site))
+    articles, clashes = _unique(articles, lambda a: a.slug, "slug")
+    articles, guid_clashes = _unique(articles, lambda a: a.guid, "guid")
+    articles.sort(key=_order)
+    return ReadResult(articles, problems + clashes + guid_clashes)
+
+
+def _order(article: Article) -> tuple[datetime, str]:
+    return (article.date or datetime.min.replace(tzinfo=UTC), article.slug)
+
+
+def article_notes(site: Site, articles: list[Article]) -> list[Problem]:
+    """Warnings and notes about readable articles: a missing date, every inference."""
+    problems: list[Problem] = []
+    for article in articles:
+        if article.date is None:
+            problems.append(Problem(
+                "warning", article.relpath, "no date", field="date",
+                fix="name the file YYYY-MM-DD-slug, or add date: YYYY-MM-DD "
+                    "(front matter or a .yml sidecar)"))
+        for guess in article.inferred:
+            problems.append(Problem(
+                "info", article.relpath, f"{guess.field} {guess.how}: {guess.value!r}",
+                field=guess.field, fix=f"to confirm or change it, add {guess.field}: ... "
+                                       "to the front matter or a .yml sidecar"))
+    return problems
