@@ -1,0 +1,76 @@
+"""A small HTTP server on 127.0.0.1 (a free port) for yt-dlp and oEmbed tests.
+
+Routes map a path (query ignored) to a `Reply`; a reply with `hang=True` never
+answers (for timeouts) until the server stops.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    hang: bool = False
+
+
+class Server:
+    def __init__(self) -> None:
+        self.routes: dict[str, Reply] = {}
+        self.requests: list[str] = []
+        self.stopping = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                server.requests.append(self.path)
+                reply = server.routes.get(path, Reply(b"not found", "text/plain", 404))
+                if reply.hang:
+                    server.stopping.wait(30)
+                    return
+                body = reply.body
+                status = reply.status
+                rng = self.headers.get("Range")
+                start = 0
+                if rng and status == 200 and rng.startswith("bytes="):
+                    first = rng[6:].split("-")[0]
+                    start = int(first) if first else 0
+                    if start:
+                        status = 206
+                self.send_response(status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(body) - start))
+                if status == 206:
+                    self.send_header("Content-Range",
+                                     f"bytes {start}-{len(body) - 1}/{len(body)}")
+                self.send_header("Accept-Ranges", "bytes")
+                self.end_headers()
+                self.wfile.write(body[start:])
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> Server:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
