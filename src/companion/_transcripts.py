@@ -12,6 +12,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from companion._cache import Cache, corrupt, need
+from companion._model import Transcript
+
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})")
 _TAG = re.compile(r"<[^>]*>")
@@ -112,3 +115,38 @@ def convert(vtt_text: str, lang: str, automatic: bool) -> tuple[str, str]:
     cues = parse_vtt(vtt_text)
     cues = collapse_rolling(cues) if automatic else clean_cues(cues)
     return to_vtt(cues, lang), to_srt(cues)
+
+
+def record_rel(video_id: str) -> str:
+    return f"transcripts/{video_id}.json"
+
+
+def store(cache: Cache, video_id: str, found: list[tuple[str, str, bool]]) -> None:
+    """Cache (lang, downloaded WebVTT, automatic) captions as clean WebVTT and SRT."""
+    items = []
+    for lang, text, automatic in found:
+        vtt, srt = convert(text, lang, automatic)
+        cache.write_bytes(f"transcripts/{video_id}.{lang}.vtt", vtt.encode("utf-8"))
+        cache.write_bytes(f"transcripts/{video_id}.{lang}.srt", srt.encode("utf-8"))
+        items.append({"lang": lang, "automatic": automatic})
+    cache.write_json(record_rel(video_id), {"id": video_id, "transcripts": items})
+
+
+def cached(cache: Cache, video_id: str, slug: str) -> tuple[Transcript, ...]:
+    """The cached transcripts of a video (none when nothing was fetched)."""
+    rel = record_rel(video_id)
+    data = cache.read_json(rel, slug)
+    if data is None:
+        return ()
+    path = cache.path(rel)
+    out = []
+    for item in need(data, "transcripts", list, path, slug):
+        if not isinstance(item, dict):
+            raise corrupt(path, slug, "a transcript entry is not an object")
+        lang = need(item, "lang", str, path, slug)
+        vtt = cache.path(f"transcripts/{video_id}.{lang}.vtt")
+        srt = cache.path(f"transcripts/{video_id}.{lang}.srt")
+        if "/" in lang or not vtt.is_file() or not srt.is_file():
+            raise corrupt(path, slug, f"the {lang} caption files are missing")
+        out.append(Transcript(lang, vtt, srt, bool(item.get("automatic"))))
+    return tuple(out)

@@ -1,15 +1,70 @@
-"""`companion fetch`."""
+"""`companion fetch`: the one command that uses the network (yt-dlp, oEmbed, downloads)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from companion._commands._common import Ctx
+from companion._errors import PairError
+from companion._model import Article
+from companion._pair import FetchEvent, FetchOptions, FetchReport, fetch
 
 
 @click.command("fetch")
+@click.argument("slugs", nargs=-1)
+@click.option("--refresh", is_flag=True, help="Fetch again what the cache already holds.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=4, show_default=True,
+              help="Episodes fetched at the same time.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "m4a"]), default="mp3",
+              show_default=True, help="Audio format to have ready for the feeds.")
 @click.pass_obj
-def command(ctx: Ctx) -> int:
-    """(not yet implemented)"""
-    ctx.err.print("companion fetch: not yet implemented")
+def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int, fmt: str) -> int:
+    """Fetch YouTube metadata, captions, Spotify oEmbed data and audio into the cache.
+
+    Without SLUGs, every episode; what the cache holds is kept unless --refresh.
+    A build reads only the cache, so run this after adding or changing links.
+    """
+    from companion._read import read_project
+
+    site = ctx.site()
+    articles = _select(read_project(site).articles, slugs)
+    options = FetchOptions(jobs=jobs, formats=(fmt,))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=ctx.err, disable=ctx.quiet, transient=True) as bar:
+        task = bar.add_task("fetching", total=len(articles))
+        report = fetch(articles, site, refresh, _advance(bar, task), options=options)
+    return _summary(ctx, report)
+
+
+def _select(articles: Sequence[Article], slugs: tuple[str, ...]) -> list[Article]:
+    if not slugs:
+        return list(articles)
+    known = {a.slug: a for a in articles}
+    missing = [s for s in slugs if s not in known]
+    if missing:
+        raise PairError(f"no episode with slug {', '.join(missing)}", where="companion fetch",
+                        fix="`companion check` lists the episodes and their slugs")
+    return [known[s] for s in dict.fromkeys(slugs)]
+
+
+def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:
+    def on_event(event: FetchEvent) -> None:
+        if event.state == "start":
+            bar.update(task, description=f"fetching {event.slug}")
+        else:
+            bar.advance(task)
+
+    return on_event
+
+
+def _summary(ctx: Ctx, report: FetchReport) -> int:
+    ctx.say(f"fetched {len(report.fetched)} episode(s)")
+    if not report.failed:
+        return 0
+    ctx.err.print(f"{len(report.failed)} episode(s) failed:", markup=False)
+    for problem in report.failed:
+        ctx.err.print(f"  {problem}", markup=False, highlight=False)
     return 1
