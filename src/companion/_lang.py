@@ -232,11 +232,25 @@ def _is_title_line(lines: list[str], index: int) -> bool:
     return len(line) <= TITLE_MAX and not ends_sentence and (not following or len(line) <= 60)
 
 
-def infer_title(body: str, fmt: str) -> tuple[str, str] | None:
-    """(title, how it was found) for a body without one; None if there is no way.
+@dataclass(frozen=True)
+class TitleGuess:
+    """An inferred title, how it was found, and the body without its title line(s)."""
+
+    title: str
+    how: str
+    body: str
+
+
+def _without(lines: list[str], start: int, count: int) -> str:
+    return "\n".join(lines[:start] + lines[start + count:]).strip("\n")
+
+
+def infer_title(body: str, fmt: str) -> TitleGuess | None:
+    """The title of a body without one; None if there is no way to tell.
 
     Markdown: the first heading. Text: a heading or underlined line, else a short
     first line, else the first sentence of the first paragraph; a dateline is skipped.
+    A title taken from a line of its own is removed from the body.
     """
     lines = body.split("\n")
     start = next((i for i, ln in enumerate(lines) if ln.strip()), None)
@@ -244,27 +258,35 @@ def infer_title(body: str, fmt: str) -> tuple[str, str] | None:
         return None
     heading = _heading(lines, start)
     if heading and re.search(r"\w", heading):
-        return heading, "from the first heading"
+        return TitleGuess(heading, "from the first heading",
+                          _without(lines, start, 1 if heading != lines[start].strip() else 2))
     if fmt == "markdown":
         return None
     dateline = find_dateline(body)
+    if dateline is not None and dateline.rest:  # "BATUMI, Oct 1 — The port ..."
+        found = _title_from_text([dateline.rest, *lines[start + 1:]], 0, skipped=True)
+        return TitleGuess(found[0], found[1], body) if found else None
     if dateline is not None:
-        if dateline.rest:
-            lines[start] = dateline.rest
-        else:
-            start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), None)
-            if start is None:
-                return None
-    return _title_from_text(lines, start, skipped=dateline is not None)
+        start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), None)
+        if start is None:
+            return None
+    found = _title_from_text(lines, start, skipped=dateline is not None)
+    if found is None:
+        return None
+    title, how, used = found
+    return TitleGuess(title, how, _without(lines, start, used))
 
 
-def _title_from_text(lines: list[str], start: int, skipped: bool) -> tuple[str, str] | None:
+def _title_from_text(lines: list[str], start: int,
+                     skipped: bool) -> tuple[str, str, int] | None:
+    """(title, how, how many lines it used up) from the text starting at `start`."""
     after = " after the dateline" if skipped else ""
     heading = _heading(lines, start)
     if heading:
-        return heading, f"from the first heading{after}"
+        used = 1 if _HEADING.match(lines[start].strip()) else 2
+        return heading, f"from the first heading{after}", used
     if _is_title_line(lines, start):
-        return lines[start].strip(), f"from the first line{after}"
+        return lines[start].strip(), f"from the first line{after}", 1
     paragraph: list[str] = []
     for line in lines[start:]:
         if not line.strip():
@@ -273,4 +295,4 @@ def _title_from_text(lines: list[str], start: int, skipped: bool) -> tuple[str, 
     title = shorten(_first_sentence(" ".join(paragraph)))
     if not re.search(r"[^\W\d_]", title):
         return None
-    return title, f"from the first sentence{after}"
+    return title, f"from the first sentence{after}", 0

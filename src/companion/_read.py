@@ -374,18 +374,18 @@ def _source(path: Path, site: Site, where: str) -> _Source:
     return _Source(data, body.strip("\n"), fmt)
 
 
-def _title(fields: _Fields, source: _Source, inferred: list[Inference]) -> str:
+def _title(fields: _Fields, source: _Source, inferred: list[Inference]) -> tuple[str, str]:
+    """(title, body): an inferred title's own line leaves the body."""
     given = fields.text("title")
     if given:
-        return given
+        return given, source.body
     found = infer_title(source.body, source.format)
     if found is None:
         fields.error("title", "no title, and none can be inferred from the text",
                      'add title: "..." to the front matter (or a .yml sidecar)')
-        return ""
-    title, how = found
-    inferred.append(Inference("title", title, how))
-    return title
+        return "", source.body
+    inferred.append(Inference("title", found.title, found.how))
+    return found.title, found.body
 
 
 def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -397,13 +397,13 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
     fields = _Fields(source.front, where)
     inferred: list[Inference] = []
     dateline = find_dateline(source.body) if source.format == "text" else None
-    title = _title(fields, source, inferred)
+    title, body = _title(fields, source, inferred)
     video, video_id = _video(fields)
     spotify, spotify_id = _spotify(fields)
     article = Article(
-        path=path, relpath=where, slug=_slug(fields, path), title=title, body=source.body,
+        path=path, relpath=where, slug=_slug(fields, path), title=title, body=body,
         format=source.format,
-        lang=(lang := _lang(fields, f"{title}\n{source.body}", site, inferred)),
+        lang=(lang := _lang(fields, f"{title}\n{body}", site, inferred)),
         direction=direction(lang),
         date=_date(fields, path, dateline.date if dateline else None, inferred),
         author=_author(fields), description=fields.text("description"),
@@ -414,7 +414,7 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
         episode_type=_episode_type(fields), explicit=fields.flag("explicit", None),
         featured=bool(fields.flag("featured", False)), hidden=bool(fields.flag("hidden", False)),
         layout=fields.text("layout"),
-        links=_links.extract_links(source.body, source.format,
+        links=_links.extract_links(body, source.format,
                                    exclude=[u for u in (video, spotify) if u]),
         inferred=tuple(inferred), extra=_extra(source.front),
     )
