@@ -1,0 +1,213 @@
+"""Build state: what the previous build read, rendered and wrote, so the next one
+redoes only what changed.
+
+The state lives in ``<project>/.companion/`` (git-ignored)::
+
+    build-state.json      inputs' signatures, per-episode keys, outputs written
+    parts/<id>.pickle     per-episode parts a feed is assembled from
+    parts/entries.pickle  per-episode index entries (small) for the site pages
+
+Inputs are hashed through a stat shortcut: a file whose (mtime_ns, size) is the
+one recorded is not read again, so a no-change rebuild only stats files.
+A key is the hash of everything an output depends on; equal keys mean the
+output of the previous build still holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from companion._writer import OutputRecord
+
+STATE_FORMAT = 1
+STATE_DIR = ".companion"
+STATE_NAME = "build-state.json"
+ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
+
+
+def state_dir(project: Path) -> Path:
+    return project / STATE_DIR
+
+
+def digest(*parts: str) -> str:
+    """A short, stable hash of strings (keys, not content addresses)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def digest_object(value: object) -> str:
+    return digest_bytes(pickle.dumps(value, protocol=5))
+
+
+@dataclass
+class EpisodeState:
+    """What one article source produced last time."""
+
+    slug: str
+    deps: list[str]  # project-relative files the episode was made from
+    key: str  # digest of deps' hashes + global key + member feeds' keys
+    outputs: dict[str, str]  # site path -> sha256 of its bytes
+    feeds: list[str]  # slugs of the feeds it belongs to
+    entry: str  # digest of its index entry
+    item: str  # digest of its feed part
+    problems: list[dict[str, str | None]] = field(default_factory=list)  # warnings it had
+
+
+@dataclass
+class FeedState:
+    key: str  # digest of everything the feed's outputs were made from
+    outputs: dict[str, str]
+    defkey: str = ""  # digest of the feed definition alone (membership of episodes)
+    problems: list[dict[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class BuildState:
+    """The whole state file, loaded into plain dicts."""
+
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    episodes: dict[str, EpisodeState] = field(default_factory=dict)
+    feeds: dict[str, FeedState] = field(default_factory=dict)
+    site_key: str = ""
+    site_outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    out_dir: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "out_dir": self.out_dir,
+            "files": {k: list(v) for k, v in sorted(self.files.items())},
+            "episodes": {k: vars(v) for k, v in sorted(self.episodes.items())},
+            "feeds": {k: vars(v) for k, v in sorted(self.feeds.items())},
+            "site_key": self.site_key,
+            "site_outputs": self.site_outputs,
+            "outputs": {k: list(v) for k, v in sorted(self.outputs.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BuildState:
+        if data.get("format") != STATE_FORMAT:
+            return cls()
+        return cls(
+            files={k: (v[0], v[1], v[2]) for k, v in data["files"].items()},
+            episodes={k: EpisodeState(**v) for k, v in data["episodes"].items()},
+            feeds={k: FeedState(**v) for k, v in data["feeds"].items()},
+            site_key=data["site_key"],
+            site_outputs=data["site_outputs"],
+            outputs={k: (v[0], v[1], v[2]) for k, v in data["outputs"].items()},
+            out_dir=data.get("out_dir", ""),
+        )
+
+
+def load_state(project: Path) -> BuildState:
+    """The previous build's state, or an empty one (missing, damaged or older format)."""
+    path = state_dir(project) / STATE_NAME
+    try:
+        return BuildState.from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return BuildState()
+
+
+def save_state(project: Path, state: BuildState) -> None:
+    text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
+    atomic_write(state_dir(project) / STATE_NAME, text.encode("utf-8"))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FileHashes:
+    """Content hashes of project files with a stat shortcut; remembers what it saw."""
+
+    def __init__(self, root: Path, known: Mapping[str, tuple[int, int, str]]) -> None:
+        self.root = root
+        self._known = known
+        self.seen: dict[str, tuple[int, int, str]] = {}
+
+    def hash(self, rel: str) -> str:
+        """sha256 (short) of the project file `rel`, or `ABSENT`."""
+        seen = self.seen.get(rel)
+        if seen is not None:
+            return seen[2]
+        try:
+            stat = os.stat(self.root / rel)
+        except OSError:
+            return ABSENT
+        sig = (stat.st_mtime_ns, stat.st_size)
+        known = self._known.get(rel)
+        if known is not None and (known[0], known[1]) == sig:
+            self.seen[rel] = known
+            return known[2]
+        value = _hash_file(self.root / rel)
+        self.seen[rel] = (sig[0], sig[1], value)
+        return value
+
+    def hash_many(self, rels: Iterable[str]) -> str:
+        return digest(*(f"{rel}={self.hash(rel)}" for rel in rels))
+
+
+def _hash_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Parts:
+    """Per-episode parts on disk: feed items one file each, index entries in one file."""
+
+    def __init__(self, project: Path) -> None:
+        self.folder = state_dir(project) / "parts"
+
+    def _item_path(self, source: str) -> Path:
+        return self.folder / f"{digest(source)}.pickle"
+
+    def save_item(self, source: str, item: object) -> str:
+        """Store `item`; returns the digest of its bytes."""
+        data = pickle.dumps(item, protocol=5)
+        atomic_write(self._item_path(source), data)
+        return digest_bytes(data)
+
+    def load_item(self, source: str) -> Any:
+        with self._item_path(source).open("rb") as src:
+            return pickle.load(src)  # noqa: S301 - our own cache file
+
+    def drop_item(self, source: str) -> None:
+        self._item_path(source).unlink(missing_ok=True)
+
+    def save_entries(self, entries: Mapping[str, object]) -> None:
+        atomic_write(self.folder / "entries.pickle", pickle.dumps(dict(entries), protocol=5))
+
+    def load_entries(self) -> dict[str, Any]:
+        try:
+            with (self.folder / "entries.pickle").open("rb") as src:
+                data = pickle.load(src)  # noqa: S301 - our own cache file
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return {}
+        return data if isinstance(data, dict) else {}

@@ -1,0 +1,234 @@
+"""The one writer of a build: every output file goes through it.
+
+A `Writer` owns one root folder. It
+
+- refuses a path outside the root (absolute, ``..``, a symlink leading out) and
+  refuses to write one path twice in a build (two stages claiming one URL is a bug);
+- writes only when the bytes differ (temporary file + ``os.replace``), so an
+  unchanged output keeps its mtime and a no-change rebuild writes nothing;
+- hard-links (or copies) a large ``OutputFile.source`` only when its content
+  hash differs;
+- knows what the previous build wrote (`OutputRecord`s from the build state) and
+  removes what this build did not produce, and never a file it did not write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from companion._errors import RenderError
+from companion._model import OutputFile
+
+CHUNK = 1 << 20
+
+# (mtime_ns, size, sha256 of the bytes) of a file the writer wrote or checked.
+OutputRecord = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_path(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Writer:
+    """Writes the outputs of one build under `root`; see the module docstring."""
+
+    def __init__(self, root: Path, previous: Mapping[str, OutputRecord] | None = None) -> None:
+        self.root = root
+        self._real_root = Path(os.path.realpath(root))
+        self._previous = dict(previous or {})
+        self.records: dict[str, OutputRecord] = {}
+        self.written = 0
+        self.unchanged = 0
+        self.removed = 0
+
+    # -- claiming paths -------------------------------------------------------------------
+
+    def target(self, rel: str) -> Path:
+        """The file for site path `rel`; refuses anything that would land outside the root."""
+        pure = PurePosixPath(rel)
+        if not rel or pure.is_absolute() or "\\" in rel or rel.startswith("/"):
+            raise _outside(rel, "is not a relative site path")
+        if any(part in ("..", ".", "") for part in rel.split("/")):
+            raise _outside(rel, "contains '..' or an empty part")
+        path = self.root.joinpath(*pure.parts)
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(self._real_root) or real == self._real_root:
+            raise _outside(rel, "leads outside the output folder (through a symlink)")
+        return path
+
+    def _claim(self, rel: str) -> Path:
+        if rel in self.records:
+            raise RenderError(f"two outputs of this build want the same path {rel}",
+                              where=rel, fix="give each episode and feed a unique slug")
+        return self.target(rel)
+
+    def _again(self, file: OutputFile, sha: str) -> bool:
+        """A content-addressed file (``immutable``) may be produced twice with the same bytes
+        (two feeds sharing one artwork); anything else claimed twice is refused."""
+        record = self.records.get(file.path)
+        return record is not None and file.cache == "immutable" and record[2] == sha
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write(self, file: OutputFile, sha256: str | None = None) -> bool:
+        """Write `file` unless the same bytes are there already; True when written.
+
+        `sha256` may give the content hash of a `source` file (media are content-addressed).
+        """
+        if file.data is not None:
+            sha = sha256_bytes(file.data)
+        else:
+            assert file.source is not None
+            sha = sha256 or sha256_path(file.source)
+        if self._again(file, sha):
+            return False
+        path = self._claim(file.path)
+        if file.data is not None:
+            return self._write_data(file.path, path, file.data, sha)
+        assert file.source is not None
+        return self._write_source(file.path, path, file.source, sha)
+
+    def write_bytes(self, rel: str, data: bytes) -> bool:
+        return self._write_data(rel, self._claim(rel), data, sha256_bytes(data))
+
+    def still_there(self, rel: str, sha256: str) -> bool:
+        """Whether `rel` is, by mtime and size, the file the previous build wrote with this
+        hash (or was already claimed by this build with it)."""
+        claimed = self.records.get(rel)
+        if claimed is not None:
+            return claimed[2] == sha256
+        record = self._previous.get(rel)
+        return record is not None and record[2] == sha256 and _same_stat(self.root / rel, record)
+
+    def keep_all(self, outputs: Mapping[str, str]) -> bool:
+        """Claim every output (path -> hash) as unchanged, without their bytes, when all of
+        them are still there; otherwise claim none and return False."""
+        if not all(self.still_there(rel, sha) for rel, sha in outputs.items()):
+            return False
+        for rel in outputs:
+            if rel not in self.records:
+                self.records[rel] = self._previous[rel]
+                self.unchanged += 1
+        return True
+
+    def _write_data(self, rel: str, path: Path, data: bytes, sha: str) -> bool:
+        if self._is_current(rel, path, sha, len(data), lambda: path.read_bytes() == data):
+            return False
+        _atomic(path, lambda tmp: _write_public(Path(tmp), data))
+        return self._wrote(rel, path, sha)
+
+    def _write_source(self, rel: str, path: Path, source: Path, sha: str) -> bool:
+        size = source.stat().st_size
+        if self._is_current(rel, path, sha, size, lambda: sha256_path(path) == sha):
+            return False
+        _atomic(path, lambda tmp: _link_or_copy(source, Path(tmp)))
+        return self._wrote(rel, path, sha)
+
+    def _is_current(self, rel: str, path: Path, sha: str, size: int,
+                    same_bytes: Callable[[], bool]) -> bool:
+        record = self._previous.get(rel)
+        if record is not None and record[2] == sha and _same_stat(path, record):
+            self.records[rel] = record
+        else:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                return False
+            if not path.is_file() or stat.st_size != size or not same_bytes():
+                return False
+            self.records[rel] = (stat.st_mtime_ns, stat.st_size, sha)
+        self.unchanged += 1
+        return True
+
+    def _wrote(self, rel: str, path: Path, sha: str) -> bool:
+        stat = path.stat()
+        self.records[rel] = (stat.st_mtime_ns, stat.st_size, sha)
+        self.written += 1
+        return True
+
+    # -- stale outputs --------------------------------------------------------------------
+
+    def remove_stale(self) -> list[str]:
+        """Delete what the previous build wrote and this one did not; returns their paths."""
+        removed: list[str] = []
+        for rel in sorted(set(self._previous) - set(self.records)):
+            try:
+                path = self.target(rel)
+            except RenderError:
+                continue
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(rel)
+                self._prune_dirs(path.parent)
+        self.removed += len(removed)
+        return removed
+
+    def _prune_dirs(self, folder: Path) -> None:
+        while folder != self.root and folder.is_relative_to(self.root):
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
+
+    def counts(self) -> WriteCounts:
+        return WriteCounts(self.written, self.unchanged, self.removed)
+
+
+def _same_stat(path: Path, record: OutputRecord) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_mtime_ns == record[0] and stat.st_size == record[1]
+
+
+def _atomic(path: Path, fill: Callable[[str], object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        fill(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_public(tmp: Path, data: bytes) -> None:
+    tmp.write_bytes(data)
+    tmp.chmod(0o644)
+
+
+def _link_or_copy(source: Path, tmp: Path) -> None:
+    tmp.unlink()
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+
+
+def _outside(rel: str, why: str) -> RenderError:
+    return RenderError(f"refusing to write {rel!r}: it {why}", where=rel,
+                       fix="this is a bug in a stage or a template path; report it")
