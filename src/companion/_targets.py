@@ -1,0 +1,630 @@
+"""Where a site is published: a local folder or an S3-compatible bucket.
+
+Both targets speak the same small protocol (`Target`), so `_publish.py` keeps the
+one manifest, ordering and locking logic for both:
+
+- `read_manifest` / `write_manifest`: ``<prefix>/.companion/manifest.json``;
+- `send(uploads)`: transfer files in parallel, yielding each one as it is known to
+  be stored (checksum verified), raising `PublishError` after the last good one;
+- `delete(paths)`, `listing()` (for ``--verify``), `lock` / `unlock`.
+
+Credentials come only from boto3's standard chain (environment, profile, instance
+role); the project file gives the endpoint, region, addressing style and ACL.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from companion._errors import PublishError
+from companion._model import PublishSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from s3transfer.manager import TransferManager
+
+META_DIR = ".companion"
+MANIFEST_NAME = f"{META_DIR}/manifest.json"
+LOCK_NAME = f"{META_DIR}/lock"
+LOCK_TIMEOUT = 2 * 3600.0  # seconds after which a lock is stale and may be taken over
+MB = 1024 * 1024
+MULTIPART_THRESHOLD = 8 * MB
+DEFAULT_CONCURRENCY = 10
+MAX_ATTEMPTS = 6
+_BREAK_LOCK_FIX = ("wait for that publish to finish; if none is running, "
+                   "run `companion publish --break-lock`")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file to send: where it lives locally, what it is, how it is cached."""
+
+    path: str  # POSIX, relative to the site root
+    source: Path
+    sha256: str  # hex
+    size: int
+    content_type: str
+    cache_control: str
+
+
+@dataclass(frozen=True)
+class Sent:
+    """An upload the target has confirmed (etag as the target reports it, if any)."""
+
+    upload: Upload
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteObject:
+    size: int
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds a target's lock (stored as JSON in ``.companion/lock``)."""
+
+    owner: str
+    host: str
+    pid: int
+    time: float  # seconds since the epoch
+    token: str
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(asdict(self), sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def parse(cls, data: bytes) -> LockInfo | None:
+        try:
+            raw = json.loads(data)
+            return cls(str(raw["owner"]), str(raw["host"]), int(raw["pid"]),
+                       float(raw["time"]), str(raw["token"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.time))
+        return f"{self.owner}@{self.host} (pid {self.pid}) since {when}"
+
+    def stale(self, now: float, timeout: float = LOCK_TIMEOUT) -> bool:
+        """Older than `timeout`, or held by a process of this host that no longer runs."""
+        if now - self.time > timeout:
+            return True
+        return self.host == socket.gethostname() and not _alive(self.pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Target(Protocol):
+    """A place a site is published to."""
+
+    @property
+    def label(self) -> str: ...
+
+    def read_manifest(self) -> bytes | None: ...
+
+    def write_manifest(self, data: bytes) -> None: ...
+
+    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]: ...
+
+    def delete(self, paths: Sequence[str]) -> None: ...
+
+    def listing(self) -> dict[str, RemoteObject]: ...
+
+    def lock(self, info: LockInfo, *, force: bool = False) -> str | None: ...
+
+    def unlock(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def lock_held_error(where: str, holder: LockInfo | None) -> PublishError:
+    who = holder.describe() if holder else "an unknown publisher"
+    return PublishError(f"another publish holds the lock: {who}", where=where,
+                        fix=_BREAK_LOCK_FIX)
+
+
+def _collect(futures: Iterable[Future[Sent]], pool: ThreadPoolExecutor,
+             error: type[Exception], convert: Any) -> Iterator[Sent]:
+    """Yield each finished transfer; after a failure, cancel the rest and raise it."""
+    first: BaseException | None = None
+    for future in as_completed(list(futures)):
+        if future.cancelled():
+            continue
+        exc = future.exception()
+        if exc is None:
+            yield future.result()
+        elif first is None:
+            first = exc
+            pool.shutdown(wait=False, cancel_futures=True)
+    if first is not None:
+        raise convert(first) if isinstance(first, error) else first
+
+
+# --- local folder -----------------------------------------------------------------------
+
+
+class LocalTarget:
+    """A folder: files written atomically (temporary file, then rename)."""
+
+    def __init__(self, root: Path, *, concurrency: int = 4) -> None:
+        self.root = root
+        self.concurrency = concurrency
+
+    @property
+    def label(self) -> str:
+        return str(self.root)
+
+    def _file(self, path: str) -> Path:
+        target = (self.root / path).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise PublishError("path leaves the target folder", where=path,
+                               fix="site paths must stay inside the site")
+        return target
+
+    def read_manifest(self) -> bytes | None:
+        try:
+            return (self.root / MANIFEST_NAME).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise local_error(exc, self.root / MANIFEST_NAME) from None
+
+    def write_manifest(self, data: bytes) -> None:
+        self._write(self.root / MANIFEST_NAME, data)
+
+    def _write(self, dest: Path, data: bytes | None, source: Path | None = None) -> None:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    if source is not None:
+                        with source.open("rb") as src:
+                            shutil.copyfileobj(src, out, 1024 * 1024)
+                    else:
+                        out.write(data or b"")
+                os.replace(tmp, dest)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise local_error(exc, dest) from None
+
+    def _send_one(self, upload: Upload) -> Sent:
+        self._write(self._file(upload.path), None, upload.source)
+        return Sent(upload)
+
+    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            futures = [pool.submit(self._send_one, u) for u in uploads]
+            yield from _collect(futures, pool, OSError, lambda e: local_error(e, self.root))
+
+    def delete(self, paths: Sequence[str]) -> None:
+        for path in paths:
+            file = self._file(path)
+            try:
+                file.unlink(missing_ok=True)
+                self._prune_dirs(file.parent)
+            except OSError as exc:
+                raise local_error(exc, file) from None
+
+    def _prune_dirs(self, folder: Path) -> None:
+        root = self.root.resolve()
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
+
+    def listing(self) -> dict[str, RemoteObject]:
+        found: dict[str, RemoteObject] = {}
+        if not self.root.is_dir():
+            return found
+        for file in self.root.rglob("*"):
+            rel = file.relative_to(self.root).as_posix()
+            if file.is_file() and not rel.startswith(META_DIR + "/"):
+                found[rel] = RemoteObject(file.stat().st_size)
+        return found
+
+    def lock(self, info: LockInfo, *, force: bool = False) -> str | None:
+        path = self.root / LOCK_NAME
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if force:
+                self._write(path, info.to_bytes())
+                return None
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return self._take_stale(path, info)
+        except OSError as exc:
+            raise local_error(exc, path) from None
+        with os.fdopen(fd, "wb") as out:
+            out.write(info.to_bytes())
+        return None
+
+    def _take_stale(self, path: Path, info: LockInfo) -> str:
+        holder = LockInfo.parse(path.read_bytes()) if path.exists() else None
+        if holder is None or not holder.stale(info.time):
+            raise lock_held_error(str(path), holder)
+        self._write(path, info.to_bytes())
+        return f"took over a stale lock from {holder.describe()}"
+
+    def unlock(self) -> None:
+        (self.root / LOCK_NAME).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        return None
+
+
+def local_error(exc: OSError, where: Path) -> PublishError:
+    if exc.errno == errno.ENOSPC:
+        return PublishError("the disk is full", where=str(where),
+                            fix="free some space (or publish elsewhere) and run publish again")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return PublishError(f"not allowed to write: {exc.strerror}", where=str(where),
+                            fix="check the folder's permissions, or choose another --to folder")
+    return PublishError(f"cannot write: {exc.strerror or exc}", where=str(where),
+                        fix="check the target folder and run publish again")
+
+
+# --- S3-compatible bucket ---------------------------------------------------------------
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _md5(path: Path, part_size: int | None = None) -> tuple[str, list[bytes]]:
+    """The MD5 of a file (hex) and the digests of its parts of `part_size` bytes."""
+    whole = hashlib.md5(usedforsecurity=False)
+    parts: list[bytes] = []
+    with path.open("rb") as src:
+        while chunk := src.read(part_size or 8 * MB):
+            whole.update(chunk)
+            parts.append(hashlib.md5(chunk, usedforsecurity=False).digest())
+    return whole.hexdigest(), parts
+
+
+def expected_etag(path: Path, size: int, part_size: int) -> str:
+    """The ETag S3 gives a plain upload (MD5) or a multipart upload (MD5 of MD5s-N)."""
+    whole, parts = _md5(path, part_size)
+    if size < MULTIPART_THRESHOLD:
+        return whole
+    joined = hashlib.md5(b"".join(parts), usedforsecurity=False).hexdigest()
+    return f"{joined}-{len(parts)}"
+
+
+def _code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+class S3Target:
+    """``s3://bucket/prefix`` on any S3-compatible endpoint, through boto3."""
+
+    def __init__(self, client: S3Client, bucket: str, prefix: str = "", *,
+                 acl: str | None = None, concurrency: int = DEFAULT_CONCURRENCY,
+                 checksums: bool = True, endpoint: str | None = None) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.acl = acl
+        self.concurrency = concurrency
+        self.checksums = checksums
+        self.endpoint = endpoint or client.meta.endpoint_url
+        self._manager: TransferManager | None = None
+        self._lock_etag: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def key(self, path: str) -> str:
+        return self.prefix + path
+
+    def _error(self, exc: BaseException, path: str = "") -> PublishError:
+        return s3_error(exc, self.label + path, self.bucket, self.endpoint)
+
+    def read_manifest(self) -> bytes | None:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.key(MANIFEST_NAME))
+            return response["Body"].read()
+        except Exception as exc:
+            if _code(exc) in ("NoSuchKey", "404"):
+                return None
+            raise self._error(exc, MANIFEST_NAME) from None
+
+    def write_manifest(self, data: bytes) -> None:
+        try:
+            self._put(self.key(MANIFEST_NAME), data, "application/json", "no-store")
+        except Exception as exc:
+            raise self._error(exc, MANIFEST_NAME) from None
+
+    def _put(self, key: str, body: bytes, content_type: str, cache_control: str,
+             sha256: bytes | None = None, **extra: Any) -> str:
+        md5 = hashlib.md5(body, usedforsecurity=False)
+        args: dict[str, Any] = {
+            "Bucket": self.bucket, "Key": key, "Body": body, "ContentType": content_type,
+            "CacheControl": cache_control, "ContentMD5": _b64(md5.digest()), **extra,
+        }
+        if self.acl:
+            args["ACL"] = self.acl
+        if self.checksums:
+            args["ChecksumSHA256"] = _b64(sha256 or hashlib.sha256(body).digest())
+        try:
+            response = self.client.put_object(**args)
+        except Exception as exc:
+            if not self.checksums or _code(exc) not in ("NotImplemented", "InvalidArgument",
+                                                        "InvalidRequest"):
+                raise
+            self.checksums = False  # the endpoint refuses SHA-256: rely on Content-MD5
+            return self._put(key, body, content_type, cache_control, **extra)
+        etag = str(response.get("ETag", "")).strip('"')
+        if etag and "-" not in etag and etag != md5.hexdigest():
+            raise PublishError("the stored object's ETag does not match what was sent",
+                               where=self.label + key, fix="run publish again")
+        return etag
+
+    def _manager_for(self) -> TransferManager:
+        if self._manager is None:
+            from boto3.s3.transfer import TransferConfig, create_transfer_manager
+
+            config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD,
+                                    multipart_chunksize=MULTIPART_THRESHOLD,
+                                    max_concurrency=self.concurrency, use_threads=True,
+                                    preferred_transfer_client="classic")
+            self._manager = create_transfer_manager(self.client, config)
+        return self._manager
+
+    def _send_small(self, upload: Upload) -> Sent:
+        body = upload.source.read_bytes()
+        etag = self._put(self.key(upload.path), body, upload.content_type,
+                         upload.cache_control, bytes.fromhex(upload.sha256))
+        return Sent(upload, etag)
+
+    def _send_large(self, upload: Upload) -> Sent:
+        extra: dict[str, Any] = {"ContentType": upload.content_type,
+                                 "CacheControl": upload.cache_control}
+        if self.checksums:
+            extra["ChecksumAlgorithm"] = "SHA256"
+        if self.acl:
+            extra["ACL"] = self.acl
+        key = self.key(upload.path)
+        self._manager_for().upload(str(upload.source), self.bucket, key, extra).result()
+        head = self.client.head_object(Bucket=self.bucket, Key=key)
+        etag = str(head.get("ETag", "")).strip('"')
+        if head.get("ContentLength") != upload.size or etag != expected_etag(
+                upload.source, upload.size, MULTIPART_THRESHOLD):
+            raise PublishError("the stored object differs from what was sent (size or ETag)",
+                               where=self.label + upload.path, fix="run publish again")
+        return Sent(upload, etag)
+
+    def _send_one(self, upload: Upload) -> Sent:
+        if upload.size >= MULTIPART_THRESHOLD:
+            return self._send_large(upload)
+        return self._send_small(upload)
+
+    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            futures = [pool.submit(self._send_one, u) for u in uploads]
+            yield from _collect(futures, pool, Exception, self._error)
+
+    def delete(self, paths: Sequence[str]) -> None:
+        for start in range(0, len(paths), 1000):
+            batch = [{"Key": self.key(p)} for p in paths[start:start + 1000]]
+            try:
+                response = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})  # type: ignore[typeddict-item]
+            except Exception as exc:
+                raise self._error(exc) from None
+            errors = response.get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise PublishError(f"could not delete: {first.get('Code')}",
+                                   where=self.label + str(first.get("Key", "")),
+                                   fix="check the credentials' delete permission")
+
+    def listing(self) -> dict[str, RemoteObject]:
+        found: dict[str, RemoteObject] = {}
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", []):
+                    rel = item["Key"][len(self.prefix):]
+                    if not rel.startswith(META_DIR + "/"):
+                        found[rel] = RemoteObject(int(item.get("Size", 0)),
+                                                  str(item.get("ETag", "")).strip('"') or None)
+        except Exception as exc:
+            raise self._error(exc) from None
+        return found
+
+    def lock(self, info: LockInfo, *, force: bool = False) -> str | None:
+        key = self.key(LOCK_NAME)
+        try:
+            if force:
+                self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store")
+                return None
+            return self._lock_conditional(key, info)
+        except PublishError:
+            raise
+        except Exception as exc:
+            raise self._error(exc, LOCK_NAME) from None
+
+    def _lock_conditional(self, key: str, info: LockInfo) -> str | None:
+        try:
+            self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store",
+                                        IfNoneMatch="*")
+            return None
+        except Exception as exc:
+            code = _code(exc)
+            if code in ("NotImplemented", "InvalidArgument"):
+                return self._lock_verified(key, info)
+            if code not in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+                raise
+        return self._take_stale(key, info)
+
+    def _read_lock(self, key: str) -> LockInfo | None:
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except Exception as exc:
+            if _code(exc) in ("NoSuchKey", "404"):
+                return None
+            raise
+        return LockInfo.parse(body)
+
+    def _take_stale(self, key: str, info: LockInfo) -> str:
+        holder = self._read_lock(key)
+        if holder is not None and not holder.stale(info.time):
+            raise lock_held_error(self.label + LOCK_NAME, holder)
+        self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store")
+        return f"took over a stale lock from {holder.describe() if holder else 'unknown'}"
+
+    def _lock_verified(self, key: str, info: LockInfo) -> str | None:
+        """For endpoints without conditional writes: check, put, read back."""
+        holder = self._read_lock(key)
+        if holder is not None and not holder.stale(info.time):
+            raise lock_held_error(self.label + LOCK_NAME, holder)
+        self._put(key, info.to_bytes(), "application/json", "no-store")
+        time.sleep(0.2)
+        again = self._read_lock(key)
+        if again is None or again.token != info.token:
+            raise lock_held_error(self.label + LOCK_NAME, again)
+        return None
+
+    def unlock(self) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(LOCK_NAME))
+        except Exception as exc:
+            raise self._error(exc, LOCK_NAME) from None
+
+    def close(self) -> None:
+        if self._manager is not None:
+            self._manager.shutdown()
+            self._manager = None
+
+
+_CREDENTIAL_FIX = ("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) "
+                   "to credentials the endpoint knows")
+_CLIENT_ERRORS: dict[str, tuple[str, str]] = {
+    "InvalidAccessKeyId": ("the endpoint does not know this access key", _CREDENTIAL_FIX),
+    "SignatureDoesNotMatch": ("the secret key does not match the access key", _CREDENTIAL_FIX),
+    "InvalidToken": ("the session token is not valid", _CREDENTIAL_FIX),
+    "ExpiredToken": ("the session token has expired", "refresh the credentials"),
+    "AccessDenied": ("access denied", "give these credentials read, write and delete "
+                     "permission on the bucket"),
+    "NoSuchBucket": ("the bucket does not exist", "create the bucket, or correct the target"),
+    "SlowDown": ("the endpoint kept throttling after retries", "run publish again later"),
+}
+
+
+def s3_error(exc: BaseException, where: str, bucket: str, endpoint: str | None) -> PublishError:
+    """A botocore/boto3 failure as one clear message (never with credentials in it)."""
+    if isinstance(exc, PublishError):
+        return exc
+    from botocore import exceptions as bx
+
+    place = endpoint or "the default AWS endpoint"
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return PublishError("no S3 credentials found", where=where, fix=_CREDENTIAL_FIX)
+    if isinstance(exc, bx.ProfileNotFound):
+        return PublishError(f"AWS profile not found: {exc.kwargs.get('profile')}", where=where,
+                            fix="correct [publish] profile or AWS_PROFILE")
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
+        return PublishError(f"cannot reach the endpoint {place}", where=where,
+                            fix="check --endpoint-url / [publish] endpoint_url and the network")
+    if isinstance(exc, bx.ConnectionError | bx.HTTPClientError):
+        return PublishError(f"the connection to {place} kept failing", where=where,
+                            fix="check the endpoint and run publish again")
+    code = _code(exc)
+    if code in _CLIENT_ERRORS:
+        message, fix = _CLIENT_ERRORS[code]
+        if code == "NoSuchBucket":
+            message = f"the bucket {bucket!r} does not exist at {place}"
+        return PublishError(message, where=where, fix=fix)
+    if code:
+        return PublishError(f"the endpoint refused the request ({code})", where=where,
+                            fix="check the target and run publish again")
+    return PublishError(f"S3 transfer failed: {type(exc).__name__}", where=where,
+                        fix="run publish again")
+
+
+# --- opening a target -------------------------------------------------------------------
+
+
+def parse_s3(spec: str) -> tuple[str, str]:
+    """``s3://bucket/prefix`` -> (bucket, prefix)."""
+    rest = spec[len("s3://"):]
+    bucket, _, prefix = rest.partition("/")
+    if not bucket:
+        raise PublishError(f"no bucket in {spec!r}", where=spec, fix="write s3://bucket/prefix")
+    return bucket, prefix.strip("/")
+
+
+def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3Client:
+    """A boto3 S3 client: settings give endpoint/region/addressing; boto3 gives credentials."""
+    import boto3
+    from botocore import exceptions as bx
+    from botocore.config import Config
+
+    s3_options: Any = {"addressing_style": settings.addressing_style} if (
+        settings.addressing_style) else None
+    config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+                    s3=s3_options, connect_timeout=10, read_timeout=120,
+                    max_pool_connections=DEFAULT_CONCURRENCY * 2,
+                    user_agent_extra="companion")
+    kwargs: dict[str, Any] = {"config": config}
+    endpoint = endpoint_url or settings.endpoint_url
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    if settings.region:
+        kwargs["region_name"] = settings.region
+    try:
+        session = boto3.session.Session(profile_name=settings.profile or None)
+        return session.client("s3", **kwargs)
+    except bx.ProfileNotFound as exc:
+        raise s3_error(exc, "[publish] profile", "", endpoint) from None
+    except ValueError as exc:
+        raise PublishError(f"invalid S3 settings: {exc}", where="[publish]",
+                           fix="check endpoint_url and region") from None
+
+
+def open_target(spec: str, settings: PublishSettings, *, endpoint_url: str | None = None,
+                project_root: Path) -> Target:
+    """A folder path -> `LocalTarget`; ``s3://bucket/prefix`` -> `S3Target`."""
+    if spec.startswith("s3://"):
+        bucket, prefix = parse_s3(spec)
+        client = s3_client(settings, endpoint_url)
+        return S3Target(client, bucket, prefix, acl=settings.acl)
+    if "://" in spec:
+        raise PublishError(f"unsupported target {spec!r}", where=spec,
+                           fix="use a folder path or s3://bucket/prefix")
+    folder = Path(spec).expanduser()
+    return LocalTarget(folder if folder.is_absolute() else project_root / folder)
