@@ -170,5 +170,6 @@ def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
     try:
         output, problems = artwork_file(source, f"{where} ({feed.artwork})")
     except FeedError as exc:
-        return ShowArtwork(None, None, (exc.problem(),))
+        return ShowArtwork(None, None, (
+            Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
     return ShowArtwork(site.url(output.path), output, tuple(problems))

@@ -40,7 +40,7 @@ def feed_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
     problems += duplicate_guid_problems(episodes, where)
     if ledger is not None:
         problems += ledger_problems(ledger, episodes, where)
-    reported = {p.field for p in problems if p.severity == "error"}
+    reported = {p.field for p in problems}
     problems += [p for p in rendered_problems(feed, episodes, site, media, where)
                  if p.field not in reported]
     return problems

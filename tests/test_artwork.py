@@ -1,0 +1,130 @@
+"""compliant_artwork: Apple's artwork rules, fixed deterministically."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from companion._artwork import artwork_file, compliant_artwork, image_facts, show_artwork
+from companion._errors import FeedError
+from companion._feeds import load_feeds
+from companion._project import load_site
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def opened(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def assert_compliant(data: bytes) -> Image.Image:
+    image = opened(data)
+    assert image.format in ("JPEG", "PNG")
+    assert image.mode == "RGB"
+    assert image.width == image.height
+    assert 1400 <= image.width <= 3000
+    return image
+
+
+def test_compliant_image_is_returned_unchanged() -> None:
+    source = encode(Image.new("RGB", (1400, 1400), (10, 20, 30)), "PNG")
+    data, ext, problems = compliant_artwork(source, "x.png")
+    assert (data, ext, problems) == (source, "png", [])
+
+
+def test_youtube_thumbnail_is_padded_and_scaled() -> None:
+    source = encode(Image.new("RGB", (1280, 720), (200, 0, 0)), "JPEG", quality=80)
+    data, ext, problems = compliant_artwork(source, "thumb.jpg")
+    image = assert_compliant(data)
+    assert (ext, image.size, image.format) == ("jpg", (1400, 1400), "JPEG")
+    assert problems and all(p.severity == "info" for p in problems)
+    assert any("not square" in p.message for p in problems)
+    assert all(p.where == "thumb.jpg" for p in problems)
+
+
+def test_nearly_square_is_cropped() -> None:
+    source = encode(Image.new("RGB", (1600, 1500), (0, 90, 0)), "PNG")
+    data, _, _ = compliant_artwork(source, "x")
+    assert assert_compliant(data).size == (1500, 1500)
+
+
+def test_cmyk_jpeg_becomes_rgb() -> None:
+    source = encode(Image.new("CMYK", (1500, 1500), (0, 100, 100, 0)), "JPEG")
+    data, ext, problems = compliant_artwork(source, "cmyk.jpg")
+    assert_compliant(data)
+    assert ext == "jpg"
+    assert any("CMYK" in p.message for p in problems)
+
+
+def test_huge_png_with_alpha_is_scaled_down() -> None:
+    source = encode(Image.new("RGBA", (5000, 5000), (0, 0, 255, 128)), "PNG")
+    data, _, problems = compliant_artwork(source, "big.png")
+    assert assert_compliant(data).size == (3000, 3000)
+    assert any("RGBA" in p.message for p in problems)
+    assert any("outside" in p.message for p in problems)
+
+
+def test_palette_image_is_converted() -> None:
+    source = encode(Image.new("P", (1400, 1400), 3), "PNG")
+    data, _, problems = compliant_artwork(source, "p.png")
+    assert_compliant(data)
+    assert problems
+
+
+def test_output_is_deterministic_and_has_no_exif() -> None:
+    image = Image.new("RGB", (1280, 720), (1, 2, 3))
+    exif = Image.Exif()
+    exif[0x0132] = "2024:01:01 00:00:00"  # DateTime
+    source = encode(image, "JPEG", exif=exif)
+    first, _, _ = compliant_artwork(source, "a")
+    second, _, _ = compliant_artwork(source, "a")
+    assert first == second
+    assert not opened(first).getexif()
+
+
+def test_unreadable_image_is_an_error() -> None:
+    with pytest.raises(FeedError) as info:
+        compliant_artwork(b"not an image", "feeds/artwork/x.png")
+    assert info.value.where == "feeds/artwork/x.png"
+    assert info.value.fix
+
+
+def test_artwork_file_is_content_addressed() -> None:
+    source = encode(Image.new("RGB", (1280, 720)), "JPEG")
+    out, problems = artwork_file(source, "x")
+    assert out.path.startswith("artwork/") and out.path.endswith(".jpg")
+    assert out.content_type == "image/jpeg"
+    assert out.cache == "immutable"
+    assert problems
+
+
+def test_example_artwork() -> None:
+    for lang in ("ka", "ar", "es"):
+        data = (REPO / "feeds" / "artwork" / f"{lang}.png").read_bytes()
+        assert len(data) < 100_000
+        facts = image_facts(data, lang)
+        assert facts.faults() == []
+    jpeg = (REPO / "feeds" / "artwork" / "en.jpeg").read_bytes()
+    assert image_facts(jpeg, "en").faults()  # deliberately non-compliant
+
+
+def test_show_artwork_for_example_feeds() -> None:
+    site = load_site(REPO)
+    for feed in load_feeds(site).feeds:
+        art = show_artwork(feed, site)
+        assert art.output is not None and art.url is not None
+        assert art.url == site.url(art.output.path)
+        assert_compliant(art.output.data or b"")
+        assert bool(art.problems) == (feed.slug == "en")
+        assert all(p.severity == "info" for p in art.problems)

@@ -1,0 +1,189 @@
+"""Feed rules for `check`, and the published-GUID ledger."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from _episodes import make_episode, media_for, media_map, sample_episodes
+from companion._errors import FeedError, Problem
+from companion._feeds import load_feeds, select_episodes
+from companion._ledger import Ledger, LedgerEntry, ledger_path, load_ledger, update_ledger
+from companion._model import FeedDefinition, Person, Site
+from companion._project import load_site
+from companion._rules import feed_problems
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = Site(root=REPO, title="Test", base_url="https://podcasts.example.org/")
+
+
+def make_feed(**changes: object) -> FeedDefinition:
+    feed = FeedDefinition(
+        slug="show", path=REPO / "feeds" / "show.toml", title="The Show",
+        description="A show.", author="Desk", owner=Person("Desk", "podcasts@example.org"),
+        language="en", artwork="https://cdn.example.org/show.jpg",
+        categories=(("News", "Politics"),),
+    )
+    return dataclasses.replace(feed, **changes)  # type: ignore[arg-type]
+
+
+def problems_for(feed: FeedDefinition | None = None, episodes: list | None = None,  # type: ignore[type-arg]
+                 media: dict | None = None, ledger: Ledger | None = None) -> list[Problem]:  # type: ignore[type-arg]
+    episodes = sample_episodes() if episodes is None else episodes
+    media = media_map(episodes) if media is None else media
+    return feed_problems(feed or make_feed(), episodes, SITE, media, ledger)
+
+
+def only(problems: list[Problem], field: str) -> list[Problem]:
+    return [p for p in problems if p.field == field]
+
+
+def test_a_good_feed_has_no_problems() -> None:
+    assert problems_for() == []
+
+
+def test_example_feeds_have_no_errors_or_warnings() -> None:
+    site = load_site(REPO)
+    for feed in load_feeds(site).feeds:
+        chosen = select_episodes(feed, sample_episodes())
+        problems = feed_problems(feed, chosen, site, media_map(chosen), Ledger(feed.slug))
+        assert all(p.severity == "info" for p in problems), problems
+        assert bool(problems) == (feed.slug == "en")  # the deliberately 1280x720 artwork
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"description": ""}, "description"),
+    ({"description": "x" * 4001}, "description"),
+    ({"categories": ()}, "categories"),
+    ({"artwork": None}, "artwork"),
+    ({"owner": Person("Desk", "nobody")}, "owner.email"),
+    ({"language": "english"}, "language"),
+    ({"link": "ftp://example.org/"}, "link"),
+])
+def test_channel_errors(changes: dict[str, object], field: str) -> None:
+    found = only(problems_for(make_feed(**changes)), field)
+    assert [p.severity for p in found] == ["error"], found
+    assert found[0].fix and found[0].where == "feeds/show.toml"
+
+
+def test_missing_owner_email_and_author_are_warnings() -> None:
+    problems = problems_for(make_feed(owner=Person("Desk"), author=""))
+    assert [p.severity for p in only(problems, "owner.email")] == ["warning"]
+    assert [p.severity for p in only(problems, "author")] == ["warning"]
+
+
+def test_http_is_a_warning() -> None:
+    problems = problems_for(make_feed(artwork="http://cdn.example.org/show.png"))
+    assert [p.severity for p in only(problems, "artwork")] == ["warning"]
+
+
+def test_artwork_url_without_image_suffix_is_a_warning() -> None:
+    problems = problems_for(make_feed(artwork="https://cdn.example.org/show.webp"))
+    assert [p.severity for p in only(problems, "artwork")] == ["warning"]
+
+
+def test_local_artwork_is_read(tmp_path: Path) -> None:
+    site = Site(root=tmp_path, title="T", base_url="https://podcasts.example.org/")
+    (tmp_path / "art.png").write_bytes(b"garbage")
+    feed = make_feed(artwork="art.png", path=tmp_path / "feeds" / "show.toml")
+    episodes = sample_episodes()
+    found = only(feed_problems(feed, episodes, site, media_map(episodes)), "artwork")
+    assert [p.severity for p in found] == ["error"]
+    assert "not a readable image" in found[0].message
+    missing = make_feed(artwork="nope.png", path=tmp_path / "feeds" / "show.toml")
+    found = only(feed_problems(missing, episodes, site, media_map(episodes)), "artwork")
+    assert [p.severity for p in found] == ["error"]
+
+
+def test_episode_rules() -> None:
+    episode = make_episode("x")
+    ref = dataclasses.replace(media_for(episode), mime_type="audio/ogg",
+                              url="http://cdn.example.org/x.ogg",
+                              image_url="/relative.jpg", description_text="y" * 4001)
+    problems = problems_for(episodes=[episode], media={episode.guid: ref})
+    by_field = {(p.field, p.severity) for p in problems}
+    assert ("audio", "error") in by_field
+    assert ("enclosure", "warning") in by_field
+    assert ("image", "error") in by_field
+    assert ("description", "warning") in by_field
+    assert all(p.where == "episodes/x.md" for p in problems)
+
+
+def test_episode_without_media_is_a_warning() -> None:
+    episode = make_episode("x", audio=False)
+    problems = problems_for(episodes=[episode], media={})
+    assert [(p.field, p.severity) for p in problems] == [("audio", "warning")]
+
+
+def test_empty_title_is_an_error() -> None:
+    episode = make_episode("x", title="  ")
+    assert [(p.field, p.severity) for p in problems_for(episodes=[episode])] == [
+        ("title", "error")]
+
+
+def test_duplicate_guids() -> None:
+    episodes = [make_episode("a", guid="same"), make_episode("b", guid="same")]
+    found = only(problems_for(episodes=episodes), "guid")
+    assert [p.severity for p in found] == ["error"]
+    assert "a, b" in found[0].message
+
+
+# --- the ledger ------------------------------------------------------------------------
+
+
+def test_update_ledger_records_and_is_stable(tmp_path: Path) -> None:
+    site = Site(root=tmp_path, title="T", base_url="https://podcasts.example.org/")
+    episodes = sample_episodes()
+    assert update_ledger(site, "show", episodes) is True
+    path = ledger_path(site, "show")
+    assert path == tmp_path / "cache" / "ledger" / "show.json"
+    first = path.read_bytes()
+    assert update_ledger(site, "show", list(reversed(episodes))) is False
+    assert path.read_bytes() == first
+    data = json.loads(first)
+    assert data["episodes"]["urn:companion:caspian-ports"] == {
+        "slug": "caspian-ports", "title": "موانئ بحر قزوين"}
+    assert "موانئ" in first.decode("utf-8")
+    # entries are never dropped
+    assert update_ledger(site, "show", episodes[:1]) is False
+    assert set(load_ledger(site, "show").entries) == {e.guid for e in episodes}
+
+
+def test_missing_ledger_is_empty(tmp_path: Path) -> None:
+    site = Site(root=tmp_path, title="T", base_url="https://podcasts.example.org/")
+    assert load_ledger(site, "show") == Ledger("show")
+
+
+def test_damaged_ledger_is_a_feed_error(tmp_path: Path) -> None:
+    site = Site(root=tmp_path, title="T", base_url="https://podcasts.example.org/")
+    path = ledger_path(site, "show")
+    path.parent.mkdir(parents=True)
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(FeedError) as info:
+        load_ledger(site, "show")
+    assert "git" in info.value.fix
+
+
+def test_guid_changed_is_an_error_and_removed_a_warning() -> None:
+    ledger = Ledger("show", {
+        "old-guid": LedgerEntry("old-guid", "night-trains", "Night trains"),
+        "gone": LedgerEntry("gone", "deleted-episode", "Deleted"),
+    })
+    problems = only(problems_for(ledger=ledger), "guid") + only(
+        problems_for(ledger=ledger), "episodes")
+    changed = [p for p in problems if p.severity == "error"]
+    removed = [p for p in problems if p.severity == "warning"]
+    assert len(changed) == 1 and "GUID changed" in changed[0].message
+    assert changed[0].where == "episodes/night-trains.md"
+    assert 'guid: "old-guid"' in changed[0].fix
+    assert len(removed) == 1 and "episode removed" in removed[0].message
+    assert "deleted-episode" in removed[0].message
+
+
+def test_ledger_matching_the_feed_is_quiet() -> None:
+    episodes = sample_episodes()
+    ledger = Ledger("show").with_episodes(episodes)
+    assert problems_for(episodes=episodes, ledger=ledger) == []
