@@ -48,7 +48,8 @@ def test_youtube_thumbnail_is_padded_and_scaled() -> None:
     data, ext, problems = compliant_artwork(source, "thumb.jpg")
     image = assert_compliant(data)
     assert (ext, image.size, image.format) == ("jpg", (1400, 1400), "JPEG")
-    assert problems and all(p.severity == "info" for p in problems)
+    assert problems
+    assert all(p.severity == "info" for p in problems)
     assert any("not square" in p.message for p in problems)
     assert all(p.where == "thumb.jpg" for p in problems)
 
@@ -103,7 +104,8 @@ def test_unreadable_image_is_an_error() -> None:
 def test_artwork_file_is_content_addressed() -> None:
     source = encode(Image.new("RGB", (1280, 720)), "JPEG")
     out, problems = artwork_file(source, "x")
-    assert out.path.startswith("artwork/") and out.path.endswith(".jpg")
+    assert out.path.startswith("artwork/")
+    assert out.path.endswith(".jpg")
     assert out.content_type == "image/jpeg"
     assert out.cache == "immutable"
     assert problems
@@ -123,7 +125,8 @@ def test_show_artwork_for_example_feeds() -> None:
     site = load_site(REPO)
     for feed in load_feeds(site).feeds:
         art = show_artwork(feed, site)
-        assert art.output is not None and art.url is not None
+        assert art.output is not None
+        assert art.url is not None
         assert art.url == site.url(art.output.path)
         assert_compliant(art.output.data or b"")
         assert bool(art.problems) == (feed.slug == "en")

@@ -240,3 +240,14 @@ def test_media_ref_accepts_plain_tuples_for_transcripts() -> None:
     transcript = xp(root, "//podcast:transcript")[0]
     assert transcript.get("rel") == "captions"
     assert isinstance(ref, MediaRef)
+
+
+def test_feed_file() -> None:
+    from companion._rss import feed_file
+
+    episodes = sample_episodes()
+    out = feed_file(make_feed(), episodes, SITE, media_map(episodes))
+    assert out.path == "show/feed.xml"
+    assert out.cache == "feed"
+    assert out.content_type.startswith("application/rss+xml")
+    assert out.data == render_feed(make_feed(), episodes, SITE, media_map(episodes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -118,3 +119,31 @@ def test_feedparser(lang: str, site: Site, feeds: dict[str, FeedDefinition]) -> 
         assert [c["title"] for c in chapters] == [c.title for c in episode.chapters]
         assert [c["start_parsed"].total_seconds() for c in chapters] == [
             c.start for c in episode.chapters]
+
+
+NASTY = "Tom & Jerry <script>alert(1)</script> ]]>\x00\x07\x1b end"
+CLEAN = "Tom & Jerry <script>alert(1)</script> ]]> end"
+
+
+def test_untrusted_text_survives_both_parsers(site: Site,
+                                              feeds: dict[str, FeedDefinition]) -> None:
+    episode = sample_episode("en", title=NASTY, description=NASTY,
+                             chapters=(Chapter(0, NASTY),))
+    media = media_map([episode])
+    media[episode.guid] = dataclasses.replace(media[episode.guid], description_text=NASTY,
+                                              description_html=f"<p>{NASTY}</p>")
+    data = render_feed(feeds["en"], [episode], site, media)
+    parsed = podcastparser.parse("https://podcasts.example.org/en/feed.xml", io.BytesIO(data))
+    (item,) = parsed["episodes"]
+    assert item["title"] == CLEAN
+    assert item["chapters"][0]["title"] == CLEAN
+    # podcastparser reads <description> as HTML: the tags go, the words stay
+    assert item["description"] == "Tom & Jerry alert(1) ]]> end"
+    fp = feedparser.parse(data)
+    assert fp.bozo == 0, fp.get("bozo_exception")
+    (entry,) = fp.entries
+    assert entry.title == CLEAN
+    assert entry.psc_chapters["chapters"][0]["title"] == CLEAN
+    # feedparser sanitizes HTML content: the script is gone, the text is still there
+    assert "<script" not in entry.content[0].value
+    assert entry.content[0].value == "<p>Tom & Jerry  ]]&gt; end</p>"

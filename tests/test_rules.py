@@ -66,7 +66,8 @@ def test_example_feeds_have_no_errors_or_warnings() -> None:
 def test_channel_errors(changes: dict[str, object], field: str) -> None:
     found = only(problems_for(make_feed(**changes)), field)
     assert [p.severity for p in found] == ["error"], found
-    assert found[0].fix and found[0].where == "feeds/show.toml"
+    assert found[0].fix
+    assert found[0].where == "feeds/show.toml"
 
 
 def test_missing_owner_email_and_author_are_warnings() -> None:
@@ -176,10 +177,12 @@ def test_guid_changed_is_an_error_and_removed_a_warning() -> None:
         problems_for(ledger=ledger), "episodes")
     changed = [p for p in problems if p.severity == "error"]
     removed = [p for p in problems if p.severity == "warning"]
-    assert len(changed) == 1 and "GUID changed" in changed[0].message
+    assert len(changed) == 1
+    assert "GUID changed" in changed[0].message
     assert changed[0].where == "episodes/night-trains.md"
     assert 'guid: "old-guid"' in changed[0].fix
-    assert len(removed) == 1 and "episode removed" in removed[0].message
+    assert len(removed) == 1
+    assert "episode removed" in removed[0].message
     assert "deleted-episode" in removed[0].message
 
 

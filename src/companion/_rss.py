@@ -21,7 +21,8 @@ from feedgen.feed import FeedGenerator
 
 from companion._artwork import show_artwork
 from companion._feeds import episode_date, feed_guid, feed_url, show_link
-from companion._model import Episode, FeedDefinition, Site
+from companion import _paths as paths
+from companion._model import Episode, FeedDefinition, OutputFile, Site
 from companion._podcast_ext import (
     ChapterMark,
     ItunesEntryExtension,
@@ -37,6 +38,7 @@ from companion._podcast_ext import (
 
 GENERATOR = "companion"
 DESCRIPTION_LIMIT = 4000
+FEED_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -87,6 +89,13 @@ def render_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
         _map_item(fg.add_entry(order="append"), feed, episode, media[episode.guid])
     data: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
     return data
+
+
+def feed_file(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+              media: Mapping[str, MediaRef], *, artwork_url: str | None = None) -> OutputFile:
+    """The rendered feed as a site file: ``<slug>/feed.xml``, cached as a feed."""
+    data = render_feed(feed, episodes, site, media, artwork_url=artwork_url)
+    return OutputFile(paths.feed_xml(feed.slug), FEED_CONTENT_TYPE, "feed", data=data)
 
 
 def newest_first(episodes: Iterable[Episode]) -> list[Episode]:
