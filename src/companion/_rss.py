@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 from feedgen.feed import FeedGenerator
 
+from companion import _paths as paths
 from companion._artwork import show_artwork
 from companion._feeds import episode_date, feed_guid, feed_url, show_link
-from companion import _paths as paths
 from companion._model import Episode, FeedDefinition, OutputFile, Site
 from companion._podcast_ext import (
     ChapterMark,
