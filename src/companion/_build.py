@@ -41,7 +41,7 @@ from companion._incremental import (
     load_state,
     save_state,
 )
-from companion._model import FeedDefinition, OutputFile, Site
+from companion._model import Audio, Episode, FeedDefinition, OutputFile, Site
 from companion._writer import Writer
 
 Progress = Callable[[str, int, int], None]
@@ -463,5 +463,319 @@ def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], paths: li
                     pending.add(pool.submit(_work, chunk))
 
 
+# -- the real stages -----------------------------------------------------------------------
+
+
 class RealStages:
-    """The real stage modules (filled in as they land)."""
+    """The stage modules of companion behind the `Stages` seam."""
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
+        from companion._feeds import load_feeds
+
+        result = load_feeds(site)
+        return result.feeds, result.problems
+
+    def page_inputs(self, site: Site) -> list[Path]:
+        from companion._pages import THEME_DIR
+
+        files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        if site.templates_dir.is_dir():
+            files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
+        return sorted(files)
+
+    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer:
+        return SiteRenderer(site, feeds)
+
+
+def light(episode: Episode) -> Episode:
+    """The episode without what only its own page needs (body, links, video description):
+    enough for feed selection, feed items, index pages and the sitemap."""
+    article = dataclasses.replace(episode.article, body="", links=(), extra={})
+    video = episode.youtube and dataclasses.replace(episode.youtube, description="")
+    return dataclasses.replace(episode, article=article, youtube=video)
+
+
+@dataclass(frozen=True)
+class _Published:
+    """An episode's published audio for one feed."""
+
+    file: OutputFile
+    sha256: str
+    url: str
+    size: int
+    mime_type: str
+    duration: float
+
+
+class SiteRenderer:
+    """The real `Renderer`: read, pair, show notes, pages, feeds (one per process)."""
+
+    def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
+        from companion._pages import PageRenderer
+
+        self.site = site
+        self.feeds = list(feeds)
+        self.pages = PageRenderer(site)
+        self._artwork: dict[str, Any] = {}
+
+    # -- episodes ---------------------------------------------------------------------------
+
+    def episodes(self, sources: Sequence[Path]) -> list[EpisodeBuild]:
+        from companion._pair import pair_project
+        from companion._read import article_notes, read_article
+
+        articles = [read_article(path, self.site) for path in sources]
+        paired = pair_project(articles, self.site)
+        notes = article_notes(self.site, articles) + paired.problems
+        return [self.episode(e, [p for p in notes if p.where == e.article.relpath])
+                for e in paired.episodes]
+
+    def members(self, entry: Any) -> list[str]:
+        from companion._feeds import selects
+
+        return [f.slug for f in self.feeds if selects(f.select, entry)]
+
+    def episode(self, episode: Episode, problems: list[Problem]) -> EpisodeBuild:
+        from companion import _paths
+
+        feeds = [f for f in self.feeds if f.slug in self.members(episode)]
+        page_url = self.site.url(_paths.episode_dir(episode.slug))
+        files: list[OutputFile] = []
+        hashes: dict[str, str] = {}
+        audio = self._audio(episode, feeds, page_url, problems)
+        for published in audio.values():
+            files.append(published.file)
+            hashes[published.file.path] = published.sha256
+        image = self._image(episode, files, problems)
+        chapters_url = self._chapters(episode, files)
+        transcripts = self._transcripts(episode, files)
+        notes = self._notes(episode, feeds, page_url)
+        first = next(iter(audio.values()), None)
+        files.append(OutputFile(_paths.episode_page(episode.slug), "text/html; charset=utf-8",
+                                "page", data=self._page(episode, notes, feeds, first, image,
+                                                        chapters_url, transcripts)))
+        item = self._item(episode, notes, audio, image[0], chapters_url, transcripts, page_url)
+        return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
+                            tuple(files), light(episode), item, tuple(f.slug for f in feeds),
+                            tuple(problems), hashes)
+
+    def _audio(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str,
+               problems: list[Problem]) -> dict[str, _Published]:
+        from companion._audio import published_audio
+
+        if episode.audio is None:
+            return {}
+        shows: list[tuple[str, str, str, bytes | None]] = [
+            (f.slug, f.title, f.audio_format, self._show_art(f)) for f in feeds]
+        shows = shows or [("", self.site.title, _own_format(episode), None)]
+        out: dict[str, _Published] = {}
+        for slug, title, fmt, art in shows:
+            try:
+                audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
+                                        page_url=page_url, artwork=art)
+            except CompanionError as exc:
+                problems.append(exc.problem())
+                continue
+            out[slug] = _published(audio, self.site)
+        return out
+
+    def _show_art(self, feed: FeedDefinition) -> bytes | None:
+        art = self._show_artwork(feed)
+        return art.output.data if art.output is not None else None
+
+    def _show_artwork(self, feed: FeedDefinition) -> Any:
+        from companion._artwork import show_artwork
+
+        if feed.slug not in self._artwork:
+            self._artwork[feed.slug] = show_artwork(feed, self.site)
+        return self._artwork[feed.slug]
+
+    def _image(self, episode: Episode, files: list[OutputFile],
+               problems: list[Problem]) -> tuple[str | None, tuple[int, int] | None]:
+        from companion._artwork import artwork_file, is_url
+
+        image = episode.article.image
+        if image and is_url(image):
+            return image, None
+        if image:
+            try:
+                file, found = artwork_file((self.site.root / image).read_bytes(),
+                                           f"{episode.article.relpath} (image)")
+            except (OSError, CompanionError) as exc:
+                problems.append(Problem("warning", episode.article.relpath,
+                                        f"image {image} cannot be used: {exc}",
+                                        "correct the `image:` path", "image"))
+            else:
+                problems.extend(found)
+                files.append(file)
+                return self.site.url(file.path), None
+        thumb = episode.youtube.thumbnail if episode.youtube else None
+        if thumb is not None:
+            size = (thumb.width, thumb.height) if thumb.width and thumb.height else None
+            return thumb.url, size
+        return None, None
+
+    def _chapters(self, episode: Episode, files: list[OutputFile]) -> str | None:
+        from companion import _paths
+        from companion._chapters import chapters_json
+        from companion._content_types import CHAPTERS_TYPE
+
+        if not episode.chapters:
+            return None
+        path = _paths.chapters_json(episode.slug)
+        files.append(OutputFile(path, CHAPTERS_TYPE, "page",
+                                data=chapters_json(episode.chapters, episode.title)))
+        return self.site.url(path)
+
+    def _transcripts(self, episode: Episode, files: list[OutputFile]) -> _Transcripts:
+        from companion import _paths
+        from companion._content_types import content_type
+
+        refs: list[tuple[str, str, str]] = []
+        links: list[tuple[str, str]] = []
+        for transcript in episode.transcripts:
+            for kind, source in (("vtt", transcript.vtt), ("srt", transcript.srt)):
+                path = _paths.transcript(episode.slug, transcript.lang, kind)
+                files.append(OutputFile(path, content_type(path), "page",
+                                        data=source.read_bytes()))
+                url = self.site.url(path)
+                refs.append((url, "text/vtt" if kind == "vtt" else "application/x-subrip",
+                             transcript.lang))
+                links.append((f"{transcript.lang} ({kind.upper()})", url))
+        return _Transcripts(tuple(refs), tuple(links), _cues(episode))
+
+    def _notes(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str) -> Any:
+        from companion._feeds import feed_url
+        from companion._shownotes import show_notes
+
+        first = feeds[0] if feeds else None
+        return show_notes(episode, self.site, page_url=page_url,
+                          feed_url=feed_url(first, self.site) if first else None)
+
+    def _page(self, episode: Episode, notes: Any, feeds: Sequence[FeedDefinition],
+              audio: _Published | None, image: tuple[str | None, tuple[int, int] | None],
+              chapters_url: str | None, transcripts: _Transcripts) -> bytes:
+        return self.pages.episode(
+            episode, notes, feeds=feeds, audio_url=audio.url if audio else None,
+            audio_type=audio.mime_type if audio else None,
+            audio_length=audio.size if audio else None, image_url=image[0],
+            image_size=image[1], chapters_url=chapters_url,
+            transcript_cues=transcripts.cues, transcript_urls=transcripts.links)
+
+    def _item(self, episode: Episode, notes: Any, audio: Mapping[str, _Published],
+              image_url: str | None, chapters_url: str | None, transcripts: _Transcripts,
+              page_url: str) -> dict[str, Any]:
+        from companion._rss import MediaRef
+        from companion._shownotes import notes_html, notes_text
+
+        if not audio:
+            return {}
+        text, html = notes_text(notes), notes_html(notes)
+        return {slug: MediaRef(a.url, a.size, a.mime_type, a.duration, image_url, chapters_url,
+                               transcripts.refs, page_url, text, html)
+                for slug, a in audio.items()}
+
+    # -- feeds and site pages ---------------------------------------------------------------
+
+    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
+             items: Sequence[Any]) -> Rendered:
+        from companion import _paths
+        from companion._feeds import feed_url, select_episodes
+        from companion._ledger import update_ledger
+        from companion._rss import render_feed
+        from companion._rules import episode_problems
+
+        media = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
+                 if feed.slug in i}
+        episodes = select_episodes(feed, entries)
+        art = self._show_artwork(feed)
+        problems = [*art.problems]
+        problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
+        xml = render_feed(feed, episodes, self.site, media, artwork_url=art.url)
+        index = self.pages.feed_index(feed, episodes, feed_url=feed_url(feed, self.site),
+                                      image_url=art.url)
+        update_ledger(self.site, feed.slug, [e for e in episodes if e.guid in media])
+        files = [OutputFile(_paths.feed_xml(feed.slug), "application/rss+xml; charset=utf-8",
+                            "feed", data=xml),
+                 OutputFile(_paths.feed_index(feed.slug), "text/html; charset=utf-8", "page",
+                            data=index)]
+        if art.output is not None:
+            files.append(art.output)
+        return Rendered(tuple(files), tuple(problems))
+
+    def site_pages(self, entries: Sequence[Any]) -> Rendered:
+        from companion import _paths
+        from companion._feeds import select_episodes
+
+        counts = [(f, len(select_episodes(f, entries))) for f in self.feeds]
+        urls: list[tuple[str, Any]] = [(self.site.base_url, None)]
+        urls += [(self.site.url(_paths.feed_index(f.slug).removesuffix("index.html")), None)
+                 for f in self.feeds]
+        urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date) for e in entries]
+        return Rendered((
+            OutputFile(_paths.SITE_INDEX, "text/html; charset=utf-8", "page",
+                       data=self.pages.site_index(counts)),
+            OutputFile(_paths.SITEMAP, "application/xml", "page",
+                       data=self.pages.sitemap(urls)),
+            OutputFile(_paths.ROBOTS, "text/plain", "page", data=self.pages.robots()),
+            OutputFile(_paths.STYLESHEET, "text/css; charset=utf-8", "asset",
+                       data=self.pages.stylesheet()),
+        ))
+
+
+@dataclass(frozen=True)
+class _Transcripts:
+    refs: tuple[tuple[str, str, str], ...]
+    links: tuple[tuple[str, str], ...]
+    cues: tuple[tuple[float, float, str], ...]
+
+
+def _cues(episode: Episode) -> tuple[tuple[float, float, str], ...]:
+    from companion._transcripts import parse_vtt
+
+    if not episode.transcripts:
+        return ()
+    lang = episode.article.lang
+    chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
+                  episode.transcripts[0])
+    cues = parse_vtt(chosen.vtt.read_text(encoding="utf-8"))
+    return tuple((c.start, c.end, c.text) for c in cues)
+
+
+def _own_format(episode: Episode) -> str:
+    ext = episode.audio.extension if episode.audio else "mp3"
+    return ext if ext in ("mp3", "m4a") else "mp3"
+
+
+def _published(audio: Audio, site: Site) -> _Published:
+    from companion import _paths
+
+    path = _paths.media(audio.sha256, audio.extension)
+    file = OutputFile(path, audio.mime_type, "immutable", source=audio.path)
+    return _Published(file, audio.sha256, site.url(path), audio.size, audio.mime_type,
+                      audio.duration)
+
+
+def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
+    """The project files an episode was made from (cache records, transcripts, local files)."""
+    from companion import _audio, _spotify, _youtube
+    from companion._pair import audio_source
+
+    article = episode.article
+    cache = site.cache
+    deps = [*base_deps(article.relpath)]
+    if article.youtube_id:
+        deps.append(f"{cache}/{_youtube.cache_rel(article.youtube_id)}")
+        deps.append(f"{cache}/transcripts/{article.youtube_id}.json")
+    if article.spotify_id:
+        deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
+    source = audio_source(article)
+    if source and (source.startswith(("http://", "https://", "youtube:"))):
+        deps.append(f"{cache}/{_audio.record_rel(source)}")
+    elif source:
+        deps.append(source)
+    for transcript in episode.transcripts:
+        deps += [_project_rel(transcript.vtt, site), _project_rel(transcript.srt, site)]
+    if article.image and "://" not in article.image:
+        deps.append(article.image)
+    return tuple(dict.fromkeys(deps))
