@@ -207,3 +207,62 @@ def s3_env(seaweed: SeaweedServer, monkeypatch: pytest.MonkeyPatch) -> SeaweedSe
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     return seaweed
+
+
+# --- a sample built site (what `companion build` writes), for publish tests ------------
+
+
+def _media_bytes(index: int, size: int) -> bytes:
+    import random
+
+    return random.Random(index).randbytes(size)
+
+
+def write_sample_site(root: Path, episodes: int = 6, *, media_size: int = 4096,
+                      titles: dict[int, str] | None = None, feed: str = "show") -> Path:
+    """Write a deterministic built site: same arguments, byte-identical files."""
+    import hashlib
+
+    titles = titles or {}
+    root.mkdir(parents=True, exist_ok=True)
+    items: list[str] = []
+    links: list[str] = []
+    for i in range(episodes):
+        slug, title = f"episode-{i:03d}", titles.get(i, f"Episode {i}")
+        media = _media_bytes(i, media_size)
+        name = f"media/{hashlib.sha256(media).hexdigest()[:32]}.mp3"
+        _write(root / name, media)
+        ep = root / "episodes" / slug
+        _write(ep / "index.html", f"<!doctype html><title>{title}</title><h1>{title}</h1>")
+        _write(ep / "chapters.json", json.dumps(
+            {"version": "1.2.0", "title": title, "chapters": [{"startTime": 0, "title": "Intro"}]}))
+        _write(ep / "transcript.en.vtt", f"WEBVTT\n\n00:00.000 --> 00:01.000\n{title}\n")
+        _write(ep / "transcript.en.srt", f"1\n00:00:00,000 --> 00:00:01,000\n{title}\n")
+        items.append(f"<item><title>{title}</title><guid>{slug}</guid>"
+                     f"<enclosure url=\"https://pod.example.org/{name}\" length=\"{len(media)}\""
+                     " type=\"audio/mpeg\"/></item>")
+        links.append(f"<li><a href=\"/episodes/{slug}/\">{title}</a></li>")
+    art = _media_bytes(10_000, 2048)
+    _write(root / f"artwork/{hashlib.sha256(art).hexdigest()[:32]}.jpg", art)
+    _write(root / feed / "feed.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version="
+           f"\"2.0\"><channel><title>Show</title>{''.join(items)}</channel></rss>\n")
+    _write(root / feed / "index.html", f"<!doctype html><ul>{''.join(links)}</ul>")
+    _write(root / "index.html", f"<!doctype html><h1>Shows</h1><ul>{''.join(links)}</ul>")
+    _write(root / "assets/style.css", "body { font-family: sans-serif; }\n")
+    _write(root / "sitemap.xml", "<?xml version=\"1.0\"?><urlset></urlset>\n")
+    _write(root / "robots.txt", "User-agent: *\nAllow: /\n")
+    return root
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def feed_media(feed_xml: bytes) -> list[str]:
+    """The site paths of the media a feed points at."""
+    import re
+
+    return [m.decode() for m in re.findall(rb'url="https://pod\.example\.org/([^"]+)"', feed_xml)]

@@ -588,6 +588,14 @@ def parse_s3(spec: str) -> tuple[str, str]:
     return bucket, prefix.strip("/")
 
 
+def _retries() -> Any:
+    """Standard retries with backoff (throttling, 5xx, resets); AWS_RETRY_MODE and
+    AWS_MAX_ATTEMPTS still apply, as boto3 users expect."""
+    mode = os.environ.get("AWS_RETRY_MODE") or "standard"
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    return {"mode": mode, "max_attempts": int(attempts) if attempts.isdigit() else MAX_ATTEMPTS}
+
+
 def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3Client:
     """A boto3 S3 client: settings give endpoint/region/addressing; boto3 gives credentials."""
     import boto3
@@ -596,7 +604,7 @@ def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3C
 
     s3_options: Any = {"addressing_style": settings.addressing_style} if (
         settings.addressing_style) else None
-    config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    config = Config(retries=_retries(),
                     s3=s3_options, connect_timeout=10, read_timeout=120,
                     max_pool_connections=DEFAULT_CONCURRENCY * 2,
                     user_agent_extra="companion")

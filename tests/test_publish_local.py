@@ -1,0 +1,206 @@
+"""Publishing to a local folder: incremental, atomic, ordered, locked; content types."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from companion._content_types import cache_control, content_type
+from companion._errors import PublishError
+from companion._model import PublishSettings
+from companion._publish import PublishEvent, make_plan, publish, scan_site, stage_of
+from companion._targets import LocalTarget, LockInfo, local_error, open_target
+from tests._seaweed import write_sample_site
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("show/feed.xml", "application/rss+xml; charset=utf-8"),
+    ("index.html", "text/html; charset=utf-8"),
+    ("media/ab.mp3", "audio/mpeg"),
+    ("media/ab.m4a", "audio/mp4"),
+    ("episodes/x/chapters.json", "application/json+chapters"),
+    ("episodes/x/transcript.ka.vtt", "text/vtt; charset=utf-8"),
+    ("episodes/x/transcript.ka.srt", "application/x-subrip"),
+    ("artwork/ab.jpg", "image/jpeg"),
+    ("artwork/ab.png", "image/png"),
+    ("assets/style.css", "text/css; charset=utf-8"),
+    ("sitemap.xml", "application/xml"),
+    ("robots.txt", "text/plain"),
+    ("odd.unknownext", "application/octet-stream"),
+])
+def test_content_types(path: str, expected: str) -> None:
+    assert content_type(path) == expected
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("show/feed.xml", "public, max-age=300"),
+    ("episodes/x/index.html", "public, max-age=300"),
+    ("media/ab.mp3", "public, max-age=31536000, immutable"),
+    ("artwork/ab.jpg", "public, max-age=31536000, immutable"),
+])
+def test_cache_control(path: str, expected: str) -> None:
+    assert cache_control(path) == expected
+
+
+def test_stages_put_media_first_and_feeds_last() -> None:
+    order = sorted(["show/feed.xml", "index.html", "media/a.mp3", "artwork/a.jpg",
+                    "episodes/x/chapters.json", "sitemap.xml"], key=stage_of)
+    assert order[0] == "media/a.mp3"
+    assert order[-1] == "show/feed.xml"
+    assert stage_of("artwork/a.jpg") < stage_of("index.html") < stage_of("show/feed.xml")
+
+
+def _mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+            for p in root.rglob("*") if p.is_file()}
+
+
+def test_first_publish_copies_everything_and_writes_a_manifest(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    report = publish(site, LocalTarget(out))
+    assert len(report.sent) == len(scan_site(site))
+    for path in report.sent:
+        assert (out / path).read_bytes() == (site / path).read_bytes()
+    manifest = json.loads((out / ".companion/manifest.json").read_bytes())
+    assert set(manifest["files"]) == set(report.sent)
+    assert manifest["files"]["show/feed.xml"]["content_type"].startswith("application/rss+xml")
+    assert not (out / ".companion/lock").exists()
+
+
+def test_no_change_publish_writes_nothing(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    before = _mtimes(out)
+    report = publish(site, LocalTarget(out))
+    assert report.sent == ()
+    assert report.deleted == ()
+    assert report.kept == len(before) - 1  # all but the manifest
+    assert _mtimes(out) == before
+
+
+def test_one_episode_change_sends_that_episode_feeds_and_indexes(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    write_sample_site(site, titles={2: "A better title"})
+    events: list[PublishEvent] = []
+    report = publish(site, LocalTarget(out), progress=events.append)
+    assert set(report.sent) == {
+        "episodes/episode-002/index.html", "episodes/episode-002/chapters.json",
+        "episodes/episode-002/transcript.en.vtt", "episodes/episode-002/transcript.en.srt",
+        "show/feed.xml", "show/index.html", "index.html",
+    }
+    sent = [e.path for e in events if e.kind == "sent"]
+    assert sent[-1] == "show/feed.xml"
+    assert b"A better title" in (out / "show/feed.xml").read_bytes()
+
+
+def test_prune_deletes_only_what_companion_put_there(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=4)
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    (out / "keep-me.txt").write_text("not companion's")
+    old_media = set((out / "media").iterdir())
+    import shutil
+    shutil.rmtree(site)
+    write_sample_site(site, episodes=3)
+    kept = publish(site, LocalTarget(out))
+    assert kept.deleted == ()
+    assert "episodes/episode-003/index.html" in kept.stale
+    assert (out / "episodes/episode-003/index.html").exists()
+    report = publish(site, LocalTarget(out), prune=True)
+    assert "episodes/episode-003/index.html" in report.deleted
+    assert not (out / "episodes/episode-003").exists()
+    assert (out / "keep-me.txt").exists()
+    assert len(old_media - set((out / "media").iterdir())) == 1
+    again = publish(site, LocalTarget(out), prune=True)
+    assert again.deleted == ()
+    assert again.sent == ()
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    report = publish(site, LocalTarget(out), dry_run=True)
+    assert report.dry_run
+    assert len(report.sent) > 10
+    assert report.sent_bytes > 0
+    assert not out.exists()
+
+
+def test_verify_resends_a_file_deleted_by_hand(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    victim = next((out / "media").iterdir())
+    victim.unlink()
+    assert publish(site, LocalTarget(out)).sent == ()
+    report = publish(site, LocalTarget(out), verify=True)
+    assert report.repaired == (f"media/{victim.name}",)
+    assert victim.exists()
+
+
+def test_a_held_lock_is_a_clear_error_and_break_lock_takes_it(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    holder = LockInfo("someone", "elsewhere.example", 4242, __import__("time").time(), "t")
+    (out / ".companion").mkdir(parents=True)
+    (out / ".companion/lock").write_bytes(holder.to_bytes())
+    with pytest.raises(PublishError) as info:
+        publish(site, LocalTarget(out))
+    message = str(info.value)
+    assert "someone@elsewhere.example" in message
+    assert "--break-lock" in message
+    assert ".companion/lock" in message
+    report = publish(site, LocalTarget(out), break_lock=True)
+    assert report.sent
+    assert not (out / ".companion/lock").exists()
+
+
+def test_a_lock_left_by_a_dead_process_on_this_host_is_taken_over(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import time
+
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    holder = LockInfo("me", socket.gethostname(), dead.pid, time.time(), "t")
+    (out / ".companion").mkdir(parents=True)
+    (out / ".companion/lock").write_bytes(holder.to_bytes())
+    report = publish(site, LocalTarget(out))
+    assert report.sent
+    assert any("stale lock" in n for n in report.notes)
+
+
+def test_open_target_resolves_folders_against_the_project(tmp_path: Path) -> None:
+    target = open_target("public", PublishSettings(), project_root=tmp_path)
+    assert isinstance(target, LocalTarget)
+    assert target.root == tmp_path / "public"
+    with pytest.raises(PublishError, match="unsupported target"):
+        open_target("ftp://host/x", PublishSettings(), project_root=tmp_path)
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path: Path) -> None:
+    error = local_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), tmp_path)
+    assert "disk is full" in str(error)
+
+
+def test_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PublishError, match="no built site"):
+        publish(tmp_path / "nope", LocalTarget(tmp_path / "public"))
+
+
+def test_plan_counts_bytes(tmp_path: Path) -> None:
+    site = scan_site(write_sample_site(tmp_path / "site", episodes=2, media_size=1000))
+    plan = make_plan(site, {})
+    assert plan.send_bytes == sum(u.size for u in site.values())
+    assert plan.send[0].path.startswith("media/")
+    assert plan.send[-1].path == "show/feed.xml"
