@@ -22,7 +22,6 @@ from typing import Any
 from companion import _paths
 from companion._model import (
     Article,
-    Audio,
     Chapter,
     Episode,
     FeedDefinition,
@@ -265,7 +264,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder; answers `Range: bytes=a-b` so audio can seek."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def end_headers(self) -> None:
