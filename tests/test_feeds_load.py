@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from _episodes import make_episode, sample_episodes
+try:
+    from tests._episodes import make_episode, sample_episodes
+except ImportError:  # tests/ run as a plain folder
+    from _episodes import make_episode, sample_episodes  # type: ignore[no-redef]
 from companion._feeds import (
     feed_guid,
     is_language,

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from _episodes import make_episode, media_for, media_map, sample_episode, sample_episodes
+try:
+    from tests._episodes import make_episode, media_for, media_map, sample_episode, sample_episodes
+except ImportError:  # tests/ run as a plain folder
+    from _episodes import make_episode, media_for, media_map, sample_episode, sample_episodes  # type: ignore[no-redef]
 from companion._feeds import load_feeds, podcast_guid_for, select_episodes
 from companion._model import Chapter, Episode, FeedDefinition, Funding, Person, Site
 from companion._project import load_site

@@ -10,7 +10,10 @@ import feedparser
 import podcastparser
 import pytest
 
-from _episodes import media_map, sample_episode
+try:
+    from tests._episodes import media_map, sample_episode
+except ImportError:  # tests/ run as a plain folder
+    from _episodes import media_map, sample_episode  # type: ignore[no-redef]
 from companion._feeds import load_feeds, select_episodes
 from companion._model import Chapter, Episode, FeedDefinition, Site
 from companion._project import load_site

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from _episodes import make_episode, media_for, media_map, sample_episodes
+try:
+    from tests._episodes import make_episode, media_for, media_map, sample_episodes
+except ImportError:  # tests/ run as a plain folder
+    from _episodes import make_episode, media_for, media_map, sample_episodes  # type: ignore[no-redef]
 from companion._errors import FeedError, Problem
 from companion._feeds import load_feeds, select_episodes
 from companion._ledger import Ledger, LedgerEntry, ledger_path, load_ledger, update_ledger
@@ -190,3 +193,25 @@ def test_ledger_matching_the_feed_is_quiet() -> None:
     episodes = sample_episodes()
     ledger = Ledger("show").with_episodes(episodes)
     assert problems_for(episodes=episodes, ledger=ledger) == []
+
+
+def test_check_feeds_on_the_example_project(example_project: Path) -> None:
+    from companion._rules import check_feeds
+
+    site = load_site(example_project)
+    (example_project / "feeds" / "bad.toml").write_text('title = "Bad"\n', encoding="utf-8")
+    problems = check_feeds(site, [])
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.where, p.field) for p in errors] == [("feeds/bad.toml", "owner.email")]
+    assert {p.where for p in problems if p.severity == "info"} == {"feeds/en.toml"}
+
+
+def test_preview_media() -> None:
+    from companion._rules import preview_media
+
+    episode = make_episode("x")
+    ref = preview_media(episode, SITE)
+    assert ref is not None
+    assert ref.url.startswith("https://podcasts.example.org/media/")
+    assert ref.length == episode.audio.size  # type: ignore[union-attr]
+    assert preview_media(make_episode("y", audio=False), SITE) is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -168,8 +168,9 @@ def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
             "error", where, f"artwork file {feed.artwork} cannot be read", "check the path "
             "(relative to the project folder) or give an https URL", "artwork"),))
     try:
-        output, problems = artwork_file(source, f"{where} ({feed.artwork})")
+        output, problems = artwork_file(source, where)
     except FeedError as exc:
         return ShowArtwork(None, None, (
             Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
-    return ShowArtwork(site.url(output.path), output, tuple(problems))
+    named = tuple(replace(p, message=f"{feed.artwork}: {p.message}") for p in problems)
+    return ShowArtwork(site.url(output.path), output, named)

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from companion._artwork import is_url, show_artwork
-from companion._errors import Problem, Severity
+from companion._errors import FeedError, Problem, Severity
 from companion._feeds import is_email, is_language
-from companion._ledger import Ledger
-from companion._model import Episode, FeedDefinition, Site
+from companion._ledger import Ledger, load_ledger
+from companion._model import Article, Episode, FeedDefinition, Site
 from companion._podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._rss import DESCRIPTION_LIMIT, MediaRef, render_feed
 
@@ -217,4 +217,46 @@ def rendered_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: S
         if not root.xpath(path, namespaces=_NS):
             problems.append(Problem("error", where, f"the rendered feed has no {path}",
                                     f"set {field} in the feed definition", field))
+    return problems
+
+
+# --- `companion check` -------------------------------------------------------------------
+
+
+def preview_media(episode: Episode, site: Site) -> MediaRef | None:
+    """What a build would publish for `episode`, as far as `check` can tell without building."""
+    from companion import _paths as paths
+
+    audio = episode.audio
+    if audio is None:
+        return None
+    return MediaRef(
+        url=site.url(paths.media(audio.sha256, audio.extension)), length=audio.size,
+        mime_type=audio.mime_type, duration=audio.duration,
+        page_url=site.url(paths.episode_dir(episode.slug)),
+        description_text=episode.article.description or "",
+    )
+
+
+def check_feeds(site: Site, articles: list[Article]) -> list[Problem]:
+    """A `check` checker (``check.CHECKERS``): feed definitions, then every feed's rules.
+
+    Pairing problems are left to the pairing checker; the GUID ledger is read
+    from the cache folder.
+    """
+    from companion._feeds import load_feeds, select_episodes
+    from companion._pair import pair_project
+
+    loaded = load_feeds(site)
+    problems = list(loaded.problems)
+    episodes = pair_project(articles, site).episodes
+    media = {e.guid: ref for e in episodes if (ref := preview_media(e, site)) is not None}
+    for feed in loaded.feeds:
+        chosen = select_episodes(feed, episodes)
+        try:
+            ledger: Ledger | None = load_ledger(site, feed.slug)
+        except FeedError as exc:
+            problems.append(exc.problem())
+            ledger = None
+        problems += feed_problems(feed, chosen, site, media, ledger)
     return problems
