@@ -165,13 +165,13 @@ def _map_podcastindex(ext: PodcastIndexExtension, feed: FeedDefinition, site: Si
 def _map_item(fe: Any, feed: FeedDefinition, episode: Episode, ref: MediaRef) -> None:
     article = episode.article
     fe.title(xml_text(episode.title) or episode.slug)
-    fe.guid(episode.guid, permalink=False)
+    fe.guid(xml_text(episode.guid), permalink=False)
     when = episode_date(episode)
     if when is not None:
         fe.pubDate(when)
-    fe.enclosure(ref.url, str(ref.length), ref.mime_type)
+    fe.enclosure(xml_text(ref.url), str(ref.length), xml_text(ref.mime_type))
     if ref.page_url:
-        fe.link(href=ref.page_url)
+        fe.link(href=xml_text(ref.page_url))
     fe.description(plain_description(ref, episode))
     if ref.description_html:
         fe.content(cdata_safe(xml_text(ref.description_html)), type="CDATA")
