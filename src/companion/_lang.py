@@ -22,7 +22,7 @@ DETECTABLE = ("ka", "hy", "az", "ar", "fa", "he", "ur", "tr", "ru", "uk", "en", 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "iw"})
 
 _BCP47 = re.compile(
-    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (+ extlang)
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language (+ extlang); 4-8 letter ones are unused
     r"(?:-[a-z]{4})?"  # script
     r"(?:-(?:[a-z]{2}|\d{3}))?"  # region
     r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"  # variants
@@ -229,7 +229,8 @@ def _is_title_line(lines: list[str], index: int) -> bool:
     line = lines[index].strip()
     following = lines[index + 1].strip() if index + 1 < len(lines) else ""
     ends_sentence = bool(re.search(r"[.!?؟。…:;,،]$", line))
-    return len(line) <= TITLE_MAX and not ends_sentence and (not following or len(line) <= 60)
+    has_words = bool(re.search(r"[^\W\d_]{2}", line))
+    return has_words and len(line) <= TITLE_MAX and not ends_sentence and (not following or len(line) <= 60)
 
 
 @dataclass(frozen=True)
