@@ -1,0 +1,79 @@
+"""The real stages end to end on the bundled example project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from companion._build import build
+from companion._main import main
+from companion._project import load_site
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(example_project: Path) -> Path:
+    if (REPO / "media").is_dir():
+        shutil.copytree(REPO / "media", example_project / "media")
+    return example_project
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_example_builds_every_output(project: Path) -> None:
+    site = load_site(project)
+    result = build(site, jobs=1)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert (result.episodes, result.feeds, result.rendered) == (6, 4, 6)
+    out = site.out_dir
+    for name in ("index.html", "sitemap.xml", "robots.txt", "assets/style.css"):
+        assert (out / name).is_file(), name
+    pages = sorted(p.parent.name for p in (out / "episodes").glob("*/index.html"))
+    assert len(pages) == 6
+    assert "cafe-de-altura" in pages
+    for lang in ("ka", "ar", "es", "en"):
+        parsed = feedparser.parse((out / lang / "feed.xml").read_bytes())
+        assert not parsed.bozo, lang
+        assert parsed.entries, lang
+        for entry in parsed.entries:
+            enclosure = entry.enclosures[0]
+            media = out / enclosure.href.removeprefix(site.base_url)
+            assert media.stat().st_size == int(enclosure.length)
+    sitemap = (out / "sitemap.xml").read_text()
+    assert sitemap.count("<url>") == 1 + 4 + 6
+
+
+def test_example_rebuild_is_incremental(project: Path) -> None:
+    site = load_site(project)
+    build(site, jobs=1)
+    again = build(site, jobs=1)
+    assert (again.written, again.rendered, again.feeds_rendered) == (0, 0, 0)
+    article = next((project / "episodes").glob("*cafe-de-altura.md"))
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "tres agricultores", "cuatro agricultores"), encoding="utf-8")
+    edited = build(site, jobs=1)
+    assert (edited.rendered, edited.feeds_rendered) == (1, 1)
+    assert b"cuatro agricultores" in (site.out_dir / "es" / "feed.xml").read_bytes()
+
+
+def test_example_build_is_deterministic(project: Path, tmp_path: Path) -> None:
+    site = load_site(project)
+    build(site, jobs=1)
+    build(site, tmp_path / "second", force=True, jobs=2)
+    assert tree(site.out_dir) == tree(tmp_path / "second")
+
+
+def test_cli_build_prints_a_summary(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["-C", str(project), "build", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "6 episodes" in out and "4 feeds" in out and "written" in out
+    assert main(["-C", str(project), "build", "--force"]) == 0
+    assert "0 written" in capsys.readouterr().out
