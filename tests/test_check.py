@@ -57,7 +57,9 @@ def test_bundled_examples_have_source_links_and_good_titles(example_project: Pat
     for article in result.articles:
         assert 3 <= len(article.links) <= 8, article.relpath
         assert not any("utm_" in link.url or "fbclid" in link.url for link in article.links)
-        assert article.author and article.categories and article.tags, article.relpath
+        assert article.author, article.relpath
+        assert article.categories, article.relpath
+        assert article.tags, article.relpath
         assert 150 <= len(article.body.split()) <= 400, article.relpath
     titles = {a.slug: a.title for a in result.articles}
     assert titles["harbour-strike"].startswith("Dock workers")
@@ -72,7 +74,8 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
     root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
                          "episodes/undated.txt": "Undated piece\n\nSome English text here.\n"})
     code, out, err = run(root, capsys, "check")
-    assert code == 0 and not err
+    assert code == 0
+    assert not err
     lines = out.splitlines()
     assert lines[0] == "undated  en  no date  youtube:-  spotify:-  Undated piece"
     assert lines[1] == "one  en  2025-03-01  youtube:02el3F-AjQw  spotify:-  One"
@@ -135,4 +138,6 @@ def test_user_errors_are_not_tracebacks(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "companion.toml").write_text("[site\n", encoding="utf-8")
     code, _, err = run(tmp_path, capsys, "check")
-    assert code == 1 and "Traceback" not in err and "companion.toml" in err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "companion.toml" in err

@@ -34,7 +34,8 @@ def test_feed_definition_shape(tmp_path: Path) -> None:
     feed = tomllib.loads((tmp_path / "p/feeds/show.toml").read_text(encoding="utf-8"))
     assert {"title", "description", "author", "language", "artwork", "explicit", "type",
             "owner", "categories", "select"} <= set(feed)
-    assert feed["owner"]["name"] and feed["owner"]["email"]
+    assert feed["owner"]["name"]
+    assert feed["owner"]["email"]
     assert feed["categories"] == [["News", "Politics"]]
     assert feed["select"] == {"languages": ["en"]}
     assert (tmp_path / "p" / feed["artwork"]).is_file()
@@ -45,7 +46,8 @@ def test_init_refuses_an_existing_project(tmp_path: Path,
     (tmp_path / "companion.toml").write_text("[site]\n", encoding="utf-8")
     assert main(["init", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "companion.toml" in err and "Traceback" not in err
+    assert "companion.toml" in err
+    assert "Traceback" not in err
     assert (tmp_path / "companion.toml").read_text(encoding="utf-8") == "[site]\n"
     assert not (tmp_path / "episodes").exists()
 

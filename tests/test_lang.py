@@ -96,8 +96,10 @@ def test_title_from_a_title_line_leaves_the_body() -> None:
 def test_title_from_headings() -> None:
     atx = infer_title("## A heading ##\n\nText.", "text")
     setext = infer_title("Underlined title\n================\n\nText.", "text")
-    assert atx is not None and atx.title == "A heading"
-    assert setext is not None and setext.title == "Underlined title"
+    assert atx is not None
+    assert atx.title == "A heading"
+    assert setext is not None
+    assert setext.title == "Underlined title"
     assert setext.body == "Text."
 
 
@@ -113,7 +115,9 @@ def test_title_from_first_sentence_of_a_long_paragraph() -> None:
 def test_long_sentences_are_cut_at_a_boundary() -> None:
     words = "word " * 60
     cut = shorten(words)
-    assert len(cut) <= 121 and cut.endswith("…") and "  " not in cut
+    assert len(cut) <= 121
+    assert cut.endswith("…")
+    assert "  " not in cut
     clause = shorten("A" * 70 + ", " + "b " * 60)
     assert clause == "A" * 70
 
@@ -121,7 +125,8 @@ def test_long_sentences_are_cut_at_a_boundary() -> None:
 def test_markdown_infers_only_from_a_heading() -> None:
     assert infer_title("Just a paragraph of text.", "markdown") is None
     guess = infer_title("# Heading\n\nText", "markdown")
-    assert guess is not None and guess.title == "Heading"
+    assert guess is not None
+    assert guess.title == "Heading"
 
 
 def test_nothing_to_infer() -> None:

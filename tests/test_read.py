@@ -63,7 +63,8 @@ def test_jekyll_article(make_project: MakeProject) -> None:
     assert article.categories == ("travel", "rail")
     assert article.tags == ("rail", "georgia")  # space-separated, Jekyll style
     assert article.description is None
-    assert article.featured is True and article.hidden is False
+    assert article.featured is True
+    assert article.hidden is False
     assert (article.youtube_id, article.spotify_id) == ("02el3F-AjQw", "4XgHKQm17uIi39qzDIrs99")
     assert (article.season, article.episode) == (1, 2)
     assert article.layout == "post"
@@ -81,7 +82,8 @@ def test_front_matter_date_time_zone_and_lang_case(make_project: MakeProject) ->
     root = make_project({"episodes/anything.md": text})
     article = read_one(root, "episodes/anything.md")
     assert article.date == datetime(2025, 9, 2, 18, 30, tzinfo=timezone(timedelta(hours=4)))
-    assert article.lang == "pt-br" and article.direction == "ltr"
+    assert article.lang == "pt-br"
+    assert article.direction == "ltr"
     assert article.slug == "minha-historia"
     assert (article.guid, article.explicit, article.episode_type) == ("abc-1", True, "bonus")
 
@@ -90,7 +92,8 @@ def test_utf8_bom_and_crlf(make_project: MakeProject) -> None:
     data = "\ufeff---\r\ntitle: Café\r\nlang: fr\r\n---\r\nBonjour.\r\n".encode()
     root = make_project({"episodes/2025-01-02-cafe.md": data})
     article = read_one(root, "episodes/2025-01-02-cafe.md")
-    assert article.title == "Café" and article.body == "Bonjour."
+    assert article.title == "Café"
+    assert article.body == "Bonjour."
 
 
 def test_plain_text_with_sidecar(make_project: MakeProject) -> None:
@@ -222,7 +225,8 @@ def test_bad_input(make_project: MakeProject, capsys: pytest.CaptureFixture[str]
     assert code == 1
     assert "Traceback" not in err
     line = next(ln for ln in out.splitlines() if ln.startswith("error:"))
-    assert f"episodes/{name}" in line and words in line
+    assert f"episodes/{name}" in line
+    assert words in line
     if field:
         assert f": {field}: " in line
     assert "fine  en  2025-01-01" in out  # the other article still reads
@@ -248,8 +252,10 @@ def test_duplicate_slugs_name_both_files(make_project: MakeProject,
     assert "episodes/2025-01-01-same.md" in str(problem)
     assert "episodes/2025-02-01-same.md" in str(problem)
     code, out, err = check(root, capsys)
-    assert code == 1 and "Traceback" not in err
-    assert "2025-01-01-same.md" in out and "2025-02-01-same.md" in out
+    assert code == 1
+    assert "Traceback" not in err
+    assert "2025-01-01-same.md" in out
+    assert "2025-02-01-same.md" in out
 
 
 def test_duplicate_guids_name_both_files(make_project: MakeProject,
@@ -259,9 +265,12 @@ def test_duplicate_guids_name_both_files(make_project: MakeProject,
         "episodes/two.md": "---\ntitle: Two\nlang: en\nguid: g-1\n---\nx\n",
     })
     code, out, err = check(root, capsys)
-    assert code == 1 and "Traceback" not in err
+    assert code == 1
+    assert "Traceback" not in err
     line = next(ln for ln in out.splitlines() if ln.startswith("error:"))
-    assert "guid" in line and "episodes/one.md" in line and "episodes/two.md" in line
+    assert "guid" in line
+    assert "episodes/one.md" in line
+    assert "episodes/two.md" in line
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
@@ -282,8 +291,10 @@ def test_symlink_outside_the_project_is_refused(make_project: MakeProject, tmp_p
     assert sorted(a.title for a in result.articles) == ["Inside", "Real"]
     assert sorted(p.where for p in result.problems) == ["episodes/dir-link", "episodes/link.md"]
     code, out, err = check(root, capsys)
-    assert code == 1 and "Traceback" not in err
-    assert "Secret" not in out and "outside the project" in out
+    assert code == 1
+    assert "Traceback" not in err
+    assert "Secret" not in out
+    assert "outside the project" in out
 
 
 def test_two_sidecars_are_an_error(make_project: MakeProject) -> None:

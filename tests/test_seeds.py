@@ -40,15 +40,18 @@ def test_five_seeds_read(seeds: dict[str, Article]) -> None:
 def test_georgian_seed(seeds: dict[str, Article]) -> None:
     article = seeds["000"]
     assert article.title.startswith("როგორ გაუთამამდა აზერბაიჯანი რუსეთს")
-    assert article.lang == "ka" and article.direction == "ltr"
+    assert article.lang == "ka"
+    assert article.direction == "ltr"
     assert article.youtube_id == "02el3F-AjQw"
     assert article.spotify_id == "4XgHKQm17uIi39qzDIrs99"
     assert article.format == "markdown"
     assert article.description is None
-    assert article.featured and article.hidden
+    assert article.featured
+    assert article.hidden
     assert article.categories == ("რუსეთი", "სამხრეთ კავკასია")
     assert article.image == "assets/images/Russia-Azerbaijan.jpeg"
-    assert article.inferred == (article.inferred[0],) and article.inferred[0].field == "lang"
+    assert article.inferred == (article.inferred[0],)
+    assert article.inferred[0].field == "lang"
 
 
 def test_georgian_seed_links(seeds: dict[str, Article]) -> None:
@@ -56,8 +59,11 @@ def test_georgian_seed_links(seeds: dict[str, Article]) -> None:
     assert len(links) == 35
     assert len({link.url for link in links}) == 35
     for link in links:
-        assert "utm_source" not in link.url and "ab_channel" not in link.url, link.url
-        assert link.url.startswith("https://") and link.text and link.domain
+        assert "utm_source" not in link.url, link.url
+        assert "ab_channel" not in link.url, link.url
+        assert link.url.startswith("https://")
+        assert link.text
+        assert link.domain
     assert not any("02el3F-AjQw" in link.url or "open.spotify.com" in link.url for link in links)
     texts = [link.url for link in links if "#:~:text=" in link.url]
     assert len(texts) == 3  # text fragments survive untouched

@@ -230,7 +230,8 @@ def _is_title_line(lines: list[str], index: int) -> bool:
     following = lines[index + 1].strip() if index + 1 < len(lines) else ""
     ends_sentence = bool(re.search(r"[.!?؟。…:;,،]$", line))
     has_words = bool(re.search(r"[^\W\d_]{2}", line))
-    return has_words and len(line) <= TITLE_MAX and not ends_sentence and (not following or len(line) <= 60)
+    stands_alone = not following or len(line) <= 60
+    return has_words and len(line) <= TITLE_MAX and not ends_sentence and stands_alone
 
 
 @dataclass(frozen=True)

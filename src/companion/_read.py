@@ -128,33 +128,30 @@ def _outside_link(path: Path, site: Site) -> Problem:
 
 
 def _walk(site: Site) -> Iterator[Path | Problem]:
-    """Article files under episodes/ (sorted), and problems for links leaving the project."""
+    """Visible files under episodes/ (sorted); problems for links that leave the project.
+
+    Hidden files and folders are skipped; linked folders are not followed.
+    """
     for folder, dirs, files in os.walk(site.episodes_dir, followlinks=False):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in list(dirs):
-            if (base / name).is_symlink():
-                dirs.remove(name)
-                if not _inside(base / name, site.root):
-                    yield _outside_link(base / name, site)
-        for name in sorted(files):
-            path = base / name
-            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
-                continue
+        for name in [d for d in dirs if (base / d).is_symlink()]:
+            dirs.remove(name)
+            if not _inside(base / name, site.root):
+                yield _outside_link(base / name, site)
+        for path in (base / name for name in sorted(files) if not name.startswith(".")):
             if path.is_symlink() and not _inside(path, site.root):
                 yield _outside_link(path, site)
-                continue
-            yield path
+            else:
+                yield path
 
 
-def _orphan_sidecars(site: Site) -> Iterator[Problem]:
-    for path in sorted(site.episodes_dir.rglob("*")):
-        if (path.suffix.lower() in SIDECAR_SUFFIXES
-                and not any(part.startswith(".") for part in path.parts)
-                and not path.with_suffix(".txt").exists()):
-            yield Problem("warning", _relpath(path, site),
-                          "a sidecar with no .txt article of the same name; ignored",
-                          f"rename it to match its article, e.g. {path.stem}.txt")
+def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
+    if path.suffix.lower() not in SIDECAR_SUFFIXES or path.with_suffix(".txt").exists():
+        return None
+    return Problem("warning", _relpath(path, site),
+                   "a sidecar with no .txt article of the same name; ignored",
+                   f"rename it to match its article, e.g. {path.stem}.txt")
 
 
 # -- bytes to text -------------------------------------------------------------------------
@@ -496,12 +493,12 @@ def read_project(site: Site) -> ReadResult:
     for item in _walk(site):
         if isinstance(item, Problem):
             problems.append(item)
-            continue
-        article, found = _read(item, site)
-        problems.extend(found)
-        if article is not None:
-            articles.append(article)
-    problems.extend(_orphan_sidecars(site))
+        elif item.suffix.lower() in ARTICLE_SUFFIXES:
+            article, found = _read(item, site)
+            problems.extend(found)
+            articles.extend([article] if article else [])
+        elif orphan := _orphan_sidecar(item, site):
+            problems.append(orphan)
     articles, clashes = _unique(articles, lambda a: a.slug, "slug")
     articles, guid_clashes = _unique(articles, lambda a: a.guid, "guid")
     articles.sort(key=_order)
