@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import (
@@ -86,10 +87,11 @@ class PageRenderer:
         return text.encode("utf-8")
 
     def _relative(self, url: str | None, root: str) -> str | None:
-        """A URL inside the site, made relative to the page (so previews and prefixes work)."""
+        """A URL inside the site, made relative to the page (so previews and prefixes work);
+        None for anything that is not http(s) or relative."""
         if url and url.startswith(self.site.base_url):
             return root + url[len(self.site.base_url):]
-        return url
+        return safe_url(url)
 
     def _local(self, media: _Media, root: str) -> _Media:
         return _Media(self._relative(media.audio_url, root), media.audio_type,
@@ -119,11 +121,12 @@ class PageRenderer:
         canonical = self.site.url(_paths.episode_dir(episode.slug))
         context = self._base(path, notes.lang, canonical)
         context["dir"] = notes.direction
-        media = _Media(audio_url, audio_type, audio_length, image_url, image_size)
+        media = _Media(safe_url(audio_url), audio_type, audio_length, safe_url(image_url),
+                       image_size)
         local = self._local(media, context["root"])
         chapters_url = self._relative(chapters_url, context["root"])
-        transcript_urls = [(label, self._relative(url, context["root"]) or url)
-                           for label, url in transcript_urls]
+        transcript_urls = [(label, local_url) for label, url in transcript_urls
+                           if (local_url := self._relative(url, context["root"]))]
         context.update(self._episode_body(episode, notes, local, chapters_url,
                                           transcript_cues or (), transcript_urls))
         context.update(self._episode_head(episode, notes, feeds, media, canonical))
@@ -152,10 +155,10 @@ class PageRenderer:
             "spotify": {"embed": f"https://open.spotify.com/embed/episode/{spotify_id}"}
             if spotify_id else None,
             "sources": [{"url": s.url, "text": link_text(s), "domain": s.domain}
-                        for s in notes.sources],
+                        for s in notes.sources if safe_url(s.url)],
             "cues": [_seek_item(start, text) for start, _end, text in cues],
             "transcript_links": [_Url(label, url) for label, url in transcript_urls],
-            "homes": [h for h in notes.homes if h.kind != "page"],
+            "homes": [h for h in notes.homes if h.kind != "page" and safe_url(h.url)],
         }
 
     def _episode_head(self, episode: Episode, notes: ShowNotes,
@@ -307,6 +310,14 @@ class _Media:
     audio_length: int | None
     image_url: str | None
     image_size: tuple[int, int] | None
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), mailto or relative; None for javascript:, data: and co."""
+    if not url:
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url if scheme in ("", "http", "https", "mailto") else None
 
 
 def _feed_dir(slug: str) -> str:
@@ -471,10 +482,10 @@ def _video_object(episode: Episode) -> dict[str, Any] | None:
 
 def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
     links = [_Url(t(feed.language, "RSS feed"), feed_url)]
-    if feed.apple_podcasts_url:
-        links.append(_Url(t(feed.language, "Apple Podcasts"), feed.apple_podcasts_url))
-    if feed.spotify_show_url:
-        links.append(_Url(t(feed.language, "Spotify"), feed.spotify_show_url))
+    if safe_url(feed.apple_podcasts_url):
+        links.append(_Url(t(feed.language, "Apple Podcasts"), str(feed.apple_podcasts_url)))
+    if safe_url(feed.spotify_show_url):
+        links.append(_Url(t(feed.language, "Spotify"), str(feed.spotify_show_url)))
     return links
 
 
