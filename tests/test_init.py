@@ -64,3 +64,8 @@ def test_init_into_a_file_is_an_error(tmp_path: Path,
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert main(["init", str(tmp_path / "file")]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_init_defaults_to_the_project_folder(tmp_path: Path) -> None:
+    assert main(["--project", str(tmp_path / "here"), "init"]) == 0
+    assert (tmp_path / "here" / "companion.toml").is_file()

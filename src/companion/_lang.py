@@ -33,6 +33,7 @@ _BCP47 = re.compile(
 _SCRIPTS = {"ka": ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F)),
             "hy": ((0x0530, 0x058F), (0xFB13, 0xFB17))}
 _SAMPLE = 4000
+_URL = re.compile(r"\(?(?:https?|mailto):\S+")
 
 
 def normalize_lang(tag: str) -> str:
@@ -72,7 +73,7 @@ def _detector() -> Any:
 
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language `text` is written in, or None if unsure."""
-    sample = text[:_SAMPLE]
+    sample = _URL.sub(" ", text)[:_SAMPLE]  # link targets are not the article's language
     letters = "".join(ch for ch in sample if unicodedata.category(ch).startswith("L"))
     if len(letters) < 3:
         return None

@@ -129,10 +129,14 @@ def init_project(root: Path) -> list[Path]:
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(path_type=Path), default=".")
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
 @click.pass_obj
-def command(ctx: Ctx, directory: Path) -> int:
-    """Create a new project in DIRECTORY: settings, an example article and a feed."""
+def command(ctx: Ctx, directory: Path | None) -> int:
+    """Create a new project in DIRECTORY: settings, an example article and a feed.
+
+    DIRECTORY defaults to the --project folder (the current folder).
+    """
+    directory = directory or ctx.project
     try:
         written = init_project(directory)
     except OSError as exc:
