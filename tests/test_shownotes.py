@@ -254,3 +254,13 @@ def test_localized_dates() -> None:
     assert format_date(day, "en") == "July 20, 2025"
     assert format_date(day, "zz") == "July 20, 2025"
     assert format_date(day, "pt-br") == "20 de julho de 2025"
+
+
+def test_bare_url_sources_show_a_short_url_once() -> None:
+    bare = Link("https://www.example.org/books/market?id=1", "https://www.example.org/books/market?id=1",
+                "example.org")
+    notes = notes_of(episode(links=(bare,)))
+    assert "- https://www.example.org/books/market?id=1\n" in notes_text(notes) + "\n"
+    root = lxml.html.fragment_fromstring(notes_html(notes), create_parent="div")
+    assert root.xpath("string(//ol/li)") == "example.org/books/market"
+

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from companion import _paths
 from companion._errors import RenderError
 from companion._i18n import direction, format_date, t
-from companion._model import Episode, FeedDefinition, Site
+from companion._model import Episode, FeedDefinition, Link, Site
 from companion._shownotes import ShowNotes, link_text, summary_html, timestamp
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -154,8 +154,7 @@ class PageRenderer:
             if youtube_id else None,
             "spotify": {"embed": f"https://open.spotify.com/embed/episode/{spotify_id}"}
             if spotify_id else None,
-            "sources": [{"url": s.url, "text": link_text(s), "domain": s.domain}
-                        for s in notes.sources if safe_url(s.url)],
+            "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
             "cues": [_seek_item(start, text) for start, _end, text in cues],
             "transcript_links": [_Url(label, url) for label, url in transcript_urls],
             "homes": [h for h in notes.homes if h.kind != "page" and safe_url(h.url)],
@@ -226,6 +225,8 @@ class PageRenderer:
             "subscribe": subscribe,
             "alternates": [{"title": feed.title, "url": feed_url}],
             "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
+            "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
+                    _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
             "og": _index_og(feed.title, feed.description, canonical, image_url,
                             self.site.title),
             "twitter": [("twitter:card", "summary")],
@@ -261,6 +262,7 @@ class PageRenderer:
             "show_description": self.site.description,
             "description": _short(self.site.description),
             "shows": [self._show_item(feed, count) for feed, count in feeds],
+            "nav": [_Nav(f.title, _paths.feed_index(f.slug)) for f, _count in feeds],
             "alternates": [{"title": f.title, "url": self.site.url(_paths.feed_xml(f.slug))}
                            for f, _count in feeds],
             "og": _index_og(self.site.title, self.site.description, self.site.base_url,
@@ -318,6 +320,12 @@ def safe_url(url: str | None) -> str | None:
         return None
     scheme = urlsplit(url.strip()).scheme.lower()
     return url if scheme in ("", "http", "https", "mailto") else None
+
+
+def _source(link: Link) -> dict[str, str]:
+    text = link_text(link)
+    domain = "" if text.startswith(link.domain) else link.domain
+    return {"url": link.url, "text": text, "domain": domain}
 
 
 def _feed_dir(slug: str) -> str:

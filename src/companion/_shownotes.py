@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 from companion._i18n import t
 from companion._markdown import plain_blocks, sanitize_html, text_blocks
@@ -25,6 +26,7 @@ _LEAD_CHARS = 600
 
 _YT_MIN_CHAPTERS = 3
 _YT_MIN_GAP = 10.0
+_SHORT_URL = 60
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,20 @@ def timestamp(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def link_text(link: Link) -> str:
-    """What a source link shows: its anchor text, or its domain when the text is the URL."""
+def has_anchor(link: Link) -> bool:
+    """Whether a source link has anchor text of its own (not its URL)."""
     text = link.text.strip()
-    return link.domain if not text or text == link.url else text
+    return bool(text) and text != link.url and not text.startswith(("http://", "https://"))
+
+
+def link_text(link: Link) -> str:
+    """What a source link shows: its anchor text, or a short form of a bare URL
+    (domain and path, no scheme or query)."""
+    if has_anchor(link):
+        return link.text.strip()
+    parts = urlsplit(link.url)
+    short = (parts.netloc.removeprefix("www.") + parts.path).rstrip("/") or link.domain
+    return short if len(short) <= _SHORT_URL else short[: _SHORT_URL - 1] + "…"
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -165,6 +177,8 @@ def _h(notes: ShowNotes, key: str) -> str:
 
 def _source_li(link: Link) -> str:
     anchor = f'<a href="{html.escape(link.url)}">{html.escape(link_text(link))}</a>'
+    if not has_anchor(link):
+        return f"<li>{anchor}</li>\n"
     return f"<li>{anchor} <small>({html.escape(link.domain)})</small></li>\n"
 
 
@@ -204,7 +218,8 @@ def youtube_chapters_ok(chapters: Sequence[Chapter]) -> bool:
 def _fit_text(notes: ShowNotes, limit: int, *, chapters: list[str],
               skip: tuple[str, ...]) -> str:
     homes = [f"{h.label}: {h.url}" for h in notes.homes if h.kind not in skip]
-    sources = [f"- {' '.join(link_text(s).split())}: {s.url}" for s in notes.sources]
+    sources = [f"- {' '.join(link_text(s).split())}: {s.url}" if has_anchor(s) else f"- {s.url}"
+               for s in notes.sources]
     reserve = len("\n".join(homes)) + 2 if homes else 0
     head = cut(notes.summary, max(limit - reserve, limit // 2))
     sections: dict[str, list[str]] = {"homes": [], "chapters": [], "sources": []}
