@@ -37,6 +37,7 @@ from companion._shownotes import ShowNotes, link_text, summary_html, timestamp
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 _TEMPLATES = ("episode.html", "feed_index.html", "site_index.html")
+_SQUARE = (300, 300)  # display size of show artwork (Apple and Spotify require it square)
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ class PageRenderer:
             else feed.title,
             "title": feed.title, "show_description": feed.description,
             "description": _short(feed.description),
-            "image": _image(self._relative(image_url, root), None),
+            "image": _image(self._relative(image_url, root), _SQUARE),  # show art is square
             "subscribe": subscribe,
             "alternates": [{"title": feed.title, "url": feed_url}],
             "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
