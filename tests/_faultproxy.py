@@ -33,6 +33,7 @@ class Fault:
     code: str = "SlowDown"
     method: str | None = None  # only requests with this method
     after: int = 0  # let this many matching requests through first
+    match: str | None = None  # only requests whose path contains this
 
 
 class FaultProxy:
@@ -64,9 +65,10 @@ class FaultProxy:
         self.server.server_close()
 
     def inject(self, kind: FaultKind, count: int = 1, *, status: int = 503,
-               code: str = "SlowDown", method: str | None = None, after: int = 0) -> None:
+               code: str = "SlowDown", method: str | None = None, after: int = 0,
+               match: str | None = None) -> None:
         with self.lock:
-            self.faults.append(Fault(kind, count, status, code, method, after))
+            self.faults.append(Fault(kind, count, status, code, method, after, match))
 
     def stall(self, method: str = "PUT", after: int = 0) -> None:
         """Hang every `method` request after the first `after` ones, until release()."""
@@ -83,11 +85,13 @@ class FaultProxy:
         with self.lock:
             self.faults.clear()
 
-    def take(self, method: str) -> Fault | None:
+    def take(self, method: str, path: str) -> Fault | None:
         """The fault to apply to this request, if any (and count it down)."""
         with self.lock:
             for fault in self.faults:
                 if fault.method not in (None, method) or fault.count <= 0:
+                    continue
+                if fault.match is not None and fault.match not in path:
                     continue
                 if fault.after > 0:
                     fault.after -= 1
@@ -124,7 +128,7 @@ class FaultProxy:
 
             def _handle(self) -> None:
                 body = self._body()
-                fault = proxy.take(self.command)
+                fault = proxy.take(self.command, self.path)
                 if fault is None:
                     self._forward(body)
                 elif fault.kind == "status":

@@ -593,7 +593,8 @@ def _retries() -> Any:
     AWS_MAX_ATTEMPTS still apply, as boto3 users expect."""
     mode = os.environ.get("AWS_RETRY_MODE") or "standard"
     attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
-    return {"mode": mode, "max_attempts": int(attempts) if attempts.isdigit() else MAX_ATTEMPTS}
+    return {"mode": mode,
+            "total_max_attempts": int(attempts) if attempts.isdigit() else MAX_ATTEMPTS}
 
 
 def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3Client:
