@@ -173,9 +173,10 @@ class _Links(HTMLParser):
                 self.refs.append(value)
 
 
-def test_crawl_from_the_site_index_finds_no_broken_link(base: str) -> None:
-    origin = urlsplit(base).netloc
-    todo, seen, broken = [f"{base}index.html"], set[str](), []
+def crawl(start: str) -> tuple[set[str], list[str]]:
+    """Every URL on the start page's host reachable from it by links; the broken ones."""
+    origin = urlsplit(start).netloc
+    todo, seen, broken = [start], set[str](), []
     while todo:
         url = todo.pop()
         if url in seen:
@@ -194,8 +195,33 @@ def test_crawl_from_the_site_index_finds_no_broken_link(base: str) -> None:
                 target = urldefrag(urljoin(url, ref))[0]
                 if urlsplit(target).netloc == origin and target not in seen:
                     todo.append(target)
+    return seen, broken
+
+
+def test_crawl_from_the_site_index_finds_no_broken_link(base: str) -> None:
+    seen, broken = crawl(f"{base}index.html")
     assert broken == []
     pages = [u for u in seen if u.endswith(".html")]
     assert len(pages) == 7  # site index, three shows, three episodes
     assert any(u.endswith(".mp3") for u in seen)
     assert any(u.endswith("style.css") for u in seen)
+
+
+@pytest.mark.slow
+def test_example_project_site_in_the_browser(example_project: Path, tmp_path: Path,
+                                              tab: _Page) -> None:
+    """A real build of the bundled example: no broken internal link, no script error."""
+    build = pytest.importorskip("companion._build")
+    from companion._project import load_site
+
+    out = tmp_path / "site"
+    build.build(load_site(example_project), out, jobs=1)
+    with serve(out) as url:
+        seen, broken = crawl(f"{url}index.html")
+        assert broken == []
+        pages = sorted(u for u in seen if u.endswith("/index.html") and "/episodes/" in u)
+        assert len(pages) >= 6
+        for page in pages:
+            tab.page.goto(page, wait_until="load")
+            assert _variance(tab.page.screenshot()) > 100, page
+        assert tab.errors == []

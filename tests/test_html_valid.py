@@ -57,3 +57,20 @@ def test_outdated_validator_filter_is_narrow() -> None:
               '"margin-inline-start" doesn\'t exist.\n'
               '"file:/s.css":4.1-4.2: error: CSS: "colour": Property "colour" doesn\'t exist.\n')
     assert len(_errors(sample)) == 2
+
+
+@pytest.mark.slow
+def test_example_project_pages_are_valid_html(example_project: Path, tmp_path: Path) -> None:
+    """A real build of the bundled example project: every page passes the validator."""
+    validator = _validator()
+    build = pytest.importorskip("companion._build")
+    from companion._project import load_site
+
+    out = tmp_path / "site"
+    build.build(load_site(example_project), out, jobs=1)
+    pages = list(out.rglob("*.html"))
+    assert len(pages) >= 6
+    run = subprocess.run([validator, "--root", str(out)], capture_output=True, text=True,
+                         timeout=240)
+    output = run.stdout + run.stderr
+    assert _errors(output) == [], output
