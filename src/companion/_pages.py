@@ -11,9 +11,10 @@ under a prefix; canonical, feed and Open Graph URLs are absolute.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,9 +58,10 @@ class PageRenderer:
 
     def __init__(self, site: Site) -> None:
         self.site = site
+        self._loader = ChoiceLoader([FileSystemLoader(site.templates_dir),
+                                     FileSystemLoader(THEME_DIR)])
         self._env = Environment(
-            loader=ChoiceLoader([FileSystemLoader(site.templates_dir),
-                                 FileSystemLoader(THEME_DIR)]),
+            loader=self._loader,
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -100,9 +102,8 @@ class PageRenderer:
                       media.image_size)
 
     def _base(self, path: str, lang: str, canonical: str) -> dict[str, Any]:
-        words: Callable[[str], str] = lambda key: t(lang, key)  # noqa: E731
         return {
-            "site": self.site, "lang": lang, "dir": direction(lang), "t": words,
+            "site": self.site, "lang": lang, "dir": direction(lang), "t": partial(t, lang),
             "root": "../" * path.count("/"), "canonical": canonical,
             "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
             "subscribe": [], "description": "",
@@ -298,8 +299,7 @@ class PageRenderer:
 
     def stylesheet(self) -> bytes:
         """The stylesheet: the project's `templates/assets/style.css`, else the theme's."""
-        source, _filename, _uptodate = self._env.loader.get_source(  # type: ignore[union-attr]
-            self._env, "assets/style.css")
+        source, _filename, _uptodate = self._loader.get_source(self._env, "assets/style.css")
         return source.encode("utf-8")
 
 
