@@ -34,7 +34,7 @@ def _size(n: int) -> str:
 
 def _build(site: Site) -> None:
     try:
-        from companion._build import build  # type: ignore[import-not-found,unused-ignore]
+        from companion._build import build
     except ModuleNotFoundError as exc:
         if exc.name != "companion._build":
             raise
@@ -104,7 +104,7 @@ def _summary(report: PublishReport, verbose: bool) -> list[str]:
 @click.option("--to", "to", metavar="TARGET",
               help="A folder or s3://bucket/prefix (default: [publish] target, or public/).")
 @click.option("--dry-run", is_flag=True,
-              help="Show what would be sent and deleted; change nothing.")
+              help="Build, then show what would be sent and deleted; the target is not touched.")
 @click.option("--prune", is_flag=True,
               help="Delete what an earlier publish put there and the site no longer has.")
 @click.option("--verify", is_flag=True,
@@ -126,7 +126,7 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, 
     environment variables or profiles, never from companion.toml.
     """
     site = ctx.site()
-    if not no_build and not dry_run:
+    if not no_build:
         _build(site)
     target = open_target(to or site.publish.target, site.publish, endpoint_url=endpoint_url,
                          project_root=site.root)
