@@ -264,3 +264,13 @@ def test_bare_url_sources_show_a_short_url_once() -> None:
     root = lxml.html.fragment_fromstring(notes_html(notes), create_parent="div")
     assert root.xpath("string(//ol/li)") == "example.org/books/market"
 
+
+
+def test_notes_text_keeps_sources_in_order_without_gaps() -> None:
+    links = tuple(Link(f"https://s{i}.example.org/" + "p" * (300 if i == 5 else 5), f"S{i}",
+                       f"s{i}.example.org") for i in range(40))
+    notes = notes_of(episode(links=links))
+    budget = len(notes_text(replace(notes, sources=links[:5]))) + 40
+    text = notes_text(notes, limit=budget)
+    kept = [line for line in text.splitlines() if line.startswith("- ")]
+    assert kept == [f"- S{i}: {links[i].url}" for i in range(5)]  # S5 is too long: stop there

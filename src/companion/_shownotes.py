@@ -224,11 +224,12 @@ def _fit_text(notes: ShowNotes, limit: int, *, chapters: list[str],
     head = cut(notes.summary, max(limit - reserve, limit // 2))
     sections: dict[str, list[str]] = {"homes": [], "chapters": [], "sources": []}
     candidates = [("homes", homes), ("chapters", chapters), ("sources", sources)]
-    for name, lines in candidates:
+    for name, lines in candidates:  # in order of importance; each keeps a prefix of its lines
         for line in lines:
             sections[name].append(line)
             if len(_render(notes, head, sections)) > limit:
                 sections[name].pop()
+                break
     return _render(notes, head, sections)
 
 
