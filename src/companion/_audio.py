@@ -263,6 +263,8 @@ def _tags(episode: Episode, site: Site, show_title: str, page_url: str,
 
 def _clip(chapters: tuple[Chapter, ...], duration: float | None) -> tuple[Chapter, ...]:
     kept = [c for c in chapters if duration is None or c.start < duration]
+    if not kept:
+        return ()
     ends = [*(c.start for c in kept[1:]), duration]
     return tuple(Chapter(c.start, c.title, e if e is not None else c.end or c.start + 1, c.url)
                  for c, e in zip(kept, ends, strict=True))

@@ -8,7 +8,9 @@ episode and saying what to do.
 
 from __future__ import annotations
 
+import gc
 import re
+import warnings
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -74,7 +76,16 @@ def _run(url: str, where: str, opts: dict[str, Any], download: bool) -> dict[str
             info = ydl.extract_info(url, download=download)
             return dict(YoutubeDL.sanitize_info(info))
     except DownloadError as exc:
-        raise fetch_error(str(exc), where, url) from None
+        error = fetch_error(str(exc), where, url)
+    _collect_error_responses()
+    raise error
+
+
+def _collect_error_responses() -> None:
+    """yt-dlp leaves the socket of an HTTP error response to the garbage collector."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 def fetch_info(url: str, where: str, *, lang: str, workdir: Path, timeout: float = 20,
@@ -122,7 +133,7 @@ _FIXES = (
     (("private video", "sign in", "members-only", "403", "forbidden"),
      "the video is private or needs a sign-in",
      "make the video public or unlisted on YouTube, or correct the `video:` link"),
-    (("not available in your country", "geo", "blocked in your"),
+    (("in your country", "geo", "blocked in your"),
      "the video is blocked in this region",
      "fetch from a region where it plays, or remove the `video:` link"),
     (("timed out", "timeout"), "YouTube did not answer in time",
