@@ -147,7 +147,7 @@ def test_cold_build_writes_everything(project: Site) -> None:
 def test_no_change_rebuild_renders_and_writes_nothing(project: Site) -> None:
     run(project)
     before = mtimes(project.out_dir)
-    state = project.root / ".companion" / "build-state.json"
+    state = project.root / ".companion" / "build-state.bin"
     state_mtime = state.stat().st_mtime_ns
     result = run(project)
     assert (result.written, result.removed, result.rendered) == (0, 0, 0)

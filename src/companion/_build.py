@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -196,7 +197,7 @@ class _Build:
         self.problems.extend(problems)
         self.feeds = {f.slug: f for f in feeds}
         self.feed_keys = {f.slug: self._feed_key(f) for f in feeds}
-        self.pages_key = self._pages_key()
+        self.pages_key = self.new.pages_key = self._pages_key()
         sources = discover(self.site)
         dirty = self._clean_episodes(sources)
         self._render_episodes(dirty)
@@ -248,21 +249,25 @@ class _Build:
     def _clean_episodes(self, sources: list[str]) -> list[str]:
         """Carry over every episode whose key and outputs still hold; return the others."""
         recheck = self._feeds_changed()
+        same_pages = self.pages_key == self.old.pages_key
         dirty: list[str] = []
         for source in sources:
             state = self.old.episodes.get(source)
-            if state is None or not self._still_good(source, state, recheck):
+            if state is None or not self._still_good(source, state, recheck, same_pages):
                 dirty.append(source)
         return dirty
 
-    def _still_good(self, source: str, state: EpisodeState, recheck: bool) -> bool:
+    def _still_good(self, source: str, state: EpisodeState, recheck: bool,
+                    same_pages: bool) -> bool:
         feeds = state.feeds
         if recheck:
             entry = self.entries().get(source)
             if entry is None:
                 return False
             feeds = sorted(self.renderer.members(entry))
-        if self._episode_key(state.deps, feeds) != state.key:
+        unchanged = partial(_all_unchanged, self.hashes, state.deps)
+        fast = same_pages and not recheck and unchanged()
+        if not fast and self._episode_key(state.deps, feeds) != state.key:
             return False
         if not self.writer.keep_all(state.outputs):
             return False
@@ -372,7 +377,8 @@ class _Build:
 
     def _save(self, removed: bool) -> None:
         changed = (removed or self.rendered or self.feeds_rendered or self.site_rendered
-                   or self.writer.written or self.hashes.seen != self.old.files
+                   or self.writer.written or self.hashes.hashed
+                   or self.hashes.seen.keys() != self.old.files.keys()
                    or self.new.episodes.keys() != self.old.episodes.keys())
         if not changed:
             return
@@ -385,6 +391,10 @@ class _Build:
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _all_unchanged(hashes: FileHashes, deps: Iterable[str]) -> bool:
+    return all(hashes.unchanged(dep) for dep in deps)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:
@@ -476,9 +486,8 @@ class RealStages:
         return result.feeds, result.problems
 
     def page_inputs(self, site: Site) -> list[Path]:
-        from companion._pages import THEME_DIR
-
-        files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        theme = Path(companion.__file__).resolve().parent / "theme"  # _pages.THEME_DIR
+        files = [p for p in theme.rglob("*") if p.is_file()]
         if site.templates_dir.is_dir():
             files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
         return sorted(files)

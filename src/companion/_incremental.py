@@ -3,7 +3,8 @@ redoes only what changed.
 
 The state lives in ``<project>/.companion/`` (git-ignored)::
 
-    build-state.json      inputs' signatures, per-episode keys, outputs written
+    build-state.bin       inputs' signatures, per-episode keys, outputs written
+                          (plain dicts and lists in `marshal` format: the fastest to load)
     parts/<id>.pickle     per-episode parts a feed is assembled from
     parts/entries.pickle  per-episode index entries (small) for the site pages
 
@@ -16,9 +17,10 @@ output of the previous build still holds.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from companion._writer import OutputRecord
 
 STATE_FORMAT = 1
 STATE_DIR = ".companion"
-STATE_NAME = "build-state.json"
+STATE_NAME = "build-state.bin"
 ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
 
 
@@ -85,10 +87,11 @@ class BuildState:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     site_key: str = ""
     site_outputs: dict[str, str] = field(default_factory=dict)
+    pages_key: str = ""
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     out_dir: str = ""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_data(self) -> dict[str, Any]:
         return {
             "format": STATE_FORMAT,
             "out_dir": self.out_dir,
@@ -96,12 +99,13 @@ class BuildState:
             "episodes": {k: vars(v) for k, v in sorted(self.episodes.items())},
             "feeds": {k: vars(v) for k, v in sorted(self.feeds.items())},
             "site_key": self.site_key,
+            "pages_key": self.pages_key,
             "site_outputs": self.site_outputs,
             "outputs": {k: list(v) for k, v in sorted(self.outputs.items())},
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> BuildState:
+    def from_data(cls, data: Mapping[str, Any]) -> BuildState:
         if data.get("format") != STATE_FORMAT:
             return cls()
         return cls(
@@ -109,6 +113,7 @@ class BuildState:
             episodes={k: EpisodeState(**v) for k, v in data["episodes"].items()},
             feeds={k: FeedState(**v) for k, v in data["feeds"].items()},
             site_key=data["site_key"],
+            pages_key=data.get("pages_key", ""),
             site_outputs=data["site_outputs"],
             outputs={k: (v[0], v[1], v[2]) for k, v in data["outputs"].items()},
             out_dir=data.get("out_dir", ""),
@@ -119,14 +124,20 @@ def load_state(project: Path) -> BuildState:
     """The previous build's state, or an empty one (missing, damaged or older format)."""
     path = state_dir(project) / STATE_NAME
     try:
-        return BuildState.from_json(json.loads(path.read_bytes()))
-    except (OSError, ValueError, KeyError, TypeError):
+        data = marshal.loads(path.read_bytes())  # noqa: S302 - our own state file
+        if not isinstance(data, dict) or data.get("python") != _PYTHON:
+            return BuildState()
+        return BuildState.from_data(data)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
         return BuildState()
 
 
 def save_state(project: Path, state: BuildState) -> None:
-    text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
-    atomic_write(state_dir(project) / STATE_NAME, text.encode("utf-8"))
+    data = {**state.to_data(), "python": _PYTHON}
+    atomic_write(state_dir(project) / STATE_NAME, marshal.dumps(data))
+
+
+_PYTHON = ".".join(map(str, sys.version_info[:2]))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -146,26 +157,43 @@ class FileHashes:
 
     def __init__(self, root: Path, known: Mapping[str, tuple[int, int, str]]) -> None:
         self.root = root
+        self._prefix = str(root) + os.sep
         self._known = known
         self.seen: dict[str, tuple[int, int, str]] = {}
+        self.hashed = 0  # files read and hashed (not answered by the stat shortcut)
 
     def hash(self, rel: str) -> str:
-        """sha256 (short) of the project file `rel`, or `ABSENT`."""
+        """Content hash (short) of the project file `rel` (or an absolute path), or `ABSENT`."""
         seen = self.seen.get(rel)
         if seen is not None:
             return seen[2]
+        path = rel if rel.startswith(os.sep) else self._prefix + rel
         try:
-            stat = os.stat(self.root / rel)
+            stat = os.stat(path)
         except OSError:
             return ABSENT
-        sig = (stat.st_mtime_ns, stat.st_size)
         known = self._known.get(rel)
-        if known is not None and (known[0], known[1]) == sig:
+        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
             self.seen[rel] = known
             return known[2]
-        value = _hash_file(self.root / rel)
-        self.seen[rel] = (sig[0], sig[1], value)
+        value = _hash_file(Path(path))
+        self.hashed += 1
+        self.seen[rel] = (stat.st_mtime_ns, stat.st_size, value)
         return value
+
+    def unchanged(self, rel: str) -> bool:
+        """Whether `rel` is as the last build saw it, by stat alone: same mtime and size,
+        or absent then and now. Never reads the file."""
+        path = rel if rel.startswith(os.sep) else self._prefix + rel
+        known = self._known.get(rel)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return known is None
+        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+            self.seen[rel] = known
+            return True
+        return False
 
     def hash_many(self, rels: Iterable[str]) -> str:
         return digest(*(f"{rel}={self.hash(rel)}" for rel in rels))

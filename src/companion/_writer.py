@@ -56,6 +56,8 @@ class Writer:
     def __init__(self, root: Path, previous: Mapping[str, OutputRecord] | None = None) -> None:
         self.root = root
         self._real_root = Path(os.path.realpath(root))
+        self._prefix = str(root) + os.sep
+        self._folders: dict[str, bool] = {}
         self._previous = dict(previous or {})
         self.records: dict[str, OutputRecord] = {}
         self.written = 0
@@ -71,11 +73,27 @@ class Writer:
             raise _outside(rel, "is not a relative site path")
         if any(part in ("..", ".", "") for part in rel.split("/")):
             raise _outside(rel, "contains '..' or an empty part")
-        path = self.root.joinpath(*pure.parts)
-        real = Path(os.path.realpath(path))
-        if not real.is_relative_to(self._real_root) or real == self._real_root:
+        folder, _, _name = rel.rpartition("/")
+        path = self._prefix + rel
+        if not self._inside(folder) or (os.path.islink(path) and not self._leads_in(path)):
             raise _outside(rel, "leads outside the output folder (through a symlink)")
-        return path
+        return Path(path)
+
+    def _inside(self, folder: str) -> bool:
+        """Whether `folder` (relative) stays under the root, symlinks followed (cached)."""
+        if not folder:
+            return True
+        known = self._folders.get(folder)
+        if known is None:
+            parent = folder.rpartition("/")[0]
+            path = self._prefix + folder
+            known = self._inside(parent) and (not os.path.islink(path) or self._leads_in(path))
+            self._folders[folder] = known
+        return known
+
+    def _leads_in(self, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return real.is_relative_to(self._real_root) and real != self._real_root
 
     def _claim(self, rel: str) -> Path:
         if rel in self.records:
@@ -119,7 +137,8 @@ class Writer:
         if claimed is not None:
             return claimed[2] == sha256
         record = self._previous.get(rel)
-        return record is not None and record[2] == sha256 and _same_stat(self.root / rel, record)
+        return (record is not None and record[2] == sha256
+                and _same_stat(f"{self._prefix}{rel}", record))
 
     def keep_all(self, outputs: Mapping[str, str]) -> bool:
         """Claim every output (path -> hash) as unchanged, without their bytes, when all of
@@ -196,9 +215,9 @@ class Writer:
         return WriteCounts(self.written, self.unchanged, self.removed)
 
 
-def _same_stat(path: Path, record: OutputRecord) -> bool:
+def _same_stat(path: Path | str, record: OutputRecord) -> bool:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return stat.st_mtime_ns == record[0] and stat.st_size == record[1]
