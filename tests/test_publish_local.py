@@ -204,3 +204,26 @@ def test_plan_counts_bytes(tmp_path: Path) -> None:
     assert plan.send_bytes == sum(u.size for u in site.values())
     assert plan.send[0].path.startswith("media/")
     assert plan.send[-1].path == "show/feed.xml"
+
+
+def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> None:
+    import time
+
+    from companion._targets import Sent, Upload, run_parallel
+
+    uploads = [Upload(f"f{i}", tmp_path, "0" * 64, 1, "text/plain", "x") for i in range(2000)]
+
+    def work(upload: Upload) -> Sent:
+        if upload.path == "f3":
+            raise OSError(errno.ENOSPC, "full")
+        time.sleep(0.001)
+        return Sent(upload)
+
+    done: list[str] = []
+    started = time.monotonic()
+    results = run_parallel(work, uploads, 4, OSError, lambda e: local_error(e, tmp_path))
+    with pytest.raises(PublishError, match="disk is full"):
+        done.extend(sent.upload.path for sent in results)
+    assert time.monotonic() - started < 5
+    assert "f3" not in done
+    assert len(done) < 100

@@ -23,9 +23,10 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -147,19 +148,32 @@ def lock_held_error(where: str, holder: LockInfo | None) -> PublishError:
                         fix=_BREAK_LOCK_FIX)
 
 
-def _collect(futures: Iterable[Future[Sent]], pool: ThreadPoolExecutor,
-             error: type[Exception], convert: Any) -> Iterator[Sent]:
-    """Yield each finished transfer; after a failure, cancel the rest and raise it."""
+def run_parallel(work: Callable[[Upload], Sent], uploads: Sequence[Upload], workers: int,
+                 error: type[Exception], convert: Callable[[Any], PublishError],
+                 ) -> Iterator[Sent]:
+    """Run `work` on every upload in a thread pool; yield each result as it finishes.
+
+    After the first failure (or if the consumer stops early) the uploads not yet
+    started are skipped; the ones running finish and are still yielded; then the
+    failure is raised, as a `PublishError` when it is an `error`.
+    """
+    stop = threading.Event()
+
+    def task(upload: Upload) -> Sent | None:
+        return None if stop.is_set() else work(upload)
+
     first: BaseException | None = None
-    for future in as_completed(list(futures)):
-        if future.cancelled():
-            continue
-        exc = future.exception()
-        if exc is None:
-            yield future.result()
-        elif first is None:
-            first = exc
-            pool.shutdown(wait=False, cancel_futures=True)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        try:
+            for future in as_completed([pool.submit(task, u) for u in uploads]):
+                exc = future.exception()
+                if exc is not None:
+                    first = first or exc
+                    stop.set()
+                elif (sent := future.result()) is not None:
+                    yield sent
+        finally:
+            stop.set()
     if first is not None:
         raise convert(first) if isinstance(first, error) else first
 
@@ -220,9 +234,8 @@ class LocalTarget:
         return Sent(upload)
 
     def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            futures = [pool.submit(self._send_one, u) for u in uploads]
-            yield from _collect(futures, pool, OSError, lambda e: local_error(e, self.root))
+        return run_parallel(self._send_one, uploads, self.concurrency, OSError,
+                            lambda e: local_error(e, self.root))
 
     def delete(self, paths: Sequence[str]) -> None:
         for path in paths:
@@ -433,9 +446,7 @@ class S3Target:
         return self._send_small(upload)
 
     def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            futures = [pool.submit(self._send_one, u) for u in uploads]
-            yield from _collect(futures, pool, Exception, self._error)
+        return run_parallel(self._send_one, uploads, self.concurrency, Exception, self._error)
 
     def delete(self, paths: Sequence[str]) -> None:
         for start in range(0, len(paths), 1000):
@@ -560,6 +571,9 @@ def s3_error(exc: BaseException, where: str, bucket: str, endpoint: str | None) 
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         return PublishError(f"cannot reach the endpoint {place}", where=where,
                             fix="check --endpoint-url / [publish] endpoint_url and the network")
+    if isinstance(exc, bx.ParamValidationError):
+        return PublishError(f"invalid request: {exc}", where=where,
+                            fix="check the bucket name and prefix of the target")
     if isinstance(exc, bx.ConnectionError | bx.HTTPClientError):
         return PublishError(f"the connection to {place} kept failing", where=where,
                             fix="check the endpoint and run publish again")
