@@ -19,6 +19,7 @@ the CLI's start-up.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -38,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 PEERS_VENV = Path(os.environ.get("PEERS_VENV", "/tmp/peers-venv"))
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-EDIT = "\n\nOne more sentence, added by the benchmark.\n"
+EDIT = "Breaking: one more sentence, added by the benchmark. "
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Tool:
     command: list[str]
     clean: Callable[[], None]
     edit: Path  # the file the one-post edit touches
+    lead: str  # the start of that post's body: the edit goes in front of it
+    env: dict[str, str] | None = None
 
 
 # -- measuring ----------------------------------------------------------------------------
@@ -98,13 +101,14 @@ def snapshot(folder: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
-def measure(command: Sequence[str], cwd: Path, out: Path) -> Run:
+def measure(command: Sequence[str], cwd: Path, out: Path,
+            env: dict[str, str] | None = None) -> Run:
     before = snapshot(out)
     peak = 0
     done = threading.Event()
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=env)
 
     def sample() -> None:
         nonlocal peak
@@ -130,9 +134,19 @@ def measure(command: Sequence[str], cwd: Path, out: Path) -> Run:
 # -- companion ----------------------------------------------------------------------------
 
 
-def companion_tool(root: Path, posts: list[Post], jobs: int | None) -> Tool:
-    exe = Path(sys.executable).parent / "companion"
-    command = [str(exe), "-C", str(root), "-q", "build"]
+def snapshot_package() -> dict[str, str]:
+    """A frozen copy of the package under test: the same code for every run, even while
+    the working tree changes (a change of companion's code rebuilds everything)."""
+    target = WORK / "pkg"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(HERE.parent / "src" / "companion", target / "companion",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return {**os.environ, "PYTHONPATH": str(target)}
+
+
+def companion_tool(root: Path, posts: list[Post], jobs: int | None,
+                   env: dict[str, str]) -> Tool:
+    command = [sys.executable, "-m", "companion", "-C", str(root), "-q", "build"]
     if jobs:
         command += ["--jobs", str(jobs)]
 
@@ -140,17 +154,18 @@ def companion_tool(root: Path, posts: list[Post], jobs: int | None) -> Tool:
         for name in ("site", ".companion", "cache/published", "cache/ledger"):
             shutil.rmtree(root / name, ignore_errors=True)
 
-    edit = root / "episodes" / posts[len(posts) // 2].filename
-    return Tool("companion", root, root / "site", command, clean, edit)
+    post = posts[len(posts) // 2]
+    return Tool("companion", root, root / "site", command, clean,
+                root / "episodes" / post.filename, post.body[:40], env)
 
 
-def inner_build_seconds(root: Path) -> float:
+def inner_build_seconds(root: Path, env: dict[str, str]) -> float:
     """build() alone in a fresh interpreter (the CLI's start-up excluded)."""
     code = ("import time,sys;from pathlib import Path;from companion._project import load_site;"
             "from companion._build import build;s=load_site(Path(sys.argv[1]));"
             "t=time.perf_counter();build(s);print(time.perf_counter()-t)")
     done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True,
-                          text=True, check=True)
+                          text=True, check=True, env=env)
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -196,7 +211,8 @@ def hugo_tool(work: Path, posts: list[Post]) -> Tool | None:
 
     command = [str(exe), "--quiet", "--source", str(root), "--cacheDir", str(root / ".cache")]
     edit = root / "content" / "posts" / f"{posts[len(posts) // 2].slug}.md"
-    return Tool("hugo", root, root / "public", command, clean, edit)
+    lead = posts[len(posts) // 2].body[:40]
+    return Tool("hugo", root, root / "public", command, clean, edit, lead)
 
 
 PELICAN_CONF = """
@@ -227,7 +243,19 @@ ARTICLE_SAVE_AS = "posts/{slug}/index.html"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = "pelican-cache"
+THEME = "theme"
+DEFAULT_CATEGORY = "posts"
 """
+
+PELICAN_TEMPLATES = {
+    "article.html": "<!doctype html><html><head><title>{{ article.title }}</title></head>"
+                    "<body><h1>{{ article.title }}</h1>{{ article.content }}</body></html>\n",
+    "index.html": "<!doctype html><html><body><ul>{% for article in articles %}"
+                  '<li><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a></li>'
+                  "{% endfor %}</ul></body></html>\n",
+}
+PELICAN_EMPTY = ("page", "category", "tag", "author", "archives", "period_archives",
+                 "categories", "tags", "authors")
 
 
 def pelican_tool(work: Path, posts: list[Post]) -> Tool | None:
@@ -238,6 +266,12 @@ def pelican_tool(work: Path, posts: list[Post]) -> Tool | None:
     if not root.exists():
         (root / "content").mkdir(parents=True)
         (root / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+        templates = root / "theme" / "templates"
+        templates.mkdir(parents=True)
+        for name, text in PELICAN_TEMPLATES.items():
+            (templates / name).write_text(text, encoding="utf-8")
+        for name in PELICAN_EMPTY:
+            (templates / f"{name}.html").write_text("<!doctype html>\n", encoding="utf-8")
         for post in posts:
             title = post.title.replace("\n", " ")
             (root / "content" / f"{post.slug}.md").write_text(
@@ -251,7 +285,8 @@ def pelican_tool(work: Path, posts: list[Post]) -> Tool | None:
     command = [str(exe), str(root / "content"), "-s", str(root / "pelicanconf.py"), "-o",
                str(root / "output"), "-q"]
     edit = root / "content" / f"{posts[len(posts) // 2].slug}.md"
-    return Tool("pelican", root, root / "output", command, clean, edit)
+    lead = posts[len(posts) // 2].body[:40]
+    return Tool("pelican", root, root / "output", command, clean, edit, lead)
 
 
 JEKYLL_FEED = """---
@@ -299,7 +334,8 @@ def jekyll_tool(work: Path, posts: list[Post]) -> Tool | None:
     command = [exe, "build", "--incremental", "--quiet", "--source", str(root),
                "--destination", str(root / "_site")]
     edit = root / "_posts" / posts[len(posts) // 2].filename
-    return Tool("jekyll", root, root / "_site", command, clean, edit)
+    lead = posts[len(posts) // 2].body[:40]
+    return Tool("jekyll", root, root / "_site", command, clean, edit, lead)
 
 
 PEERS = {"hugo": hugo_tool, "pelican": pelican_tool, "jekyll": jekyll_tool}
@@ -308,20 +344,39 @@ PEERS = {"hugo": hugo_tool, "pelican": pelican_tool, "jekyll": jekyll_tool}
 # -- the benchmark ------------------------------------------------------------------------
 
 
+def with_inner(tool: Tool, runs: dict[str, Run]) -> dict[str, Run]:
+    """Add the time of build() alone (no CLI start-up) to no-change and one-edit."""
+    assert tool.env is not None
+    inner_build_seconds(tool.root, tool.env)  # settle after the restored edit
+    no_change = inner_build_seconds(tool.root, tool.env)
+    original = tool.edit.read_text(encoding="utf-8")
+    try:
+        tool.edit.write_text(original.replace(tool.lead, EDIT + tool.lead, 1), encoding="utf-8")
+        one_edit = inner_build_seconds(tool.root, tool.env)
+    finally:
+        tool.edit.write_text(original, encoding="utf-8")
+    inner_build_seconds(tool.root, tool.env)
+    return {**runs, "no-change": dataclasses.replace(runs["no-change"], inner=no_change),
+            "one-edit": dataclasses.replace(runs["one-edit"], inner=one_edit)}
+
+
 def bench_tool(tool: Tool) -> dict[str, Run]:
     tool.clean()
-    results = {"cold": measure(tool.command, tool.root, tool.out)}
-    results["no-change"] = measure(tool.command, tool.root, tool.out)
-    original = tool.edit.read_bytes()
+    results = {"cold": measure(tool.command, tool.root, tool.out, tool.env)}
+    results["no-change"] = measure(tool.command, tool.root, tool.out, tool.env)
+    original = tool.edit.read_text(encoding="utf-8")
+    if tool.lead not in original:
+        raise SystemExit(f"{tool.edit}: the post's body is not where it should be")
     try:
-        tool.edit.write_bytes(original + EDIT.encode())
-        results["one-edit"] = measure(tool.command, tool.root, tool.out)
+        tool.edit.write_text(original.replace(tool.lead, EDIT + tool.lead, 1), encoding="utf-8")
+        results["one-edit"] = measure(tool.command, tool.root, tool.out, tool.env)
     finally:
-        tool.edit.write_bytes(original)
+        tool.edit.write_text(original, encoding="utf-8")
     return results
 
 
-def bench_size(size: int, peers: list[str], jobs: int | None) -> dict[str, dict[str, Run]]:
+def bench_size(size: int, peers: list[str], jobs: int | None,
+               env: dict[str, str]) -> dict[str, dict[str, Run]]:
     work = WORK / str(size)
     corpus = work / "companion"
     if not (corpus / "companion.toml").exists():
@@ -329,7 +384,7 @@ def bench_size(size: int, peers: list[str], jobs: int | None) -> dict[str, dict[
         print(f"generating {size} episodes in {corpus}", flush=True)
     corpus.mkdir(parents=True, exist_ok=True)
     posts = _posts(corpus, size)
-    tools = [companion_tool(corpus, posts, jobs)]
+    tools = [companion_tool(corpus, posts, jobs, env)]
     for name in peers:
         tool = PEERS[name](work, posts)
         if tool is None:
@@ -341,10 +396,7 @@ def bench_size(size: int, peers: list[str], jobs: int | None) -> dict[str, dict[
         print(f"N={size} {tool.name} ...", flush=True)
         results[tool.name] = bench_tool(tool)
         if tool.name == "companion":
-            inner = inner_build_seconds(corpus)
-            run = results["companion"]["no-change"]
-            results["companion"]["no-change"] = Run(run.seconds, run.written, run.tree_mb,
-                                                    run.proc_mb, inner)
+            results["companion"] = with_inner(tool, results["companion"])
         print(table({tool.name: results[tool.name]}), flush=True)
     return results
 
@@ -400,8 +452,9 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown peers: {', '.join(sorted(unknown))}")
     everything = {}
+    env = snapshot_package()
     for size in sizes:
-        results = bench_size(size, peers, args.jobs)
+        results = bench_size(size, peers, args.jobs, env)
         everything[size] = {k: {r: asdict(v) for r, v in runs.items()}
                             for k, runs in results.items()}
         print(f"\n## N = {size}\n\n{table(results)}\n\ncompanion / peer (lower is better "
