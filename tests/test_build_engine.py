@@ -300,3 +300,19 @@ def test_parallel_user_error_keeps_where_and_fix(project: Site) -> None:
     with pytest.raises(ReadError) as info:
         build(project, stages=FakeStages(), jobs=2)
     assert (info.value.where, info.value.fix) == ("many-bad.md", "mend it")
+
+
+def test_lost_build_cache_means_a_full_render(project: Site) -> None:
+    import shutil
+
+    run(project)
+    shutil.rmtree(project.root / ".companion" / "parts")
+    result = run(project)
+    assert (result.rendered, result.written) == (6, 0)
+
+
+def test_progress_is_reported(project: Site) -> None:
+    seen: list[tuple[str, int, int]] = []
+    build(project, stages=FakeStages(), jobs=1, progress=lambda *a: seen.append(a))
+    assert seen[0] == ("render", 0, 6)
+    assert seen[-1] == ("render", 6, 6)

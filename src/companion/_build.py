@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import companion
-from companion._errors import CompanionError, Problem, ReadError, Severity
+from companion._errors import CompanionError, Problem, ReadError, RenderError, Severity
 from companion._incremental import (
     BuildState,
     EpisodeState,
@@ -177,10 +178,11 @@ class _Build:
         self.progress = progress
         old = load_state(site.root)
         previous = old.outputs if old.out_dir == str(self.out) else {}
-        self.old = BuildState() if force or not previous else old
+        self.parts = Parts(site.root)
+        usable = previous and self.parts.has_entries()
+        self.old = old if usable and not force else BuildState()
         self.writer = Writer(self.out, previous)
         self.hashes = FileHashes(site.root, {} if force else old.files)
-        self.parts = Parts(site.root)
         self.new = BuildState(out_dir=str(self.out))
         self.problems: list[Problem] = []
         self._renderer: Renderer | None = None
@@ -339,13 +341,21 @@ class _Build:
             self.problems.extend(_problem(p) for p in old.problems)
             return
         entries = self.entries()
-        items = [self.parts.load_item(s) for s in members]
+        items = [self._item(s) for s in members]
         rendered = self.renderer.feed(feed, [entries[s] for s in members], items)
         outputs = self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.new.feeds[feed.slug] = FeedState(key, outputs, self.feed_keys[feed.slug],
                                               [p.to_json() for p in rendered.problems])
         self.feeds_rendered += 1
+
+    def _item(self, source: str) -> Any:
+        try:
+            return self.parts.load_item(source)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            raise RenderError(f"the build cache has no feed part for {source}",
+                              where=str(self.parts.folder), fix="run `companion build --force`"
+                              ) from None
 
     def _site_pages(self, sources: list[str]) -> None:
         parts = (f"{s}={self.new.episodes[s].entry}" for s in sources if s in self.new.episodes)

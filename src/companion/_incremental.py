@@ -229,6 +229,9 @@ class Parts:
     def drop_item(self, source: str) -> None:
         self._item_path(source).unlink(missing_ok=True)
 
+    def has_entries(self) -> bool:
+        return (self.folder / "entries.pickle").is_file()
+
     def save_entries(self, entries: Mapping[str, object]) -> None:
         atomic_write(self.folder / "entries.pickle", pickle.dumps(dict(entries), protocol=5))
 
