@@ -71,7 +71,9 @@ def test_info_json_path_is_trimmed_to_the_kept_fields() -> None:
     assert info["format_id"] == "140"  # yt-dlp really processed it: bestaudio[ext=m4a]
     trimmed = trim_info(info)
     text = json.dumps(trimmed)
-    assert "googlevideo" not in text and "timedtext" not in text and "sqp=" not in text
+    assert "googlevideo" not in text
+    assert "timedtext" not in text
+    assert "sqp=" not in text
     assert not [k for k in trimmed if k.startswith("_")]
     assert {"formats", "requested_formats", "http_headers", "url"}.isdisjoint(trimmed)
     assert trimmed["thumbnails"] == [{"url": "https://i.ytimg.com/vi/Qp7Rs3Tu9Vw/maxresdefault.jpg",
@@ -83,19 +85,23 @@ def test_info_json_path_is_trimmed_to_the_kept_fields() -> None:
 
 def test_video_from_trimmed_info(tmp_path: Path) -> None:
     video = video_from_info(trim_info(process_result(raw_youtube_result())), tmp_path, "ep")
-    assert video.id == "Qp7Rs3Tu9Vw" and video.duration == 95.0
+    assert video.id == "Qp7Rs3Tu9Vw"
+    assert video.duration == 95.0
     assert video.upload_date == date(2025, 9, 25)
-    assert video.thumbnail is not None and video.thumbnail.width == 1280
+    assert video.thumbnail is not None
+    assert video.thumbnail.width == 1280
     assert [c.title for c in video.chapters] == ["Platform one", "The border"]
-    assert video.subtitle_langs == ("en",) and video.caption_langs == ("en", "ka")
+    assert video.subtitle_langs == ("en",)
+    assert video.caption_langs == ("en", "ka")
     assert video.embed_url == "https://www.youtube-nocookie.com/embed/Qp7Rs3Tu9Vw"
 
 
 def test_example_cache_reads_back() -> None:
     path = REPO / "cache" / cache_rel("Lm4Nq8Rt2Ws")
     video = video_from_info(json.loads(path.read_text(encoding="utf-8")), path, "cafe")
-    assert [c.title for c in video.chapters][0] == "Introducción"  # from the description
-    assert video.thumbnail and video.thumbnail.url.endswith("/maxresdefault.jpg")
+    assert next(c.title for c in video.chapters) == "Introducción"  # from the description
+    assert video.thumbnail
+    assert video.thumbnail.url.endswith("/maxresdefault.jpg")
 
 
 def test_damaged_info_is_a_pair_error(tmp_path: Path) -> None:
@@ -123,7 +129,8 @@ def test_fetch_info_and_captions_from_a_local_page(server: Server, m4a: bytes,
     info, sub, automatic = fetch_info(url, "episodes/ep.md", lang="ka", workdir=tmp_path,
                                       timeout=5, retries=0)
     assert info["title"].startswith("ტესტი")
-    assert sub is not None and "გამარჯობა" in sub.read_text(encoding="utf-8")
+    assert sub is not None
+    assert "გამარჯობა" in sub.read_text(encoding="utf-8")
     assert automatic is False
     assert trim_info(info)["subtitles"] == {"ka": [{"ext": "vtt"}]}
 
@@ -142,7 +149,8 @@ def test_missing_or_private_video(server: Server, tmp_path: Path, status: int,
         fetch_info(server.url("/watch/gone"), "episodes/ep.md", lang="en", workdir=tmp_path,
                    timeout=5, retries=0)
     assert caught.value.where == "episodes/ep.md"
-    assert words in caught.value.message and caught.value.fix
+    assert words in caught.value.message
+    assert caught.value.fix
     assert not list(tmp_path.iterdir())
 
 
@@ -170,4 +178,6 @@ def test_timeout(server: Server, tmp_path: Path) -> None:
 ])
 def test_youtube_messages_get_a_fix(message: str, words: str) -> None:
     error = fetch_error(message, "episodes/ep.md", "https://www.youtube.com/watch?v=x")
-    assert words in error.message and error.fix and error.where == "episodes/ep.md"
+    assert words in error.message
+    assert error.fix
+    assert error.where == "episodes/ep.md"

@@ -22,6 +22,7 @@ import httpx
 import mutagen
 from mutagen import id3 as _id3
 from mutagen import mp4 as _mp4
+from mutagen.id3 import _tags as _id3_tags
 
 from companion._cache import Cache, corrupt, need, sha256_file
 from companion._errors import FetchError, PairError
@@ -36,6 +37,7 @@ FFMPEG_FIX = "install ffmpeg (Debian/Ubuntu: apt install ffmpeg; macOS: brew ins
 NO_OFFSET = 0xFFFFFFFF
 ID3M: Any = _id3  # mutagen is only partly typed
 MP4M: Any = _mp4
+SAVE_FRAME: Any = _id3_tags.save_frame
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ def probe(path: Path, where: str, fix: str = "replace the file with a complete a
     try:
         found = mutagen.File(path)
     except (mutagen.MutagenError, OSError, ValueError, EOFError) as exc:
-        raise PairError(f"{path.name} is damaged or truncated audio ({exc})", where=where,
-                        fix=fix) from None
+        raise PairError(f"{path.name} is damaged or truncated audio, or not audio at all "
+                        f"({exc})", where=where, fix=fix) from None
     if found is None or type(found).__name__ not in _KINDS:
         raise PairError(f"{path.name} is not an audio file mutagen can read", where=where,
                         fix=fix)
@@ -304,7 +306,7 @@ def _image_mime(data: bytes) -> str:
 
 def tag_mp3(path: Path, tags: Tags) -> None:
     """ID3v2.3 tags with CHAP/CTOC chapters (times in ms, ids chp0.., titles in TIT2)."""
-    id3 = ID3M.ID3()
+    id3 = _OrderedID3()
     id3.add(ID3M.TIT2(encoding=3, text=[tags.title]))
     id3.add(ID3M.TALB(encoding=3, text=[tags.show]))
     id3.add(ID3M.TPE1(encoding=3, text=[tags.author]))
@@ -320,6 +322,24 @@ def tag_mp3(path: Path, tags: Tags) -> None:
                      data=tags.artwork))
     _add_chapters(id3, tags.chapters)
     id3.save(path, v2_version=3, padding=_no_padding)
+
+
+_FIRST = ("TIT2", "TPE1", "TRCK", "TALB", "TDRC", "TCON", "WOAR", "CTOC", "CHAP")
+
+
+def _frame_rank(frame: Any) -> tuple[int, int, str]:
+    """Frames in a fixed order; CHAP frames in chapter order (players read them in order)."""
+    rank = _FIRST.index(frame.FrameID) if frame.FrameID in _FIRST else len(_FIRST)
+    index = int(frame.element_id[3:]) if frame.FrameID == "CHAP" else 0
+    return (len(_FIRST) + 1 if frame.FrameID == "APIC" else rank), index, frame.HashKey
+
+
+class _OrderedID3(ID3M.ID3):  # type: ignore[misc]
+    """mutagen sorts frames by size; chapters must stay in order for ffmpeg and players."""
+
+    def _write(self, config: Any) -> bytearray:
+        frames = sorted(self.values(), key=_frame_rank)
+        return bytearray().join(SAVE_FRAME(f, config=config) for f in frames)
 
 
 def _no_padding(_info: object) -> int:
@@ -350,7 +370,7 @@ def _m4a_with_chapters(src: Path, dst: Path, chapters: tuple[Chapter, ...],
     meta.write_text(ffmetadata(chapters), encoding="utf-8")
     try:
         run_ffmpeg(["-i", str(src), "-f", "ffmetadata", "-i", str(meta), "-map", "0:a",
-                    "-map_metadata", "-1", "-map_chapters", "1", "-c", "copy",
+                    "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
                     "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:a", "+bitexact",
                     "-f", "mp4", str(dst)], where, "write m4a chapters")
     finally:
