@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.progress import Progress
 
 from companion._build import BuildResult, build
 from companion._commands._common import Ctx
@@ -24,7 +25,16 @@ def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None) -> int:
     bytes did not change keep their date.
     """
     site = ctx.site()
-    result = build(site, out, force=force, jobs=jobs)
+    if ctx.quiet or not ctx.err.is_terminal:
+        result = build(site, out, force=force, jobs=jobs)
+    else:
+        with Progress(transient=True, console=ctx.err) as bar:
+            task = bar.add_task("rendering episodes", total=None)
+
+            def show(_stage: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = build(site, out, force=force, jobs=jobs, progress=show)
     report(ctx, result, out or site.out_dir)
     return 1 if any(p.severity == "error" for p in result.problems) else 0
 
