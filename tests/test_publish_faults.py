@@ -236,3 +236,16 @@ def test_endpoint_from_the_environment_is_used(s3_env: SeaweedServer, bucket: st
     assert target.client.meta.endpoint_url == s3_env.endpoint
     assert publish(write_sample_site(tmp_path / "site", 1), target).sent
     target.close()
+
+
+def test_lock_falls_back_to_put_then_verify_without_conditional_writes(
+        s3_env: SeaweedServer, proxy: FaultProxy, bucket: str,  # noqa: F811
+        tmp_path: Path) -> None:
+    proxy.inject("status", 1, status=501, code="NotImplemented", method="PUT",
+                 match=".companion/lock")
+    target = _target(proxy.url, bucket)
+    report = publish(write_sample_site(tmp_path / "site", 1), target)
+    target.close()
+    assert proxy.injected["status"] == 1
+    assert report.sent
+    assert _get(s3_env, bucket, "site/.companion/lock") is None

@@ -196,3 +196,21 @@ def test_a_second_publisher_is_refused_while_the_lock_is_held(s3_env: SeaweedSer
     assert "--break-lock" in str(info.value)
     assert publish(site, target, break_lock=True).sent
     target.close()
+
+
+def test_acl_from_the_settings_is_sent(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                                       tmp_path: Path) -> None:
+    target = _target(s3_env, acl="public-read")
+    acls: dict[str, str | None] = {}
+
+    def record(request: Any, **kwargs: Any) -> None:
+        acl = request.headers.get("x-amz-acl")
+        acls[request.url.rsplit("/", 1)[-1]] = acl.decode() if isinstance(acl, bytes) else acl
+
+    target.client.meta.events.register("before-send.s3.PutObject", record)
+    publish(write_sample_site(tmp_path / "site", episodes=1), target)
+    assert acls["feed.xml"] == "public-read"
+    assert acls["index.html"] == "public-read"
+    assert acls["manifest.json"] is None
+    assert acls["lock"] is None
+    target.close()

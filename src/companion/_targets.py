@@ -382,13 +382,13 @@ class S3Target:
             raise self._error(exc, MANIFEST_NAME) from None
 
     def _put(self, key: str, body: bytes, content_type: str, cache_control: str,
-             sha256: bytes | None = None, **extra: Any) -> str:
+             sha256: bytes | None = None, *, site_file: bool = False, **extra: Any) -> str:
         md5 = hashlib.md5(body, usedforsecurity=False)
         args: dict[str, Any] = {
             "Bucket": self.bucket, "Key": key, "Body": body, "ContentType": content_type,
             "CacheControl": cache_control, "ContentMD5": _b64(md5.digest()), **extra,
         }
-        if self.acl:
+        if self.acl and site_file:  # the manifest and lock stay private
             args["ACL"] = self.acl
         if self.checksums:
             args["ChecksumSHA256"] = _b64(sha256 or hashlib.sha256(body).digest())
@@ -399,7 +399,8 @@ class S3Target:
                                                         "InvalidRequest"):
                 raise
             self.checksums = False  # the endpoint refuses SHA-256: rely on Content-MD5
-            return self._put(key, body, content_type, cache_control, **extra)
+            return self._put(key, body, content_type, cache_control, site_file=site_file,
+                             **extra)
         etag = str(response.get("ETag", "")).strip('"')
         if etag and "-" not in etag and etag != md5.hexdigest():
             raise PublishError("the stored object's ETag does not match what was sent",
@@ -420,7 +421,7 @@ class S3Target:
     def _send_small(self, upload: Upload) -> Sent:
         body = upload.source.read_bytes()
         etag = self._put(self.key(upload.path), body, upload.content_type,
-                         upload.cache_control, bytes.fromhex(upload.sha256))
+                         upload.cache_control, bytes.fromhex(upload.sha256), site_file=True)
         return Sent(upload, etag)
 
     def _send_large(self, upload: Upload) -> Sent:
