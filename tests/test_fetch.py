@@ -1,0 +1,78 @@
+"""`companion fetch`: offline when everything is cached, a summary and exit 1 on failures."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ may or may not be a package
+    from tests._fixtures_pair import REPO, closed_port, tree
+except ImportError:
+    from _fixtures_pair import REPO, closed_port, tree  # type: ignore[no-redef]
+
+from companion._commands import fetch as fetch_command
+from companion._main import main
+from companion._pair import FetchOptions
+
+ARTICLE = """---
+title: A new episode
+lang: en
+date: 2025-10-20
+video: https://www.youtube.com/watch?v=Zz9Yy8Xx7Ww
+---
+
+Dock workers at the harbour walked off the job this morning over unpaid overtime.
+"""
+
+
+def with_media(project: Path) -> Path:
+    if not (project / "media").exists():  # the shared fixture may not copy media/
+        shutil.copytree(REPO / "media", project / "media")
+    return project
+
+
+def test_everything_cached_runs_offline(example_project: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    project = with_media(example_project)
+    before = tree(project / "cache")
+    assert main(["--project", str(project), "fetch", "--jobs", "2"]) == 0
+    assert "fetched 6 episode(s)" in capsys.readouterr().out
+    assert tree(project / "cache") == before
+
+
+def test_unknown_slug_is_a_clear_error(example_project: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(example_project), "fetch", "no-such-episode"]) == 1
+    err = capsys.readouterr().err
+    assert "no-such-episode" in err
+    assert "companion check" in err
+    assert "Traceback" not in err
+
+
+def test_failures_are_summarised_and_exit_1(make_project: Callable[..., Path],
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project({"episodes/2025-10-20-new-episode.md": ARTICLE})
+    offline = functools.partial(
+        FetchOptions, youtube_url=f"http://127.0.0.1:{closed_port()}/watch/{{id}}", retries=0,
+        timeout=5)
+    monkeypatch.setattr(fetch_command, "FetchOptions", offline)
+    assert main(["--project", str(project), "fetch", "--format", "m4a"]) == 1
+    captured = capsys.readouterr()
+    assert "fetched 0 episode(s)" in captured.out
+    assert "1 episode(s) failed" in captured.err
+    assert "2025-10-20-new-episode.md" in captured.err
+    assert "no network" in captured.err
+    assert "Traceback" not in captured.err
+    assert not (project / "cache" / "youtube").exists()
+
+
+def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--refresh", "--jobs", "--format"):
+        assert option in out
