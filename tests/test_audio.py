@@ -213,3 +213,15 @@ def test_example_producer_file_is_audio() -> None:
     path = Path(__file__).resolve().parent.parent / "media" / "night-trains.mp3"
     assert path.stat().st_size < 250_000
     assert probe(path, "e").mime_type == "audio/mpeg"
+
+
+def test_a_replaced_producer_file_gets_a_new_conversion(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    path = site.root / "media" / "ep.mp3"
+    path.parent.mkdir()
+    sine(path, 2.0, 440)
+    first = publish(episode_for(site, path, "media/ep.mp3"), site, "m4a")
+    sine(path, 2.0, 880)
+    second = publish(episode_for(site, path, "media/ep.mp3"), site, "m4a")
+    assert first != second
+    assert MP4(second).tags is not None

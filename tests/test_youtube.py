@@ -181,3 +181,27 @@ def test_youtube_messages_get_a_fix(message: str, words: str) -> None:
     assert words in error.message
     assert error.fix
     assert error.where == "episodes/ep.md"
+
+
+def with_caption_urls(server: Server, manual: bool) -> dict[str, Any]:
+    raw = raw_youtube_result()
+    server.routes["/manual.vtt"] = Reply(b"WEBVTT\n\n00:00.000 --> 00:01.000\nmanual\n", "text/vtt")
+    server.routes["/auto.vtt"] = Reply(b"WEBVTT\n\n00:00.000 --> 00:01.000\nauto\n", "text/vtt")
+    raw["subtitles"] = {"ka": [{"ext": "vtt", "url": server.url("/manual.vtt")}]} if manual \
+        else {}
+    raw["automatic_captions"] = {lang: [{"ext": "vtt", "url": server.url("/auto.vtt")}]
+                                 for lang in ("ka", "ka-orig", "en")}
+    return raw
+
+
+@pytest.mark.parametrize(("manual", "text"), [(True, "manual"), (False, "auto")])
+def test_manual_captions_first_automatic_as_fallback(server: Server, tmp_path: Path,
+                                                     manual: bool, text: str) -> None:
+    from companion._youtube import chosen_caption
+
+    info = process_result(with_caption_urls(server, manual), captions=("ka", tmp_path))
+    path, automatic = chosen_caption(info, "ka")
+    assert path is not None
+    assert text in path.read_text(encoding="utf-8")
+    assert automatic is not manual
+    assert not any("googlevideo" in r for r in server.requests)

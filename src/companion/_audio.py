@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +179,8 @@ def store_audio(cache: Cache, src: Path, source: str, where: str, *, original: b
     audio = Audio(path, sha, path.stat().st_size, info.mime_type, info.duration, info.bitrate,
                   source)
     rel = record_rel(source)
-    old = cache.read_json(rel, where) or {}
-    files = dict(old.get("files") or {}) if not original else {}
+    old = {} if original else cache.read_json(rel, where) or {}
+    files = {} if original else dict(old.get("files") or {})
     files[info.ext] = entry(audio, cache)
     kept = old.get("original") if not original and old.get("original") else info.ext
     cache.write_json(rel, {"source": source, "original": kept, "files": files})
@@ -193,7 +193,7 @@ def add_format(cache: Cache, audio: Audio, fmt: str, where: str) -> Audio:
         return audio
     with cache.tempdir() as tmp:
         out = convert(audio.path, Path(tmp) / f"audio.{fmt}", fmt, where, audio.bitrate)
-        return store_audio(cache, out, audio.source or str(audio.path), where, original=False)
+        return store_audio(cache, out, variant_source(audio), where, original=False)
 
 
 # --- downloads of a producer's URL --------------------------------------------------------
@@ -244,14 +244,23 @@ def published_audio(episode: Episode, site: Site, *, show_title: str, fmt: str,
     cache = Cache(site.cache_dir)
     source = _source_in(cache, episode.audio, fmt, where, episode.slug)
     tags = _tags(episode, site, show_title, page_url, artwork)
-    return _tagged_copy(cache, source, tags, where)
+    return replace(_tagged_copy(cache, source, tags, where), source=episode.audio.source)
 
 
 def _source_in(cache: Cache, audio: Audio, fmt: str, where: str, slug: str) -> Audio:
     if audio.extension == fmt:
         return audio
-    found = cached_audio(cache, audio.source, slug, fmt) if audio.source else None
+    found = cached_audio(cache, variant_source(audio), slug, fmt)
     return found or add_format(cache, audio, fmt, where)
+
+
+def variant_source(audio: Audio) -> str:
+    """The cache key of an audio's variants: fetched sources by origin, project files by hash
+    (a producer who replaces the file gets a new conversion)."""
+    source = audio.source or ""
+    if source.startswith(("youtube:", "http://", "https://")):
+        return source
+    return f"file:{audio.sha256}"
 
 
 def _tags(episode: Episode, site: Site, show_title: str, page_url: str,

@@ -94,15 +94,28 @@ def fetch_info(url: str, where: str, *, lang: str, workdir: Path, timeout: float
 
     Manual subtitles win over automatic captions (yt-dlp's own rule when both are asked).
     """
-    opts = options(Log(), timeout=timeout, retries=retries, writesubtitles=True,
-                   writeautomaticsub=True, subtitleslangs=[lang], subtitlesformat="vtt/best",
-                   outtmpl={"default": str(workdir / "%(id)s.%(ext)s")})
+    opts = options(Log(), timeout=timeout, retries=retries, **caption_options(lang, workdir))
     info = _run(url, where, opts, download=True)
-    chosen = (info.get("requested_subtitles") or {}).get(lang) or {}
-    path = chosen.get("filepath")
-    if not path or not Path(path).is_file():
-        return info, None, False
-    return info, Path(path), lang not in (info.get("subtitles") or {})
+    return (info, *chosen_caption(info, lang))
+
+
+def caption_options(lang: str, workdir: Path) -> dict[str, Any]:
+    """yt-dlp options that write captions in `lang` (or a regional variant) as WebVTT."""
+    return {"writesubtitles": True, "writeautomaticsub": True,
+            "subtitleslangs": [re.escape(lang), re.escape(lang) + "-.*"],
+            "subtitlesformat": "vtt/best", "skip_download": True,
+            "outtmpl": {"default": str(workdir / "%(id)s.%(ext)s")}}
+
+
+def chosen_caption(info: Mapping[str, Any], lang: str) -> tuple[Path | None, bool]:
+    """The written caption file to keep: manual before automatic, exact language first."""
+    written = {k: Path(v["filepath"]) for k, v in (info.get("requested_subtitles") or {}).items()
+               if isinstance(v, dict) and v.get("filepath") and Path(v["filepath"]).is_file()}
+    manual = set(info.get("subtitles") or {})
+    order = sorted(written, key=lambda k: (k not in manual, k != lang, k != f"{lang}-orig", k))
+    if not order:
+        return None, False
+    return written[order[0]], order[0] not in manual
 
 
 def download_audio(url: str, where: str, workdir: Path, *, timeout: float = 20,
@@ -120,13 +133,21 @@ def download_audio(url: str, where: str, workdir: Path, *, timeout: float = 20,
     return files[0]
 
 
-def process_result(ie_result: Mapping[str, Any], *, timeout: float = 20,
-                   retries: int = 3) -> dict[str, Any]:
-    """Run an extractor's raw result (as stored by --write-info-json) through yt-dlp."""
-    opts = options(Log(), timeout=timeout, retries=retries, format=AUDIO_FORMAT)
-    with YoutubeDL(opts) as ydl:
-        info = ydl.process_ie_result(dict(ie_result), download=False)
-        return dict(YoutubeDL.sanitize_info(info))
+def process_result(ie_result: Mapping[str, Any], *, captions: tuple[str, Path] | None = None,
+                   timeout: float = 20, retries: int = 3) -> dict[str, Any]:
+    """Run an extractor's raw result (as stored by --write-info-json) through yt-dlp.
+
+    With `captions` (lang, folder), the captions are written as by `fetch_info`.
+    """
+    extra = caption_options(*captions) if captions else {}
+    opts = options(Log(), timeout=timeout, retries=retries, format=AUDIO_FORMAT, **extra)
+    try:
+        with YoutubeDL(opts) as ydl:
+            info = ydl.process_ie_result(dict(ie_result), download=bool(captions))
+            return dict(YoutubeDL.sanitize_info(info))
+    except DownloadError as exc:
+        error = fetch_error(str(exc), "info JSON", str(ie_result.get("webpage_url") or ""))
+    raise error
 
 
 _FIXES = (
