@@ -161,7 +161,7 @@ class SeaweedServer:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
@@ -187,13 +187,29 @@ def running_seaweed(public_buckets: tuple[str, ...] = ("public-site",)) -> Itera
         server.stop()
 
 
+_SHARED: list[SeaweedServer] = []
+
+
 @pytest.fixture(scope="session")
-def seaweed() -> Iterator[SeaweedServer]:
-    """One SeaweedFS S3 server for the whole test session."""
+def seaweed(request: pytest.FixtureRequest) -> SeaweedServer:
+    """One SeaweedFS S3 server for the whole test session.
+
+    Each test module imports this fixture, which makes a fixture definition per
+    module; they all share the one server kept in `_SHARED`, stopped at the end.
+    """
     if weed_binary() is None:
         pytest.skip("SeaweedFS (`weed`) is not installed")
-    with running_seaweed() as server:
-        yield server
+    if not _SHARED:
+        server = SeaweedServer()
+        server.start()
+        _SHARED.append(server)
+        request.session.config.add_cleanup(_stop_shared)
+    return _SHARED[0]
+
+
+def _stop_shared() -> None:
+    while _SHARED:
+        _SHARED.pop().stop()
 
 
 @pytest.fixture
