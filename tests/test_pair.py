@@ -209,3 +209,21 @@ def test_producer_audio_url_is_downloaded(server: Server, tmp_path: Path) -> Non
     assert episode.audio is not None
     assert episode.audio.source == url
     assert episode.audio.path.parent == site.cache_dir / "media"
+
+
+def test_fetch_reports_a_damaged_record_and_refresh_repairs_it(server: Server, m4a: bytes,
+                                                               tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    article = make_article(site, "ep", youtube_id="vid1")
+    assert fetch([article], site, options=options(server)).ok
+    good = tree(site.cache_dir)
+    record = site.cache_dir / "audio" / "youtube-vid1.json"
+    record.write_text("{ this is not json", encoding="utf-8")
+    damaged = tree(site.cache_dir)
+    (failure,) = fetch([article], site, options=options(server)).failed
+    assert str(record) in failure.message
+    assert failure.fix == "run `companion fetch --refresh ep`"
+    assert tree(site.cache_dir) == damaged
+    assert fetch([article], site, refresh=True, options=options(server)).ok
+    assert tree(site.cache_dir) == good
