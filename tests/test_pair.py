@@ -171,9 +171,9 @@ def test_refetch_changes_nothing(server: Server, m4a: bytes, tmp_path: Path) -> 
     site = make_site(tmp_path / "p")
     media_page(server, "vid1", m4a)
     article = make_article(site, "ep", youtube_id="vid1")
-    assert fetch([article], site, options=options(server)).ok
+    assert fetch([article], site, options=options(server)).fetched == ["ep"]
     before, asked = tree(site.cache_dir), len(server.requests)
-    assert fetch([article], site, options=options(server)).ok
+    assert fetch([article], site, options=options(server)).cached == ["ep"]
     assert len(server.requests) == asked  # nothing asked: all cached
     assert fetch([article], site, refresh=True, options=options(server)).ok
     assert len(server.requests) > asked

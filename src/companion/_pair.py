@@ -170,7 +170,8 @@ Progress = Callable[[FetchEvent], None]
 
 @dataclass(frozen=True)
 class FetchReport:
-    fetched: list[str] = field(default_factory=list)  # slugs
+    fetched: list[str] = field(default_factory=list)  # slugs: something was fetched
+    cached: list[str] = field(default_factory=list)  # slugs: the cache had everything
     failed: list[Problem] = field(default_factory=list)
 
     @property
@@ -188,19 +189,19 @@ def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
     report = FetchReport()
     with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         results = pool.map(lambda a: _fetch_one(a, site, cache, refresh, opts, progress), todo)
-        for article, problem in zip(todo, results, strict=True):
-            if problem is None:
-                report.fetched.append(article.slug)
+        for article, outcome in zip(todo, results, strict=True):
+            if isinstance(outcome, Problem):
+                report.failed.append(outcome)
             else:
-                report.failed.append(problem)
+                (report.fetched if outcome else report.cached).append(article.slug)
     return report
 
 
 def _fetch_one(article: Article, site: Site, cache: Cache, refresh: bool, opts: FetchOptions,
-               progress: Progress | None) -> Problem | None:
+               progress: Progress | None) -> Problem | bool:
     _tell(progress, FetchEvent(article.slug, "start"))
     try:
-        fetch_episode(article, site, cache, refresh, opts)
+        fetched = fetch_episode(article, site, cache, refresh, opts)
     except CompanionError as exc:
         _tell(progress, FetchEvent(article.slug, "failed", exc.message))
         return exc.problem()
@@ -208,8 +209,8 @@ def _fetch_one(article: Article, site: Site, cache: Cache, refresh: bool, opts: 
         _tell(progress, FetchEvent(article.slug, "failed", repr(exc)))
         return Problem("error", article.relpath, f"unexpected error while fetching: {exc!r}",
                        "run `companion fetch` again; report it if it persists")
-    _tell(progress, FetchEvent(article.slug, "done"))
-    return None
+    _tell(progress, FetchEvent(article.slug, "done", "fetched" if fetched else "cached"))
+    return fetched
 
 
 def _tell(progress: Progress | None, event: FetchEvent) -> None:
@@ -218,8 +219,10 @@ def _tell(progress: Progress | None, event: FetchEvent) -> None:
 
 
 def fetch_episode(article: Article, site: Site, cache: Cache, refresh: bool,
-                  opts: FetchOptions) -> None:
-    """Everything an episode needs, fetched first, then written to the cache."""
+                  opts: FetchOptions) -> bool:
+    """Everything an episode needs, fetched first, then written to the cache.
+
+    Returns whether anything was fetched (False: the cache had it all)."""
     with cache.tempdir() as tmp:
         work = Path(tmp)
         commits: list[Callable[[], object]] = []
@@ -230,6 +233,7 @@ def fetch_episode(article: Article, site: Site, cache: Cache, refresh: bool,
         commits += _fetch_audio(article, cache, refresh, opts, work)
         for commit in commits:
             commit()
+        return bool(commits)
 
 
 def _fetch_video(article: Article, cache: Cache, refresh: bool, opts: FetchOptions,
@@ -273,6 +277,8 @@ def _fetch_audio(article: Article, cache: Cache, refresh: bool, opts: FetchOptio
     variants = [_audio.convert(original, work / f"variant.{fmt}", fmt, where, info.bitrate)
                 for fmt in opts.formats if fmt != info.ext and (
                     refresh or _audio.cached_audio(cache, source, article.slug, fmt) is None)]
+    if have is not None and not variants:
+        return []
 
     def commit() -> None:
         if have is None:

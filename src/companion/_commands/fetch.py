@@ -61,7 +61,7 @@ def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:
 
 
 def _summary(ctx: Ctx, report: FetchReport) -> int:
-    ctx.say(f"fetched {len(report.fetched)} episode(s)")
+    ctx.say(f"fetched {len(report.fetched)} episode(s), {len(report.cached)} already cached")
     if not report.failed:
         return 0
     ctx.err.print(f"{len(report.failed)} episode(s) failed:", markup=False)
