@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import mutagen
@@ -225,3 +226,16 @@ def test_a_replaced_producer_file_gets_a_new_conversion(tmp_path: Path) -> None:
     second = publish(episode_for(site, path, "media/ep.mp3"), site, "m4a")
     assert first != second
     assert MP4(second).tags is not None
+
+
+def test_dash_m4a_is_remuxed_into_a_plain_file(media: dict[str, Path], tmp_path: Path) -> None:
+    dash = tmp_path / "dash.m4a"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(media["m4a"]), "-c",
+                    "copy", "-movflags", "frag_keyframe+empty_moov+default_base_moof",
+                    "-frag_duration", "500000", "-f", "mp4", str(dash)], check=True)
+    assert b"moof" in dash.read_bytes()  # fragmented, as YouTube serves it
+    out = remux_m4a(dash, tmp_path / "plain.m4a", "e.md")
+    data = out.read_bytes()
+    assert b"moof" not in data
+    assert data.index(b"moov") < data.index(b"mdat")
+    assert abs(probe(out, "e.md").duration - 4.0) < 0.1
