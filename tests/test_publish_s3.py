@@ -131,7 +131,8 @@ def test_verify_resends_objects_deleted_or_changed_by_hand(s3_env: SeaweedServer
     publish(site, target)
     client = target.client
     client.delete_object(Bucket=PUBLIC, Key=target.key("episodes/episode-001/index.html"))
-    client.put_object(Bucket=PUBLIC, Key=target.key("robots.txt"), Body=b"tampered")
+    same_size = b"X" * (site / "robots.txt").stat().st_size  # only the ETag can tell
+    client.put_object(Bucket=PUBLIC, Key=target.key("robots.txt"), Body=same_size)
     assert publish(site, target).sent == ()
     report = publish(site, target, verify=True)
     assert sorted(report.repaired) == ["episodes/episode-001/index.html", "robots.txt"]
@@ -213,4 +214,31 @@ def test_acl_from_the_settings_is_sent(s3_env: SeaweedServer, public_bucket: str
     assert acls["index.html"] == "public-read"
     assert acls["manifest.json"] is None
     assert acls["lock"] is None
+    target.close()
+
+
+def test_two_publishes_at_once_never_interleave(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
+                                                tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from companion._errors import PublishError
+
+    site = write_sample_site(tmp_path / "site", episodes=20)
+    prefix = uuid.uuid4().hex[:10]
+
+    def run() -> str:
+        target = _target(s3_env, prefix=prefix)
+        try:
+            return f"sent {len(publish(site, target).sent)}"
+        except PublishError as exc:
+            return "locked out" if "another publish holds the lock" in str(exc) else str(exc)
+        finally:
+            target.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda _: run(), range(2)))
+    assert f"sent {20 * 5 + 7}" in outcomes
+    assert outcomes in ([f"sent {20 * 5 + 7}", "sent 0"], ["locked out", f"sent {20 * 5 + 7}"])
+    target = _target(s3_env, prefix=prefix)
+    assert publish(site, target).sent == ()
     target.close()
