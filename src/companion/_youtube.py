@@ -94,7 +94,8 @@ def fetch_info(url: str, where: str, *, lang: str, workdir: Path, timeout: float
 
     Manual subtitles win over automatic captions (yt-dlp's own rule when both are asked).
     """
-    opts = options(Log(), timeout=timeout, retries=retries, **caption_options(lang, workdir))
+    opts = options(Log(), timeout=timeout, retries=retries, format=AUDIO_FORMAT,
+                   ignore_no_formats_error=True, **caption_options(lang, workdir))
     info = _run(url, where, opts, download=True)
     return (info, *chosen_caption(info, lang))
 
