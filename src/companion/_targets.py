@@ -354,7 +354,6 @@ class S3Target:
         self.checksums = checksums
         self.endpoint = endpoint or client.meta.endpoint_url
         self._manager: TransferManager | None = None
-        self._lock_etag: str | None = None
 
     @property
     def label(self) -> str:
@@ -482,7 +481,7 @@ class S3Target:
         key = self.key(LOCK_NAME)
         try:
             if force:
-                self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store")
+                self._put(key, info.to_bytes(), "application/json", "no-store")
                 return None
             return self._lock_conditional(key, info)
         except PublishError:
@@ -492,8 +491,7 @@ class S3Target:
 
     def _lock_conditional(self, key: str, info: LockInfo) -> str | None:
         try:
-            self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store",
-                                        IfNoneMatch="*")
+            self._put(key, info.to_bytes(), "application/json", "no-store", IfNoneMatch="*")
             return None
         except Exception as exc:
             code = _code(exc)
@@ -516,7 +514,7 @@ class S3Target:
         holder = self._read_lock(key)
         if holder is not None and not holder.stale(info.time):
             raise lock_held_error(self.label + LOCK_NAME, holder)
-        self._lock_etag = self._put(key, info.to_bytes(), "application/json", "no-store")
+        self._put(key, info.to_bytes(), "application/json", "no-store")
         return f"took over a stale lock from {holder.describe() if holder else 'unknown'}"
 
     def _lock_verified(self, key: str, info: LockInfo) -> str | None:
