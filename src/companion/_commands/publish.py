@@ -71,7 +71,7 @@ def _progress_bar(ctx: Ctx, show: bool) -> Iterator[_Bar | None]:
         yield None
         return
     columns = (TextColumn("{task.description:>7}"), BarColumn(),
-               TextColumn("{task.fields[files]} files"), DownloadColumn(),
+               TextColumn("{task.fields[files]} files"), DownloadColumn(binary_units=True),
                TransferSpeedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=ctx.err, transient=True) as progress:
         yield _Bar(progress)
