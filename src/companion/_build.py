@@ -179,15 +179,14 @@ class _Build:
         old = load_state(site.root)
         previous = old.outputs if old.out_dir == str(self.out) else {}
         self.parts = Parts(site.root)
-        usable = previous and self.parts.has_entries()
+        usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
         self.writer = Writer(self.out, previous)
         self.hashes = FileHashes(site.root, {} if force else old.files)
         self.new = BuildState(out_dir=str(self.out))
         self.problems: list[Problem] = []
         self._renderer: Renderer | None = None
-        self._entries: dict[str, Any] | None = None
-        self.fresh_entries: dict[str, Any] = {}
+        self._entries: dict[str, Any] = {}
         self.rendered = 0
         self.feeds_rendered = 0
         self.site_rendered = False
@@ -263,7 +262,7 @@ class _Build:
                     same_pages: bool) -> bool:
         feeds = state.feeds
         if recheck:
-            entry = self.entries().get(source)
+            entry = self._entry(source)
             if entry is None:
                 return False
             feeds = sorted(self.renderer.members(entry))
@@ -282,11 +281,11 @@ class _Build:
     def _render_episodes(self, dirty: list[str]) -> None:
         total = len(dirty)
         self.progress("render", 0, total)
-        for done, (build, item_digest) in enumerate(self._renders(dirty), start=1):
-            self._take(build, item_digest)
+        for done, (build, digests) in enumerate(self._renders(dirty), start=1):
+            self._take(build, *digests)
             self.progress("render", done, total)
 
-    def _renders(self, dirty: list[str]) -> Iterator[tuple[EpisodeBuild, str]]:
+    def _renders(self, dirty: list[str]) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
         paths = [self.site.root / source for source in dirty]
         if self.jobs > 1 and len(paths) >= PARALLEL_FROM:
             yield from _parallel(self.site, self.stages, list(self.feeds.values()), paths,
@@ -296,7 +295,7 @@ class _Build:
                 yield from _save_items(self.parts, self.renderer.episodes(
                     paths[start:start + CHUNK]))
 
-    def _take(self, build: EpisodeBuild, item_digest: str) -> None:
+    def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
@@ -305,8 +304,8 @@ class _Build:
         feeds = sorted(build.feeds)
         self.new.episodes[build.source] = EpisodeState(
             build.slug, deps, self._episode_key(deps, feeds), outputs, feeds,
-            digest_object(build.entry), item_digest, [p.to_json() for p in build.problems])
-        self.fresh_entries[build.source] = build.entry
+            entry_digest, item_digest, [p.to_json() for p in build.problems])
+        self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
         self.rendered += 1
 
@@ -318,44 +317,52 @@ class _Build:
                 raise ReadError(f"same slug {state.slug!r} as {other}", where=source,
                                 field="slug", fix=f"give one of {other} and {source} its own slug")
 
-    def entries(self) -> dict[str, Any]:
-        """Every episode's index entry: last build's, updated with this build's."""
-        if self._entries is None:
-            self._entries = self.parts.load_entries()
-        self._entries.update(self.fresh_entries)
-        self.fresh_entries = {}
-        return self._entries
+    def _entry(self, source: str) -> Any:
+        """An episode's index entry: this build's, else the last build's (None if lost)."""
+        entry = self._entries.get(source)
+        if entry is None:
+            try:
+                entry = self._entries[source] = self.parts.load_entry(source)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return None
+        return entry
 
     # -- feeds and site pages -------------------------------------------------------------
 
     def _feed(self, feed: FeedDefinition, sources: list[str]) -> None:
         members = [s for s in sources if s in self.new.episodes
                    and feed.slug in self.new.episodes[s].feeds]
-        parts = (f"{s}={self.new.episodes[s].entry}:{self.new.episodes[s].item}"
-                 for s in members)
-        key = digest(self.pages_key, self.feed_keys[feed.slug], *parts)
+        digests = (f"{s}={self.new.episodes[s].entry}:{self.new.episodes[s].item}"
+                   for s in members)
+        key = digest(self.pages_key, self.feed_keys[feed.slug], *digests)
         old = self.old.feeds.get(feed.slug)
         if old is not None and old.key == key and self.writer.keep_all(old.outputs):
             self.new.feeds[feed.slug] = FeedState(key, old.outputs, self.feed_keys[feed.slug],
                                                   old.problems)
             self.problems.extend(_problem(p) for p in old.problems)
             return
-        entries = self.entries()
-        items = [self._item(s) for s in members]
-        rendered = self.renderer.feed(feed, [entries[s] for s in members], items)
+        parts = [self._part(s) for s in members]
+        rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
         outputs = self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.new.feeds[feed.slug] = FeedState(key, outputs, self.feed_keys[feed.slug],
                                               [p.to_json() for p in rendered.problems])
         self.feeds_rendered += 1
 
-    def _item(self, source: str) -> Any:
+    def _part(self, source: str) -> tuple[Any, Any]:
         try:
-            return self.parts.load_item(source)
+            return self.parts.load(source)
         except (OSError, EOFError, pickle.UnpicklingError):
-            raise RenderError(f"the build cache has no feed part for {source}",
-                              where=str(self.parts.folder), fix="run `companion build --force`"
-                              ) from None
+            raise _lost(source, self.parts) from None
+
+    def _entries_of(self, sources: Iterable[str]) -> list[Any]:
+        entries = []
+        for source in sources:
+            entry = self._entry(source)
+            if entry is None:
+                raise _lost(source, self.parts)
+            entries.append(entry)
+        return entries
 
     def _site_pages(self, sources: list[str]) -> None:
         parts = (f"{s}={self.new.episodes[s].entry}" for s in sources if s in self.new.episodes)
@@ -364,9 +371,8 @@ class _Build:
         if key == self.old.site_key and self.writer.keep_all(self.old.site_outputs):
             self.new.site_key, self.new.site_outputs = key, self.old.site_outputs
             return
-        entries = self.entries()
         rendered = self.renderer.site_pages(
-            [entries[s] for s in sources if s in self.new.episodes])
+            self._entries_of(s for s in sources if s in self.new.episodes))
         self.new.site_key, self.new.site_outputs = key, self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.site_rendered = True
@@ -383,7 +389,7 @@ class _Build:
     def _drop_parts(self, sources: list[str]) -> None:
         gone = set(self.old.episodes) - set(sources)
         for source in gone:
-            self.parts.drop_item(source)
+            self.parts.drop(source)
 
     def _save(self, removed: bool) -> None:
         changed = (removed or self.rendered or self.feeds_rendered or self.site_rendered
@@ -392,9 +398,6 @@ class _Build:
                    or self.new.episodes.keys() != self.old.episodes.keys())
         if not changed:
             return
-        if self.rendered or self._entries is not None:
-            entries = self.entries()
-            self.parts.save_entries({s: entries[s] for s in sorted(self.new.episodes)})
         self.new.files = dict(self.hashes.seen)
         self.new.outputs = dict(self.writer.records)
         save_state(self.site.root, self.new)
@@ -411,6 +414,11 @@ def _problem(data: Mapping[str, str | None]) -> Problem:
     return Problem(_SEVERITY.get(data.get("severity"), "warning"), data.get("where") or "",
                    data.get("message") or "", data.get("fix") or "",
                    data.get("field"))
+
+
+def _lost(source: str, parts: Parts) -> RenderError:
+    return RenderError(f"the build cache has no parts for {source}", where=str(parts.folder),
+                       fix="run `companion build --force`")
 
 
 def _project_rel(path: Path, site: Site) -> str:
@@ -430,7 +438,7 @@ def _init_worker(site: Site, stages: Stages, feeds: list[FeedDefinition]) -> Non
     _WORKER["parts"] = Parts(site.root)
 
 
-def _work(paths: list[Path]) -> list[tuple[EpisodeBuild, str]] | _Failure:
+def _work(paths: list[Path]) -> list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure:
     try:
         return list(_save_items(_WORKER["parts"], _WORKER["renderer"].episodes(paths)))
     except CompanionError as exc:
@@ -452,21 +460,22 @@ class _Failure:
 
 
 def _save_items(parts: Parts, builds: Iterable[EpisodeBuild]
-                ) -> Iterator[tuple[EpisodeBuild, str]]:
-    """Store each episode's feed part on disk; hand back the build without it."""
+                ) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+    """Store each episode's parts on disk; hand back the build without them (memory stays
+    flat: feeds and index pages read them back when needed) and their digests."""
     for build in builds:
-        item_digest = parts.save_item(build.source, build.item)
-        yield dataclasses.replace(build, item=None), item_digest
+        digests = parts.save(build.source, build.entry, build.item)
+        yield dataclasses.replace(build, entry=None, item=None), digests
 
 
 def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], paths: list[Path],
-              jobs: int) -> Iterator[tuple[EpisodeBuild, str]]:
+              jobs: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
     """Render in `jobs` processes, at most 2 chunks per process in flight, results streamed
     in completion order (memory stays flat however many articles there are)."""
     chunks = iter([paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)])
     with ProcessPoolExecutor(jobs, initializer=_init_worker,
                              initargs=(site, stages, feeds)) as pool:
-        pending: set[Future[list[tuple[EpisodeBuild, str]] | _Failure]] = set()
+        pending: set[Future[list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
             if len(pending) >= 2 * jobs:

@@ -208,37 +208,40 @@ def _hash_file(path: Path) -> str:
 
 
 class Parts:
-    """Per-episode parts on disk: feed items one file each, index entries in one file."""
+    """Per-episode parts on disk, one file each: the index entry and the feed item.
+
+    Both are pickled separately, so an entry can be read without its item and each has
+    a digest of its own (a feed is re-assembled only when one of its items changed).
+    """
 
     def __init__(self, project: Path) -> None:
         self.folder = state_dir(project) / "parts"
 
-    def _item_path(self, source: str) -> Path:
-        return self.folder / f"{digest(source)}.pickle"
+    def _path(self, source: str) -> Path:
+        return self.folder / f"{digest(source)}.part"
 
-    def save_item(self, source: str, item: object) -> str:
-        """Store `item`; returns the digest of its bytes."""
-        data = pickle.dumps(item, protocol=5)
-        atomic_write(self._item_path(source), data)
-        return digest_bytes(data)
+    def save(self, source: str, entry: object, item: object) -> tuple[str, str]:
+        """Store an episode's parts; returns the digests of the entry and of the item."""
+        entry_bytes = pickle.dumps(entry, protocol=5)
+        item_bytes = pickle.dumps(item, protocol=5)
+        head = len(entry_bytes).to_bytes(8, "little")
+        atomic_write(self._path(source), head + entry_bytes + item_bytes)
+        return digest_bytes(entry_bytes), digest_bytes(item_bytes)
 
-    def load_item(self, source: str) -> Any:
-        with self._item_path(source).open("rb") as src:
-            return pickle.load(src)  # noqa: S301 - our own cache file
+    def _split(self, source: str) -> tuple[bytes, bytes]:
+        data = self._path(source).read_bytes()
+        size = int.from_bytes(data[:8], "little")
+        return data[8:8 + size], data[8 + size:]
 
-    def drop_item(self, source: str) -> None:
-        self._item_path(source).unlink(missing_ok=True)
+    def load(self, source: str) -> tuple[Any, Any]:
+        entry, item = self._split(source)
+        return pickle.loads(entry), pickle.loads(item)  # noqa: S301 - our own cache file
 
-    def has_entries(self) -> bool:
-        return (self.folder / "entries.pickle").is_file()
+    def load_entry(self, source: str) -> Any:
+        return pickle.loads(self._split(source)[0])  # noqa: S301 - our own cache file
 
-    def save_entries(self, entries: Mapping[str, object]) -> None:
-        atomic_write(self.folder / "entries.pickle", pickle.dumps(dict(entries), protocol=5))
+    def drop(self, source: str) -> None:
+        self._path(source).unlink(missing_ok=True)
 
-    def load_entries(self) -> dict[str, Any]:
-        try:
-            with (self.folder / "entries.pickle").open("rb") as src:
-                data = pickle.load(src)  # noqa: S301 - our own cache file
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return {}
-        return data if isinstance(data, dict) else {}
+    def exist(self) -> bool:
+        return self.folder.is_dir()
