@@ -26,7 +26,6 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -266,16 +265,15 @@ class _Build:
             if entry is None:
                 return False
             feeds = sorted(self.renderer.members(entry))
-        unchanged = partial(_all_unchanged, self.hashes, state.deps)
-        fast = same_pages and not recheck and unchanged()
+        fast = same_pages and not recheck and self.hashes.all_unchanged(state.deps)
         if not fast and self._episode_key(state.deps, feeds) != state.key:
             return False
         if not self.writer.keep_all(state.outputs):
             return False
-        self.new.episodes[source] = EpisodeState(
-            state.slug, state.deps, state.key, state.outputs, feeds, state.entry, state.item,
-            state.problems)
-        self.problems.extend(_problem(p) for p in state.problems)
+        self.new.episodes[source] = (state if feeds is state.feeds
+                                     else dataclasses.replace(state, feeds=feeds))
+        if state.problems:
+            self.problems.extend(_problem(p) for p in state.problems)
         return True
 
     def _render_episodes(self, dirty: list[str]) -> None:
@@ -404,10 +402,6 @@ class _Build:
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
-
-
-def _all_unchanged(hashes: FileHashes, deps: Iterable[str]) -> bool:
-    return all(hashes.unchanged(dep) for dep in deps)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:

@@ -195,6 +195,9 @@ class FileHashes:
             return True
         return False
 
+    def all_unchanged(self, rels: Iterable[str]) -> bool:
+        return all(self.unchanged(rel) for rel in rels)
+
     def hash_many(self, rels: Iterable[str]) -> str:
         return digest(*(f"{rel}={self.hash(rel)}" for rel in rels))
 
