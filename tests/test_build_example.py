@@ -74,6 +74,7 @@ def test_cli_build_prints_a_summary(project: Path, capsys: pytest.CaptureFixture
     code = main(["-C", str(project), "build", "--jobs", "1"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "6 episodes" in out and "4 feeds" in out and "written" in out
+    assert "6 episodes" in out
+    assert "4 feeds" in out
     assert main(["-C", str(project), "build", "--force"]) == 0
     assert "0 written" in capsys.readouterr().out
