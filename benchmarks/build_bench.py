@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import shutil
@@ -391,6 +392,8 @@ def bench_size(size: int, peers: list[str], jobs: int | None,
             print(f"{name}: not installed, skipped", flush=True)
         else:
             tools.append(tool)
+    del posts  # the bodies: keep the benchmark process small (a forked child starts with it)
+    gc.collect()
     results: dict[str, dict[str, Run]] = {}
     for tool in tools:
         print(f"N={size} {tool.name} ...", flush=True)

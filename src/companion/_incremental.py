@@ -29,7 +29,7 @@ from typing import Any
 
 from companion._writer import OutputRecord
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 STATE_DIR = ".companion"
 STATE_NAME = "build-state.bin"
 ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
@@ -92,16 +92,18 @@ class BuildState:
     out_dir: str = ""
 
     def to_data(self) -> dict[str, Any]:
+        """Plain containers for `marshal` (no sorting or copying: this runs every build)."""
         return {
             "format": STATE_FORMAT,
             "out_dir": self.out_dir,
-            "files": {k: list(v) for k, v in sorted(self.files.items())},
-            "episodes": {k: vars(v) for k, v in sorted(self.episodes.items())},
-            "feeds": {k: vars(v) for k, v in sorted(self.feeds.items())},
+            "files": self.files,
+            "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
+                             v.problems) for k, v in self.episodes.items()},
+            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems) for k, v in self.feeds.items()},
             "site_key": self.site_key,
             "pages_key": self.pages_key,
             "site_outputs": self.site_outputs,
-            "outputs": {k: list(v) for k, v in sorted(self.outputs.items())},
+            "outputs": self.outputs,
         }
 
     @classmethod
@@ -109,14 +111,14 @@ class BuildState:
         if data.get("format") != STATE_FORMAT:
             return cls()
         return cls(
-            files={k: (v[0], v[1], v[2]) for k, v in data["files"].items()},
-            episodes={k: EpisodeState(**v) for k, v in data["episodes"].items()},
-            feeds={k: FeedState(**v) for k, v in data["feeds"].items()},
+            files=data["files"],
+            episodes={k: EpisodeState(*v) for k, v in data["episodes"].items()},
+            feeds={k: FeedState(*v) for k, v in data["feeds"].items()},
             site_key=data["site_key"],
-            pages_key=data.get("pages_key", ""),
+            pages_key=data["pages_key"],
             site_outputs=data["site_outputs"],
-            outputs={k: (v[0], v[1], v[2]) for k, v in data["outputs"].items()},
-            out_dir=data.get("out_dir", ""),
+            outputs=data["outputs"],
+            out_dir=data["out_dir"],
         )
 
 
