@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def project(example_project: Path) -> Path:
-    if (REPO / "media").is_dir():
+    if (REPO / "media").is_dir() and not (example_project / "media").exists():
         shutil.copytree(REPO / "media", example_project / "media")
     return example_project
 
@@ -78,3 +78,20 @@ def test_cli_build_prints_a_summary(project: Path, capsys: pytest.CaptureFixture
     assert "4 feeds" in out
     assert main(["-C", str(project), "build", "--force"]) == 0
     assert "0 written" in capsys.readouterr().out
+
+
+def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import make_corpus
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    make_corpus(root, 52)
+    site = load_site(root)
+    parallel = build(site, jobs=2)
+    serial = build(site, tmp_path / "serial", force=True, jobs=1)
+    assert parallel.rendered == serial.rendered == 52
+    assert [p for p in parallel.problems if p.severity == "error"] == []
+    assert tree(site.out_dir) == tree(tmp_path / "serial")

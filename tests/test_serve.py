@@ -81,7 +81,7 @@ def test_server_binds_loopback_and_disables_caching(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_serve_rebuilds_on_edit(example_project: Path) -> None:
-    if (REPO / "media").is_dir():
+    if (REPO / "media").is_dir() and not (example_project / "media").exists():
         shutil.copytree(REPO / "media", example_project / "media")
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
