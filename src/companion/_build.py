@@ -573,9 +573,8 @@ class SiteRenderer:
         transcripts = self._transcripts(episode, files)
         notes = self._notes(episode, feeds, page_url)
         first = next(iter(audio.values()), None)
-        files.append(OutputFile(_paths.episode_page(episode.slug), "text/html; charset=utf-8",
-                                "page", data=self._page(episode, notes, feeds, first, image,
-                                                        chapters_url, transcripts)))
+        files.append(site_file(_paths.episode_page(episode.slug), self._page(
+            episode, notes, feeds, first, image, chapters_url, transcripts)))
         item = self._item(episode, notes, audio, image[0], chapters_url, transcripts, page_url)
         return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
                             tuple(files), light(episode), item, tuple(f.slug for f in feeds),
@@ -651,15 +650,13 @@ class SiteRenderer:
 
     def _transcripts(self, episode: Episode, files: list[OutputFile]) -> _Transcripts:
         from companion import _paths
-        from companion._content_types import content_type
 
         refs: list[tuple[str, str, str]] = []
         links: list[tuple[str, str]] = []
         for transcript in episode.transcripts:
             for kind, source in (("vtt", transcript.vtt), ("srt", transcript.srt)):
                 path = _paths.transcript(episode.slug, transcript.lang, kind)
-                files.append(OutputFile(path, content_type(path), "page",
-                                        data=source.read_bytes()))
+                files.append(site_file(path, source.read_bytes()))
                 url = self.site.url(path)
                 refs.append((url, "text/vtt" if kind == "vtt" else "application/x-subrip",
                              transcript.lang))
@@ -704,7 +701,7 @@ class SiteRenderer:
         from companion import _paths
         from companion._feeds import feed_url, select_episodes
         from companion._ledger import update_ledger
-        from companion._rss import render_feed
+        from companion._rss import feed_file
         from companion._rules import episode_problems
 
         media = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
@@ -713,14 +710,12 @@ class SiteRenderer:
         art = self._show_artwork(feed)
         problems = [*art.problems]
         problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
-        xml = render_feed(feed, episodes, self.site, media, artwork_url=art.url)
+        feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url)
         index = self.pages.feed_index(feed, episodes, feed_url=feed_url(feed, self.site),
                                       image_url=art.url)
         update_ledger(self.site, feed.slug, [e for e in episodes if e.guid in media])
-        files = [OutputFile(_paths.feed_xml(feed.slug), "application/rss+xml; charset=utf-8",
-                            "feed", data=xml),
-                 OutputFile(_paths.feed_index(feed.slug), "text/html; charset=utf-8", "page",
-                            data=index)]
+        files = [feed_out,
+                 site_file(_paths.feed_index(feed.slug), index)]
         if art.output is not None:
             files.append(art.output)
         return Rendered(tuple(files), tuple(problems))
@@ -735,14 +730,18 @@ class SiteRenderer:
                  for f in self.feeds]
         urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date) for e in entries]
         return Rendered((
-            OutputFile(_paths.SITE_INDEX, "text/html; charset=utf-8", "page",
-                       data=self.pages.site_index(counts)),
-            OutputFile(_paths.SITEMAP, "application/xml", "page",
-                       data=self.pages.sitemap(urls)),
-            OutputFile(_paths.ROBOTS, "text/plain", "page", data=self.pages.robots()),
-            OutputFile(_paths.STYLESHEET, "text/css; charset=utf-8", "asset",
-                       data=self.pages.stylesheet()),
+            site_file(_paths.SITE_INDEX, self.pages.site_index(counts)),
+            site_file(_paths.SITEMAP, self.pages.sitemap(urls)),
+            site_file(_paths.ROBOTS, self.pages.robots()),
+            site_file(_paths.STYLESHEET, self.pages.stylesheet()),
         ))
+
+
+def site_file(path: str, data: bytes) -> OutputFile:
+    """A site file with the Content-Type and cache policy of `_content_types`."""
+    from companion._content_types import cache_policy, content_type
+
+    return OutputFile(path, content_type(path), cache_policy(path), data=data)
 
 
 @dataclass(frozen=True)
