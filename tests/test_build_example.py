@@ -95,3 +95,22 @@ def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
     assert parallel.rendered == serial.rendered == 52
     assert [p for p in parallel.problems if p.severity == "error"] == []
     assert tree(site.out_dir) == tree(tmp_path / "serial")
+
+
+def test_example_template_and_feed_changes(project: Path) -> None:
+    site = load_site(project)
+    build(site, jobs=1)
+    theme = REPO / "src" / "companion" / "theme" / "partials" / "footer.html"
+    override = project / "templates" / "partials" / "footer.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("<!-- local -->\n" + theme.read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    result = build(site, jobs=1)
+    assert (result.rendered, result.site_rendered) == (6, True)
+    assert b"<!-- local -->" in (site.out_dir / "episodes/cafe-de-altura/index.html").read_bytes()
+    feed_toml = project / "feeds" / "es.toml"
+    feed_toml.write_text(feed_toml.read_text(encoding="utf-8").replace(
+        'title = "Mesa del Cáucaso"', 'title = "Mesa del Cáucaso Sur"'), encoding="utf-8")
+    result = build(site, jobs=1)
+    assert (result.rendered, result.feeds_rendered) == (1, 1)
+    assert "Mesa del Cáucaso Sur".encode() in (site.out_dir / "es" / "feed.xml").read_bytes()
