@@ -108,3 +108,23 @@ def test_serve_rebuilds_on_edit(example_project: Path) -> None:
     assert proc.returncode == 0, text_out
     assert f"http://127.0.0.1:{port}/" in text_out
     assert "Traceback" not in text_out
+
+
+def test_rebuild_reads_changed_settings_and_survives_errors(tmp_path: Path) -> None:
+    from companion._serve import ServeEvent, rebuild
+
+    (tmp_path / "companion.toml").write_text(
+        '[site]\ntitle = "Old"\nbase_url = "https://x.org/"\n', encoding="utf-8")
+    (tmp_path / "episodes").mkdir()
+    site = Site(root=tmp_path, title="Old", base_url="https://x.org/")
+    events: list[ServeEvent] = []
+    (tmp_path / "companion.toml").write_text(
+        '[site]\ntitle = "New"\nbase_url = "https://x.org/"\n', encoding="utf-8")
+    site = rebuild(site, tmp_path / "site", ("companion.toml",), events.append)
+    assert site.title == "New"
+    assert events[-1].kind == "rebuilt"
+    (tmp_path / "companion.toml").write_text("[site\n", encoding="utf-8")
+    same = rebuild(site, tmp_path / "site", ("companion.toml",), events.append)
+    assert same is site
+    assert events[-1].kind == "failed"
+    assert events[-1].error is not None

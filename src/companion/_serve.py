@@ -22,6 +22,7 @@ from companion._build import BuildResult, build
 from companion._content_types import content_type
 from companion._errors import CompanionError
 from companion._model import Site
+from companion._project import load_site
 
 WATCHED_DIRS = ("episodes", "feeds", "templates", "cache")
 WATCHED_FILES = ("companion.toml",)
@@ -85,14 +86,18 @@ def watched(site: Site, path: str) -> bool:
     return any(rel.startswith(d + "/") for d in WATCHED_DIRS)
 
 
-def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent) -> None:
-    """One incremental build; a user error is reported and the server keeps going."""
+def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent) -> Site:
+    """One incremental build (companion.toml read again if it changed); a user error is
+    reported and the server keeps going. Returns the settings the next build should use."""
     try:
+        if "companion.toml" in changed:
+            site = load_site(site.root)
         result = build(site, out)
     except CompanionError as exc:
         on_event(ServeEvent("failed", error=exc, changed=changed))
-        return
+        return site
     on_event(ServeEvent("rebuilt", result=result, changed=changed))
+    return site
 
 
 def watch_and_rebuild(site: Site, out: Path, on_event: OnEvent,
@@ -106,7 +111,7 @@ def watch_and_rebuild(site: Site, out: Path, on_event: OnEvent,
     for changes in watch(site.root, watch_filter=relevant, stop_event=stop, debounce=300,
                          step=50, rust_timeout=500, yield_on_timeout=False):
         paths = tuple(sorted({Path(p).relative_to(site.root).as_posix() for _c, p in changes}))
-        rebuild(site, out, paths, on_event)
+        site = rebuild(site, out, paths, on_event)
 
 
 def serve(site: Site, *, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
