@@ -128,3 +128,17 @@ def test_rebuild_reads_changed_settings_and_survives_errors(tmp_path: Path) -> N
     assert same is site
     assert events[-1].kind == "failed"
     assert events[-1].error is not None
+
+
+def test_serve_without_watch_stops_on_ctrl_c(example_project: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "companion", "-C", str(example_project), "serve", "--no-watch",
+         "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        poll(f"http://127.0.0.1:{port}/", b"<html")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=15)
+    assert proc.returncode == 0, output
+    assert b"stopped" in output

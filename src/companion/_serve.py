@@ -133,7 +133,8 @@ def serve(site: Site, *, out: Path | None = None, host: str = "127.0.0.1", port:
         if watch:
             watch_and_rebuild(site, folder, tell, stop)
         else:
-            stop.wait()
+            while not stop.wait(0.5):  # a timed wait, so Ctrl-C gets through
+                pass
     finally:
         server.shutdown()
         server.server_close()
