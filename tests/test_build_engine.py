@@ -274,7 +274,7 @@ def test_user_error_aborts(project: Site) -> None:
 def test_duplicate_slug_is_an_error(project: Site) -> None:
     path = article(project.root, "other")
     path.write_text("title: X\nlang: en\nslug: en-0\n\nbody")
-    with pytest.raises(Exception, match="en-0"):
+    with pytest.raises(ReadError, match="en-0"):
         run(project)
 
 
