@@ -186,6 +186,7 @@ class _Build:
         self.problems: list[Problem] = []
         self._renderer: Renderer | None = None
         self._entries: dict[str, Any] = {}
+        self._slugs: dict[str, str] = {}
         self.rendered = 0
         self.feeds_rendered = 0
         self.site_rendered = False
@@ -201,7 +202,6 @@ class _Build:
         sources = discover(self.site)
         dirty = self._clean_episodes(sources)
         self._render_episodes(dirty)
-        self._check_slugs()
         for feed in feeds:
             self._feed(feed, sources)
         self._site_pages(sources)
@@ -270,6 +270,7 @@ class _Build:
             return False
         if not self.writer.keep_all(state.outputs):
             return False
+        self._claim_slug(state.slug, source)
         self.new.episodes[source] = (state if feeds is state.feeds
                                      else dataclasses.replace(state, feeds=feeds))
         if state.problems:
@@ -294,6 +295,7 @@ class _Build:
                     paths[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
+        self._claim_slug(build.slug, build.source)
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
@@ -307,13 +309,14 @@ class _Build:
         self.problems.extend(build.problems)
         self.rendered += 1
 
-    def _check_slugs(self) -> None:
-        seen: dict[str, str] = {}
-        for source, state in sorted(self.new.episodes.items()):
-            other = seen.setdefault(state.slug, source)
-            if other != source:
-                raise ReadError(f"same slug {state.slug!r} as {other}", where=source,
-                                field="slug", fix=f"give one of {other} and {source} its own slug")
+    def _claim_slug(self, slug: str, source: str) -> None:
+        """One slug, one article: a second one is the producer's error, named before any of
+        its files is written."""
+        other = self._slugs.setdefault(slug, source)
+        if other != source:
+            first, second = sorted((other, source))
+            raise ReadError(f"same slug {slug!r} as {first}", where=second, field="slug",
+                            fix=f"give one of {first} and {second} its own slug")
 
     def _entry(self, source: str) -> Any:
         """An episode's index entry: this build's, else the last build's (None if lost)."""
