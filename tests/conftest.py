@@ -17,7 +17,7 @@ def example_project(tmp_path: Path) -> Path:
     dest = tmp_path / "project"
     dest.mkdir()
     shutil.copy(REPO / "companion.toml", dest / "companion.toml")
-    for name in ("episodes", "feeds", "templates", "cache"):
+    for name in ("episodes", "feeds", "templates", "cache", "media"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name)
     return dest

@@ -17,6 +17,12 @@ MakeProject = Any
 ARTICLE = "---\ntitle: {title}\nlang: en\nvideo: https://youtu.be/02el3F-AjQw\n---\nText.\n"
 
 
+@pytest.fixture
+def read_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the read stage's checks: these tests are about reading and output."""
+    monkeypatch.setattr(check_command, "CHECKERS", [check_command.article_notes])
+
+
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["--project", str(root), *args])
     out, err = capsys.readouterr()
@@ -69,6 +75,7 @@ def test_bundled_examples_have_source_links_and_good_titles(example_project: Pat
     assert night.audio == "media/night-trains.mp3"
 
 
+@pytest.mark.usefixtures("read_checks_only")
 def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
@@ -86,6 +93,7 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
     assert lines[-1] == "2 episode(s), 0 error(s), 1 warning(s), 2 note(s)"
 
 
+@pytest.mark.usefixtures("read_checks_only")
 def test_strict_makes_warnings_fail(make_project: MakeProject,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project({"episodes/undated.md": ARTICLE.format(title="Undated")})
@@ -108,6 +116,7 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
         "message": "season must be a positive whole number, not 0", "fix": "write season: 1"}
 
 
+@pytest.mark.usefixtures("read_checks_only")
 def test_quiet_prints_only_problems(make_project: MakeProject,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
@@ -141,3 +150,15 @@ def test_user_errors_are_not_tracebacks(tmp_path: Path,
     assert code == 1
     assert "Traceback" not in err
     assert "companion.toml" in err
+
+
+def test_check_reports_pairing_and_feed_rules(make_project: MakeProject,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """An uncached video is named with the fetch to run; a broken feed definition too."""
+    root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
+                         "feeds/show.toml": 'title = "Show"\n'})
+    code, out, _ = run(root, capsys, "check")
+    assert code == 1
+    assert "episodes/2025-03-01-one.md: YouTube video 02el3F-AjQw is not in the cache" in out
+    assert "run `companion fetch one`" in out
+    assert "feeds/show.toml: owner.email" in out

@@ -238,18 +238,20 @@ def preview_media(episode: Episode, site: Site) -> MediaRef | None:
     )
 
 
-def check_feeds(site: Site, articles: list[Article]) -> list[Problem]:
+def check_feeds(site: Site, articles: list[Article],
+                episodes: Sequence[Episode] | None = None) -> list[Problem]:
     """A `check` checker (``check.CHECKERS``): feed definitions, then every feed's rules.
 
-    Pairing problems are left to the pairing checker; the GUID ledger is read
-    from the cache folder.
+    Pairing problems are left to the pairing checker, which passes the episodes
+    it paired so the cache is read once; the GUID ledger is read from the cache folder.
     """
     from companion._feeds import load_feeds, select_episodes
     from companion._pair import pair_project
 
     loaded = load_feeds(site)
     problems = list(loaded.problems)
-    episodes = pair_project(articles, site).episodes
+    if episodes is None:
+        episodes = pair_project(articles, site).episodes
     media = {e.guid: ref for e in episodes if (ref := preview_media(e, site)) is not None}
     for feed in loaded.feeds:
         chosen = select_episodes(feed, episodes)

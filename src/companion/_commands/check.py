@@ -16,14 +16,28 @@ from typing import Any
 import click
 
 from companion._commands._common import Ctx
-from companion._errors import Problem
+from companion._errors import CompanionError, Problem
 from companion._model import Article, Site
 from companion._read import article_notes, read_project
 
 Checker = Callable[[Site, list[Article]], list[Problem]]
 
+
+
+def pairing_and_feeds(site: Site, articles: list[Article]) -> list[Problem]:
+    """Pair every article from the cache (what `build` would see), then the feed rules."""
+    from companion._pair import pair_project
+    from companion._rules import check_feeds
+
+    try:
+        paired = pair_project(articles, site)
+    except CompanionError as exc:  # a damaged cache file: name it, go on with the rest
+        return [exc.problem()]
+    return [*paired.problems, *check_feeds(site, articles, paired.episodes)]
+
+
 #: Run after reading, in order; each returns its problems. Append to extend `check`.
-CHECKERS: list[Checker] = [article_notes]
+CHECKERS: list[Checker] = [article_notes, pairing_and_feeds]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -8,6 +8,7 @@ overwrites a file; an existing companion.toml is an error.
 from __future__ import annotations
 
 import struct
+import uuid
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,11 +38,14 @@ target = "public"   # a folder, or s3://bucket/prefix (with endpoint_url for R2,
 ARTICLE = """\
 ---
 title: "Welcome to the show"
+guid: "{guid}"
 author: Your Name
 lang: en
 categories: [news]
 tags: [welcome]
 description: "What this show is about, in one or two sentences."
+# The episode's audio: a file in the project, or taken from its video by `companion fetch`.
+# audio: media/welcome.mp3
 # Pair the article with its video and Spotify episode, then run `companion fetch`:
 # video: https://www.youtube.com/watch?v=VIDEO_ID
 # spotify: https://open.spotify.com/episode/EPISODE_ID
@@ -100,7 +104,7 @@ def _png(size: int = 1400, rgb: tuple[int, int, int] = (32, 64, 96)) -> bytes:
 def _files(today: str) -> dict[str, str | bytes]:
     return {
         CONFIG_NAME: CONFIG,
-        f"episodes/{today}-welcome.md": ARTICLE,
+        f"episodes/{today}-welcome.md": ARTICLE.replace("{guid}", str(uuid.uuid4())),
         "feeds/show.toml": FEED,
         "feeds/artwork/show.png": _png(),
         "templates/README.md": TEMPLATES_README,
