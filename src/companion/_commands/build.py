@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 
 from companion._build import BuildResult, build
 from companion._commands._common import Ctx
@@ -28,6 +27,8 @@ def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None) -> int:
     if ctx.quiet or not ctx.err.is_terminal:
         result = build(site, out, force=force, jobs=jobs)
     else:
+        from rich.progress import Progress
+
         with Progress(transient=True, console=ctx.err) as bar:
             task = bar.add_task("rendering episodes", total=None)
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from companion._commands._common import Ctx
 from companion._errors import PairError
 from companion._model import Article
-from companion._pair import FetchEvent, FetchOptions, FetchReport, fetch
+
+if TYPE_CHECKING:  # the pair stage pulls in yt-dlp: imported when the command runs
+    from rich.progress import Progress, TaskID
+
+    from companion._pair import FetchEvent, FetchReport
 
 
 @click.command("fetch")
@@ -27,6 +31,9 @@ def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int, fmt: str
     Without SLUGs, every episode; what the cache holds is kept unless --refresh.
     A build reads only the cache, so run this after adding or changing links.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from companion._pair import FetchOptions, fetch
     from companion._read import read_project
 
     site = ctx.site()

@@ -5,22 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from companion._commands._common import Ctx
 from companion._errors import PublishError
 from companion._model import Site
-from companion._publish import PublishEvent, PublishReport, open_target, publish
+
+if TYPE_CHECKING:  # the publish stage pulls in boto3: imported when the command runs
+    from rich.progress import Progress, TaskID
+
+    from companion._publish import PublishEvent, PublishReport
 
 
 def _size(n: int) -> str:
@@ -67,6 +63,15 @@ class _Bar:
 
 @contextmanager
 def _progress_bar(ctx: Ctx, show: bool) -> Iterator[_Bar | None]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     if not show:
         yield None
         return
@@ -125,6 +130,8 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, 
     feeds valid; run it again to finish. Credentials come from the standard AWS
     environment variables or profiles, never from companion.toml.
     """
+    from companion._publish import open_target, publish
+
     site = ctx.site()
     if not no_build:
         _build(site)

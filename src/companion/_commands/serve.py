@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from companion._commands._common import Ctx
 from companion._commands.build import summary
-from companion._serve import ServeEvent, serve
+
+if TYPE_CHECKING:
+    from companion._serve import ServeEvent
 
 
 @click.command("serve")
@@ -24,6 +27,8 @@ from companion._serve import ServeEvent, serve
 @click.pass_obj
 def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None) -> int:
     """Build the site and serve it locally, rebuilding on change. Ctrl-C stops."""
+    from companion._serve import serve
+
     site = ctx.site()
     folder = out or site.out_dir
 
