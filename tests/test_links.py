@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from linkify_it import LinkifyIt
 
-from companion._links import clean_url, extract_links, spotify_episode_id, spotify_kind, youtube_id
+from companion._links import (
+    FastLinkify,
+    clean_url,
+    extract_links,
+    spotify_episode_id,
+    spotify_kind,
+    youtube_id,
+)
 
 
 @pytest.mark.parametrize("url", [
@@ -125,3 +133,17 @@ def test_extract_text_links_trim_punctuation() -> None:
         "https://a.example/x", "https://b.example/y", "https://c.example/wiki/Thing_(band)",
     ]
     assert links[0].domain == "a.example"
+
+
+@pytest.mark.parametrize("text", [
+    "", "plain words. No link here", "see example.com.", "www.example.org/x", "a@b.com",
+    "HTTPS://X.ORG", "ſ http://x", "//cdn.example.net/x", "mailto:a@b.c", "ftp:// nothing",
+    "news47.example.org/es/2/20?utm_source=feed", "e.g. i.e. a.m.", "localhost:8000",
+    "1.2.3.4", "xhttp://y.org", "_http://y.org", "ひらがな.jp", "http:", "x//",
+])
+def test_fast_linkify_answers_as_linkify_it(text: str) -> None:
+    slow, fast = LinkifyIt(), FastLinkify()
+    assert fast.pretest(text) == slow.pretest(text)
+    assert fast.test(text) == slow.test(text)
+    assert ([(m.url, m.index, m.last_index) for m in fast.match(text) or []]
+            == [(m.url, m.index, m.last_index) for m in slow.match(text) or []])

@@ -6,6 +6,7 @@ import lxml.html
 import pytest
 
 from companion._markdown import (
+    lead_blocks,
     plain_blocks,
     plain_text,
     render_body,
@@ -108,3 +109,15 @@ def test_plain_text_of_markdown() -> None:
     md = "# Title\n\nFirst *para* with [a link](https://x.org).\n\n![pic](p.png)\n\nSecond."
     assert plain_text(md) == "Title\n\nFirst para with a link.\n\nSecond."
     assert plain_blocks(md, paragraphs_only=True) == ["First para with a link.", "Second."]
+
+
+@pytest.mark.parametrize("md", [
+    "# Title\n\nFirst *para* with [a link](https://x.org).\n\n![pic](p.png)\n\nSecond.",
+    "Lead with [a reference][ref] and [a shortcut].\n\n" + "Filler. " * 600
+    + "\n\n[ref]: https://r.example.org\n[a shortcut]: https://s.example.org",
+    "[undefined][nowhere] stays bracketed.\n\n```\n\n[nowhere]: https://not.a.definition\n```",
+    "> quoted\n\n- item\n\n  continued\n\nTop. See example.com, `code`, \\*escaped\\*.\n\n"
+    + "\n\n".join(f"Paragraph {i}. With http://x.org/{i} and www.y.org." for i in range(30)),
+])
+def test_lead_blocks_are_the_paragraphs_of_a_whole_parse(md: str) -> None:
+    assert list(lead_blocks(md)) == plain_blocks(md, paragraphs_only=True)

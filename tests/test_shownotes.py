@@ -75,6 +75,14 @@ def test_lead_of_a_plain_text_article() -> None:
     assert notes.summary == "Line one. Line two. Line three."
 
 
+def test_lead_of_a_plain_text_article_skips_its_dateline() -> None:
+    body = "BATUMI, 1 October 2025\n\nDock workers walked off the job. They want pay.\n"
+    assert notes_of(episode(body, format="text")).summary == (
+        "Dock workers walked off the job. They want pay.")
+    dashed = "TBILISI, 3 March 2025 — The port opened. Ships came.\n\nMore."
+    assert notes_of(episode(dashed, format="text")).summary == "The port opened. Ships came."
+
+
 def test_lead_in_arabic_and_georgian() -> None:
     assert split_sentences("هل هذا سؤال؟ نعم هذا جواب.") == ["هل هذا سؤال؟", "نعم هذا جواب."]
     assert split_sentences("პირველი წინადადება. მეორე.") == ["პირველი წინადადება.", "მეორე."]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -132,6 +133,35 @@ def _is_web(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+class FastLinkify(LinkifyIt):  # type: ignore[misc]
+    """linkify-it with the same answers, sooner: `pretest` and `test` first ask the cheap
+    questions their big patterns imply (a schema written out, an ``@``, a host-like word)
+    and run those patterns only when the answer may be yes."""
+
+    def _compile(self) -> None:  # linkify-it's own: runs again on new schemas or TLDs
+        super()._compile()
+        names = [name for name, value in self._compiled.items() if name and value]
+        hint = "|".join(re.escape(name) for name in names) or r"(?!)"
+        self._schema_hint = re.compile(hint, re.IGNORECASE)
+        self._schema_test = re.compile(self.re["schema_test"], re.IGNORECASE)
+        self._host_test = re.compile(self.re["host_fuzzy_test"], re.IGNORECASE)
+
+    def _may_have_schema(self, text: str) -> bool:
+        return self._schema_hint.search(text) is not None
+
+    def pretest(self, text: str) -> bool:
+        # linkify-it: re.search("(" + schema_test + ")|(" + host_fuzzy_test + ")|@", text, I)
+        return ("@" in text or self._host_test.search(text) is not None
+                or (self._may_have_schema(text) and self._schema_test.search(text) is not None))
+
+    def test(self, text: str) -> bool:
+        # every way linkify-it's `test` can say yes needs a schema, a host-like word or an @
+        if not text or ("@" not in text and not self._may_have_schema(text)
+                        and self._host_test.search(text) is None):
+            return False
+        return bool(super().test(text))
+
+
 class _RawLinks(MarkdownIt):
     """markdown-it that leaves link destinations as written (no percent re-encoding)."""
 
@@ -146,6 +176,7 @@ def _parser() -> MarkdownIt:
     global _markdown
     if _markdown is None:
         _markdown = _RawLinks("commonmark", {"linkify": True}).enable(["linkify", "table"])
+        _markdown.linkify = FastLinkify()
     return _markdown
 
 

@@ -13,17 +13,30 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from companion._links import FastLinkify
 
 _MD = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
     ["table", "strikethrough", "linkify"]
 )
 _LINKIFY = LinkifyIt()
+_MD.linkify = FastLinkify()
+#: The same parser with only the block rules: structure and reference definitions.
+_BLOCKS = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
+    ["table", "strikethrough", "linkify"]
+).disable(["inline", "linkify", "replacements", "smartquotes", "text_join"])
+#: What `_MD` runs after its block rules, paragraph by paragraph (inline, linkify, ...).
+_INLINE_RULES = [rule.fn for rule in _MD.core.ruler.__rules__
+                 if rule.enabled and rule.name not in ("normalize", "block")]
+_LEAD_BATCH = 4
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "figcaption",
@@ -108,6 +121,30 @@ def plain_blocks(markdown: str, *, paragraphs_only: bool = False) -> list[str]:
         if text:
             blocks.append(text)
     return blocks
+
+
+def lead_blocks(markdown: str) -> Iterator[str]:
+    """The top-level paragraphs of a Markdown document, in order, as `plain_blocks` gives
+    them with ``paragraphs_only``, their inline Markdown parsed only as they are consumed.
+
+    The block structure (and the link reference definitions) of the whole document is
+    parsed first, which is cheap; the inline rules (emphasis, links, linkify: most of
+    the cost) then run paragraph by paragraph, exactly as a whole parse runs them.
+    """
+    env: dict[str, Any] = {}
+    tokens = _BLOCKS.parse(markdown, env)
+    paragraphs = [token for index, token in enumerate(tokens)
+                  if token.type == "inline" and token.level <= 1 and index
+                  and tokens[index - 1].type == "paragraph_open"]
+    for start in range(0, len(paragraphs), _LEAD_BATCH):
+        batch = paragraphs[start:start + _LEAD_BATCH]
+        state = StateCore("", _MD, env, batch)
+        for rule in _INLINE_RULES:
+            rule(state)
+        for token in batch:
+            text = _inline_text(token.children or [])
+            if text:
+                yield text
 
 
 def _inline_text(children: Iterable[Token]) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from urllib.parse import urlsplit
 
 from companion._i18n import t
-from companion._markdown import plain_blocks, sanitize_html, text_blocks
+from companion._lang import find_dateline
+from companion._markdown import lead_blocks, sanitize_html, text_blocks
 from companion._model import Article, Chapter, Episode, Link, Site
 
 _SENTENCE_END = re.compile(r"[.!?؟।。…](?:[\"'”’»)\]]*)(?=\s|$)")
@@ -74,13 +75,27 @@ def summary(episode: Episode) -> str:
 
 
 def lead(article: Article) -> str:
-    """The first paragraph(s) of the body as plain text: two or three sentences."""
+    """The first paragraph(s) of the body as plain text: two or three sentences.
+
+    A plain-text article's opening dateline ("BATUMI, 1 October 2025") is not part of it.
+    Only as much of a Markdown body is parsed as the lead takes.
+    """
     if article.format == "text":
-        return _lead_of(text_blocks(article.body))
-    return _lead_of(plain_blocks(article.body, paragraphs_only=True))
+        return _lead_of(text_blocks(without_dateline(article.body)))
+    return _lead_of(lead_blocks(article.body))
 
 
-def _lead_of(paragraphs: Sequence[str]) -> str:
+def without_dateline(body: str) -> str:
+    """A plain-text body without the dateline on its first line (what follows a dashed
+    dateline on that line stays)."""
+    dateline = find_dateline(body)
+    if dateline is None:
+        return body
+    _head, newline, rest = body.lstrip().partition("\n")
+    return f"{dateline.rest}{newline}{rest}" if dateline.rest else rest
+
+
+def _lead_of(paragraphs: Iterable[str]) -> str:
     taken: list[str] = []
     count = 0
     for paragraph in paragraphs:
