@@ -19,7 +19,11 @@ CONFIG_NAME = "companion.toml"
 _SITE_KEYS = {"title", "base_url", "language", "description", "out", "cache"}
 _PUBLISH_KEYS = {"target", "endpoint_url", "region", "addressing_style", "acl", "profile"}
 _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
-                   "access_key", "secret_key", "secret", "password", "token"}
+                   "access_key", "secret_key", "secret", "password", "token",
+                   "access_key_id", "secret_access_key", "session_token", "api_key"}
+_SECTIONS = {"site", "publish"}
+# Characters that never belong in a URL written by hand (and would break out of markup).
+_URL_UNSAFE = set(' <>"\'`{}|\\^') | {chr(c) for c in range(0x20)} | {"\x7f"}
 
 
 def find_config(root: Path) -> Path:
@@ -44,10 +48,15 @@ def load_site(root: Path) -> Site:
                            fix="correct the TOML syntax") from None
     except UnicodeDecodeError:
         raise ProjectError("not UTF-8", where=str(config), fix="save the file as UTF-8") from None
+    _reject_secrets(data, config, "")
+    for key in data:
+        if key not in _SECTIONS:
+            raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
+                               field=key, fix="companion.toml has a [site] and a [publish] "
+                                              "section only")
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
     _reject_unknown(site, _SITE_KEYS, config, "site")
-    _reject_secrets(publish, config)
     _reject_unknown(publish, _PUBLISH_KEYS, config, "publish")
     return Site(
         root=root,
@@ -58,8 +67,8 @@ def load_site(root: Path) -> Site:
         out=_text(site, "out", config, "site") or "site",
         cache=_text(site, "cache", config, "site") or "cache",
         publish=PublishSettings(
-            target=_text(publish, "target", config, "publish") or "public",
-            endpoint_url=_text(publish, "endpoint_url", config, "publish") or None,
+            target=_target(_text(publish, "target", config, "publish") or "public", config),
+            endpoint_url=_endpoint(_text(publish, "endpoint_url", config, "publish"), config),
             region=_text(publish, "region", config, "publish") or None,
             addressing_style=_addressing(publish.get("addressing_style"), config),
             acl=_text(publish, "acl", config, "publish") or None,
@@ -85,14 +94,49 @@ def _reject_unknown(table: dict[str, Any], known: set[str], config: Path, name: 
             )
 
 
-def _reject_secrets(table: dict[str, Any], config: Path) -> None:
-    for key in table:
+def _reject_secrets(table: dict[str, Any], config: Path, prefix: str) -> None:
+    """Credentials anywhere in the file are refused (and never echoed back)."""
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
         if key.lower() in _FORBIDDEN_KEYS:
             raise ProjectError(
                 "credentials do not belong in the project file", where=str(config),
-                field=f"publish.{key}",
+                field=name,
                 fix="remove it and use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE",
             )
+        if isinstance(value, dict):
+            _reject_secrets(value, config, name)
+
+
+def _no_userinfo(value: str, config: Path, field: str) -> None:
+    try:
+        parts = urlsplit(value)
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:
+        userinfo = "@" in value
+    if userinfo:
+        raise ProjectError(f"{field} carries a user name or password (credentials do not "
+                           "belong in the project file)", where=str(config), field=field,
+                           fix="remove the user:password@ part and use AWS_ACCESS_KEY_ID/"
+                               "AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
+
+
+def _target(value: str, config: Path) -> str:
+    if "://" in value:
+        _no_userinfo(value, config, "publish.target")
+    return value
+
+
+def _endpoint(value: str, config: Path) -> str | None:
+    if not value:
+        return None
+    _no_userinfo(value, config, "publish.endpoint_url")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProjectError(f"endpoint_url {value!r} is not an absolute http(s) URL",
+                           where=str(config), field="publish.endpoint_url",
+                           fix='write it as "https://host" (R2, MinIO, SeaweedFS, ...)')
+    return value
 
 
 def _text(table: dict[str, Any], key: str, config: Path, section: str,
@@ -113,12 +157,24 @@ def _base_url(value: object, config: Path) -> str:
     if value is None:
         raise ProjectError("[site] base_url is missing", where=str(config), field="site.base_url",
                            fix='add base_url = "https://podcasts.example.org/" under [site]')
-    parts = urlsplit(str(value))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ProjectError(f"base_url {value!r} is not an absolute http(s) URL",
+    text = str(value).strip()
+    fix = 'write it as "https://host/path/"'
+    _no_userinfo(text, config, "site.base_url")
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise ProjectError(f"base_url {text!r} is not an absolute http(s) URL",
+                           where=str(config), field="site.base_url", fix=fix)
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise ProjectError(f"base_url {text!r} has a query or fragment", where=str(config),
+                           field="site.base_url", fix=fix)
+    if any(ch in _URL_UNSAFE for ch in text):
+        raise ProjectError(f"base_url {text!r} has characters a URL cannot hold",
                            where=str(config), field="site.base_url",
-                           fix='write it as "https://host/path/"')
-    text = str(value)
+                           fix=f"{fix}; percent-encode spaces and quotes")
     return text if text.endswith("/") else text + "/"
 
 

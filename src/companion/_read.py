@@ -10,11 +10,13 @@ in one pass; `read_article` reads one file and raises the first `ReadError`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -35,6 +37,18 @@ KNOWN_KEYS = frozenset({
     "episode_type", "explicit", "slug",
 })
 _EPISODE_TYPES = ("full", "trailer", "bonus")
+#: An article is text someone wrote: anything larger is a mistake (a pasted binary, a dump).
+MAX_ARTICLE_BYTES = 2_000_000
+#: Front matter is a handful of keys: a YAML alias bomb expands far beyond this.
+MAX_FRONT_MATTER_NODES = 20_000
+#: Characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE/U+FFFF, surrogates):
+#: they are dropped as the text is read, so feeds stay well-formed and pages valid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters XML 1.0 and HTML forbid."""
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,7 @@ class _Fields:
                 self.error(key, f"{key} must be a single value, not a list or mapping",
                            f'write it as {key}: "..."')
             return None
-        text = str(value).strip()
+        text = clean_text(str(value)).strip()
         return text or None
 
     def words(self, key: str) -> tuple[str, ...]:
@@ -72,12 +86,14 @@ class _Fields:
         if value is None:
             return ()
         if isinstance(value, (list, tuple)):
-            return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+            words = (clean_text(str(v)).strip() for v in value
+                     if v is not None and not isinstance(v, (dict, list)))
+            return tuple(w for w in words if w)
         if isinstance(value, dict):
             self.error(key, f"{key} must be a list or a space-separated string",
                        f"write it as {key}: [one, two]")
             return ()
-        return tuple(str(value).split())
+        return tuple(clean_text(str(value)).split())
 
     def flag(self, key: str, default: bool | None) -> bool | None:
         value = self.data.get(key)
@@ -159,6 +175,10 @@ def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
 
 def _decode(raw: bytes, where: str) -> str:
     fix = "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise ReadError(f"the file is too large ({len(raw):,} bytes; at most "
+                        f"{MAX_ARTICLE_BYTES:,})", where=where,
+                        fix="an article is text: remove what does not belong in it")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError("the file is UTF-16, not UTF-8", where=where, fix=fix)
     if b"\x00" in raw:
@@ -174,7 +194,7 @@ def _decode(raw: bytes, where: str) -> str:
     if not text.strip():
         raise ReadError("the file is empty", where=where,
                         fix="write the article, or delete the file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class _Loader(yaml.SafeLoader):
@@ -188,17 +208,40 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes `node` stands for once every alias is expanded (memoized, so linear)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a recursive alias counts once
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    sizes[id(node)] = total = min(total, MAX_FRONT_MATTER_NODES + 1)
+    return total
+
+
 def _load_yaml(text: str, where: str, first_line: int) -> dict[str, Any]:
+    fix = ("correct the YAML; quote values that contain ': ' or start with a special "
+           "character")
     try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None and _expanded_size(node, {}) > MAX_FRONT_MATTER_NODES:
+            raise ReadError("front matter is too large once its YAML aliases (*name) are "
+                            "expanded", where=where, field="front matter",
+                            fix="write the values out instead of repeating aliases")
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except RecursionError:
+        raise ReadError("front matter is nested too deeply", where=where,
+                        field="front matter", fix=fix) from None
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + first_line}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ReadError(f"front matter is not valid YAML ({line}{problem})", where=where,
-                        field="front matter",
-                        fix="correct the YAML; quote values that contain ': ' or start "
-                            "with a special character") from None
+                        field="front matter", fix=fix) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -328,13 +371,35 @@ def _spotify(fields: _Fields) -> tuple[str | None, str | None]:
     return url, found
 
 
-def _audio(fields: _Fields) -> str | None:
-    value = fields.text("audio")
-    if value is None or value.lower().startswith(("http://", "https://")):
+def _is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+            and not any(ch.isspace() or ch in '<>"' for ch in value))
+
+
+def _project_file(fields: _Fields, key: str, root: Path, example: str) -> str | None:
+    """An http(s) URL, or a relative path to a file inside the project (after following
+    symbolic links); anything else (file:, javascript:, data:, absolute, ..) is an error."""
+    value = fields.text(key)
+    if value is None:
+        return None
+    if value.lower().startswith(("http://", "https://")):
+        if not _is_http_url(value):
+            fields.error(key, f"{value!r} is not a valid http(s) URL",
+                         f"write the full address, e.g. https://example.org/{example}")
         return value
-    if "://" in value or value.startswith(("/", "\\")) or ".." in Path(value).parts:
-        fields.error("audio", f"{value!r} is neither an http(s) URL nor a path in the project",
-                     "write a path relative to the project, e.g. media/episode.mp3")
+    first = value.replace("\\", "/").split("/", 1)[0]
+    if (":" in first or value.startswith(("/", "\\", "~"))
+            or ".." in Path(value.replace("\\", "/")).parts):
+        fields.error(key, f"{value!r} is neither an http(s) URL nor a path in the project",
+                     f"write a path relative to the project, e.g. {example}")
+        return value
+    if not _inside(root / value, root):
+        fields.error(key, f"{value!r} leads outside the project (a symbolic link?)",
+                     f"copy the file into the project, e.g. {example}")
     return value
 
 
@@ -416,8 +481,10 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
         date=_date(fields, path, dateline.date if dateline else None, inferred),
         author=_author(fields), description=fields.text("description"),
         categories=fields.words("categories"), tags=fields.words("tags"),
-        image=fields.text("image"), video=video, youtube_id=video_id, spotify=spotify,
-        spotify_id=spotify_id, audio=_audio(fields), guid=fields.text("guid"),
+        image=_project_file(fields, "image", site.root, "episodes/images/cover.jpg"),
+        video=video, youtube_id=video_id, spotify=spotify,
+        spotify_id=spotify_id, guid=fields.text("guid"),
+        audio=_project_file(fields, "audio", site.root, "media/episode.mp3"),
         season=fields.positive("season"), episode=fields.positive("episode"),
         episode_type=_episode_type(fields), explicit=fields.flag("explicit", None),
         featured=bool(fields.flag("featured", False)), hidden=bool(fields.flag("hidden", False)),
@@ -432,7 +499,8 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
 def _author(fields: _Fields) -> str | None:
     value = fields.data.get("author")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value if v) or None
+        names = (clean_text(str(v)).strip() for v in value if not isinstance(v, (dict, list)))
+        return ", ".join(n for n in names if n) or None
     return fields.text("author")
 
 

@@ -1,0 +1,184 @@
+"""The built example pages, checked as an accessibility/SEO validator would check them.
+
+`<html lang>` and `dir`, one `<h1>` and headings in order, images with
+dimensions and alt, Open Graph/Twitter/JSON-LD present and valid, canonical and
+feed autodiscovery, no external resources but the players, and nothing that
+needs JavaScript to read or listen.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from companion._build import build
+from companion._project import load_site
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = "https://podcasts.example.org/"
+EMBED_HOSTS = {"www.youtube-nocookie.com", "open.spotify.com"}
+# The YouTube thumbnail is shown where the video is; it comes from YouTube's image host.
+THUMBNAIL_HOSTS = {"i.ytimg.com"}
+RTL = {"ar", "fa", "he", "ur"}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("spec_pages") / "project"
+    root.mkdir()
+    shutil.copy(REPO / "companion.toml", root / "companion.toml")
+    for name in ("episodes", "feeds", "templates", "cache", "media"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    site = load_site(root)
+    build(site, jobs=1)
+    return site.out_dir
+
+
+def pages(out: Path) -> list[Path]:
+    found = sorted(out.rglob("*.html"))
+    assert len(found) >= 11
+    return found
+
+
+def parse(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(path.read_bytes())
+
+
+def test_lang_and_direction(out: Path) -> None:
+    for path in pages(out):
+        doc = parse(path)
+        lang = doc.get("lang") or ""
+        assert lang, path
+        primary = lang.split("-")[0]
+        assert doc.get("dir") == ("rtl" if primary in RTL else "ltr"), path
+    arabic = parse(out / "episodes" / "swq-alktb" / "index.html")
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+    # Timestamps and sizes are isolated as left-to-right runs inside the mirrored page.
+    stamps = arabic.xpath("//span[contains(@class, 'stamp')]")
+    assert stamps
+    assert all(s.get("dir") == "ltr" for s in stamps)
+
+
+def test_stylesheet_mirrors_by_logical_properties(out: Path) -> None:
+    css = (out / "assets" / "style.css").read_text(encoding="utf-8")
+    for physical in ("margin-left", "margin-right", "padding-left", "padding-right",
+                     "text-align: left", "text-align: right", "float: left", "float: right",
+                     "border-left", "border-right"):
+        assert physical not in css, physical
+
+
+def test_one_h1_and_headings_in_order(out: Path) -> None:
+    for path in pages(out):
+        doc = parse(path)
+        heads = doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6")
+        levels = [int(h.tag[1]) for h in heads]
+        assert levels.count(1) == 1, path
+        assert levels[0] == 1, path
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, (path, levels)
+        assert all(h.text_content().strip() for h in heads), path
+
+
+def test_images_have_size_and_alt(out: Path) -> None:
+    for path in pages(out):
+        for img in parse(path).iter("img"):
+            assert img.get("alt") is not None, path
+            assert (img.get("width") or "").isdigit()
+            assert (img.get("height") or "").isdigit()
+
+
+def test_social_metadata(out: Path) -> None:
+    for path in (out / "episodes").glob("*/index.html"):
+        doc = parse(path)
+        props = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
+        names = {m.get("name"): m.get("content") for m in doc.xpath("//meta[@name]")}
+        canonical = doc.xpath("//link[@rel='canonical']/@href")
+        assert canonical == [f"{BASE}episodes/{path.parent.name}/"]
+        assert props["og:url"] == canonical[0]
+        for key in ("og:title", "og:type", "og:description", "og:site_name"):
+            assert props.get(key), (path, key)
+        assert names.get("twitter:card") in ("summary", "summary_large_image", "player")
+        assert names.get("twitter:title")
+        assert names.get("description")
+        for key in ("og:image", "og:audio", "twitter:image", "twitter:player"):
+            if props.get(key) or names.get(key):
+                assert urlsplit(props.get(key) or names.get(key) or "").scheme == "https"
+        blocks = doc.xpath("//script[@type='application/ld+json']")
+        assert len(blocks) == 1
+        data = json.loads(blocks[0].text)
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == "PodcastEpisode"
+        assert data["url"] == canonical[0]
+        assert data["inLanguage"] == doc.get("lang")
+        assert data["name"] == doc.xpath("string(//h1)").strip()
+
+
+def test_feed_autodiscovery(out: Path) -> None:
+    for lang in ("en", "es", "ka", "ar"):
+        for path in (out / lang / "index.html",):
+            alts = parse(path).xpath("//link[@rel='alternate'][@type='application/rss+xml']")
+            assert [a.get("href") for a in alts] == [f"{BASE}{lang}/feed.xml"]
+            assert alts[0].get("title")
+    for path in (out / "episodes").glob("*/index.html"):
+        alts = parse(path).xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href")
+        assert alts
+        assert all(h.startswith(BASE) and h.endswith("/feed.xml") for h in alts)
+    home = parse(out / "index.html")
+    assert home.xpath("//link[@rel='alternate'][@type='application/rss+xml']")
+
+
+def test_no_external_resources_but_the_players(out: Path) -> None:
+    for path in pages(out):
+        doc = parse(path)
+        embeds = {urlsplit(src).netloc for src in doc.xpath("//iframe/@src")}
+        assert embeds <= EMBED_HOSTS, (path, embeds)
+        loaded = doc.xpath("//img/@src|//script/@src|//link[@rel='stylesheet']/@href"
+                           "|//source/@src|//audio/@src|//video/@src|//link[@rel='preload']/@href"
+                           "|//link[@rel='icon']/@href")
+        for url in loaded:
+            host = urlsplit(url).netloc
+            if not host:
+                continue
+            assert host in THUMBNAIL_HOSTS, (path, url)
+            assert "www.youtube-nocookie.com" in embeds, (path, url)
+        assert not doc.xpath("//script[@src]"), path
+        css = (out / "assets" / "style.css").read_text(encoding="utf-8")
+        assert "@import" not in css
+        assert "url(http" not in css
+
+
+def test_works_without_javascript(out: Path) -> None:
+    for path in (out / "episodes").glob("*/index.html"):
+        doc = parse(path)
+        # Everything to read and listen is in the markup, not produced by script.
+        audio = doc.xpath("//audio[@controls]")
+        assert audio, path
+        sources = audio[0].xpath(".//source/@src")
+        assert sources
+        assert all(s.endswith((".mp3", ".m4a")) for s in sources)
+        assert doc.xpath("//a[contains(@href, '/media/')]"), "a plain download link"
+        assert not doc.xpath("//*[@hidden]|//noscript"), path
+        scripts = [s for s in doc.xpath("//script") if s.get("type") != "application/ld+json"]
+        assert len(scripts) <= 1
+        for script in scripts:
+            assert "#t=" in (script.text or "")  # only the chapter seek enhancement
+            assert "document.write" not in (script.text or "")
+            assert "innerHTML" not in (script.text or "")
+
+
+def test_internal_links_are_relative_and_resolve(out: Path) -> None:
+    for path in pages(out):
+        for href in parse(path).xpath("//a/@href|//link/@href|//img/@src|//source/@src"):
+            if urlsplit(href).scheme or href.startswith("#"):
+                continue
+            target = (path.parent / urlsplit(href).path).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), (path, href)
