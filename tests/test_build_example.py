@@ -114,3 +114,20 @@ def test_example_template_and_feed_changes(project: Path) -> None:
     result = build(site, jobs=1)
     assert (result.rendered, result.feeds_rendered) == (1, 1)
     assert "Mesa del Cáucaso Sur".encode() in (site.out_dir / "es" / "feed.xml").read_bytes()
+
+
+def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> None:
+    from companion._artwork import show_artwork
+    from companion._build import discover
+    from companion._feeds import load_feeds, select_episodes
+    from companion._incremental import Parts
+    from companion._rss import render_feed
+
+    site = load_site(project)
+    build(site, jobs=1)
+    parts = [Parts(site.root).load(source) for source in discover(site)]
+    for feed in load_feeds(site).feeds:
+        media = {entry.guid: item[feed.slug][0] for entry, item in parts if feed.slug in item}
+        episodes = select_episodes(feed, [entry for entry, _item in parts])
+        whole = render_feed(feed, episodes, site, media, artwork_url=show_artwork(feed, site).url)
+        assert (site.out_dir / feed.slug / "feed.xml").read_bytes() == whole, feed.slug

@@ -254,3 +254,40 @@ def test_feed_file() -> None:
     assert out.cache == "feed"
     assert out.content_type.startswith("application/rss+xml")
     assert out.data == render_feed(make_feed(), episodes, SITE, media_map(episodes))
+
+
+def assembled(feed: FeedDefinition, episodes: list[Episode], site: Site,
+              media: dict[str, MediaRef]) -> bytes:
+    from companion._rss import assemble_feed, render_item
+
+    items = {e.guid: render_item(feed, e, site, media[e.guid])
+             for e in episodes if e.guid in media}
+    return assemble_feed(feed, episodes, site, media, items)
+
+
+@pytest.mark.parametrize("changes", [{}, {"explicit": True}, {"title": NASTY,
+                                                             "description": NASTY}])
+def test_assembled_feed_is_byte_identical_to_a_rendered_one(changes: dict[str, object]) -> None:
+    feed = make_feed(**changes)
+    nasty = make_episode("nasty", title=NASTY, author=NASTY, chapters=(Chapter(0, NASTY),))
+    episodes = [*sample_episodes(), nasty, make_episode("no-media", guid="nm")]
+    media = media_map(episodes[:-1])
+    media[nasty.guid] = media_for(nasty, html=f"<p>{NASTY}</p> <item>x</item>", text=NASTY)
+    whole = render_feed(feed, episodes, SITE, media)
+    assert assembled(feed, episodes, SITE, media) == whole
+    assert assembled(feed, [], SITE, {}) == render_feed(feed, [], SITE, {})
+    some = {g: b"" for g in list(media)[:1]}  # a missing item is rendered on the spot
+    from companion._rss import assemble_feed
+    assert assemble_feed(feed, episodes, SITE, media, some) == whole
+
+
+def test_assembled_example_feeds_are_byte_identical() -> None:
+    site = load_site(REPO)
+    episodes = sample_episodes()
+    for feed in load_feeds(site).feeds:
+        chosen = select_episodes(feed, episodes)
+        media = media_map(chosen)
+        data = assembled(feed, chosen, site, media)
+        assert data == render_feed(feed, chosen, site, media)
+        item = data[data.index(b"<item>"):]
+        assert b"xmlns" not in item  # namespaces are declared on the root only

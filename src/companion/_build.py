@@ -578,7 +578,8 @@ class SiteRenderer:
         first = next(iter(audio.values()), None)
         files.append(site_file(_paths.episode_page(episode.slug), self._page(
             episode, notes, feeds, first, image, chapters_url, transcripts)))
-        item = self._item(episode, notes, audio, image[0], chapters_url, transcripts, page_url)
+        item = self._item(episode, notes, audio, image[0], chapters_url, transcripts, page_url,
+                          feeds)
         return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
                             tuple(files), light(episode), item, tuple(f.slug for f in feeds),
                             tuple(problems), hashes)
@@ -686,16 +687,25 @@ class SiteRenderer:
 
     def _item(self, episode: Episode, notes: Any, audio: Mapping[str, _Published],
               image_url: str | None, chapters_url: str | None, transcripts: _Transcripts,
-              page_url: str) -> dict[str, Any]:
-        from companion._rss import MediaRef
+              page_url: str, feeds: Sequence[FeedDefinition]) -> dict[str, Any]:
+        """Per feed slug: the `MediaRef` and the rendered ``<item>`` bytes (the feed is
+        assembled from those, so an edit re-renders one item, not the whole feed)."""
+        from companion._rss import MediaRef, render_item
         from companion._shownotes import notes_html, notes_text
 
         if not audio:
             return {}
         text, html = notes_text(notes), notes_html(notes)
-        return {slug: MediaRef(a.url, a.size, a.mime_type, a.duration, image_url, chapters_url,
-                               transcripts.refs, page_url, text, html)
-                for slug, a in audio.items()}
+        by_slug = {f.slug: f for f in feeds}
+        lightened = light(episode)  # what the feed stage sees of it
+        items: dict[str, Any] = {}
+        for slug, a in audio.items():
+            ref = MediaRef(a.url, a.size, a.mime_type, a.duration, image_url, chapters_url,
+                           transcripts.refs, page_url, text, html)
+            feed = by_slug.get(slug)
+            xml = render_item(feed, lightened, self.site, ref) if feed is not None else b""
+            items[slug] = (ref, xml)
+        return items
 
     # -- feeds and site pages ---------------------------------------------------------------
 
@@ -707,13 +717,15 @@ class SiteRenderer:
         from companion._rss import feed_file
         from companion._rules import episode_problems
 
-        media = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
+        parts = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
                  if feed.slug in i}
+        media = {guid: ref for guid, (ref, _xml) in parts.items()}
+        xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
         episodes = select_episodes(feed, entries)
         art = self._show_artwork(feed)
         problems = [*art.problems]
         problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
-        feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url)
+        feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url, items=xmls)
         index = self.pages.feed_index(feed, episodes, feed_url=feed_url(feed, self.site),
                                       image_url=art.url)
         update_ledger(self.site, feed.slug, [e for e in episodes if e.guid in media])

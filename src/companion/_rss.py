@@ -8,6 +8,11 @@ feed never carries a broken enclosure.
 
 The output depends only on the input: `lastBuildDate` and `pubDate` are the
 newest episode's date (or a fixed date for an empty feed), never "now".
+
+An incremental build renders each `<item>` once (`render_item`, through
+feedgen and the extensions like a whole feed) and keeps its bytes;
+`assemble_feed` then puts the channel (rendered by feedgen without items) and
+those bytes together, byte for byte what `render_feed` gives for the same input.
 """
 
 from __future__ import annotations
@@ -87,14 +92,61 @@ def render_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
     fg = _map_channel(feed, site, items, artwork_url)
     for episode in items:
         _map_item(fg.add_entry(order="append"), feed, episode, media[episode.guid])
+    return _document(fg)
+
+
+#: How every pretty-printed feed document ends: items go in front of it, one after another.
+_TAIL = b"  </channel>\n</rss>\n"
+
+
+def render_item(feed: FeedDefinition, episode: Episode, site: Site, ref: MediaRef) -> bytes:
+    """The episode's ``<item>`` as it appears, indented, in `render_feed`'s document.
+
+    The item is rendered in a feed of its own (same channel mapping, so the same
+    namespaces on the root) and cut out of it: everything after that feed's
+    channel without the item, up to the end of the channel.
+    """
+    fg = _map_channel(feed, site, [episode], None)
+    head = _document(fg)
+    _map_item(fg.add_entry(order="append"), feed, episode, ref)
+    whole = _document(fg)
+    start = len(head) - len(_TAIL)
+    if not (head.endswith(_TAIL) and whole.endswith(_TAIL)
+            and whole[:start] == head[:start]):  # pragma: no cover - feedgen/lxml changed
+        raise ValueError("feedgen's document does not end with its channel")
+    return whole[start:-len(_TAIL)]
+
+
+def assemble_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+                  media: Mapping[str, MediaRef], items: Mapping[str, bytes], *,
+                  artwork_url: str | None = None) -> bytes:
+    """`render_feed`'s document, with each item's bytes taken from `items` (by episode
+    GUID, from `render_item`) when there, rendered otherwise."""
+    chosen = [e for e in newest_first(episodes) if e.guid in media]
+    if artwork_url is None:
+        artwork_url = show_artwork(feed, site).url
+    channel = _document(_map_channel(feed, site, chosen, artwork_url))
+    if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
+        return render_feed(feed, episodes, site, media, artwork_url=artwork_url)
+    body = [items.get(e.guid) or render_item(feed, e, site, media[e.guid]) for e in chosen]
+    return b"".join([channel[:-len(_TAIL)], *body, _TAIL])
+
+
+def _document(fg: Any) -> bytes:
     data: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
     return data
 
 
 def feed_file(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-              media: Mapping[str, MediaRef], *, artwork_url: str | None = None) -> OutputFile:
-    """The rendered feed as a site file: ``<slug>/feed.xml``, cached as a feed."""
-    data = render_feed(feed, episodes, site, media, artwork_url=artwork_url)
+              media: Mapping[str, MediaRef], *, artwork_url: str | None = None,
+              items: Mapping[str, bytes] | None = None) -> OutputFile:
+    """The rendered feed as a site file: ``<slug>/feed.xml``, cached as a feed.
+
+    With `items` (item bytes by GUID, see `render_item`), the feed is assembled from
+    them instead of rendering every item again.
+    """
+    data = (render_feed(feed, episodes, site, media, artwork_url=artwork_url) if items is None
+            else assemble_feed(feed, episodes, site, media, items, artwork_url=artwork_url))
     return OutputFile(paths.feed_xml(feed.slug), FEED_CONTENT_TYPE, "feed", data=data)
 
 
