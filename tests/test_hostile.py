@@ -573,3 +573,72 @@ def test_no_traceback_from_a_subprocess(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "episodes/2025-01-01-a.md" in done.stderr + done.stdout
+
+
+# -- feed definitions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "needle"), [
+    ('artwork = "../../etc/passwd"', "artwork"),
+    ('artwork = "/etc/passwd"', "artwork"),
+    ('artwork = "file:///etc/passwd"', "artwork"),
+    ('artwork = "feeds/outside.png"', "artwork"),  # a symbolic link out of the project
+    ('link = "javascript:alert(1)"', "link"),
+    ('link = "https://pod.example.org/\\"><script>alert(1)</script>"', "link"),
+    ('link = "https://user:hunter2@pod.example.org/"', "link"),
+    ('apple_podcasts_url = "data:text/html,x"', "apple_podcasts_url"),
+])
+def test_a_bad_feed_definition(tmp_path: Path, line: str, needle: str,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()})
+    os.symlink(ART, root / "feeds" / "outside.png")
+    feed = root / "feeds" / "show.toml"
+    text = feed.read_text(encoding="utf-8").replace('artwork = "feeds/artwork/show.png"\n', "")
+    key = line.split(" ", 1)[0]
+    if key != "artwork":
+        text = 'artwork = "feeds/artwork/show.png"\n' + text
+    feed.write_text(f"{line}\n{text}", encoding="utf-8")
+    for args in (("check",), ("build", "--out", str(root / "out"))):
+        code, out = run(root, capsys, *args)
+        assert code == 1, out
+        assert_refused(out, "feeds/show.toml", needle)
+        assert "hunter2" not in out
+
+
+def test_hostile_feed_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()},
+                feed_title='"Show\\u0001\\u001f\\ufffe <script>alert(1)</script>"')
+    feed = root / "feeds" / "show.toml"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        '"A show about things."', '"About\\u0000 <img src=x onerror=alert(1)>"').replace(
+        'name = "Desk"', 'name = "Desk\\u0007 <b>"'), encoding="utf-8")
+    code, text = build(root, capsys)
+    assert code == 0, text
+    assert_nothing_executable(root)
+    parsed = etree.fromstring((root / "out" / "show" / "feed.xml").read_bytes())
+    assert parsed.findtext("channel/title") == "Show <script>alert(1)</script>"
+    for path in built_files(root):
+        if path.suffix in (".html", ".xml"):
+            data = path.read_text(encoding="utf-8")
+            assert not any(ch in data for ch in "\x00\x01\x07\x1f\ufffe"), path
+
+
+@pytest.mark.parametrize("name", ["a b.toml", "caf\u00e9.toml", "x\u202egpj.toml"])
+def test_a_feed_file_name_that_is_no_url(tmp_path: Path, name: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()})
+    (root / "feeds" / "show.toml").rename(root / "feeds" / name)
+    code, text = run(root, capsys, "check")
+    assert code == 1, text
+    assert_refused(text, "feeds/", "file name")
+
+
+def test_a_feed_linked_from_outside_the_project(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()})
+    outside = tmp_path / "show.toml"
+    (root / "feeds" / "show.toml").rename(outside)
+    os.symlink(outside, root / "feeds" / "show.toml")
+    code, text = run(root, capsys, "check")
+    assert code == 1, text
+    assert_refused(text, "feeds/show.toml", "symbolic link")

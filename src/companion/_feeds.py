@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from companion import _paths as paths
 from companion._apple_categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
@@ -38,12 +39,26 @@ _LANGUAGE = re.compile(
     r"^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$",
     re.IGNORECASE,
 )
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
 
 
 def is_language(code: str) -> bool:
     """A well-formed BCP 47 language tag (language, script, region, variants)."""
     return bool(_LANGUAGE.match(code))
+
+
+def _is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, no credentials, nothing that breaks markup."""
+    try:
+        parts = urlsplit(value)
+        credentials = parts.username is not None or parts.password is not None
+        host = parts.hostname
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(host) and not credentials
+            and not any(ch.isspace() or ch in '<>"`' for ch in value))
 
 
 def is_email(value: str) -> bool:
@@ -95,6 +110,13 @@ def load_feeds(site: Site) -> FeedsResult:
 def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Problem]]:
     """One feed definition, or None and the errors that keep it out."""
     where = _where(path, site)
+    if not _SLUG.match(path.stem):
+        return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
+                              "feed's address", "rename it with a-z, 0-9 and hyphens only, "
+                              "e.g. feeds/my-show.toml", "file name")]
+    if path.is_symlink() and not _inside(path, site.root):
+        return None, [Problem("error", where, "a symbolic link that points outside the project; "
+                              "not followed", "copy the file into feeds/ instead")]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -105,6 +127,14 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
     feed = reader.feed(path, data, site)
     errors = [p for p in reader.problems if p.severity == "error"]
     return (None if errors else feed), reader.problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _where(path: Path, site: Site) -> str:
@@ -137,7 +167,7 @@ class _Reader:
             author=self.text(data, "author") or owner.name or site.title,
             owner=owner,
             language=self.language(data, site),
-            artwork=self.text(data, "artwork") or None,
+            artwork=self.artwork(data, site),
             categories=self.categories(data.get("categories", [])),
             explicit=self.flag(data, "explicit", False),
             type=self.choice(data, "type", ("episodic", "serial"), "episodic"),  # type: ignore[arg-type]
@@ -162,8 +192,8 @@ class _Reader:
     def text(self, data: dict[str, Any], name: str, required: bool = False,
              prefix: str = "") -> str:
         value = data.get(name)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str) and _NOT_XML.sub("", value).strip():
+            return _NOT_XML.sub("", value).strip()
         if value is not None and not isinstance(value, str):
             self.error(prefix + name, f"{prefix}{name} must be a string",
                        f'write it as {name} = "..."')
@@ -189,11 +219,30 @@ class _Reader:
 
     def url(self, data: dict[str, Any], name: str) -> str | None:
         value = self.text(data, name)
-        if value and not re.match(r"^https?://[^/\s]+", value):
-            self.error(name, f"{name} {value!r} is not an absolute http(s) URL",
-                       'write it as "https://host/path"')
+        if value and not _is_web_url(value):
+            shown = repr(value) if "@" not in value else "(a URL with a user name or password)"
+            self.error(name, f"{name} {shown} is not an absolute http(s) URL",
+                       'write it as "https://host/path", with no user:password@ and '
+                       "spaces or quotes percent-encoded")
             return None
         return value or None
+
+    def artwork(self, data: dict[str, Any], site: Site) -> str | None:
+        """An https URL, or a path to an image file inside the project."""
+        value = self.text(data, "artwork")
+        if not value:
+            return None
+        if value.lower().startswith(("http://", "https://")):
+            return self.url(data, "artwork")
+        first = value.replace("\\", "/").split("/", 1)[0]
+        if (":" in first or value.startswith(("/", "\\", "~"))
+                or ".." in Path(value.replace("\\", "/")).parts
+                or not _inside(site.root / value, site.root)):
+            self.error("artwork", f"artwork {value!r} is not a file in the project",
+                       'write a path relative to the project, e.g. "feeds/artwork/show.png", '
+                       "or an https URL")
+            return None
+        return value
 
     def owner(self, value: object) -> Person:
         if not isinstance(value, dict):
