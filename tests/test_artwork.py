@@ -8,9 +8,21 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from companion._artwork import artwork_file, compliant_artwork, image_facts, show_artwork
+try:  # tests/ may or may not be a package
+    from tests._fixtures_pair import make_article, make_site
+except ImportError:
+    from _fixtures_pair import make_article, make_site  # type: ignore[no-redef]
+
+from companion._artwork import (
+    artwork_file,
+    compliant_artwork,
+    episode_artwork,
+    image_facts,
+    show_artwork,
+)
 from companion._errors import FeedError
 from companion._feeds import load_feeds
+from companion._model import Episode, YouTubeVideo
 from companion._project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,3 +143,57 @@ def test_show_artwork_for_example_feeds() -> None:
         assert_compliant(art.output.data or b"")
         assert bool(art.problems) == (feed.slug == "en")
         assert all(p.severity == "info" for p in art.problems)
+
+
+# --- an episode's image ------------------------------------------------------------------------
+
+def _episode(site_root: Path, image: str | None, thumbnail: Path | None) -> Episode:
+    site = make_site(site_root)
+    video = YouTubeVideo("vid1", "T", "", 10.0, None, None, None,
+                         "https://www.youtube.com/watch?v=vid1", thumbnail_file=thumbnail)
+    return Episode(make_article(site, "ep", image=image, youtube_id="vid1"), "g", youtube=video)
+
+
+def test_episode_artwork_from_the_cached_thumbnail(tmp_path: Path) -> None:
+    thumb = tmp_path / "thumb.jpg"
+    thumb.write_bytes(encode(Image.new("RGB", (1280, 720), (200, 0, 0)), "JPEG", quality=80))
+    site = make_site(tmp_path / "p")
+    art = episode_artwork(_episode(site.root, None, thumb), site)
+    assert art.output is not None
+    assert art.output.data is not None
+    assert art.problems == ()  # a thumbnail is never square: nothing to tell
+    assert art.url == site.url(art.output.path)
+    assert art.output.path.startswith("artwork/")
+    assert art.size == assert_compliant(art.output.data).size == (1400, 1400)
+
+
+def test_episode_image_wins_over_the_thumbnail(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    thumb = tmp_path / "thumb.jpg"
+    thumb.write_bytes(encode(Image.new("RGB", (1280, 720), (200, 0, 0)), "JPEG"))
+    (site.root / "cover.png").write_bytes(encode(Image.new("RGB", (1500, 1500), (0, 9, 0)),
+                                                 "PNG"))
+    local = episode_artwork(_episode(site.root, "cover.png", thumb), site)
+    assert local.output is not None
+    assert local.output.data is not None
+    assert local.size == (1500, 1500)
+    assert opened(local.output.data).getpixel((0, 0)) == (0, 9, 0)
+    remote = episode_artwork(_episode(site.root, "https://cdn.example.org/a.jpg", thumb), site)
+    assert (remote.url, remote.output) == ("https://cdn.example.org/a.jpg", None)
+
+
+def test_episode_without_image_or_thumbnail_has_none(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    assert episode_artwork(_episode(site.root, None, None), site).url is None
+
+
+def test_unusable_episode_images_are_warnings(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    (tmp_path / "outside.png").write_bytes(encode(Image.new("RGB", (1400, 1400)), "PNG"))
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    art = episode_artwork(_episode(site.root, "../outside.png", broken), site)
+    assert art.url is None
+    assert [p.severity for p in art.problems] == ["warning", "warning"]
+    assert "outside the project" in art.problems[0].message
+    assert "companion fetch --refresh ep" in art.problems[1].fix

@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 try:  # tests/ may or may not be a package
-    from tests._fixtures_pair import REPO, closed_port, tree
+    from tests._fixtures_pair import REPO, closed_port, media_page, tree
+    from tests._httpserver import Reply, Server
+    from tests._media import sine
 except ImportError:
-    from _fixtures_pair import REPO, closed_port, tree  # type: ignore[no-redef]
+    from _fixtures_pair import REPO, closed_port, media_page, tree  # type: ignore[no-redef]
+    from _httpserver import Reply, Server  # type: ignore[no-redef]
+    from _media import sine  # type: ignore[no-redef]
 
-from companion._commands import fetch as fetch_command
+from companion import _pair
 from companion._main import main
 from companion._pair import FetchOptions
 
@@ -60,7 +64,7 @@ def test_failures_are_summarised_and_exit_1(make_project: Callable[..., Path],
     offline = functools.partial(
         FetchOptions, youtube_url=f"http://127.0.0.1:{closed_port()}/watch/{{id}}", retries=0,
         timeout=5)
-    monkeypatch.setattr(fetch_command, "FetchOptions", offline)
+    monkeypatch.setattr(_pair, "FetchOptions", offline)  # the command imports it when run
     assert main(["--project", str(project), "fetch", "--format", "m4a"]) == 1
     captured = capsys.readouterr()
     assert "fetched 0 episode(s)" in captured.out
@@ -76,3 +80,29 @@ def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for option in ("--refresh", "--jobs", "--format"):
         assert option in out
+
+
+def test_a_missing_thumbnail_is_a_warning_not_a_failure(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project({"episodes/2025-10-20-new-episode.md": ARTICLE})
+    server = Server().start()
+    try:
+        media_page(server, "Zz9Yy8Xx7Ww", sine(tmp_path / "tone.m4a", 2.0).read_bytes())
+        page = server.routes["/watch/Zz9Yy8Xx7Ww"]
+        meta = f'<meta property="og:image" content="{server.url("/thumbs/gone.jpg")}">'
+        server.routes["/watch/Zz9Yy8Xx7Ww"] = Reply(
+            page.body.replace(b"</head>", meta.encode() + b"</head>"))
+        monkeypatch.setattr(_pair, "FetchOptions", functools.partial(
+            FetchOptions, youtube_url=server.url("/watch/{id}"), retries=0, timeout=5))
+        assert main(["--project", str(project), "fetch", "--format", "m4a"]) == 0
+    finally:
+        server.stop()
+    captured = capsys.readouterr()
+    assert "fetched 1 episode(s)" in captured.out
+    assert "1 warning(s)" in captured.err
+    assert "2025-10-20-new-episode.md" in captured.err
+    assert "HTTP 404" in captured.err
+    assert "failed" not in captured.err
+    assert (project / "cache" / "youtube" / "Zz9Yy8Xx7Ww.info.json").is_file()
+    assert not (project / "cache" / "images").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 try:  # tests/ may or may not be a package
     from tests._fixtures_pair import REPO, make_article, make_site, media_page, tree
@@ -19,6 +21,7 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
+from companion import _thumbnails
 from companion._errors import PairError
 from companion._pair import (
     GUID_NAMESPACE,
@@ -227,3 +230,155 @@ def test_fetch_reports_a_damaged_record_and_refresh_repairs_it(server: Server, m
     assert tree(site.cache_dir) == damaged
     assert fetch([article], site, refresh=True, options=options(server)).ok
     assert tree(site.cache_dir) == good
+
+
+# --- thumbnails -------------------------------------------------------------------------------
+
+def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1280, 720)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def with_thumbnail(server: Server, video_id: str, reply: Reply) -> str:
+    """The video page names a thumbnail (og:image, as yt-dlp's generic extractor reads it)."""
+    path = f"/thumbs/{video_id}.jpg"
+    server.routes[path] = reply
+    page = server.routes[f"/watch/{video_id}"]
+    meta = f'<meta property="og:image" content="{server.url(path)}">'
+    server.routes[f"/watch/{video_id}"] = Reply(
+        page.body.replace(b"</head>", meta.encode() + b"</head>"))
+    return path
+
+
+def thumbnail_record(site_dir: Path, video_id: str) -> dict[str, object] | None:
+    info = json.loads((site_dir / "youtube" / f"{video_id}.info.json").read_text("utf-8"))
+    record: dict[str, object] | None = info.get(_thumbnails.RECORD_KEY)
+    return record
+
+
+def test_fetch_caches_the_thumbnail_and_pair_exposes_it(server: Server, m4a: bytes,
+                                                       tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    image = jpeg((200, 30, 30))
+    path = with_thumbnail(server, "vid1", Reply(image, "image/jpeg"))
+    article = make_article(site, "ep", youtube_id="vid1")
+    report = fetch([article], site, options=options(server))
+    assert (report.fetched, report.warnings) == (["ep"], [])
+    assert path in server.requests
+    record = thumbnail_record(site.cache_dir, "vid1")
+    assert record is not None
+    sha = _thumbnails.checked(image, "x").record["sha256"]
+    assert record == {"file": f"images/{sha}.jpg", "sha256": sha, "width": 1280, "height": 720}
+    stored = site.cache_dir / "images" / f"{sha}.jpg"
+    assert stored.read_bytes() == image
+    assert not [p for p in site.cache_dir.rglob("*") if p.name.startswith((".tmp-", ".work-"))]
+
+    result = pair_project([article], site)
+    assert result.problems == []
+    (episode,) = result.episodes
+    assert episode.youtube is not None
+    assert episode.youtube.thumbnail_file == stored
+
+
+def test_refresh_downloads_the_thumbnail_again(server: Server, m4a: bytes,
+                                               tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    path = with_thumbnail(server, "vid1", Reply(jpeg((0, 0, 200)), "image/jpeg"))
+    article = make_article(site, "ep", youtube_id="vid1")
+    assert fetch([article], site, options=options(server)).ok
+    first = thumbnail_record(site.cache_dir, "vid1")
+    server.routes[path] = Reply(jpeg((0, 200, 0)), "image/jpeg")
+    assert fetch([article], site, options=options(server)).cached == ["ep"]
+    assert thumbnail_record(site.cache_dir, "vid1") == first
+    assert fetch([article], site, refresh=True, options=options(server)).fetched == ["ep"]
+    second = thumbnail_record(site.cache_dir, "vid1")
+    assert second is not None
+    assert second != first
+    (episode,) = pair_project([article], site).episodes
+    assert episode.youtube is not None
+    assert episode.youtube.thumbnail_file is not None
+    assert episode.youtube.thumbnail_file.read_bytes() == jpeg((0, 200, 0))
+
+
+@pytest.mark.parametrize(("reply", "words"), [
+    (Reply(b"gone", "text/plain", 404), "HTTP 404"),
+    (Reply(b"<html>consent page</html>", "text/html"), "not an image"),
+    (Reply(b"\xff\xd8 not really a jpeg", "image/jpeg"), "not a readable image"),
+    (Reply(b"GIF89a" + bytes(64), "image/gif"), "not a readable image"),
+])
+def test_a_bad_thumbnail_is_a_warning_and_the_episode_still_fetches(
+        server: Server, m4a: bytes, tmp_path: Path, reply: Reply, words: str) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    path = with_thumbnail(server, "vid1", reply)
+    article = make_article(site, "ep", youtube_id="vid1")
+    report = fetch([article], site, options=options(server))
+    assert report.ok
+    assert report.fetched == ["ep"]
+    (warning,) = report.warnings
+    assert (warning.severity, warning.where, warning.field) == ("warning", "episodes/ep.md",
+                                                                "image")
+    assert words in warning.message
+    assert "companion fetch ep" in warning.fix
+    assert thumbnail_record(site.cache_dir, "vid1") is None
+    assert not (site.cache_dir / "images").exists()
+
+    result = pair_project([article], site)
+    (episode,) = result.episodes
+    assert episode.youtube is not None
+    assert episode.youtube.thumbnail_file is None
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert "thumbnail" in result.problems[0].message
+
+    # the next fetch tries the thumbnail again (only the thumbnail)
+    server.routes[path] = Reply(jpeg((9, 9, 9)), "image/jpeg")
+    asked = len(server.requests)
+    again = fetch([article], site, options=options(server))
+    assert (again.fetched, again.warnings) == (["ep"], [])
+    assert server.requests[asked:] == [path]
+    assert thumbnail_record(site.cache_dir, "vid1") is not None
+
+
+def test_a_thumbnail_larger_than_the_limit_is_refused(server: Server, m4a: bytes,
+                                                      tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    with_thumbnail(server, "vid1", Reply(jpeg((1, 2, 3)), "image/jpeg"))
+    article = make_article(site, "ep", youtube_id="vid1")
+    small = FetchOptions(youtube_url=server.url("/watch/{id}"), timeout=5, retries=0,
+                         max_image_bytes=1000)
+    report = fetch([article], site, options=small)
+    assert report.fetched == ["ep"]
+    (warning,) = report.warnings
+    assert "larger than 1000 bytes" in warning.message
+
+
+def test_a_failed_refresh_keeps_the_thumbnail_cached_before(server: Server, m4a: bytes,
+                                                            tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p")
+    media_page(server, "vid1", m4a)
+    path = with_thumbnail(server, "vid1", Reply(jpeg((50, 50, 50)), "image/jpeg"))
+    article = make_article(site, "ep", youtube_id="vid1")
+    assert fetch([article], site, options=options(server)).ok
+    before = thumbnail_record(site.cache_dir, "vid1")
+    server.routes[path] = Reply(b"gone", "text/plain", 404)
+    report = fetch([article], site, refresh=True, options=options(server))
+    assert report.ok
+    assert len(report.warnings) == 1
+    assert thumbnail_record(site.cache_dir, "vid1") == before
+
+
+def test_a_damaged_thumbnail_record_is_a_pair_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p", with_example_cache=True)
+    path = site.cache_dir / "youtube" / "Qp7Rs3Tu9Vw.info.json"
+    info = json.loads(path.read_text("utf-8"))
+    info[_thumbnails.RECORD_KEY] = {"file": "../../etc/passwd", "sha256": "x"}
+    path.write_text(json.dumps(info), encoding="utf-8")
+    article = make_article(site, "ep", youtube_id="Qp7Rs3Tu9Vw")
+    with pytest.raises(PairError) as caught:
+        pair_project([article], site)
+    assert str(path) in caught.value.message
+    assert caught.value.fix == "run `companion fetch --refresh ep`"

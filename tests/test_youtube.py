@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -102,6 +103,28 @@ def test_example_cache_reads_back() -> None:
     assert next(c.title for c in video.chapters) == "Introducción"  # from the description
     assert video.thumbnail
     assert video.thumbnail.url.endswith("/maxresdefault.jpg")
+
+
+def test_trim_keeps_the_thumbnail_record_and_nothing_that_expires() -> None:
+    sha = "ab" * 32
+    record = {"file": f"images/{sha}.jpg", "sha256": sha, "width": 1280, "height": 720}
+    info = {**process_result(raw_youtube_result()),
+            "_companion_thumbnail": {**record, "url": SIGNED, "fetched": "2025-10-01"}}
+    trimmed = trim_info(info)
+    assert trimmed["_companion_thumbnail"] == record
+    assert trim_info(trimmed) == trimmed
+    for bad in ({**record, "file": "../../x.jpg"}, {**record, "sha256": "cd" * 32},
+                {**record, "width": "1280"}, {**record, "file": f"images/{sha}.gif"}, "x"):
+        assert "_companion_thumbnail" not in trim_info({**info, "_companion_thumbnail": bad})
+
+
+def test_example_cache_has_every_thumbnail() -> None:
+    for path in sorted((REPO / "cache" / "youtube").glob("*.info.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))["_companion_thumbnail"]
+        image = REPO / "cache" / record["file"]
+        assert hashlib.sha256(image.read_bytes()).hexdigest() == record["sha256"]
+        assert image.stat().st_size < 60_000, path.name
+        assert (record["width"], record["height"]) == (1280, 720)
 
 
 def test_damaged_info_is_a_pair_error(tmp_path: Path) -> None:

@@ -5,6 +5,10 @@ CMYK JPEG, a 5000 px PNG with alpha) into such a copy, deterministically: fixed
 quality, no EXIF, no timestamps. An image that already complies is returned
 as it is. Each fix is reported as an `info` Problem; an unreadable image raises
 `FeedError`.
+
+`episode_artwork` chooses an episode's image: its own `image:`, else the
+YouTube thumbnail that `companion fetch` cached, as a compliant copy (never a
+hotlink to i.ytimg.com), else none (feeds fall back to the show's artwork).
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from urllib.parse import urlsplit
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from companion import _paths as paths
-from companion._errors import FeedError, Problem
-from companion._model import FeedDefinition, OutputFile, Site
+from companion._errors import CompanionError, FeedError, Problem
+from companion._model import Episode, FeedDefinition, OutputFile, Site
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000
@@ -174,3 +178,61 @@ def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
             Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
     named = tuple(replace(p, message=f"{feed.artwork}: {p.message}") for p in problems)
     return ShowArtwork(site.url(output.path), output, named)
+
+
+def artwork_size(output: OutputFile) -> tuple[int, int] | None:
+    """Width and height of an artwork file made by `artwork_file` (from its header)."""
+    if output.data is None:
+        return None
+    with Image.open(io.BytesIO(output.data)) as image:
+        return image.width, image.height
+
+
+@dataclass(frozen=True)
+class EpisodeArtwork:
+    """An episode's image as published: URL, size (when known), the file to write, problems."""
+
+    url: str | None
+    size: tuple[int, int] | None = None
+    output: OutputFile | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def episode_artwork(episode: Episode, site: Site) -> EpisodeArtwork:
+    """The episode's `image:` (a URL as given; a local file as a compliant copy), else its
+    cached YouTube thumbnail as a compliant square copy, else no image."""
+    article = episode.article
+    problems: list[Problem] = []
+    if article.image and is_url(article.image):
+        return EpisodeArtwork(article.image)
+    if article.image:
+        try:
+            output, found = artwork_file(_project_bytes(site, article.image),
+                                         f"{article.relpath} (image)")
+        except (OSError, CompanionError) as exc:
+            problems.append(Problem("warning", article.relpath,
+                                    f"image {article.image} cannot be used: {exc}",
+                                    "correct the `image:` path", "image"))
+        else:
+            return EpisodeArtwork(site.url(output.path), artwork_size(output), output,
+                                  tuple(found))
+    thumb = episode.youtube.thumbnail_file if episode.youtube else None
+    if thumb is not None:
+        try:  # a thumbnail is never square: fixing it is expected, not worth a note
+            output, _ = artwork_file(thumb.read_bytes(), f"{article.relpath} (YouTube thumbnail)")
+        except (OSError, CompanionError) as exc:
+            problems.append(Problem("warning", article.relpath,
+                                    f"the cached YouTube thumbnail cannot be used: {exc}",
+                                    f"run `companion fetch --refresh {article.slug}`", "image"))
+        else:
+            return EpisodeArtwork(site.url(output.path), artwork_size(output), output,
+                                  tuple(problems))
+    return EpisodeArtwork(None, problems=tuple(problems))
+
+
+def _project_bytes(site: Site, rel: str) -> bytes:
+    root = site.root.resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root):
+        raise FileNotFoundError(f"{rel} is outside the project folder")
+    return path.read_bytes()

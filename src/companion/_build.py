@@ -617,28 +617,15 @@ class SiteRenderer:
 
     def _image(self, episode: Episode, files: list[OutputFile],
                problems: list[Problem]) -> tuple[str | None, tuple[int, int] | None]:
-        from companion._artwork import artwork_file, is_url
+        """The episode's `image:`, else its cached YouTube thumbnail, as a compliant copy
+        (see `_artwork.episode_artwork`); never a hotlinked i.ytimg.com URL."""
+        from companion._artwork import episode_artwork
 
-        image = episode.article.image
-        if image and is_url(image):
-            return image, None
-        if image:
-            try:
-                file, found = artwork_file((self.site.root / image).read_bytes(),
-                                           f"{episode.article.relpath} (image)")
-            except (OSError, CompanionError) as exc:
-                problems.append(Problem("warning", episode.article.relpath,
-                                        f"image {image} cannot be used: {exc}",
-                                        "correct the `image:` path", "image"))
-            else:
-                problems.extend(found)
-                files.append(file)
-                return self.site.url(file.path), None
-        thumb = episode.youtube.thumbnail if episode.youtube else None
-        if thumb is not None:
-            size = (thumb.width, thumb.height) if thumb.width and thumb.height else None
-            return thumb.url, size
-        return None, None
+        art = episode_artwork(episode, self.site)
+        problems.extend(art.problems)
+        if art.output is not None:
+            files.append(art.output)
+        return art.url, art.size
 
     def _chapters(self, episode: Episode, files: list[OutputFile]) -> str | None:
         from companion import _paths

@@ -8,6 +8,7 @@ Layout (under ``Site.cache_dir``)::
     media/<sha256>.<ext>            audio bytes, named by their hash
     transcripts/<video id>.json     which caption languages are cached (and automatic or not)
     transcripts/<video id>.<lang>.vtt / .srt
+    images/<sha256>.<ext>           video thumbnails (recorded in the info JSON, see `_thumbnails`)
     published/<sha256>.<ext>        tagged copies made by `published_audio`
 
 Every write goes to a temporary file in the same folder, then `os.replace`, so a

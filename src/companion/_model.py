@@ -109,6 +109,7 @@ class YouTubeVideo:
     thumbnail: Thumbnail | None = None
     subtitle_langs: tuple[str, ...] = ()
     caption_langs: tuple[str, ...] = ()  # automatic captions
+    thumbnail_file: Path | None = None  # the thumbnail as cached by fetch (local file)
 
     @property
     def embed_url(self) -> str:

@@ -8,6 +8,7 @@ edited into nonsense raises `PairError` naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from companion import _audio, _spotify, _transcripts, _youtube
+from companion import _audio, _spotify, _thumbnails, _transcripts, _youtube
 from companion._cache import Cache
-from companion._errors import CompanionError, PairError, Problem
+from companion._errors import CompanionError, FetchError, PairError, Problem
 from companion._model import Article, Audio, Episode, Site, SpotifyEpisode, YouTubeVideo
 
 #: companion's own namespace for episode GUIDs (UUIDv5). Never change it.
@@ -91,7 +92,11 @@ def _video(article: Article, cache: Cache, problems: list[Problem]) -> YouTubeVi
     if info is None:
         problems.append(_need_fetch(article, f"YouTube video {article.youtube_id}"))
         return None
-    return _youtube.video_from_info(info, cache.path(rel), article.slug)
+    video = _youtube.video_from_info(info, cache.path(rel), article.slug)
+    thumb = _thumbnails.cached_file(cache, info, cache.path(rel), article.slug)
+    if thumb is None and _thumbnails.thumbnail_url(info) and not article.image:
+        problems.append(_need_fetch(article, f"the thumbnail of video {video.id}", "warning"))
+    return dataclasses.replace(video, thumbnail_file=thumb)
 
 
 def _spotify_episode(article: Article, cache: Cache,
@@ -156,6 +161,7 @@ class FetchOptions:
     retries: int = 3
     jobs: int = 4
     formats: tuple[str, ...] = ("mp3",)  # audio formats to have ready besides the original
+    max_image_bytes: int = _thumbnails.MAX_BYTES  # largest thumbnail accepted
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,7 @@ class FetchReport:
     fetched: list[str] = field(default_factory=list)  # slugs: something was fetched
     cached: list[str] = field(default_factory=list)  # slugs: the cache had everything
     failed: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # fetched, but not all of it
 
     @property
     def ok(self) -> bool:
@@ -193,15 +200,18 @@ def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
             if isinstance(outcome, Problem):
                 report.failed.append(outcome)
             else:
-                (report.fetched if outcome else report.cached).append(article.slug)
+                fetched, warnings = outcome
+                (report.fetched if fetched else report.cached).append(article.slug)
+                report.warnings.extend(warnings)
     return report
 
 
 def _fetch_one(article: Article, site: Site, cache: Cache, refresh: bool, opts: FetchOptions,
-               progress: Progress | None) -> Problem | bool:
+               progress: Progress | None) -> Problem | tuple[bool, list[Problem]]:
     _tell(progress, FetchEvent(article.slug, "start"))
+    warnings: list[Problem] = []
     try:
-        fetched = fetch_episode(article, site, cache, refresh, opts)
+        fetched = fetch_episode(article, site, cache, refresh, opts, warnings)
     except CompanionError as exc:
         _tell(progress, FetchEvent(article.slug, "failed", exc.message))
         return exc.problem()
@@ -210,7 +220,7 @@ def _fetch_one(article: Article, site: Site, cache: Cache, refresh: bool, opts: 
         return Problem("error", article.relpath, f"unexpected error while fetching: {exc!r}",
                        "run `companion fetch` again; report it if it persists")
     _tell(progress, FetchEvent(article.slug, "done", "fetched" if fetched else "cached"))
-    return fetched
+    return fetched, warnings
 
 
 def _tell(progress: Progress | None, event: FetchEvent) -> None:
@@ -219,15 +229,17 @@ def _tell(progress: Progress | None, event: FetchEvent) -> None:
 
 
 def fetch_episode(article: Article, site: Site, cache: Cache, refresh: bool,
-                  opts: FetchOptions) -> bool:
+                  opts: FetchOptions, warnings: list[Problem] | None = None) -> bool:
     """Everything an episode needs, fetched first, then written to the cache.
 
-    Returns whether anything was fetched (False: the cache had it all)."""
+    Returns whether anything was fetched (False: the cache had it all). What failed
+    without failing the episode (a thumbnail) is added to `warnings`."""
+    warnings = [] if warnings is None else warnings
     with cache.tempdir() as tmp:
         work = Path(tmp)
         commits: list[Callable[[], object]] = []
         if article.youtube_id:
-            commits += _fetch_video(article, cache, refresh, opts, work)
+            commits += _fetch_video(article, cache, refresh, opts, work, warnings)
         if article.spotify_id:
             commits += _fetch_spotify(article, cache, refresh, opts)
         commits += _fetch_audio(article, cache, refresh, opts, work)
@@ -237,20 +249,68 @@ def fetch_episode(article: Article, site: Site, cache: Cache, refresh: bool,
 
 
 def _fetch_video(article: Article, cache: Cache, refresh: bool, opts: FetchOptions,
-                 work: Path) -> list[Callable[[], object]]:
+                 work: Path, warnings: list[Problem]) -> list[Callable[[], object]]:
     video_id = str(article.youtube_id)
     rel = _youtube.cache_rel(video_id)
-    if not refresh and cache.read_json(rel, article.slug) is not None:
-        return []
+    cached = None if refresh else cache.read_json(rel, article.slug)
+    if cached is not None:
+        return _fetch_missing_thumbnail(article, cache, rel, cached, opts, warnings)
     info, sub, automatic = _youtube.fetch_info(
         opts.youtube_url.format(id=video_id), article.relpath, lang=article.lang,
         workdir=work, timeout=opts.timeout, retries=opts.retries)
     trimmed = _youtube.trim_info(info)
     trimmed["id"] = video_id
+    thumb = _fetch_thumbnail(article, trimmed, opts, warnings)
+    if thumb is not None:
+        trimmed[_thumbnails.RECORD_KEY] = thumb.record
+    else:
+        _keep_thumbnail(cache, rel, trimmed)
     found = [(article.lang, sub.read_text(encoding="utf-8", errors="replace"), automatic)
              ] if sub else []
-    return [lambda: cache.write_json(rel, trimmed),
+    return [*([lambda: _thumbnails.store(cache, thumb)] if thumb is not None else []),
+            lambda: cache.write_json(rel, trimmed),
             lambda: _transcripts.store(cache, video_id, found)]
+
+
+def _fetch_missing_thumbnail(article: Article, cache: Cache, rel: str, info: dict[str, object],
+                             opts: FetchOptions, warnings: list[Problem]
+                             ) -> list[Callable[[], object]]:
+    """The info JSON is cached: fetch only its thumbnail, when that is missing."""
+    if _thumbnails.cached_file(cache, info, cache.path(rel), article.slug) is not None:
+        return []
+    thumb = _fetch_thumbnail(article, info, opts, warnings)
+    if thumb is None:
+        return []
+    updated = {**info, _thumbnails.RECORD_KEY: thumb.record}
+    return [lambda: _thumbnails.store(cache, thumb), lambda: cache.write_json(rel, updated)]
+
+
+def _fetch_thumbnail(article: Article, info: dict[str, object], opts: FetchOptions,
+                     warnings: list[Problem]) -> _thumbnails.FetchedThumbnail | None:
+    """The video's thumbnail, downloaded and checked; a failure is a warning."""
+    url = _thumbnails.thumbnail_url(info)
+    if url is None:
+        return None
+    try:
+        return _thumbnails.download(url, article.relpath, timeout=opts.timeout,
+                                    max_bytes=opts.max_image_bytes)
+    except FetchError as exc:
+        warnings.append(Problem(
+            "warning", article.relpath, f"{exc.message}; the episode has no artwork of its own",
+            f"run `companion fetch {article.slug}` again, or give the episode an `image:`",
+            "image"))
+        return None
+
+
+def _keep_thumbnail(cache: Cache, rel: str, trimmed: dict[str, object]) -> None:
+    """A refresh whose thumbnail download failed keeps the thumbnail cached before."""
+    try:
+        before = cache.read_json(rel, "")
+    except PairError:
+        return
+    record = _thumbnails.trimmed_record((before or {}).get(_thumbnails.RECORD_KEY))
+    if record is not None and cache.path(str(record["file"])).is_file():
+        trimmed[_thumbnails.RECORD_KEY] = record
 
 
 def _fetch_spotify(article: Article, cache: Cache, refresh: bool,

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from yt_dlp import YoutubeDL
 from yt_dlp.utils import DownloadError
 
+from companion import _thumbnails
 from companion._cache import corrupt, need
 from companion._chapters import episode_chapters
 from companion._errors import FetchError
@@ -222,11 +223,17 @@ def _langs(subs: object, with_ext: bool) -> dict[str, list[dict[str, str]]]:
 
 
 def trim_info(info: Mapping[str, Any]) -> dict[str, Any]:
-    """yt-dlp's info JSON without formats, headers, signed URLs or private keys."""
+    """yt-dlp's info JSON without formats, headers, signed URLs or private keys.
+
+    companion's own record of the cached thumbnail file (`_thumbnails.RECORD_KEY`) is
+    kept when it has the right shape."""
     out = {k: info[k] for k in KEEP if info.get(k) is not None}
     thumb = best_thumbnail(info.get("thumbnails"))
     if thumb:
         out["thumbnails"] = [thumb]
+    record = _thumbnails.trimmed_record(info.get(_thumbnails.RECORD_KEY))
+    if record is not None:
+        out[_thumbnails.RECORD_KEY] = record
     out["subtitles"] = _langs(info.get("subtitles"), with_ext=True)
     out["automatic_captions"] = _langs(info.get("automatic_captions"), with_ext=False)
     return out

@@ -69,6 +69,10 @@ def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:
 
 def _summary(ctx: Ctx, report: FetchReport) -> int:
     ctx.say(f"fetched {len(report.fetched)} episode(s), {len(report.cached)} already cached")
+    if report.warnings:
+        ctx.err.print(f"{len(report.warnings)} warning(s):", markup=False)
+        for problem in report.warnings:
+            ctx.err.print(f"  {problem}", markup=False, highlight=False)
     if not report.failed:
         return 0
     ctx.err.print(f"{len(report.failed)} episode(s) failed:", markup=False)
