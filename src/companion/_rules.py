@@ -158,10 +158,13 @@ def duplicate_guid_problems(episodes: Sequence[Episode], where: str) -> list[Pro
     problems: list[Problem] = []
     for guid, count in sorted(counts.items()):
         if count > 1:
-            slugs = ", ".join(sorted(e.slug for e in episodes if e.guid == guid))
+            same = sorted((e.slug, e.article.relpath) for e in episodes if e.guid == guid)
+            slugs = ", ".join(slug for slug, _ in same)
+            files = ", ".join(path for _, path in same)
             problems.append(Problem(
-                "error", where, f"GUID {guid!r} is used by {count} episodes ({slugs})",
-                "give each episode its own guid: in the front matter", "guid"))
+                "error", where, f"GUID {guid!r} is used by {count} episodes ({slugs}: {files})",
+                "give each episode its own guid: in the front matter (two articles of one "
+                "video or Spotify episode share the GUID derived from it)", "guid"))
     return problems
 
 
