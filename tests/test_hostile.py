@@ -668,3 +668,31 @@ def test_a_feed_linked_from_outside_the_project(tmp_path: Path,
     code, text = run(root, capsys, "check")
     assert code == 1, text
     assert_refused(text, "feeds/show.toml", "symbolic link")
+
+
+def test_hostile_site_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = ('[site]\ntitle = "Site\\u0001 <script>alert(1)</script>"\n'
+            'description = "<img src=x onerror=alert(1)>\\u0000"\n'
+            'base_url = "https://pod.example.org/"\nlanguage = "en"\n')
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()}, site=site)
+    code, text = build(root, capsys)
+    assert code == 0, text
+    assert_nothing_executable(root)
+    home = lxml.html.document_fromstring((root / "out" / "index.html").read_bytes())
+    assert "<script>alert(1)</script>" in home.xpath("string(//h1)")
+    for path in built_files(root):
+        if path.suffix in (".html", ".xml"):
+            data = path.read_text(encoding="utf-8")
+            assert "\x01" not in data, path
+            assert "\x00" not in data, path
+
+
+@pytest.mark.parametrize("language", ["../../etc", "en<script>", "e n"])
+def test_a_site_language_that_is_not_one(tmp_path: Path, language: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    site = SITE.replace('language = "en"', f"language = {json.dumps(language)}")
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()}, site=site)
+    code, text = run(root, capsys, "check")
+    assert code == 1, text
+    assert "companion.toml" in text, text
+    assert "language" in text, text

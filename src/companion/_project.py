@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from companion._errors import ProjectError
+from companion._lang import normalize_lang
 from companion._model import PublishSettings, Site
 
 CONFIG_NAME = "companion.toml"
@@ -62,7 +63,7 @@ def load_site(root: Path) -> Site:
         root=root,
         title=_text(site, "title", config, "site", required=True),
         base_url=_base_url(site.get("base_url"), config),
-        language=_text(site, "language", config, "site") or "en",
+        language=_language(_text(site, "language", config, "site") or "en", config),
         description=_text(site, "description", config, "site"),
         out=_text(site, "out", config, "site") or "site",
         cache=_text(site, "cache", config, "site") or "cache",
@@ -176,6 +177,16 @@ def _base_url(value: object, config: Path) -> str:
                            where=str(config), field="site.base_url",
                            fix=f"{fix}; percent-encode spaces and quotes")
     return text if text.endswith("/") else text + "/"
+
+
+def _language(value: str, config: Path) -> str:
+    try:
+        normalize_lang(value)
+    except ValueError:
+        raise ProjectError(f"language {value!r} is not a language tag", where=str(config),
+                           field="site.language",
+                           fix='write a BCP 47 tag such as "en", "ka", "ar" or "pt-BR"') from None
+    return value
 
 
 def _addressing(value: object, config: Path) -> Any:
