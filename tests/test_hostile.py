@@ -516,6 +516,11 @@ def test_hostile_youtube_description(tmp_path: Path,
     data["description"] = HOSTILE_MARKDOWN.replace("Opening words", "Opening\x01 words")
     data["title"] = "<script>alert(1)</script>\x0b"
     data["chapters"] = [{"start_time": 0, "end_time": 5, "title": "<img src=x onerror=alert(1)>"}]
+    data["thumbnail"] = "javascript:alert(1)"
+    data["thumbnails"] = [{"url": "javascript:alert(2)", "width": 1280, "height": 720},
+                          {"url": "data:image/svg+xml,<svg onload=alert(3)>"}]
+    data["uploader"] = data["channel"] = "<script>alert(4)</script>"
+    data["webpage_url"] = "javascript:alert(5)"
     (root / "cache" / "youtube").mkdir(parents=True)
     (root / "cache" / "youtube" / f"{video}.info.json").write_text(json.dumps(data),
                                                                    encoding="utf-8")
