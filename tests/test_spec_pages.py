@@ -182,3 +182,23 @@ def test_internal_links_are_relative_and_resolve(out: Path) -> None:
             if target.is_dir():
                 target = target / "index.html"
             assert target.is_file(), (path, href)
+
+
+def test_every_page_has_social_metadata_and_json_ld(out: Path) -> None:
+    for path in pages(out):
+        doc = parse(path)
+        canonical = doc.xpath("//link[@rel='canonical']/@href")
+        assert len(canonical) == 1, path
+        assert canonical[0].startswith(BASE), path
+        props = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
+        names = {m.get("name"): m.get("content") for m in doc.xpath("//meta[@name]")}
+        assert props.get("og:url") == canonical[0], path
+        assert props.get("og:title"), path
+        assert names.get("twitter:card"), path
+        assert names.get("twitter:title") == props["og:title"], path
+        blocks = doc.xpath("//script[@type='application/ld+json']")
+        assert len(blocks) == 1, path
+        data = json.loads(blocks[0].text)
+        assert data["@context"] == "https://schema.org", path
+        assert data["url"] == canonical[0], path
+        assert data["inLanguage"] == doc.get("lang"), path

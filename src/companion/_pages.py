@@ -235,7 +235,7 @@ class PageRenderer:
                     _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
             "og": _index_og(feed.title, feed.description, canonical, image_url,
                             self.site.title),
-            "twitter": [("twitter:card", "summary")],
+            "twitter": _index_twitter(feed.title, feed.description, image_url),
             "jsonld": json_ld(self._series_ld(feed, canonical, feed_url, image_url)),
         })
         return self._render("feed_index.html", context)
@@ -273,9 +273,24 @@ class PageRenderer:
                            for f, _count in feeds],
             "og": _index_og(self.site.title, self.site.description, self.site.base_url,
                             None, self.site.title),
-            "twitter": [("twitter:card", "summary")],
+            "twitter": _index_twitter(self.site.title, self.site.description, None),
+            "jsonld": json_ld(self._site_ld(feeds)),
         })
         return self._render("site_index.html", context)
+
+    def _site_ld(self, feeds: Sequence[tuple[FeedDefinition, int]]) -> dict[str, Any]:
+        base = self.site.base_url
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "WebSite", "@id": base, "url": base,
+            "name": self.site.title, "inLanguage": self.site.language,
+        }
+        if self.site.description:
+            data["description"] = self.site.description
+        data["hasPart"] = [{"@type": "PodcastSeries", "name": feed.title,
+                            "url": self.site.url(_feed_dir(feed.slug)),
+                            "webFeed": self.site.url(_paths.feed_xml(feed.slug))}
+                           for feed, _count in feeds]
+        return data
 
     def _show_item(self, feed: FeedDefinition, count: int) -> dict[str, Any]:
         return {
@@ -445,6 +460,16 @@ def _twitter(episode: Episode, description: str, media: _Media,
     if youtube_id:
         tags += [("twitter:player", f"https://www.youtube-nocookie.com/embed/{youtube_id}"),
                  ("twitter:player:width", "1280"), ("twitter:player:height", "720")]
+    return tags
+
+
+def _index_twitter(title: str, description: str | None,
+                   image_url: str | None) -> list[tuple[str, str]]:
+    tags = [("twitter:card", "summary"), ("twitter:title", title)]
+    if description:
+        tags.append(("twitter:description", _short(description)))
+    if safe_url(image_url):
+        tags.append(("twitter:image", str(image_url)))
     return tags
 
 
