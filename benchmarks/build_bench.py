@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -106,27 +107,30 @@ def snapshot(folder: Path) -> dict[str, int]:
 
 def measure(command: Sequence[str], cwd: Path, out: Path,
             env: dict[str, str] | None = None) -> Run:
-    before = snapshot(out)
-    peak = 0
-    done = threading.Event()
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=env)
+    # stderr goes to a file, not a pipe: a build's warnings may fill a pipe and stall it
+    with tempfile.TemporaryFile() as errors_file:
+        before = snapshot(out)
+        peak = 0
+        done = threading.Event()
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                                stderr=errors_file, env=env)
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
-            done.wait(0.02)
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss(proc.pid))
+                done.wait(0.02)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    errors = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors_file.seek(0)
+        errors = errors_file.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{errors[-2000:]}")
     after = snapshot(out)

@@ -118,6 +118,8 @@ def test_plain_text_of_markdown() -> None:
     "[undefined][nowhere] stays bracketed.\n\n```\n\n[nowhere]: https://not.a.definition\n```",
     "> quoted\n\n- item\n\n  continued\n\nTop. See example.com, `code`, \\*escaped\\*.\n\n"
     + "\n\n".join(f"Paragraph {i}. With http://x.org/{i} and www.y.org." for i in range(30)),
+    "\n\n".join(f"Paragraph {i} with [a link](http://x.org/{i}), *no* end" for i in range(300))
+    + "\n\n```\nopen fence\n\nnot a paragraph\n```\n\n- item\n\n  more\n\nLast.",
 ])
 def test_lead_blocks_are_the_paragraphs_of_a_whole_parse(md: str) -> None:
     assert list(lead_blocks(md)) == plain_blocks(md, paragraphs_only=True)

@@ -37,6 +37,11 @@ _BLOCKS = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
 _INLINE_RULES = [rule.fn for rule in _MD.core.ruler.__rules__
                  if rule.enabled and rule.name not in ("normalize", "block")]
 _LEAD_BATCH = 4
+_LEAD_PREFIX = 3000  # characters of a body whose blocks are parsed first for its lead
+#: A blank line as CommonMark has it (spaces and tabs only): a paragraph ends there.
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: A line that may define a link reference (a superset of those that do).
+_DEFINITION = re.compile(r"^ {0,3}\[", re.MULTILINE)
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "figcaption",
@@ -125,26 +130,40 @@ def plain_blocks(markdown: str, *, paragraphs_only: bool = False) -> list[str]:
 
 def lead_blocks(markdown: str) -> Iterator[str]:
     """The top-level paragraphs of a Markdown document, in order, as `plain_blocks` gives
-    them with ``paragraphs_only``, their inline Markdown parsed only as they are consumed.
+    them with ``paragraphs_only``, parsing only as much of the document as is consumed.
 
-    The block structure (and the link reference definitions) of the whole document is
-    parsed first, which is cheap; the inline rules (emphasis, links, linkify: most of
-    the cost) then run paragraph by paragraph, exactly as a whole parse runs them.
+    The blocks of a prefix that ends at a blank line are those of the whole document
+    (block structure is decided line by line, and a blank line ends a paragraph), except
+    for link references defined further on: when a line further on may define one, the
+    block structure of the whole document is parsed instead (it is cheap; the inline
+    rules are not). The inline rules (emphasis, links, linkify: most of the cost) run
+    paragraph by paragraph, exactly as a whole parse runs them.
     """
     env: dict[str, Any] = {}
-    tokens = _BLOCKS.parse(markdown, env)
-    paragraphs = [token for index, token in enumerate(tokens)
-                  if token.type == "inline" and token.level <= 1 and index
-                  and tokens[index - 1].type == "paragraph_open"]
-    for start in range(0, len(paragraphs), _LEAD_BATCH):
-        batch = paragraphs[start:start + _LEAD_BATCH]
-        state = StateCore("", _MD, env, batch)
-        for rule in _INLINE_RULES:
-            rule(state)
-        for token in batch:
-            text = _inline_text(token.children or [])
-            if text:
-                yield text
+    end = len(markdown)
+    if end > _LEAD_PREFIX:
+        blank = _BLANK_LINE.search(markdown, _LEAD_PREFIX)
+        if blank is not None and not _DEFINITION.search(markdown, blank.start()):
+            end = blank.start() + 1
+    tokens = _BLOCKS.parse(markdown[:end], env)
+    given = 0
+    while True:
+        paragraphs = [token for index, token in enumerate(tokens)
+                      if token.type == "inline" and token.level <= 1 and index
+                      and tokens[index - 1].type == "paragraph_open"]
+        for start in range(given, len(paragraphs), _LEAD_BATCH):
+            batch = paragraphs[start:start + _LEAD_BATCH]
+            state = StateCore("", _MD, env, batch)
+            for rule in _INLINE_RULES:
+                rule(state)
+            for token in batch:
+                text = _inline_text(token.children or [])
+                if text:
+                    yield text
+        if end == len(markdown):
+            return
+        given, end, env = len(paragraphs), len(markdown), {}
+        tokens = _BLOCKS.parse(markdown, env)  # the lead wants more than the prefix has
 
 
 def _inline_text(children: Iterable[Token]) -> str:

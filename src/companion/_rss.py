@@ -104,17 +104,33 @@ def render_item(feed: FeedDefinition, episode: Episode, site: Site, ref: MediaRe
 
     The item is rendered in a feed of its own (same channel mapping, so the same
     namespaces on the root) and cut out of it: everything after that feed's
-    channel without the item, up to the end of the channel.
+    channel without the item, up to the end of the channel. The item-less channel
+    is made once per feed definition and process.
     """
-    fg = _map_channel(feed, site, [episode], None)
-    head = _document(fg)
-    _map_item(fg.add_entry(order="append"), feed, episode, ref)
-    whole = _document(fg)
+    fg, head = _item_channel(feed, site)
+    entry = fg.add_entry(order="append")
+    try:
+        _map_item(entry, feed, episode, ref)
+        whole = _document(fg)
+    finally:
+        fg.remove_entry(entry)
     start = len(head) - len(_TAIL)
     if not (head.endswith(_TAIL) and whole.endswith(_TAIL)
             and whole[:start] == head[:start]):  # pragma: no cover - feedgen/lxml changed
         raise ValueError("feedgen's document does not end with its channel")
     return whole[start:-len(_TAIL)]
+
+
+_CHANNELS: dict[str, tuple[FeedDefinition, str, Any, bytes]] = {}
+
+
+def _item_channel(feed: FeedDefinition, site: Site) -> tuple[Any, bytes]:
+    """A feed generator for `feed` without items, and its document."""
+    cached = _CHANNELS.get(feed.slug)
+    if cached is None or cached[0] != feed or cached[1] != site.base_url:
+        fg = _map_channel(feed, site, [], None)
+        cached = _CHANNELS[feed.slug] = (feed, site.base_url, fg, _document(fg))
+    return cached[2], cached[3]
 
 
 def assemble_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
