@@ -701,3 +701,21 @@ def test_a_site_language_that_is_not_one(tmp_path: Path, language: str,
     assert code == 1, text
     assert "companion.toml" in text, text
     assert "language" in text, text
+
+
+# -- cost ---------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="_links.py extract_links / _markdown.py render_markdown "
+                   "and render_text run linkify-it, quadratic on adjacent URLs: a 170 kB "
+                   "article of '[a](http://x.example/' takes ~16 s per pass, 2 MB ~40 min")
+def test_adjacent_urls_do_not_take_quadratic_time(tmp_path: Path) -> None:
+    import subprocess
+
+    body = "[a](http://x.example/" * 8000  # 168 kB, far below the size limit
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article(body=body)})
+    try:
+        subprocess.run([sys.executable, "-m", "companion", "-C", str(root), "check"],
+                       capture_output=True, timeout=8, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("check took more than 8 s on a 168 kB article")
