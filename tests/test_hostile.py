@@ -719,3 +719,29 @@ def test_adjacent_urls_do_not_take_quadratic_time(tmp_path: Path) -> None:
                        capture_output=True, timeout=8, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail("check took more than 8 s on a 168 kB article")
+
+
+def test_a_sidecar_linked_from_outside_the_project(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "secret.yml"
+    outside.write_text("title: Secret\nlang: en\naudio: media/a.mp3\n", encoding="utf-8")
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.txt": "Words of the article.\n"})
+    os.symlink(outside, root / "episodes" / "2025-01-01-a.yml")
+    for args in (("check",), ("build", "--out", str(root / "out"))):
+        code, text = run(root, capsys, *args)
+        assert code == 1, text
+        assert_refused(text, "episodes/2025-01-01-a.yml", "symbolic link")
+
+
+def test_a_folder_linked_from_outside_the_project(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "2025-01-01-x.md").write_text(article(), encoding="utf-8")
+    root = make(tmp_path / "p", {})
+    os.symlink(outside, root / "episodes" / "linked")
+    code, text = run(root, capsys, "check")
+    assert code == 1, text
+    assert_refused(text, "episodes/linked", "symbolic link")
+    code, text = build(root, capsys)
+    assert not (root / "out" / "episodes" / "x").exists()
