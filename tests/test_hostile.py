@@ -745,3 +745,24 @@ def test_a_folder_linked_from_outside_the_project(tmp_path: Path,
     assert_refused(text, "episodes/linked", "symbolic link")
     code, text = build(root, capsys)
     assert not (root / "out" / "episodes" / "x").exists()
+
+
+def test_a_pipe_in_episodes_does_not_hang(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()})
+    os.mkfifo(root / "episodes" / "2025-01-02-pipe.md")
+    for args in (("check",), ("build", "--out", str(root / "out"))):
+        code, text = run(root, capsys, *args)
+        assert code == 1, text
+        assert_refused(text, "episodes/2025-01-02-pipe.md", "not a regular file")
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = make(tmp_path / "p", {})
+    with (root / "episodes" / "2025-01-01-a.md").open("wb") as handle:
+        handle.write(article().encode())
+        handle.truncate(8_000_000_000)  # sparse: 8 GB that take no disk
+    code, text = run(root, capsys, "check")
+    assert code == 1, text
+    assert_refused(text, "episodes/2025-01-01-a.md", "too large")

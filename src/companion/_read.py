@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -173,6 +174,21 @@ def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
 # -- bytes to text -------------------------------------------------------------------------
 
 
+def _read_bytes(path: Path, where: str) -> bytes:
+    """The file's bytes; a FIFO, device or folder, or a file over the size limit, is refused
+    before anything is read (so neither a pipe nor a huge file can stall the read)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("not a regular file (a pipe, device or folder)", where=where,
+                        fix="remove it from episodes/")
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise ReadError(f"the file is too large ({info.st_size:,} bytes; at most "
+                        f"{MAX_ARTICLE_BYTES:,})", where=where,
+                        fix="an article is text: remove what does not belong in it")
+    with path.open("rb") as handle:
+        return handle.read(MAX_ARTICLE_BYTES + 1)
+
+
 def _decode(raw: bytes, where: str) -> str:
     fix = "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
     if len(raw) > MAX_ARTICLE_BYTES:
@@ -275,7 +291,7 @@ def _sidecar(path: Path, site: Site) -> dict[str, Any]:
     if found[0].is_symlink() and not _inside(found[0], site.root):
         raise ReadError("a symbolic link that points outside the project; not followed",
                         where=where, fix="copy the sidecar into episodes/")
-    text = _decode(found[0].read_bytes(), where)
+    text = _decode(_read_bytes(found[0], where), where)
     return _load_yaml(text, where, first_line=1)
 
 
@@ -436,7 +452,7 @@ class _Source:
 
 
 def _source(path: Path, site: Site, where: str) -> _Source:
-    text = _decode(path.read_bytes(), where)
+    text = _decode(_read_bytes(path, where), where)
     front, body = _split_front_matter(text, where)
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     data = dict(front or {})
