@@ -766,3 +766,28 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path,
     code, text = run(root, capsys, "check")
     assert code == 1, text
     assert_refused(text, "episodes/2025-01-01-a.md", "too large")
+
+
+@pytest.mark.parametrize(("rel", "needle"), [
+    ("feeds/pipe.toml", "feeds/pipe.toml"),
+    ("media/pipe.mp3", "audio"),
+    ("episodes/images/pipe.png", "image"),
+    ("feeds/artwork/pipe.png", "artwork"),
+])
+def test_pipes_named_as_inputs_do_not_hang(tmp_path: Path, rel: str, needle: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    front = {"media/pipe.mp3": "", "episodes/images/pipe.png": "image: episodes/images/pipe.png\n"}
+    text = article(front.get(rel, ""))
+    if rel == "media/pipe.mp3":
+        text = text.replace("audio: media/a.mp3", "audio: media/pipe.mp3")
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": text})
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / rel)
+    if rel == "feeds/artwork/pipe.png":
+        feed = root / "feeds" / "show.toml"
+        feed.write_text(feed.read_text(encoding="utf-8").replace("show.png", "pipe.png"),
+                        encoding="utf-8")
+    for args in (("check",), ("build", "--out", str(root / "out"))):
+        code, out = run(root, capsys, *args)
+        assert code == 1, out
+        assert_refused(out, needle)

@@ -117,6 +117,9 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
     if path.is_symlink() and not _inside(path, site.root):
         return None, [Problem("error", where, "a symbolic link that points outside the project; "
                               "not followed", "copy the file into feeds/ instead")]
+    if not path.is_file():
+        return None, [Problem("error", where, "not a regular file (a pipe, device or folder)",
+                              "remove it from feeds/")]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -237,7 +240,8 @@ class _Reader:
         first = value.replace("\\", "/").split("/", 1)[0]
         if (":" in first or value.startswith(("/", "\\", "~"))
                 or ".." in Path(value.replace("\\", "/")).parts
-                or not _inside(site.root / value, site.root)):
+                or not _inside(site.root / value, site.root)
+                or ((site.root / value).exists() and not (site.root / value).is_file())):
             self.error("artwork", f"artwork {value!r} is not a file in the project",
                        'write a path relative to the project, e.g. "feeds/artwork/show.png", '
                        "or an https URL")

@@ -416,6 +416,9 @@ def _project_file(fields: _Fields, key: str, root: Path, example: str) -> str | 
     if not _inside(root / value, root):
         fields.error(key, f"{value!r} leads outside the project (a symbolic link?)",
                      f"copy the file into the project, e.g. {example}")
+    elif (root / value).exists() and not (root / value).is_file():
+        fields.error(key, f"{value!r} is not a regular file (a folder, pipe or device)",
+                     f"give the path of the file itself, e.g. {example}")
     return value
 
 
