@@ -8,6 +8,7 @@ well-formed XML.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -791,3 +792,17 @@ def test_pipes_named_as_inputs_do_not_hang(tmp_path: Path, rel: str, needle: str
         code, out = run(root, capsys, *args)
         assert code == 1, out
         assert_refused(out, needle)
+
+
+def test_headings_in_an_article_keep_one_h1_per_page(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    body = ("# A heading\n\nLead words <h1>raw one</h1> and <h2>raw two</h2>.\n\n"
+            "<h1>Block heading</h1>\n\n## Second\n\nMore words.\n")
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article(body=body)})
+    code, text = build(root, capsys)
+    assert code == 0, text
+    for page in (p for p in built_files(root) if p.suffix == ".html"):
+        doc = lxml.html.document_fromstring(page.read_bytes())
+        assert len(doc.xpath("//h1")) == 1, page
+        levels = [int(h.tag[1]) for h in doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (page, levels)
