@@ -74,8 +74,10 @@ def local(out: Path, url: str) -> Path:
 
 
 def image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG or JPEG; asserts it is RGB (Apple: "RGB colorspace")."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         width, height = struct.unpack(">II", data[16:24])
+        assert data[25] in (2, 6), f"PNG colour type {data[25]} is not RGB"
         return int(width), int(height)
     assert data.startswith(b"\xff\xd8"), "artwork is neither PNG nor JPEG"
     i = 2
@@ -85,6 +87,7 @@ def image_size(data: bytes) -> tuple[int, int]:
         length = struct.unpack(">H", data[i + 2:i + 4])[0]
         if marker in (0xC0, 0xC1, 0xC2):
             height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            assert data[i + 9] == 3, f"JPEG with {data[i + 9]} components is not RGB"
             return int(width), int(height)
         i += 2 + length
     raise AssertionError("no SOF marker in JPEG")
@@ -244,6 +247,10 @@ def test_episode_artwork_is_a_jpeg_or_png_url(out: Path) -> None:
             href = image.get("href") or ""
             assert urlsplit(href).scheme == "https"
             assert urlsplit(href).path.lower().endswith((".jpg", ".jpeg", ".png")), href
+            if href.startswith(BASE):  # published by us: Apple's rules for show art apply
+                width, height = image_size(local(out, href).read_bytes())
+                assert width == height, (href, width, height)
+                assert 1400 <= width <= 3000, (href, width, height)
 
 
 def test_transcripts(out: Path) -> None:
