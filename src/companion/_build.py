@@ -24,10 +24,9 @@ import dataclasses
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import companion
 from companion._errors import CompanionError, Problem, ReadError, RenderError, Severity
@@ -44,6 +43,9 @@ from companion._incremental import (
 )
 from companion._model import Audio, Episode, FeedDefinition, OutputFile, Site
 from companion._writer import Writer
+
+if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
+    from concurrent.futures import Future
 
 Progress = Callable[[str, int, int], None]
 
@@ -469,6 +471,8 @@ def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], paths: li
               jobs: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
     """Render in `jobs` processes, at most 2 chunks per process in flight, results streamed
     in completion order (memory stays flat however many articles there are)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     chunks = iter([paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)])
     with ProcessPoolExecutor(jobs, initializer=_init_worker,
                              initargs=(site, stages, feeds)) as pool:

@@ -18,10 +18,16 @@ import click
 from companion._commands._common import Ctx
 from companion._errors import CompanionError, Problem
 from companion._model import Article, Site
-from companion._read import article_notes, read_project
 
 Checker = Callable[[Site, list[Article]], list[Problem]]
 
+
+
+def article_notes(site: Site, articles: list[Article]) -> list[Problem]:
+    """The read stage's notes on the articles (imported when `check` runs, not at start-up)."""
+    from companion._read import article_notes as notes
+
+    return notes(site, articles)
 
 
 def pairing_and_feeds(site: Site, articles: list[Article]) -> list[Problem]:
@@ -44,6 +50,8 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 def run_checks(site: Site) -> tuple[list[Article], list[Problem]]:
     """Read the project and run every checker; problems in the order found."""
+    from companion._read import read_project
+
     result = read_project(site)
     problems = list(result.problems)
     for checker in CHECKERS:
