@@ -806,3 +806,22 @@ def test_headings_in_an_article_keep_one_h1_per_page(tmp_path: Path,
         assert len(doc.xpath("//h1")) == 1, page
         levels = [int(h.tag[1]) for h in doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
         assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (page, levels)
+
+
+def test_markup_after_a_valid_video_or_spotify_id(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    video = json.dumps('https://www.youtube.com/watch?v=Qp7Rs3Tu9Vw&x="><script>alert(1)</script>')
+    spotify = json.dumps('https://open.spotify.com/episode/7Hj6Gf5Ds4Aq3Wz2Xc1Vb0?si="><svg '
+                         'onload=alert(2)>')
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md":
+                                 article(f"video: {video}\nspotify: {spotify}\n")})
+    code, text = build(root, capsys)
+    assert code in (0, 1), text
+    if code == 1:
+        assert_refused(text, "episodes/2025-01-01-a.md")
+        return
+    assert_nothing_executable(root)
+    for path in built_files(root):
+        if path.suffix in (".html", ".xml"):
+            assert "<script>alert" not in path.read_text(encoding="utf-8")
+            assert "<svg" not in path.read_text(encoding="utf-8")
