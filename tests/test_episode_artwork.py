@@ -103,8 +103,6 @@ def test_pages_show_the_compliant_copy_with_its_size(built: tuple[Site, BuildRes
                          rb'width="\d+" height="\d+"', html), page
 
 
-@pytest.mark.xfail(strict=True, reason="_pages._video_object still writes the YouTube "
-                   "thumbnail URL as the VideoObject's thumbnailUrl in the JSON-LD")
 def test_no_page_mentions_a_youtube_thumbnail(built: tuple[Site, BuildResult]) -> None:
     site, _ = built
     for page in sorted(site.out_dir.rglob("*.html")):

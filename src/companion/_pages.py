@@ -496,13 +496,14 @@ def _associated_media(episode: Episode, media: _Media,
         if seconds:
             audio["duration"] = _iso_duration(seconds)
         found.append(audio)
-    video = _video_object(episode)
+    video = _video_object(episode, media.image_url)
     if video:
         found.append(video)
     return found
 
 
-def _video_object(episode: Episode) -> dict[str, Any] | None:
+def _video_object(episode: Episode, image_url: str | None) -> dict[str, Any] | None:
+    """The YouTube video as a VideoObject; its thumbnail is our own copy, never YouTube's."""
     youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
     if not youtube_id:
         return None
@@ -511,8 +512,8 @@ def _video_object(episode: Episode) -> dict[str, Any] | None:
         else episode.title, "url": f"https://www.youtube.com/watch?v={youtube_id}",
         "embedUrl": f"https://www.youtube-nocookie.com/embed/{youtube_id}",
     }
-    if episode.youtube and episode.youtube.thumbnail:
-        video["thumbnailUrl"] = episode.youtube.thumbnail.url
+    if image_url and urlsplit(image_url).scheme in ("http", "https"):
+        video["thumbnailUrl"] = image_url
     if episode.youtube and episode.youtube.upload_date:
         video["uploadDate"] = episode.youtube.upload_date.isoformat()
     return video
