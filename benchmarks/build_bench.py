@@ -419,9 +419,16 @@ def _posts(corpus: Path, size: int) -> list[Post]:
         from corpus import make_post
 
         rng = random.Random(7)
-        return [make_post(i, rng) for i in range(size)]
+        posts = [make_post(i, rng) for i in range(size)]
+        if not (corpus / ".corpus-thumbnails").exists():
+            from corpus import add_thumbnails
+
+            add_thumbnails(corpus, posts)
+            (corpus / ".corpus-thumbnails").write_text(str(size))
+        return posts
     posts = make_corpus(corpus, size)
     marker.write_text(str(size))
+    (corpus / ".corpus-thumbnails").write_text(str(size))
     return posts
 
 

@@ -146,8 +146,39 @@ def write_json(path: Path, data: dict[str, object]) -> None:
                     encoding="utf-8")
 
 
-def write_cache(cache: Path, post: Post, audio: dict[str, object]) -> None:
-    write_json(cache / "youtube" / f"{post.youtube_id}.info.json", info_json(post))
+def shared_thumbnails(cache: Path) -> list[dict[str, object]]:
+    """The example cache's YouTube thumbnails (1280x720 JPEGs) in cache/images, as the
+    records `companion fetch` puts in an info JSON; episodes take them in turn."""
+    records: list[dict[str, object]] = []
+    for source in sorted((REPO / "cache" / "images").glob("*.jpg")):
+        data = source.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        target = cache / "images" / f"{sha}.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        records.append({"file": f"images/{sha}.jpg", "sha256": sha, "width": 1280,
+                        "height": 720})
+    return records
+
+
+def thumbnail_for(post: Post, thumbnails: list[dict[str, object]]) -> dict[str, object]:
+    return {"_companion_thumbnail": thumbnails[post.index % len(thumbnails)]} if thumbnails \
+        else {}
+
+
+def add_thumbnails(root: Path, posts: list[Post]) -> None:
+    """Give an older corpus (made before builds used cached thumbnails) its thumbnails."""
+    cache = root / "cache"
+    thumbnails = shared_thumbnails(cache)
+    for post in posts:
+        write_json(cache / "youtube" / f"{post.youtube_id}.info.json",
+                   {**info_json(post), **thumbnail_for(post, thumbnails)})
+
+
+def write_cache(cache: Path, post: Post, audio: dict[str, object],
+                thumbnails: list[dict[str, object]] | None = None) -> None:
+    write_json(cache / "youtube" / f"{post.youtube_id}.info.json",
+               {**info_json(post), **thumbnail_for(post, thumbnails or [])})
     write_json(cache / "spotify" / f"{post.spotify_id}.json", oembed_json(post))
     write_json(cache / "audio" / f"youtube-{post.youtube_id}.json",
                {"source": f"youtube:{post.youtube_id}", "original": "mp3",
@@ -177,11 +208,12 @@ def make_corpus(root: Path, episodes: int, seed: int = 7) -> list[Post]:
         (cache / folder).mkdir(parents=True, exist_ok=True)
     (root / "episodes").mkdir(exist_ok=True)
     audio = shared_audio(cache)
+    thumbnails = shared_thumbnails(cache)
     posts = []
     for index in range(episodes):
         post = make_post(index, rng)
         (root / "episodes" / post.filename).write_text(post_text(post), encoding="utf-8")
-        write_cache(cache, post, audio)
+        write_cache(cache, post, audio, thumbnails)
         posts.append(post)
     return posts
 
