@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
@@ -13,8 +14,10 @@ try:  # tests/ may or may not be a package
 except ImportError:
     from _fixtures_pair import make_article, make_site  # type: ignore[no-redef]
 
+from companion import _artwork
 from companion._artwork import (
     artwork_file,
+    clear_memory,
     compliant_artwork,
     episode_artwork,
     image_facts,
@@ -197,3 +200,113 @@ def test_unusable_episode_images_are_warnings(tmp_path: Path) -> None:
     assert [p.severity for p in art.problems] == ["warning", "warning"]
     assert "outside the project" in art.problems[0].message
     assert "companion fetch --refresh ep" in art.problems[1].fix
+
+
+# --- the content-addressed cache -----------------------------------------------------------
+
+class PillowWork:
+    """Counts decodes, resizes and encodes done by `_artwork`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[str] = []
+        for name in ("_open", "_fit", "_jpeg"):
+            real = getattr(_artwork, name)
+
+            def counted(*args: object, _real: object = real, _name: str = name) -> object:
+                self.calls.append(_name)
+                return _real(*args)  # type: ignore[operator]
+
+            monkeypatch.setattr(_artwork, name, counted)
+
+
+def thumbnail(colour: tuple[int, int, int] = (200, 30, 0)) -> bytes:
+    image = Image.new("RGB", (1280, 720), colour)
+    image.paste(Image.new("RGB", (300, 200), (0, 0, 250)), (500, 200))
+    return encode(image, "JPEG", quality=85)
+
+
+def test_same_bytes_are_made_compliant_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_memory()
+    work = PillowWork(monkeypatch)
+    source = thumbnail()
+    first, first_problems = artwork_file(source, "episodes/a.md")
+    assert work.calls == ["_open", "_fit", "_jpeg"]
+    second, second_problems = artwork_file(bytes(source), "episodes/b.md")  # another episode
+    assert work.calls == ["_open", "_fit", "_jpeg"]  # no Pillow work the second time
+    assert first == second
+    assert [p.where for p in first_problems] == ["episodes/a.md"] * len(first_problems)
+    assert [p.where for p in second_problems] == ["episodes/b.md"] * len(second_problems)
+    assert [p.message for p in first_problems] == [p.message for p in second_problems]
+
+
+def test_the_copy_is_kept_on_disk_between_processes(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / ".companion" / "artwork"
+    source = thumbnail()
+    clear_memory()
+    made, problems = artwork_file(source, "x", cache)
+    stored = sorted(p.name for p in (cache / _artwork.RECIPE).iterdir())
+    assert stored == [f"{hashlib.sha256(source).hexdigest()}.jpg"]
+    clear_memory()  # a new build: nothing in memory, the file on disk
+    work = PillowWork(monkeypatch)
+    again, problems_again = artwork_file(source, "x", cache)
+    assert work.calls == []  # read back: no decode, resize or encode
+    assert (again, problems_again) == (made, problems)
+    assert again.data == compliant_artwork(source, "x")[0]
+
+
+def test_a_damaged_cache_file_is_made_again(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "artwork"
+    source = thumbnail((10, 20, 30))
+    clear_memory()
+    made, _ = artwork_file(source, "x", cache)
+    entry = cache / _artwork.RECIPE / f"{hashlib.sha256(source).hexdigest()}.jpg"
+    entry.write_bytes(encode(Image.new("RGB", (64, 64)), "JPEG"))  # not compliant
+    clear_memory()
+    work = PillowWork(monkeypatch)
+    again, _ = artwork_file(source, "x", cache)
+    assert work.calls == ["_open", "_fit", "_jpeg"]
+    assert again == made
+    assert entry.read_bytes() == made.data
+
+
+def test_a_compliant_source_is_published_as_it_is_and_not_stored(tmp_path: Path) -> None:
+    cache = tmp_path / "artwork"
+    source = encode(Image.new("RGB", (1500, 1500), (0, 9, 0)), "PNG")
+    clear_memory()
+    out, problems = artwork_file(source, "x", cache)
+    assert (out.data, problems) == (source, [])
+    assert out.path.endswith(".png")
+    assert not (cache / _artwork.RECIPE).exists()
+
+
+def test_cached_copies_are_deterministic_and_compliant(tmp_path: Path) -> None:
+    sources = [thumbnail(), encode(Image.new("RGBA", (800, 3000), (0, 0, 0, 0)), "PNG"),
+               encode(Image.new("RGB", (4000, 4000), (9, 9, 9)), "JPEG"),
+               encode(Image.new("CMYK", (1280, 720), (0, 50, 50, 0)), "JPEG")]
+    for source in sources:
+        clear_memory()
+        fresh, _, _ = compliant_artwork(source, "x")
+        cached, _ = artwork_file(source, "x", tmp_path / "a")
+        clear_memory()
+        from_disk, _ = artwork_file(source, "x", tmp_path / "a")
+        assert fresh == cached.data == from_disk.data
+        assert_compliant(fresh)
+
+
+def test_episodes_sharing_a_thumbnail_resize_it_once(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path / "p")
+    source = thumbnail((1, 2, 3))
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / name).write_bytes(source)
+    clear_memory()
+    work = PillowWork(monkeypatch)
+    first = episode_artwork(_episode(site.root, None, tmp_path / "a.jpg"), site)
+    second = episode_artwork(_episode(site.root, None, tmp_path / "b.jpg"), site)
+    assert work.calls.count("_fit") == 1
+    assert first == second
+    assert first.size == (1400, 1400)
+    key = hashlib.sha256(source).hexdigest()
+    assert (site.root / ".companion" / "artwork" / _artwork.RECIPE / f"{key}.jpg").is_file()

@@ -9,14 +9,26 @@ as it is. Each fix is reported as an `info` Problem; an unreadable image raises
 `episode_artwork` chooses an episode's image: its own `image:`, else the
 YouTube thumbnail that `companion fetch` cached, as a compliant copy (never a
 hotlink to i.ytimg.com), else none (feeds fall back to the show's artwork).
+
+Copies are keyed by the source's content alone (its sha256): the same bytes give
+the same copy, made once per process (a small in-memory cache) and kept between
+builds in ``<project>/.companion/artwork/<recipe>/<source-sha256>.<ext>`` (git-ignored,
+written atomically). ``<recipe>`` names the resize/encode settings, so a change to
+them never reuses an old copy. ``build --force`` uses this cache too: it is exact
+(content-addressed, deterministic), so a forced build gives the same bytes;
+delete ``.companion/artwork/`` to make the copies again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
@@ -31,6 +43,11 @@ JPEG_QUALITY = 90
 _CROP_RATIO = 4 / 3  # up to this aspect ratio we crop to a square; beyond it we pad
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
 MIME_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+# Names the settings below (filters, quality, encoder options): change it whenever
+# the bytes a source gives could change, so the on-disk cache is not reused.
+RECIPE = "r2"
+CACHE_DIR = Path(".companion") / "artwork"  # relative to the project folder
+_MEMORY_ENTRIES = 32  # compliant copies kept in memory (about 0.1-0.6 MB each)
 
 
 @dataclass(frozen=True)
@@ -116,11 +133,17 @@ def _square(image: Image.Image) -> Image.Image:
 
 
 def _fit(image: Image.Image) -> Image.Image:
+    """Scale to the nearest allowed side: an upscale (a 720 px thumbnail crop to 1400 px)
+    with BICUBIC, which cannot add detail LANCZOS would keep and costs a quarter less;
+    a downscale with LANCZOS after an integer `reduce` (Pillow's `reducing_gap`), which
+    does most of the shrinking by cheap box averaging."""
     side = image.width
     target = min(max(side, MIN_SIDE), MAX_SIDE)
     if target == side:
         return image
-    return image.resize((target, target), Image.Resampling.LANCZOS)
+    if target > side:
+        return image.resize((target, target), Image.Resampling.BICUBIC)
+    return image.resize((target, target), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -130,18 +153,126 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-@lru_cache(maxsize=64)
-def _cached_compliant(source: bytes, where: str) -> tuple[bytes, str, tuple[Problem, ...]]:
-    data, ext, problems = compliant_artwork(source, where)
-    return data, ext, tuple(problems)
+@dataclass(frozen=True)
+class _Copy:
+    """A compliant copy of one source: its bytes, extension, sha256, size, and the
+    source's faults (turned into Problems with each caller's `where`)."""
+
+    data: bytes
+    ext: str
+    digest: str
+    size: tuple[int, int]
+    faults: tuple[str, ...]
 
 
-def artwork_file(source: bytes, where: str) -> tuple[OutputFile, list[Problem]]:
-    """The compliant copy as a content-addressed site file (``artwork/<hash>.<ext>``)."""
-    data, ext, problems = _cached_compliant(source, where)
-    digest = hashlib.sha256(data).hexdigest()
-    out = OutputFile(paths.artwork(digest, ext), MIME_TYPES[ext], "immutable", data=data)
-    return out, list(problems)
+_memory: OrderedDict[str, _Copy] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def _recall(key: str) -> _Copy | None:
+    with _memory_lock:
+        found = _memory.get(key)
+        if found is not None:
+            _memory.move_to_end(key)
+        return found
+
+
+def _remember(key: str, copy: _Copy) -> _Copy:
+    with _memory_lock:
+        _memory[key] = copy
+        while len(_memory) > _MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+    return copy
+
+
+def clear_memory() -> None:
+    """Forget the in-memory copies (tests; the on-disk cache is untouched)."""
+    with _memory_lock:
+        _memory.clear()
+
+
+def _header(data: bytes) -> ImageFacts | None:
+    """Facts from the header alone (no decoding), None when it cannot be read."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return ImageFacts(image.format, image.mode, image.width, image.height)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _from_disk(folder: Path, key: str, source: bytes) -> _Copy | None:
+    for ext in ("jpg", "png"):
+        try:
+            data = (folder / f"{key}.{ext}").read_bytes()
+        except OSError:
+            continue
+        facts, faults = _header(data), _header(source)
+        if facts is None or faults is None or facts.faults() or _EXTENSIONS.get(
+                str(facts.format)) != ext:
+            return None  # damaged or foreign: make it again (and overwrite it)
+        return _Copy(data, ext, hashlib.sha256(data).hexdigest(),
+                     (facts.width, facts.height), tuple(faults.faults()))
+    return None
+
+
+def _to_disk(folder: Path, key: str, copy: _Copy) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=f".{copy.ext}")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(copy.data)
+            os.replace(tmp, folder / f"{key}.{copy.ext}")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _compliant_copy(source: bytes, where: str, cache_dir: Path | None) -> _Copy:
+    key = hashlib.sha256(source).hexdigest()
+    found = _recall(key)
+    if found is not None:
+        return found
+    folder = cache_dir / RECIPE if cache_dir is not None else None
+    if folder is not None:
+        on_disk = _from_disk(folder, key, source)
+        if on_disk is not None:
+            return _remember(key, on_disk)
+    image = _open(source, where)
+    facts = ImageFacts(image.format, image.mode, image.width, image.height)
+    faults = tuple(facts.faults())
+    if not faults:
+        copy = _Copy(source, _EXTENSIONS[str(facts.format)], key, (image.width, image.height),
+                     ())
+        return _remember(key, copy)  # the source itself: nothing worth storing
+    fixed = _fit(_square(_rgb(ImageOps.exif_transpose(image))))
+    data = _jpeg(fixed)
+    copy = _Copy(data, "jpg", hashlib.sha256(data).hexdigest(), fixed.size, faults)
+    if folder is not None:
+        _to_disk(folder, key, copy)
+    return _remember(key, copy)
+
+
+def _copy_file(copy: _Copy) -> OutputFile:
+    return OutputFile(paths.artwork(copy.digest, copy.ext), MIME_TYPES[copy.ext], "immutable",
+                      data=copy.data)
+
+
+def artwork_file(source: bytes, where: str,
+                 cache_dir: Path | None = None) -> tuple[OutputFile, list[Problem]]:
+    """The compliant copy as a content-addressed site file (``artwork/<hash>.<ext>``).
+
+    Keyed by the source's sha256 alone: made once per process, and kept in
+    `cache_dir` (the project's ``.companion/artwork``) between builds when one is given."""
+    copy = _compliant_copy(source, where, cache_dir)
+    return _copy_file(copy), [_info(where, fault) for fault in copy.faults]
+
+
+def site_cache_dir(site: Site) -> Path:
+    """Where a project keeps its compliant copies between builds."""
+    return site.root / CACHE_DIR
 
 
 def is_url(value: str) -> bool:
@@ -172,7 +303,7 @@ def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
             "error", where, f"artwork file {feed.artwork} cannot be read", "check the path "
             "(relative to the project folder) or give an https URL", "artwork"),))
     try:
-        output, problems = artwork_file(source, where)
+        output, problems = artwork_file(source, where, site_cache_dir(site))
     except FeedError as exc:
         return ShowArtwork(None, None, (
             Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
@@ -184,8 +315,8 @@ def artwork_size(output: OutputFile) -> tuple[int, int] | None:
     """Width and height of an artwork file made by `artwork_file` (from its header)."""
     if output.data is None:
         return None
-    with Image.open(io.BytesIO(output.data)) as image:
-        return image.width, image.height
+    facts = _header(output.data)
+    return None if facts is None else (facts.width, facts.height)
 
 
 @dataclass(frozen=True)
@@ -207,26 +338,28 @@ def episode_artwork(episode: Episode, site: Site) -> EpisodeArtwork:
         return EpisodeArtwork(article.image)
     if article.image:
         try:
-            output, found = artwork_file(_project_bytes(site, article.image),
-                                         f"{article.relpath} (image)")
+            copy = _compliant_copy(_project_bytes(site, article.image),
+                                   f"{article.relpath} (image)", site_cache_dir(site))
         except (OSError, CompanionError) as exc:
             problems.append(Problem("warning", article.relpath,
                                     f"image {article.image} cannot be used: {exc}",
                                     "correct the `image:` path", "image"))
         else:
-            return EpisodeArtwork(site.url(output.path), artwork_size(output), output,
-                                  tuple(found))
+            output = _copy_file(copy)
+            found = [_info(f"{article.relpath} (image)", fault) for fault in copy.faults]
+            return EpisodeArtwork(site.url(output.path), copy.size, output, tuple(found))
     thumb = episode.youtube.thumbnail_file if episode.youtube else None
     if thumb is not None:
         try:  # a thumbnail is never square: fixing it is expected, not worth a note
-            output, _ = artwork_file(thumb.read_bytes(), f"{article.relpath} (YouTube thumbnail)")
+            copy = _compliant_copy(thumb.read_bytes(), f"{article.relpath} (YouTube thumbnail)",
+                                   site_cache_dir(site))
         except (OSError, CompanionError) as exc:
             problems.append(Problem("warning", article.relpath,
                                     f"the cached YouTube thumbnail cannot be used: {exc}",
                                     f"run `companion fetch --refresh {article.slug}`", "image"))
         else:
-            return EpisodeArtwork(site.url(output.path), artwork_size(output), output,
-                                  tuple(problems))
+            output = _copy_file(copy)
+            return EpisodeArtwork(site.url(output.path), copy.size, output, tuple(problems))
     return EpisodeArtwork(None, problems=tuple(problems))
 
 
