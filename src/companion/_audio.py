@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import mutagen
 from mutagen import id3 as _id3
 from mutagen import mp4 as _mp4
@@ -200,6 +199,8 @@ def add_format(cache: Cache, audio: Audio, fmt: str, where: str) -> Audio:
 
 def download_url(url: str, dest: Path, where: str, *, timeout: float = 30) -> Path:
     """Stream an http(s) URL to `dest`."""
+    import httpx  # here, not at import: a build from the cache never downloads
+
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
                           headers={"User-Agent": "companion (podcast companion publisher)"}

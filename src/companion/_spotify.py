@@ -8,13 +8,14 @@ is cached as JSON and read back by `episode_from_oembed` during a build.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from companion import __version__
 from companion._errors import FetchError
 from companion._model import SpotifyEpisode
+
+if TYPE_CHECKING:  # imported where a fetch needs it: a build from the cache never does
+    import httpx
 
 OEMBED_URL = "https://open.spotify.com/oembed"
 USER_AGENT = f"companion/{__version__} (podcast companion publisher)"
@@ -25,6 +26,8 @@ KEEP = ("type", "version", "title", "provider_name", "provider_url", "thumbnail_
 def fetch_oembed(episode_id: str, where: str, *, base_url: str = OEMBED_URL,
                  timeout: float = 20, client: httpx.Client | None = None) -> dict[str, Any]:
     """The trimmed oEmbed record of a Spotify episode (raises `FetchError`)."""
+    import httpx
+
     url = SpotifyEpisode(episode_id).url
     try:
         if client is not None:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from PIL import Image, UnidentifiedImageError
 
 from companion import __version__
@@ -68,6 +67,8 @@ def download(url: str, where: str, *, timeout: float = 20,
     """Download `url` (an image of at most `max_bytes`); raises `FetchError`."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(f"thumbnail {url} is not an http(s) URL", where=where, fix=_FIX)
+    import httpx  # here, not at import: a build from the cache never downloads
+
     chunks: list[bytes] = []
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,

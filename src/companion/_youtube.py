@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from yt_dlp import YoutubeDL
-from yt_dlp.utils import DownloadError
-
 from companion import _thumbnails
 from companion._cache import corrupt, need
 from companion._chapters import episode_chapters
@@ -72,6 +69,9 @@ def options(log: Log, *, timeout: float, retries: int, **extra: Any) -> dict[str
 
 
 def _run(url: str, where: str, opts: dict[str, Any], download: bool) -> dict[str, Any]:
+    from yt_dlp import YoutubeDL  # here, not at import: a build from the cache never needs it
+    from yt_dlp.utils import DownloadError
+
     try:
         with YoutubeDL(opts) as ydl:
             info = ydl.extract_info(url, download=download)
@@ -143,6 +143,9 @@ def process_result(ie_result: Mapping[str, Any], *, captions: tuple[str, Path] |
     """
     extra = caption_options(*captions) if captions else {}
     opts = options(Log(), timeout=timeout, retries=retries, format=AUDIO_FORMAT, **extra)
+    from yt_dlp import YoutubeDL
+    from yt_dlp.utils import DownloadError
+
     try:
         with YoutubeDL(opts) as ydl:
             info = ydl.process_ie_result(dict(ie_result), download=bool(captions))
