@@ -81,6 +81,7 @@ class EpisodeBuild:
     feeds: tuple[str, ...]  # slugs of the feeds it belongs to
     problems: tuple[Problem, ...] = ()
     hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of `source` files
+    guid: str = ""  # the episode's GUID (explicit, or derived from its video or audio)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class _Build:
         self._renderer: Renderer | None = None
         self._entries: dict[str, Any] = {}
         self._slugs: dict[str, str] = {}
+        self._guids: dict[str, str] = {}
         self.rendered = 0
         self.feeds_rendered = 0
         self.site_rendered = False
@@ -272,7 +274,7 @@ class _Build:
             return False
         if not self.writer.keep_all(state.outputs):
             return False
-        self._claim_slug(state.slug, source)
+        self._claim(state.slug, state.guid, source)
         self.new.episodes[source] = (state if feeds is state.feeds
                                      else dataclasses.replace(state, feeds=feeds))
         if state.problems:
@@ -297,7 +299,7 @@ class _Build:
                     paths[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
-        self._claim_slug(build.slug, build.source)
+        self._claim(build.slug, build.guid, build.source)
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
@@ -306,19 +308,28 @@ class _Build:
         feeds = sorted(build.feeds)
         self.new.episodes[build.source] = EpisodeState(
             build.slug, deps, self._episode_key(deps, feeds), outputs, feeds,
-            entry_digest, item_digest, [p.to_json() for p in build.problems])
+            entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid)
         self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
         self.rendered += 1
 
-    def _claim_slug(self, slug: str, source: str) -> None:
-        """One slug, one article: a second one is the producer's error, named before any of
-        its files is written."""
+    def _claim(self, slug: str, guid: str, source: str) -> None:
+        """One slug and one GUID, one article: a second one is the producer's error, named
+        before any of its files is written. Both are claimed by episodes carried over from
+        the last build too (from the state), so the claim holds when only one of the two
+        articles changed."""
         other = self._slugs.setdefault(slug, source)
         if other != source:
             first, second = sorted((other, source))
             raise ReadError(f"same slug {slug!r} as {first}", where=second, field="slug",
                             fix=f"give one of {first} and {second} its own slug")
+        other = self._guids.setdefault(guid, source) if guid else source
+        if other != source:
+            first, second = sorted((other, source))
+            raise ReadError(f"same guid {guid!r} as {first}", where=second, field="guid",
+                            fix=f"give one of {first} and {second} its own guid: in the "
+                                "front matter (two articles of one video or Spotify episode "
+                                "share the GUID derived from it)")
 
     def _entry(self, source: str) -> Any:
         """An episode's index entry: this build's, else the last build's (None if lost)."""
@@ -586,7 +597,7 @@ class SiteRenderer:
                           feeds)
         return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
                             tuple(files), light(episode), item, tuple(f.slug for f in feeds),
-                            tuple(problems), hashes)
+                            tuple(problems), hashes, episode.guid)
 
     def _audio(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str,
                problems: list[Problem]) -> dict[str, _Published]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from companion._writer import OutputRecord
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3  # 3: episodes remember their GUID
 STATE_DIR = ".companion"
 STATE_NAME = "build-state.bin"
 ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
@@ -68,6 +68,7 @@ class EpisodeState:
     entry: str  # digest of its index entry
     item: str  # digest of its feed part
     problems: list[dict[str, str | None]] = field(default_factory=list)  # warnings it had
+    guid: str = ""  # its GUID: one article per GUID, as one per slug
 
 
 @dataclass
@@ -98,7 +99,7 @@ class BuildState:
             "out_dir": self.out_dir,
             "files": self.files,
             "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
-                             v.problems) for k, v in self.episodes.items()},
+                             v.problems, v.guid) for k, v in self.episodes.items()},
             "feeds": {k: (v.key, v.outputs, v.defkey, v.problems) for k, v in self.feeds.items()},
             "site_key": self.site_key,
             "pages_key": self.pages_key,
