@@ -721,9 +721,6 @@ def test_a_site_language_that_is_not_one(tmp_path: Path, language: str,
 # -- cost ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="_links.py extract_links / _markdown.py render_markdown "
-                   "and render_text run linkify-it, quadratic on adjacent URLs: a 170 kB "
-                   "article of '[a](http://x.example/' takes ~16 s per pass, 2 MB ~40 min")
 def test_adjacent_urls_do_not_take_quadratic_time(tmp_path: Path) -> None:
     import subprocess
 

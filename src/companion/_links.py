@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from companion._model import ArticleFormat, Link
@@ -33,6 +35,9 @@ TRACKING_PARAMS = frozenset({
 })
 #: Parameters that only track the reader on YouTube and Spotify share links.
 _SHARE_PARAMS = frozenset({"si", "ab_channel", "feature", "pp", "nd", "context"})
+#: The scheme a ``://`` closes (markdown-it's, for its inline linkify rule).
+_SCHEME_LIMIT = 64  # longer than any scheme linkify-it links (a longer word: none)
+_SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
 
 
 def _host(url: str) -> str:
@@ -133,10 +138,28 @@ def _is_web(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+#: The longest run of text without a space or control character that linkify-it reads.
+#: It is quadratic within such a run (each link's path scans for a closing bracket or
+#: quote up to the run's end), so a longer run is linked by `_LONG_RUN_URL`, linearly.
+_RUN_LIMIT = 2048
+#: What a run needs for linkify-it to find a link in it: a scheme's ``:`` or ``//``, a
+#: host's dot or an e-mail's ``@``.
+_LINK_MARK = re.compile(r"[:./@]")
+#: A link in an over-long run: a written-out http(s) URL or a ``www.`` host, up to the
+#: first character no URL path takes (trailing punctuation is trimmed by `_trim`).
+_LONG_RUN_URL = re.compile(r"""(?<![\w.@/-])(?:https?://|www\.)[^\s<>"'\[\]{}()`|]+""",
+                           re.IGNORECASE)
+
+
 class FastLinkify(LinkifyIt):  # type: ignore[misc]
     """linkify-it with the same answers, sooner: `pretest` and `test` first ask the cheap
     questions their big patterns imply (a schema written out, an ``@``, a host-like word)
-    and run those patterns only when the answer may be yes."""
+    and run those patterns only when the answer may be yes.
+
+    And in linear time: no link spans a space or control character (linkify-it's
+    ``src_ZCc``), so `match` runs linkify-it on each run between them, which gives the
+    same links as one run over the whole text; a run longer than `_RUN_LIMIT` (hostile
+    input: no prose has one) is linked by a simple, linear pattern instead."""
 
     def _compile(self) -> None:  # linkify-it's own: runs again on new schemas or TLDs
         super()._compile()
@@ -145,9 +168,49 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
         self._schema_hint = re.compile(hint, re.IGNORECASE)
         self._schema_test = re.compile(self.re["schema_test"], re.IGNORECASE)
         self._host_test = re.compile(self.re["host_fuzzy_test"], re.IGNORECASE)
+        self._runs = re.compile(f"(?:(?!{self.re['src_ZCc']}).)+", re.DOTALL)
+        self._space = re.compile(self.re["src_ZCc"])
+
+    def _long_run(self, text: str, start: int, end: int, anchored: bool) -> list[Any]:
+        found: list[Any] = []
+        for url in _LONG_RUN_URL.finditer(text, start, end):
+            if anchored and url.start() != start:
+                break
+            last = url.start() + len(_trim(url.group(0)))
+            schema = "" if url.group(0)[:4].lower() == "www." else "http:"
+            if last > url.start() + 4:
+                found.append(self._create_match(text, schema, url.start(), last))
+            if anchored:
+                break
+        return found
+
+    def match(self, text: str) -> list[Any] | None:
+        found: list[Any] = []
+        for run in self._runs.finditer(text):
+            start, end = run.span()
+            if end - start > _RUN_LIMIT:
+                found += self._long_run(text, start, end, anchored=False)
+            elif _LINK_MARK.search(run.group(0)):
+                for link in super().match(run.group(0)) or ():
+                    link.index += start
+                    link.last_index += start
+                    found.append(link)
+        return found or None
+
+    def match_at_start(self, text: str) -> Any:
+        space = self._space.search(text, 0, _RUN_LIMIT + 1)
+        if space is None and len(text) > _RUN_LIMIT:
+            links = self._long_run(text, 0, len(text), anchored=True)
+            return links[0] if links else None
+        return super().match_at_start(text[:space.start()] if space else text)
 
     def _may_have_schema(self, text: str) -> bool:
         return self._schema_hint.search(text) is not None
+
+    def _may_link(self, text: str) -> bool:
+        # every way linkify-it can find a link needs a schema, a host-like word or an @
+        return ("@" in text or self._may_have_schema(text)
+                or self._host_test.search(text) is not None)
 
     def pretest(self, text: str) -> bool:
         # linkify-it: re.search("(" + schema_test + ")|(" + host_fuzzy_test + ")|@", text, I)
@@ -156,10 +219,52 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
 
     def test(self, text: str) -> bool:
         # every way linkify-it's `test` can say yes needs a schema, a host-like word or an @
-        if not text or ("@" not in text and not self._may_have_schema(text)
-                        and self._host_test.search(text) is None):
+        if not text or not self._may_link(text):
             return False
         return bool(super().test(text))
+
+
+def linkify_inline(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline ``linkify`` rule, handing linkify-it the text from the link on
+    up to `_RUN_LIMIT` characters (a link ends before then, or is linked by the simple
+    pattern) rather than the rest of the document: one copy of the rest per ``://`` made
+    a document of many links quadratic."""
+    if not state.md.options.linkify or state.linkLevel > 0:
+        return False
+    pos = state.pos
+    if pos + 3 > state.posMax or state.src[pos:pos + 3] != "://":
+        return False
+    # the scheme ends the pending text; its last characters hold any linkify-it knows
+    # (searching all of a long pending text is quadratic: the pattern is anchored at $)
+    scheme = _SCHEME_BEFORE.search(state.pending[-_SCHEME_LIMIT:])
+    if scheme is None or state.md.linkify is None:
+        return False
+    start = pos - len(scheme.group(1))
+    link = state.md.linkify.match_at_start(state.src[start:start + _RUN_LIMIT + 1])
+    if not link:
+        return False
+    url: str = link.url.rstrip("*")  # a '*' at the end is emphasis
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = state.pending[:-len(scheme.group(1))]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup, token.info = "linkify", "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(scheme.group(1))
+    return True
+
+
+def linear_linkify(md: MarkdownIt) -> MarkdownIt:
+    """`md` with `FastLinkify` and `linkify_inline` in place of markdown-it's own."""
+    md.linkify = FastLinkify()
+    md.inline.ruler.at("linkify", linkify_inline)
+    return md
 
 
 class _RawLinks(MarkdownIt):
@@ -175,8 +280,8 @@ _markdown: MarkdownIt | None = None
 def _parser() -> MarkdownIt:
     global _markdown
     if _markdown is None:
-        _markdown = _RawLinks("commonmark", {"linkify": True}).enable(["linkify", "table"])
-        _markdown.linkify = FastLinkify()
+        _markdown = linear_linkify(
+            _RawLinks("commonmark", {"linkify": True}).enable(["linkify", "table"]))
     return _markdown
 
 
@@ -209,13 +314,16 @@ _TRAILING = ".,;:!?…»”’'\""
 
 def _trim(url: str) -> str:
     """Drop punctuation a sentence put after a URL; keep balanced parentheses."""
-    while url:
-        unbalanced = url[-1] == ")" and url.count("(") < url.count(")")
-        if url[-1] in _TRAILING or unbalanced:
-            url = url[:-1]
+    opened, closed = url.count("("), url.count(")")
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING or (last == ")" and opened < closed):
+            closed -= last == ")"
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def _text_links(body: str) -> Iterator[tuple[str, str]]:

@@ -17,18 +17,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import nh3
-from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from companion._links import FastLinkify
+from companion._links import FastLinkify, linear_linkify
 
-_MD = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
+_MD = linear_linkify(MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
     ["table", "strikethrough", "linkify"]
-)
-_LINKIFY = LinkifyIt()
-_MD.linkify = FastLinkify()
+))
+_LINKIFY = FastLinkify()
 #: The same parser with only the block rules: structure and reference definitions.
 _BLOCKS = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
     ["table", "strikethrough", "linkify"]
