@@ -21,6 +21,7 @@ from companion import _paths as paths
 from companion._apple_categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
 from companion._errors import Problem
 from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Site
+from companion._project import inside, project_rel
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -109,12 +110,12 @@ def load_feeds(site: Site) -> FeedsResult:
 
 def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Problem]]:
     """One feed definition, or None and the errors that keep it out."""
-    where = _where(path, site)
+    where = project_rel(path, site)
     if not _SLUG.match(path.stem):
         return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
                               "feed's address", "rename it with a-z, 0-9 and hyphens only, "
                               "e.g. feeds/my-show.toml", "file name")]
-    if path.is_symlink() and not _inside(path, site.root):
+    if path.is_symlink() and not inside(path, site.root):
         return None, [Problem("error", where, "a symbolic link that points outside the project; "
                               "not followed", "copy the file into feeds/ instead")]
     if not path.is_file():
@@ -130,21 +131,6 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
     feed = reader.feed(path, data, site)
     errors = [p for p in reader.problems if p.severity == "error"]
     return (None if errors else feed), reader.problems
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _where(path: Path, site: Site) -> str:
-    try:
-        return path.relative_to(site.root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 class _Reader:
@@ -240,7 +226,7 @@ class _Reader:
         first = value.replace("\\", "/").split("/", 1)[0]
         if (":" in first or value.startswith(("/", "\\", "~"))
                 or ".." in Path(value.replace("\\", "/")).parts
-                or not _inside(site.root / value, site.root)
+                or not inside(site.root / value, site.root)
                 or ((site.root / value).exists() and not (site.root / value).is_file())):
             self.error("artwork", f"artwork {value!r} is not a file in the project",
                        'write a path relative to the project, e.g. "feeds/artwork/show.png", '

@@ -27,6 +27,23 @@ _SECTIONS = {"site", "publish"}
 _URL_UNSAFE = set(' <>"\'`{}|\\^') | {chr(c) for c in range(0x20)} | {"\x7f"}
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symlink resolved, lies inside `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def project_rel(path: Path, site: Site) -> str:
+    """`path` relative to the project, as messages name it (POSIX); else the path as given."""
+    try:
+        return path.relative_to(site.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def find_config(root: Path) -> Path:
     config = root / CONFIG_NAME
     if not config.is_file():

@@ -25,6 +25,7 @@ from companion import _links
 from companion._errors import Problem, ReadError
 from companion._lang import detect_language, direction, find_dateline, infer_title, normalize_lang
 from companion._model import Article, ArticleFormat, Inference, Site
+from companion._project import inside, project_rel
 from companion._slugs import make_slug, split_jekyll_name
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -123,23 +124,8 @@ class _Fields:
 # -- files ---------------------------------------------------------------------------------
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _relpath(path: Path, site: Site) -> str:
-    try:
-        return path.relative_to(site.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _outside_link(path: Path, site: Site) -> Problem:
-    return Problem("error", _relpath(path, site),
+    return Problem("error", project_rel(path, site),
                    "a symbolic link that points outside the project; not followed",
                    "copy the file into episodes/ instead of linking to it")
 
@@ -154,10 +140,10 @@ def _walk(site: Site) -> Iterator[Path | Problem]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in [d for d in dirs if (base / d).is_symlink()]:
             dirs.remove(name)
-            if not _inside(base / name, site.root):
+            if not inside(base / name, site.root):
                 yield _outside_link(base / name, site)
         for path in (base / name for name in sorted(files) if not name.startswith(".")):
-            if path.is_symlink() and not _inside(path, site.root):
+            if path.is_symlink() and not inside(path, site.root):
                 yield _outside_link(path, site)
             else:
                 yield path
@@ -166,7 +152,7 @@ def _walk(site: Site) -> Iterator[Path | Problem]:
 def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
     if path.suffix.lower() not in SIDECAR_SUFFIXES or path.with_suffix(".txt").exists():
         return None
-    return Problem("warning", _relpath(path, site),
+    return Problem("warning", project_rel(path, site),
                    "a sidecar with no .txt article of the same name; ignored",
                    f"rename it to match its article, e.g. {path.stem}.txt")
 
@@ -284,11 +270,11 @@ def _sidecar(path: Path, site: Site) -> dict[str, Any]:
     found = [path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()]
     if not found:
         return {}
-    where = _relpath(found[0], site)
+    where = project_rel(found[0], site)
     if len(found) > 1:
         raise ReadError("two sidecars for one article", where=where,
                         fix=f"keep one of {found[0].name} and {found[1].name}")
-    if found[0].is_symlink() and not _inside(found[0], site.root):
+    if found[0].is_symlink() and not inside(found[0], site.root):
         raise ReadError("a symbolic link that points outside the project; not followed",
                         where=where, fix="copy the sidecar into episodes/")
     text = _decode(_read_bytes(found[0], where), where)
@@ -413,7 +399,7 @@ def _project_file(fields: _Fields, key: str, root: Path, example: str) -> str | 
         fields.error(key, f"{value!r} is neither an http(s) URL nor a path in the project",
                      f"write a path relative to the project, e.g. {example}")
         return value
-    if not _inside(root / value, root):
+    if not inside(root / value, root):
         fields.error(key, f"{value!r} leads outside the project (a symbolic link?)",
                      f"copy the file into the project, e.g. {example}")
     elif (root / value).exists() and not (root / value).is_file():
@@ -524,9 +510,9 @@ def _author(fields: _Fields) -> str | None:
 
 
 def _read(path: Path, site: Site) -> tuple[Article | None, list[Problem]]:
-    where = _relpath(path, site)
+    where = project_rel(path, site)
     try:
-        if path.is_symlink() and not _inside(path, site.root):
+        if path.is_symlink() and not inside(path, site.root):
             raise ReadError("a symbolic link that points outside the project; not followed",
                             where=where, fix="copy the file into episodes/ instead")
         return _build(path, site, where)
