@@ -21,10 +21,9 @@ delete ``.companion/artwork/`` to make the copies again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from companion import _paths as paths
 from companion._errors import CompanionError, FeedError, Problem
+from companion._files import atomic_write
 from companion._model import Episode, FeedDefinition, OutputFile, Site
 
 MIN_SIDE = 1400
@@ -216,18 +216,8 @@ def _from_disk(folder: Path, key: str, source: bytes) -> _Copy | None:
 
 
 def _to_disk(folder: Path, key: str, copy: _Copy) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=f".{copy.ext}")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(copy.data)
-            os.replace(tmp, folder / f"{key}.{copy.ext}")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        atomic_write(folder / f"{key}.{copy.ext}", copy.data)
 
 
 def _compliant_copy(source: bytes, where: str, cache_dir: Path | None) -> _Copy:

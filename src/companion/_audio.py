@@ -23,8 +23,9 @@ from mutagen import id3 as _id3
 from mutagen import mp4 as _mp4
 from mutagen.id3 import _tags as _id3_tags
 
-from companion._cache import Cache, corrupt, need, sha256_file
+from companion._cache import Cache, corrupt, need
 from companion._errors import FetchError, PairError
+from companion._files import sha256_file
 from companion._model import Audio, Chapter, Episode, Site
 
 MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "audio/mp4", "aac": "audio/aac",

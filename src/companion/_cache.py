@@ -18,7 +18,6 @@ A record that does not parse raises `PairError` naming the file and the fix.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from companion._errors import PairError
+from companion._files import atomic_write, sha256_file
 
 CHUNK = 1 << 20
 
@@ -64,15 +64,7 @@ class Cache:
         path = self.path(rel)
         if path.is_file() and path.read_bytes() == data:
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, data)
         return path
 
     def store_file(self, src: Path, folder: str, ext: str) -> tuple[str, Path]:
@@ -96,14 +88,6 @@ class Cache:
         """A scratch folder inside the cache (same file system, so `os.replace` works)."""
         self.root.mkdir(parents=True, exist_ok=True)
         return tempfile.TemporaryDirectory(dir=self.root, prefix=".work-")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as src:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def refresh_fix(slug: str) -> str:

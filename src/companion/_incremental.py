@@ -21,12 +21,12 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from companion._files import atomic_write
 from companion._writer import OutputRecord
 
 STATE_FORMAT = 3  # 3: episodes remember their GUID
@@ -141,18 +141,6 @@ def save_state(project: Path, state: BuildState) -> None:
 
 
 _PYTHON = ".".join(map(str, sys.version_info[:2]))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class FileHashes:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from companion._errors import RenderError
+from companion._files import sha256_file
 from companion._model import OutputFile
 
 CHUNK = 1 << 20
@@ -40,14 +41,6 @@ class WriteCounts:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as src:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Writer:
@@ -118,7 +111,7 @@ class Writer:
             sha = sha256_bytes(file.data)
         else:
             assert file.source is not None
-            sha = sha256 or sha256_path(file.source)
+            sha = sha256 or sha256_file(file.source)
         if self._again(file, sha):
             return False
         path = self._claim(file.path)
@@ -173,7 +166,7 @@ class Writer:
 
     def _write_source(self, rel: str, path: Path, source: Path, sha: str) -> bool:
         size = source.stat().st_size
-        if self._is_current(rel, path, sha, size, lambda: sha256_path(path) == sha):
+        if self._is_current(rel, path, sha, size, lambda: sha256_file(path) == sha):
             return False
         _atomic(path, lambda tmp: _link_or_copy(source, Path(tmp)))
         return self._wrote(rel, path, sha)
