@@ -106,3 +106,25 @@ def test_a_missing_thumbnail_is_a_warning_not_a_failure(
     assert "failed" not in captured.err
     assert (project / "cache" / "youtube" / "Zz9Yy8Xx7Ww.info.json").is_file()
     assert not (project / "cache" / "images").exists()
+
+
+def test_without_format_fetch_prepares_what_the_feeds_ask_for(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feeds that want m4a and mp3 get both; a project with no feed gets mp3."""
+    seen: list[tuple[str, ...]] = []
+
+    def record(articles: object, site: object, refresh: bool, progress: object, *,
+               options: FetchOptions) -> _pair.FetchReport:
+        seen.append(options.formats)
+        return _pair.FetchReport([], [], [])
+
+    monkeypatch.setattr(_pair, "fetch", record)
+    feed = ('title = "{lang}"\ndescription = "d"\nauthor = "a"\nlanguage = "en"\n'
+            'audio_format = "{fmt}"\n[owner]\nname = "o"\nemail = "o@example.org"\n')
+    bare = make_project({"episodes/2025-10-20-new-episode.md": ARTICLE}, name="bare")
+    assert main(["--project", str(bare), "fetch"]) == 0
+    both = make_project({"episodes/2025-10-20-new-episode.md": ARTICLE,
+                         "feeds/a.toml": feed.format(lang="a", fmt="m4a"),
+                         "feeds/b.toml": feed.format(lang="b", fmt="mp3")}, name="both")
+    assert main(["--project", str(both), "fetch"]) == 0
+    assert seen == [("mp3",), ("m4a", "mp3")]

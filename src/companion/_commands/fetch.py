@@ -9,7 +9,7 @@ import click
 
 from companion._commands._common import Ctx
 from companion._errors import PairError
-from companion._model import Article
+from companion._model import Article, Site
 
 if TYPE_CHECKING:  # the pair stage pulls in yt-dlp: imported when the command runs
     from rich.progress import Progress, TaskID
@@ -22,10 +22,11 @@ if TYPE_CHECKING:  # the pair stage pulls in yt-dlp: imported when the command r
 @click.option("--refresh", is_flag=True, help="Fetch again what the cache already holds.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 16), default=4, show_default=True,
               help="Episodes fetched at the same time.")
-@click.option("--format", "fmt", type=click.Choice(["mp3", "m4a"]), default="mp3",
-              show_default=True, help="Audio format to have ready for the feeds.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "m4a"]), default=None,
+              help="Audio format to have ready (default: what the feed definitions ask for).")
 @click.pass_obj
-def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int, fmt: str) -> int:
+def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int,
+            fmt: str | None) -> int:
     """Fetch YouTube metadata, captions, Spotify oEmbed data and audio into the cache.
 
     Without SLUGs, every episode; what the cache holds is kept unless --refresh.
@@ -38,12 +39,19 @@ def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int, fmt: str
 
     site = ctx.site()
     articles = _select(read_project(site).articles, slugs)
-    options = FetchOptions(jobs=jobs, formats=(fmt,))
+    options = FetchOptions(jobs=jobs, formats=(fmt,) if fmt else _feed_formats(site))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=ctx.err, disable=ctx.quiet, transient=True) as bar:
         task = bar.add_task("fetching", total=len(articles))
         report = fetch(articles, site, refresh, _advance(bar, task), options=options)
     return _summary(ctx, report)
+
+
+def _feed_formats(site: Site) -> tuple[str, ...]:
+    """The audio formats the feed definitions ask for (mp3 when there is no feed yet)."""
+    from companion._feeds import load_feeds
+
+    return tuple(sorted({feed.audio_format for feed in load_feeds(site).feeds})) or ("mp3",)
 
 
 def _select(articles: Sequence[Article], slugs: tuple[str, ...]) -> list[Article]:
