@@ -7,20 +7,35 @@ from pathlib import Path
 
 import pytest
 
+from companion._build import BuildResult, build
+from companion._model import Site
+from companion._project import load_site
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
-@pytest.fixture
-def example_project(tmp_path: Path) -> Path:
-    """A copy of the bundled example project (companion.toml, episodes, feeds, cache)."""
-    dest = tmp_path / "project"
-    dest.mkdir()
+def copy_example(dest: Path) -> Path:
+    """Copy the bundled example project (companion.toml, episodes, feeds, cache...) to `dest`."""
+    dest.mkdir(parents=True)
     shutil.copy(REPO / "companion.toml", dest / "companion.toml")
     for name in ("episodes", "feeds", "templates", "cache", "media"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name)
     return dest
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled example project, for tests that change it."""
+    return copy_example(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, BuildResult]:
+    """The example project built once per session, for tests that only read the output."""
+    site = load_site(copy_example(tmp_path_factory.mktemp("built_example") / "project"))
+    return site, build(site, jobs=1)
 
 
 @pytest.fixture

@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from PIL import Image
 
-from companion._build import BuildResult, build
+from companion._build import BuildResult
 from companion._model import Site
-from companion._project import load_site
 
-REPO = Path(__file__).resolve().parent.parent
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 JSON_LD = re.compile(rb'<script type="application/ld\+json">.*?</script>', re.S)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, BuildResult]:
-    project = tmp_path_factory.mktemp("example") / "project"
-    project.mkdir()
-    shutil.copy(REPO / "companion.toml", project / "companion.toml")
-    for name in ("episodes", "feeds", "templates", "cache", "media"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, project / name)
-    site = load_site(project)
-    return site, build(site, jobs=1)
+def built(built_example: tuple[Site, BuildResult]) -> tuple[Site, BuildResult]:
+    return built_example
 
 
 def site_file(site: Site, url: str) -> Path:

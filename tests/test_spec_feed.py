@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 import uuid
 from collections import Counter
@@ -23,10 +22,9 @@ import pytest
 from lxml import etree
 
 from companion._apple_categories import APPLE_CATEGORIES
-from companion._build import build
-from companion._project import load_site
+from companion._build import BuildResult
+from companion._model import Site
 
-REPO = Path(__file__).resolve().parent.parent
 BASE = "https://podcasts.example.org/"
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -43,15 +41,8 @@ RFC822 = re.compile(
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("spec_feed") / "project"
-    root.mkdir()
-    shutil.copy(REPO / "companion.toml", root / "companion.toml")
-    for name in ("episodes", "feeds", "templates", "cache", "media"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    site = load_site(root)
-    result = build(site, jobs=1)
+def out(built_example: tuple[Site, BuildResult]) -> Path:
+    site, result = built_example
     assert [p for p in result.problems if p.severity == "error"] == []
     return site.out_dir
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 
-from companion._build import build
-from companion._project import load_site
+from companion._build import BuildResult
+from companion._model import Site
 
-REPO = Path(__file__).resolve().parent.parent
 BASE = "https://podcasts.example.org/"
 EMBED_HOSTS = {"www.youtube-nocookie.com", "open.spotify.com"}
 # The YouTube thumbnail is shown where the video is; it comes from YouTube's image host.
@@ -29,16 +27,8 @@ RTL = {"ar", "fa", "he", "ur"}
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("spec_pages") / "project"
-    root.mkdir()
-    shutil.copy(REPO / "companion.toml", root / "companion.toml")
-    for name in ("episodes", "feeds", "templates", "cache", "media"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    site = load_site(root)
-    build(site, jobs=1)
-    return site.out_dir
+def out(built_example: tuple[Site, BuildResult]) -> Path:
+    return built_example[0].out_dir
 
 
 def pages(out: Path) -> list[Path]:
