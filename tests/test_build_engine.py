@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import UTC, datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from companion._build import BuildResult, EpisodeBuild, Rendered, build
-from companion._errors import Problem, ReadError
+from companion._build import BuildResult, EpisodeBuild, Flags, Rendered, build
+from companion._errors import Problem, ReadError, RenderError
+from companion._ledger import PublishedIndex
+from companion._lifecycle import Clock, Identity
 from companion._model import FeedDefinition, FeedSelection, OutputFile, Person, Site
 
 RENDERS: list[str] = []
@@ -26,6 +29,11 @@ class Entry:
     lang: str
 
 
+def meta_of(path: Path) -> tuple[dict[str, str], str]:
+    head, _, body = path.read_text().partition("\n\n")
+    return dict(line.split(": ", 1) for line in head.splitlines()), body
+
+
 class FakeRenderer:
     def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
         self.site = site
@@ -33,26 +41,36 @@ class FakeRenderer:
         template = site.templates_dir / "page.html"
         self.template = template.read_text() if template.exists() else "<h1>{title}</h1>{body}"
 
-    def episodes(self, sources: Sequence[Path]) -> list[EpisodeBuild]:
-        return [self.one(path) for path in sources]
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]:
+        return [self.one(path, flags) for path, flags in jobs]
 
-    def one(self, path: Path) -> EpisodeBuild:
-        head, _, body = path.read_text().partition("\n\n")
-        meta = dict(line.split(": ", 1) for line in head.splitlines())
+    def one(self, path: Path, flags: Flags) -> EpisodeBuild:
+        meta, body = meta_of(path)
+        source = path.relative_to(self.site.root).as_posix()
+        if "CRASH" in body:
+            raise RenderError("the renderer broke", where=path.name, fix="mend it")
         if "BROKEN" in body:
-            raise ReadError("broken article", where=path.name, fix="mend it")
+            return EpisodeBuild(source, "", (source,), (), None, None, (),
+                                (Problem("error", path.name, "broken article", "mend it"),))
         slug = meta.get("slug", path.stem)
+        entry = Entry(slug, meta["title"], meta["lang"])
+        selected = tuple(self.members(entry))
+        if not flags.render:
+            return EpisodeBuild(source, slug, (source,), (), None, None, (), selected=selected,
+                                title=entry.title, guid=meta.get("guid", slug))
         extra = self.site.cache_dir / f"{slug}.json"
         body += extra.read_text() if extra.exists() else ""
         RENDERS.append(slug)
-        entry = Entry(slug, meta["title"], meta["lang"])
-        html = self.template.format(title=entry.title, body=body).encode()
+        mark = "" if flags.mark == "live" else f"[{flags.mark}]"
+        html = (mark + self.template.format(title=entry.title, body=body)).encode()
         problems = (Problem("warning", path.name, "short"),) if len(body) < 5 else ()
         return EpisodeBuild(
-            source=path.relative_to(self.site.root).as_posix(), slug=slug,
+            source=source, slug=slug,
             deps=(f"{self.site.cache}/{slug}.json",),
             files=(OutputFile(f"episodes/{slug}/index.html", "text/html", data=html),),
-            entry=entry, item=body, feeds=tuple(self.members(entry)), problems=problems)
+            entry=entry, item=body, feeds=selected if flags.in_feeds else (),
+            problems=problems, guid=meta.get("guid", slug), selected=selected,
+            title=entry.title)
 
     def members(self, entry: Any) -> list[str]:
         return [f.slug for f in self.feeds if entry.lang in f.select.languages]
@@ -68,13 +86,17 @@ class FakeRenderer:
             OutputFile(f"{feed.slug}/index.html", "text/html", data=index.encode()),
         ))
 
-    def site_pages(self, entries: Sequence[Any]) -> Rendered:
+    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered:
         titles = ",".join(e.title for e in entries)
         return Rendered((OutputFile("index.html", "text/html", data=titles.encode()),
                          OutputFile("robots.txt", "text/plain", data=b"User-agent: *\n")))
 
 
 class FakeStages:
+    def __init__(self, published: PublishedIndex | None = None) -> None:
+        self.index = published or PublishedIndex()
+
     def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
         feeds = []
         for path in sorted(site.feeds_dir.glob("*.toml")):
@@ -84,6 +106,18 @@ class FakeStages:
                 owner=Person("a"), language=data["lang"], artwork=None,
                 select=FeedSelection(languages=(data["lang"],))))
         return feeds, []
+
+    def published(self, site: Site) -> PublishedIndex:
+        return self.index
+
+    def identify(self, site: Site, path: Path) -> Identity:
+        meta, body = meta_of(path)
+        if "BROKEN" in body:
+            raise ReadError("broken article", where=path.name)
+        slug = meta.get("slug", path.stem)
+        date = datetime.fromisoformat(meta["date"]) if "date" in meta else None
+        return Identity(slug, meta.get("guid", slug), meta.get("draft") == "true", date,
+                        meta.get("hidden") == "true")
 
     def page_inputs(self, site: Site) -> list[Path]:
         folder = site.templates_dir
@@ -265,17 +299,126 @@ def test_warnings_come_back_on_every_build(project: Site) -> None:
     assert second.problems == first.problems
 
 
-def test_user_error_aborts(project: Site) -> None:
+def test_a_broken_article_is_reported_and_the_rest_is_built(project: Site) -> None:
     article(project.root, "bad", body="BROKEN")
-    with pytest.raises(ReadError, match="broken article"):
-        run(project)
+    result = run(project)
+    assert [(p.severity, p.where, p.message) for p in result.errors] == [
+        ("error", "bad.md", "broken article")]
+    assert sorted(RENDERS) == ["en-0", "en-1", "en-2", "ka-0", "ka-1", "ka-2"]
+    assert (project.out_dir / "en" / "feed.xml").exists()
+    assert (project.out_dir / "index.html").exists()
+    again = run(project)  # the error comes back from the state, nothing is rendered
+    assert (RENDERS, again.errors) == ([], result.errors)
 
 
-def test_duplicate_slug_is_an_error(project: Site) -> None:
+def test_duplicate_slug_leaves_both_out_and_builds_the_rest(project: Site) -> None:
     path = article(project.root, "other")
     path.write_text("title: X\nlang: en\nslug: en-0\n\nbody")
-    with pytest.raises(ReadError, match="en-0"):
-        run(project)
+    result = run(project)
+    assert sorted(p.where for p in result.errors) == ["episodes/en-0.md", "episodes/other.md"]
+    assert all(p.field == "slug" for p in result.errors)
+    assert not (project.out_dir / "episodes" / "en-0").exists()
+    assert "En-0" not in (project.out_dir / "en" / "feed.xml").read_text()
+    assert (project.out_dir / "episodes" / "en-1" / "index.html").exists()
+
+
+def test_duplicate_slug_goes_to_the_published_article(project: Site) -> None:
+    path = article(project.root, "other")
+    path.write_text("title: X\nlang: en\nslug: en-0\nguid: g-other\n\nbody")
+    stages = FakeStages(PublishedIndex({"en-0": "en-0"}, {"en": 3}))
+    result = build(project, stages=stages, jobs=1)
+    assert [p.where for p in result.errors] == ["episodes/other.md"]
+    assert "which was published with it" in result.errors[0].message
+    assert (project.out_dir / "episodes" / "en-0" / "index.html").read_bytes() == \
+        b"<h1>En-0</h1>some words"
+
+
+def test_duplicate_guid_keeps_the_published_one_in_the_feed(project: Site) -> None:
+    path = article(project.root, "twin")
+    path.write_text("title: Twin\nlang: en\nguid: en-1\n\nbody")
+    unpublished = run(project)
+    feed = (project.out_dir / "en" / "feed.xml").read_text()
+    assert "Twin|" not in feed and "En-1|" not in feed  # neither was published: both out
+    assert sorted(p.where for p in unpublished.errors) == ["episodes/en-1.md",
+                                                          "episodes/twin.md"]
+    assert (project.out_dir / "episodes" / "twin" / "index.html").exists()  # pages stay
+    stages = FakeStages(PublishedIndex({"en-1": "en-1"}, {"en": 3}))
+    published = build(project, stages=stages, jobs=1)
+    feed = (project.out_dir / "en" / "feed.xml").read_text()
+    assert "En-1|" in feed and "Twin|" not in feed
+    assert [p.where for p in published.errors] == ["episodes/twin.md"]
+
+
+def test_drafts_and_scheduled_articles_are_not_built(project: Site) -> None:
+    article(project.root, "draft").write_text("title: Draft\nlang: en\ndraft: true\n\nbody")
+    article(project.root, "later").write_text(
+        "title: Later\nlang: en\ndate: 2030-01-01T09:00:00+00:00\n\nbody")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    result = run(project, clock=Clock(now))
+    assert sorted(RENDERS) == ["en-0", "en-1", "en-2", "ka-0", "ka-1", "ka-2"]
+    assert not (project.out_dir / "episodes" / "draft").exists()
+    assert not (project.out_dir / "episodes" / "later").exists()
+    assert {s.slug: s.status for s in result.standings}["later"] == "scheduled"
+    assert {s.slug: s.status for s in result.standings}["draft"] == "draft"
+    preview = run(project, clock=Clock(now, drafts=True, future=True))
+    assert sorted(RENDERS) == ["draft", "later"]
+    assert preview.preview
+    assert (project.out_dir / "episodes" / "draft" / "index.html").read_bytes().startswith(
+        b"[draft]")
+    assert "Later|" in (project.out_dir / "en" / "feed.xml").read_text()
+    run(project, clock=Clock(now))  # back to the real thing: the previews go
+    assert not (project.out_dir / "episodes" / "draft").exists()
+    assert "Later|" not in (project.out_dir / "en" / "feed.xml").read_text()
+
+
+def test_a_scheduled_article_is_released_by_the_clock_alone(project: Site) -> None:
+    article(project.root, "later").write_text(
+        "title: Later\nlang: en\ndate: 2030-01-01T09:00:00+00:00\n\nbody")
+    run(project, clock=Clock(datetime(2029, 12, 31, tzinfo=UTC)))
+    assert not (project.out_dir / "episodes" / "later").exists()
+    result = run(project, clock=Clock(datetime(2030, 1, 1, 9, tzinfo=UTC)))
+    assert RENDERS == ["later"]
+    assert result.standings[[s.slug for s in result.standings].index("later")].status == "live"
+    assert "Later|" in (project.out_dir / "en" / "feed.xml").read_text()
+
+
+def test_an_empty_feed_is_not_written(project: Site) -> None:
+    (project.root / "feeds" / "fr.toml").write_text('title = "French"\nlang = "fr"\n')
+    result = run(project)
+    assert not (project.out_dir / "fr").exists()
+    assert [(p.severity, p.where) for p in result.warnings] == [("warning", "feeds/fr.toml")]
+    assert "matches no article" in result.warnings[0].message
+    assert result.feeds_written == ("en", "ka")
+
+
+def test_a_published_feed_that_would_be_empty_is_an_error(project: Site) -> None:
+    run(project)
+    for i in range(3):
+        article(project.root, f"ka-{i}").write_text(
+            f"title: Ka-{i}\nlang: ka\ndraft: true\n\nbody")
+    stages = FakeStages(PublishedIndex({}, {"ka": 3}))
+    result = build(project, stages=stages, jobs=1)
+    assert [(p.where, p.field) for p in result.errors] == [("feeds/ka.toml", "select")]
+    assert "3 draft (ka-0, ka-1, ka-2)" in result.errors[0].message
+    assert not (project.out_dir / "ka" / "feed.xml").exists()
+
+
+def test_a_killed_build_leaves_no_orphan(project: Site) -> None:
+    run(project)
+    journal = project.root / ".companion" / "journal"
+    orphan = project.out_dir / "media" / "orphan.mp3"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"tagged by a build that was killed")
+    journal.write_text(f"{project.out_dir.resolve()}\tmedia/orphan.mp3\n")
+    result = run(project)
+    assert not orphan.exists()
+    assert result.removed == 1
+    assert not journal.exists()
+    (project.out_dir / "media").mkdir()
+    theirs = project.out_dir / "media" / "theirs.mp3"
+    theirs.write_bytes(b"not written by companion")
+    run(project, force=True)
+    assert theirs.exists()  # never a file it did not write
 
 
 def test_two_fresh_builds_are_identical(project: Site, tmp_path: Path) -> None:
@@ -293,11 +436,11 @@ def test_parallel_build_matches_serial(project: Site, tmp_path: Path) -> None:
     assert tree(project.out_dir) == tree(tmp_path / "par")
 
 
-def test_parallel_user_error_keeps_where_and_fix(project: Site) -> None:
+def test_parallel_renderer_error_keeps_where_and_fix(project: Site) -> None:
     for i in range(60):
         article(project.root, f"many-{i:03}")
-    article(project.root, "many-bad", body="BROKEN")
-    with pytest.raises(ReadError) as info:
+    article(project.root, "many-bad", body="CRASH")
+    with pytest.raises(RenderError) as info:
         build(project, stages=FakeStages(), jobs=2)
     assert (info.value.where, info.value.fix) == ("many-bad.md", "mend it")
 

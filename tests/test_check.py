@@ -8,19 +8,13 @@ from typing import Any
 
 import pytest
 
-from companion._commands import check as check_command
-from companion._errors import Problem
 from companion._main import main
-from companion._model import Article, Site
 
 MakeProject = Any
 ARTICLE = "---\ntitle: {title}\nlang: en\nvideo: https://youtu.be/02el3F-AjQw\n---\nText.\n"
 
 
-@pytest.fixture
-def read_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the read stage's checks: these tests are about reading and output."""
-    monkeypatch.setattr(check_command, "CHECKERS", [check_command.article_notes])
+PLAIN = "---\ntitle: {title}\nlang: en\nguid: {title}\n---\nText.\n"
 
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -75,28 +69,29 @@ def test_bundled_examples_have_source_links_and_good_titles(example_project: Pat
     assert night.audio == "media/night-trains.mp3"
 
 
-@pytest.mark.usefixtures("read_checks_only")
 def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
+    root = make_project({"episodes/2025-03-01-one.md": PLAIN.format(title="One"),
                          "episodes/undated.txt": "Undated piece\n\nSome English text here.\n"})
     code, out, err = run(root, capsys, "check")
     assert code == 0
     assert not err
     lines = out.splitlines()
-    assert lines[0] == "undated  en  no date  youtube:-  spotify:-  Undated piece"
-    assert lines[1] == "one  en  2025-03-01  youtube:02el3F-AjQw  spotify:-  One"
+    assert lines[0] == ("undated  en  no date  youtube:-  spotify:-  "
+                        "[page only, in no feed (no feed selects it)]  Undated piece")
+    assert lines[1] == ("one  en  2025-03-01  youtube:-  spotify:-  "
+                        "[page only, in no feed (no feed selects it)]  One")
     assert lines[2].startswith("warning: episodes/undated.txt: date: no date (")
     assert "YYYY-MM-DD" in lines[2]
     assert any(ln.startswith("info: episodes/undated.txt: title: title from the first line")
                for ln in lines)
-    assert lines[-1] == "2 episode(s), 0 error(s), 1 warning(s), 2 note(s)"
+    assert lines[-1] == ("2 episode(s): 0 in feeds, 0 draft(s), 0 scheduled; 0 error(s), "
+                         "2 warning(s), 2 note(s)")
 
 
-@pytest.mark.usefixtures("read_checks_only")
 def test_strict_makes_warnings_fail(make_project: MakeProject,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({"episodes/undated.md": ARTICLE.format(title="Undated")})
+    root = make_project({"episodes/undated.md": PLAIN.format(title="Undated")})
     assert run(root, capsys, "check")[0] == 0
     assert run(root, capsys, "check", "--strict")[0] == 1
 
@@ -110,37 +105,20 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
     assert data["episodes"] == [{
         "slug": "one", "path": "episodes/2025-03-01-one.md", "lang": "en",
         "date": "2025-03-01T00:00:00+00:00", "youtube_id": "02el3F-AjQw", "spotify_id": None,
-        "title": "One"}]
+        "title": "One", "state": "page-only", "hidden": False, "feeds": [],
+        "selected_by": [], "why": None}]
     assert data["problems"][0] == {
         "severity": "error", "where": "episodes/bad.md", "field": "season",
         "message": "season must be a positive whole number, not 0", "fix": "write season: 1"}
 
 
-@pytest.mark.usefixtures("read_checks_only")
 def test_quiet_prints_only_problems(make_project: MakeProject,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One"),
-                         "episodes/undated.md": ARTICLE.format(title="U")})
+    root = make_project({"episodes/2025-03-01-one.md": PLAIN.format(title="One"),
+                         "episodes/undated.md": PLAIN.format(title="U")})
     code, out, _ = run(root, capsys, "--quiet", "check")
     assert code == 0
     assert out.splitlines() == [next(ln for ln in out.splitlines() if ln.startswith("warning"))]
-
-
-def test_checkers_extend_check(make_project: MakeProject, capsys: pytest.CaptureFixture[str],
-                               monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[list[str]] = []
-
-    def no_audio(site: Site, articles: list[Article]) -> list[Problem]:
-        seen.append([a.slug for a in articles])
-        return [Problem("error", a.relpath, "no audio yet", "run companion fetch", "audio")
-                for a in articles]
-
-    monkeypatch.setattr(check_command, "CHECKERS", [*check_command.CHECKERS, no_audio])
-    root = make_project({"episodes/2025-03-01-one.md": ARTICLE.format(title="One")})
-    code, out, _ = run(root, capsys, "check")
-    assert code == 1
-    assert seen == [["one"]]
-    assert "error: episodes/2025-03-01-one.md: audio: no audio yet (run companion fetch)" in out
 
 
 def test_user_errors_are_not_tracebacks(tmp_path: Path,

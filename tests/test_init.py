@@ -26,8 +26,10 @@ def test_init_makes_a_working_project(tmp_path: Path,
     assert main(["--project", str(root), "check", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [e["title"] for e in data["episodes"]] == ["Welcome to the show"]
-    # A fresh project has a stable GUID; what it lacks is the audio, and check says so.
-    assert [(p["field"], p["severity"]) for p in data["problems"]] == [("audio", "warning")]
+    # A fresh project has a stable GUID and a short audio file: its feed has a real item.
+    assert data["problems"] == []
+    assert [e["state"] for e in data["episodes"]] == ["published"]
+    assert main(["--project", str(root), "check", "--strict"]) == 0
 
 
 def test_feed_definition_shape(tmp_path: Path) -> None:

@@ -24,7 +24,6 @@ except ImportError:
 from companion import _thumbnails
 from companion._errors import PairError
 from companion._pair import (
-    GUID_NAMESPACE,
     FetchEvent,
     FetchOptions,
     episode_guid,
@@ -32,6 +31,7 @@ from companion._pair import (
     pair_project,
 )
 from companion._project import load_site
+from companion._read import GUID_NAMESPACE
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nგამარჯობა\n"
 OEMBED = json.dumps({"type": "rich", "version": "1.0", "title": "Spotify title",

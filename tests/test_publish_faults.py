@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,13 +113,20 @@ def test_a_failure_part_way_keeps_old_feeds_and_the_next_run_finishes(
     assert _all_media_present(s3_env, bucket, new_feed)
 
 
-def _project(root: Path, bucket: str) -> Path:
-    root.mkdir(parents=True)
-    (root / "companion.toml").write_text(
-        '[site]\ntitle = "Show"\nbase_url = "https://pod.example.org/"\n'
-        f'[publish]\ntarget = "s3://{bucket}/site"\naddressing_style = "path"\n',
-        encoding="utf-8")
-    return root
+#: The publish stage alone, in a process of its own that the test can kill.
+_CHILD = """
+import json, sys
+from pathlib import Path
+from companion._model import PublishSettings
+from companion._publish import publish
+from companion._targets import open_target
+site, spec, endpoint, prune = sys.argv[1:5]
+target = open_target(spec, PublishSettings(addressing_style="path"), endpoint_url=endpoint,
+                     project_root=Path.cwd())
+report = publish(Path(site), target, prune=prune == "prune", grace_days=0)
+target.close()
+print(json.dumps(report.to_json()))
+"""
 
 
 def _env(server: SeaweedServer) -> dict[str, str]:
@@ -128,52 +136,113 @@ def _env(server: SeaweedServer) -> dict[str, str]:
     return env
 
 
+def _child(server: SeaweedServer, site: Path, bucket: str, endpoint: str,
+           prune: bool = False) -> list[str]:
+    return [sys.executable, "-c", _CHILD, str(site), f"s3://{bucket}/site", endpoint,
+            "prune" if prune else "keep"]
+
+
+def _run(server: SeaweedServer, site: Path, bucket: str, prune: bool = False) -> dict[str, Any]:
+    done = subprocess.run(_child(server, site, bucket, server.endpoint, prune),
+                          env=_env(server), capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _kill_after(server: SeaweedServer, proxy: FaultProxy, site: Path, bucket: str,
+                puts: int) -> bool:
+    """Start a publish through the proxy, stall its PUT number `puts` + 1, and SIGKILL it;
+    whether it was stalled (not finished) when killed."""
+    proxy.stall("PUT", after=puts)
+    child = subprocess.Popen(_child(server, site, bucket, proxy.url), env=_env(server),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while (proxy.injected["stall"] < 1 and child.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    stalled = proxy.injected["stall"] >= 1 and child.poll() is None
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    proxy.release()
+    proxy.clear()
+    proxy.injected.clear()
+    return stalled
+
+
+def _bucket_tree(server: SeaweedServer, bucket: str) -> dict[str, bytes]:
+    client = server.client()
+    found: dict[str, bytes] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                  Prefix="site/"):
+        for item in page.get("Contents", []):
+            rel = item["Key"][len("site/"):]
+            if not rel.startswith(".companion/"):
+                found[rel] = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+    return found
+
+
+def _site_tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in site.rglob("*") if p.is_file()}
+
+
 @pytest.mark.slow
 def test_a_publish_killed_part_way_leaves_the_old_feeds_valid(
         s3_env: SeaweedServer, proxy: FaultProxy, bucket: str,  # noqa: F811
         tmp_path: Path) -> None:
-    project = _project(tmp_path / "project", bucket)
-    site = write_sample_site(project / "site", episodes=5)
-    command = [sys.executable, "-m", "companion", "--project", str(project), "publish",
-               "--no-build", "--json"]
-    done = subprocess.run([*command, "--endpoint-url", s3_env.endpoint], env=_env(s3_env),
-                          capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["sent"]["files"] == 5 * 5 + 7
+    site = write_sample_site(tmp_path / "site", episodes=5)
+    assert _run(s3_env, site, bucket)["sent"]["files"] == 5 * 5 + 7
     old_feed = _get(s3_env, bucket, "site/show/feed.xml")
     assert old_feed == (site / "show/feed.xml").read_bytes()
 
     write_sample_site(site, episodes=30, titles={1: "Renamed"})
-    proxy.stall("PUT", after=10)
-    child = subprocess.Popen([*command, "--endpoint-url", proxy.url], env=_env(s3_env),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while proxy.injected["stall"] < 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert proxy.injected["stall"] >= 1
+    assert _kill_after(s3_env, proxy, site, bucket, 10)
     assert proxy.counts["PUT"] >= 10
-    child.send_signal(signal.SIGKILL)
-    child.communicate(timeout=30)
-    proxy.release()
 
     assert _get(s3_env, bucket, "site/show/feed.xml") == old_feed
     assert old_feed is not None
     assert _all_media_present(s3_env, bucket, old_feed)
     assert _get(s3_env, bucket, "site/.companion/lock") is not None  # left by the killed run
 
-    done = subprocess.run([*command, "--endpoint-url", s3_env.endpoint], env=_env(s3_env),
-                          capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
-    assert any("stale lock" in note for note in report["notes"])
+    report = _run(s3_env, site, bucket)
+    assert any("no longer running" in note for note in report["notes"])  # same host
     new_feed = _get(s3_env, bucket, "site/show/feed.xml")
     assert new_feed == (site / "show/feed.xml").read_bytes()
     assert b"Renamed" in new_feed
     assert _all_media_present(s3_env, bucket, new_feed)
     assert _get(s3_env, bucket, "site/.companion/lock") is None
-    done = subprocess.run([*command, "--endpoint-url", s3_env.endpoint], env=_env(s3_env),
-                          capture_output=True, timeout=120, check=False)
-    assert json.loads(done.stdout)["sent"]["files"] == 0
+    assert _run(s3_env, site, bucket)["sent"]["files"] == 0
+
+
+@pytest.mark.slow
+def test_killed_at_random_points_then_reverted_the_bucket_converges(
+        s3_env: SeaweedServer, proxy: FaultProxy, bucket: str,  # noqa: F811
+        tmp_path: Path) -> None:
+    """Publish, update (titles, new episodes, a removed one), kill the publish at a random
+    request, revert the update, publish again: every object equals the site's file, and
+    with prune nothing else is left, whatever the killed run had sent."""
+    import random
+    import shutil
+
+    chance = random.Random(20261130)
+    site = tmp_path / "site"
+    write_sample_site(site, episodes=6)
+    _run(s3_env, site, bucket)
+    original = _site_tree(site)
+    for _round in range(4):
+        shutil.rmtree(site)
+        write_sample_site(site, episodes=9, titles={1: "Edited", 4: "Also edited"})
+        (site / "episodes/episode-002/index.html").unlink()
+        # the update is 25 requests or so: the lease, the manifest, 20 files, the manifest
+        assert _kill_after(s3_env, proxy, site, bucket, chance.randrange(1, 22))
+        shutil.rmtree(site)
+        write_sample_site(site, episodes=6)  # the revert
+        assert _site_tree(site) == original
+        _run(s3_env, site, bucket)
+        bucket_now = _bucket_tree(s3_env, bucket)
+        assert {p: bucket_now.get(p) for p in original} == original
+        _run(s3_env, site, bucket, prune=True)
+        assert _bucket_tree(s3_env, bucket) == original
 
 
 def _error_of(site: Path, endpoint: str, bucket: str) -> str:

@@ -39,7 +39,7 @@ def test_content_types(path: str, expected: str) -> None:
 @pytest.mark.parametrize(("path", "expected"), [
     ("show/feed.xml", "public, max-age=300"),
     ("episodes/x/index.html", "public, max-age=300"),
-    ("media/ab.mp3", "public, max-age=31536000, immutable"),
+    ("media/ab.mp3", "public, max-age=3600"),
     ("artwork/ab.jpg", "public, max-age=31536000, immutable"),
 ])
 def test_cache_control(path: str, expected: str) -> None:
@@ -118,10 +118,17 @@ def test_prune_deletes_only_what_companion_put_there(tmp_path: Path) -> None:
     assert "episodes/episode-003/index.html" in report.deleted
     assert not (out / "episodes/episode-003").exists()
     assert (out / "keep-me.txt").exists()
-    assert len(old_media - set((out / "media").iterdir())) == 1
+    # media is held for the grace period: apps that cached the old feed still fetch it
+    [held] = report.held
+    assert held.startswith("media/") and (out / held).exists()
+    assert old_media == set((out / "media").iterdir())
+    assert report.held_until > __import__("time").time() + 29 * 86400
     again = publish(site, LocalTarget(out), prune=True)
-    assert again.deleted == ()
-    assert again.sent == ()
+    assert (again.deleted, again.sent, again.held) == ((), (), (held,))
+    done = publish(site, LocalTarget(out), prune=True, grace_days=0)
+    assert done.deleted == (held,)
+    assert len(old_media - set((out / "media").iterdir())) == 1
+    assert publish(site, LocalTarget(out), prune=True).deleted == ()
 
 
 def test_dry_run_changes_nothing(tmp_path: Path) -> None:
@@ -177,7 +184,7 @@ def test_a_lock_left_by_a_dead_process_on_this_host_is_taken_over(tmp_path: Path
     (out / ".companion/lock").write_bytes(holder.to_bytes())
     report = publish(site, LocalTarget(out))
     assert report.sent
-    assert any("stale lock" in n for n in report.notes)
+    assert any("no longer running" in n for n in report.notes)
 
 
 def test_open_target_resolves_folders_against_the_project(tmp_path: Path) -> None:

@@ -75,7 +75,9 @@ def test_first_then_no_change_then_one_episode(s3_env: SeaweedServer, public_buc
     puts = [url for op, url in requests.keys if op == "PutObject"]
     assert puts[-1].endswith(".companion/manifest.json")
     assert puts[-2].endswith("/show/feed.xml")
-    assert requests.ops["PutObject"] == 7 + 2  # the files, the lock, the manifest
+    # the files, the lease, the manifest twice: before (what is about to change, durably)
+    # and after
+    assert requests.ops["PutObject"] == 7 + 3
     target.close()
 
 
@@ -97,7 +99,9 @@ def test_published_files_serve_the_right_headers(s3_env: SeaweedServer, public_b
         "assets/style.css": ("text/css; charset=utf-8", "public, max-age=3600"),
     }
     media = next(p.relative_to(site).as_posix() for p in (site / "media").iterdir())
-    expected[media] = ("audio/mpeg", "public, max-age=31536000, immutable")
+    expected[media] = ("audio/mpeg", "public, max-age=3600")  # re-tagged in place
+    art = next(p.relative_to(site).as_posix() for p in (site / "artwork").iterdir())
+    expected[art] = ("image/jpeg", "public, max-age=31536000, immutable")
     for path, (ctype, cache) in expected.items():
         status, headers, body = s3_env.http_get(base + path)
         assert status == 200, path
@@ -154,7 +158,7 @@ def test_prune_deletes_only_objects_from_the_old_manifest(s3_env: SeaweedServer,
     shutil.rmtree(site)
     write_sample_site(site, episodes=2)
     requests = Requests(target)
-    report = publish(site, target, prune=True)
+    report = publish(site, target, prune=True, grace_days=0)
     assert "episodes/episode-002/index.html" in report.deleted
     assert len([p for p in report.deleted if p.startswith("media/")]) == 1
     ops = [op for op, _ in requests.keys]

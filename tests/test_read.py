@@ -246,11 +246,14 @@ def test_duplicate_slugs_name_both_files(make_project: MakeProject,
         "episodes/2025-01-01-same.md": "---\ntitle: One\nlang: en\n---\nx\n",
         "episodes/2025-02-01-same.md": "---\ntitle: Two\nlang: en\n---\nx\n",
     })
-    result = read_project(load_site(root))
-    [problem] = result.problems
-    assert problem.field == "slug"
-    assert "episodes/2025-01-01-same.md" in str(problem)
-    assert "episodes/2025-02-01-same.md" in str(problem)
+    result = read_project(load_site(root))  # both are read; check and build settle it
+    assert [a.slug for a in result.articles] == ["same", "same"]
+    from companion._check import check_project
+
+    problems = [p for p in check_project(load_site(root)).problems if p.field == "slug"]
+    assert sorted(p.where for p in problems) == ["episodes/2025-01-01-same.md",
+                                                 "episodes/2025-02-01-same.md"]
+    assert "episodes/2025-02-01-same.md" in str(problems[0])
     code, out, err = check(root, capsys)
     assert code == 1
     assert "Traceback" not in err

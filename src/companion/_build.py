@@ -1,15 +1,22 @@
 """`build`: the whole pipeline, incremental, parallel when there is much to do.
 
-    feeds/*.toml ─load─▶ FeedDefinitions ──────────────────┐
-    episodes/* ─(changed only)─ read ─ pair ─ render ─▶ episode files, entry, item
-                                                            ├─▶ feed.xml + feed page
-                                                            └─▶ index, sitemap, robots
+    feeds/*.toml ─load─▶ FeedDefinitions ──────────────────────────────┐
+    episodes/* ─identify─▶ lifecycle, one slug and GUID per article ─┐  │
+               ─(changed only)─ read ─ pair ─ render ─▶ episode files, entry, item
+                                                                       ├─▶ feed.xml + show page
+                                                                       └─▶ index, sitemap, robots
 
 The stage calls live behind two small seams so the machinery can be tested
-with fakes: `Stages` (what every process needs once: feeds, the files that
-affect every page) and `Renderer` (one per process: renders a batch of
-articles, a feed, the site pages). `companion._stages.RealStages` binds them
-to the real stage modules.
+with fakes: `Stages` (what every process needs once: feeds, the ledger of what
+was published, an article's identity, the files that affect every page) and
+`Renderer` (one per process: renders a batch of articles, a feed, the site
+pages). `RealStages` binds them to the real stage modules.
+
+Before anything is rendered, every article's identity (slug, GUID, draft, date,
+hidden) is known, from its front matter or from the last build: `_lifecycle`
+decides what is live, and which of two articles claiming one slug or GUID keeps
+it. A broken article is reported and renders nothing; every other article and
+feed is still built. A feed with no item is not written (see `_feed`).
 
 What each output depends on is hashed into a key (see `_incremental`); an
 unchanged key and an unchanged file on disk mean nothing is rendered or written.
@@ -25,11 +32,12 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import companion
-from companion._errors import CompanionError, Problem, ReadError, RenderError, Severity
+from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
 from companion._incremental import (
     BuildState,
     EpisodeState,
@@ -41,7 +49,20 @@ from companion._incremental import (
     load_state,
     save_state,
 )
-from companion._model import Audio, Episode, FeedDefinition, OutputFile, Site
+from companion._ledger import PublishedIndex
+from companion._lifecycle import (
+    Claim,
+    Clock,
+    Identity,
+    Standing,
+    Status,
+    clock_now,
+    empty_feed_problem,
+    included,
+    resolve_claims,
+    status_of,
+)
+from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
 from companion._writer import Writer
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
@@ -53,6 +74,8 @@ ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 PARALLEL_FROM = 48  # fewer changed articles than this render in-process
 CHUNK = 24  # articles per worker task
+#: Folders of the project that hold what the build reads: an output folder never overlaps them.
+SOURCE_DIRS = ("episodes", "feeds", "templates", "media")
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,30 @@ class BuildResult:
     rendered: int = 0  # episodes rendered this time (the rest came from the last build)
     feeds_rendered: int = 0
     site_rendered: bool = False
+    standings: tuple[Standing, ...] = ()  # what became of each article
+    preview: bool = False  # drafts or scheduled articles were included (--drafts/--future)
+    feeds_written: tuple[str, ...] = ()  # feeds with at least one item
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class Flags:
+    """How one article is rendered this time."""
+
+    render: bool = True  # False: read only (a draft, a scheduled or a dropped article)
+    mark: Status = "live"  # a draft or scheduled article in a preview says so on its page
+    in_feeds: bool = True  # False: another article keeps its GUID, it gets a page only
+
+    @property
+    def key(self) -> str:
+        return f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
 
 
 @dataclass(frozen=True)
@@ -76,12 +123,16 @@ class EpisodeBuild:
     slug: str
     deps: tuple[str, ...]  # project-relative files it was made from (may not exist)
     files: tuple[OutputFile, ...]
-    entry: Any  # small and picklable: what the index pages and feed selection need
+    entry: Any  # small and picklable: what the index pages need (None: it has no page)
     item: Any  # picklable: what a feed needs of it beyond the entry (None: not in feeds)
-    feeds: tuple[str, ...]  # slugs of the feeds it belongs to
+    feeds: tuple[str, ...]  # slugs of the feeds it is an item of
     problems: tuple[Problem, ...] = ()
     hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of `source` files
     guid: str = ""  # the episode's GUID (explicit, or derived from its video or audio)
+    selected: tuple[str, ...] = ()  # feeds whose selection matches it (ready or not)
+    title: str = ""
+    why: str = ""  # why an article that feeds select is in none ("no audio", ...)
+    media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
 
 
 @dataclass(frozen=True)
@@ -95,20 +146,25 @@ class Rendered:
 class Renderer(Protocol):
     """One per process: holds what is costly to make (templates, Markdown parser)."""
 
-    def episodes(self, sources: Sequence[Path]) -> list[EpisodeBuild]: ...
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]: ...
 
     def members(self, entry: Any) -> list[str]: ...
 
     def feed(self, feed: FeedDefinition, entries: Sequence[Any],
              items: Sequence[Any]) -> Rendered: ...
 
-    def site_pages(self, entries: Sequence[Any]) -> Rendered: ...
+    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered: ...
 
 
 class Stages(Protocol):
     """The stage calls a build makes; picklable, so worker processes get a copy."""
 
     def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]: ...
+
+    def published(self, site: Site) -> PublishedIndex: ...
+
+    def identify(self, site: Site, path: Path) -> Identity: ...
 
     def page_inputs(self, site: Site) -> list[Path]: ...
 
@@ -120,19 +176,52 @@ def default_stages() -> Stages:
 
 
 def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int | None = None,
-          progress: Progress | None = None, stages: Stages | None = None) -> BuildResult:
+          progress: Progress | None = None, stages: Stages | None = None,
+          clock: Clock | None = None) -> BuildResult:
     """Build the site into `out` (default: the project's ``out`` folder), incrementally.
 
     `force` ignores what the previous build left; `jobs` caps worker processes (default:
-    all cores). A `CompanionError` aborts the build; warnings come back as problems.
+    all cores); `clock` is the moment the build is for and whether it previews drafts or
+    scheduled articles (default: now, no preview). A broken article or feed is reported
+    in the result's problems and the rest is built; a `CompanionError` is raised only when
+    nothing can be built (the output folder, the templates).
     """
-    job = _Build(site, out or site.out_dir, stages or default_stages(), force,
-                 jobs or os.cpu_count() or 1, progress or _silent)
+    folder = (out or site.out_dir).absolute()
+    check_output_folder(site, folder, "--out" if out else "[site] out")
+    job = _Build(site, folder, stages or default_stages(), force,
+                 jobs or os.cpu_count() or 1, progress or _silent,
+                 clock or Clock(clock_now(site.tz)))
     return job.run()
 
 
 def _silent(stage: str, done: int, total: int) -> None:
     return None
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def check_output_folder(site: Site, folder: Path, what: str,
+                        extra: Iterable[str] = ()) -> None:
+    """Refuse an output folder that is, holds or lies inside the project's sources: the
+    project root itself, episodes/, feeds/, templates/, the cache, media/, .companion/,
+    or a folder that `extra` (project paths an article's audio: or image: points at) uses."""
+    real = Path(os.path.realpath(folder))
+    root = Path(os.path.realpath(site.root))
+    if real == root or root.is_relative_to(real):
+        raise ProjectError(f"{what} {folder} is the project folder or holds it: the build "
+                           "would write over the articles", where=str(folder), field=what,
+                           fix="choose a folder of its own, e.g. site/ or public/")
+    names = [*SOURCE_DIRS, site.cache, ".companion"]
+    folders = [(name, Path(os.path.realpath(site.root / name))) for name in names]
+    folders += [(rel, Path(os.path.realpath((site.root / rel).parent))) for rel in extra
+                if ".." not in Path(rel).parts and not Path(rel).is_absolute()]
+    for name, source in folders:
+        if source != root and _overlaps(real, source):
+            raise ProjectError(f"{what} {folder} overlaps {name}, which the build reads",
+                               where=str(folder), field=what,
+                               fix="choose a folder of its own, e.g. site/ or public/")
 
 
 def discover(site: Site) -> list[str]:
@@ -167,30 +256,55 @@ def code_fingerprint() -> str:
     return digest(companion.__version__, *stats)
 
 
+def describe_selection(select: FeedSelection) -> str:
+    parts = [f"{name} = [{', '.join(values)}]" for name, values in (
+        ("languages", select.languages), ("categories", select.categories),
+        ("tags", select.tags), ("episodes", select.episodes)) if values]
+    return "; ".join(parts) or "every article"
+
+
+def _identity_data(identity: Identity | None) -> list[Any] | None:
+    if identity is None:
+        return None
+    return [identity.slug, identity.guid, identity.draft,
+            identity.date.isoformat() if identity.date else None, identity.hidden,
+            list(identity.files)]
+
+
+def _identity(data: Sequence[Any] | None) -> Identity | None:
+    if data is None:
+        return None
+    slug, guid, draft, date, hidden, files = data
+    return Identity(slug, guid, draft, datetime.fromisoformat(date) if date else None, hidden,
+                    tuple(files))
+
+
 # -- the build -----------------------------------------------------------------------------
 
 
 class _Build:
     def __init__(self, site: Site, out: Path, stages: Stages, force: bool, jobs: int,
-                 progress: Progress) -> None:
+                 progress: Progress, clock: Clock) -> None:
         self.site = site
         self.out = out.resolve()
         self.stages = stages
         self.jobs = max(1, jobs)
         self.progress = progress
+        self.clock = clock
         old = load_state(site.root)
-        previous = old.outputs if old.out_dir == str(self.out) else {}
+        previous = dict(old.outputs) if old.out_dir == str(self.out) else {}
         self.parts = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
-        self.writer = Writer(self.out, previous)
+        self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
         self.hashes = FileHashes(site.root, {} if force else old.files)
-        self.new = BuildState(out_dir=str(self.out))
+        self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
         self.problems: list[Problem] = []
         self._renderer: Renderer | None = None
         self._entries: dict[str, Any] = {}
-        self._slugs: dict[str, str] = {}
-        self._guids: dict[str, str] = {}
+        self.identities: dict[str, Identity | None] = {}
+        self.status: dict[str, Status] = {}
+        self.flags: dict[str, Flags] = {}
         self.rendered = 0
         self.feeds_rendered = 0
         self.site_rendered = False
@@ -202,24 +316,30 @@ class _Build:
         self.problems.extend(problems)
         self.feeds = {f.slug: f for f in feeds}
         self.feed_keys = {f.slug: self._feed_key(f) for f in feeds}
+        self.published = self.stages.published(self.site)
+        self.problems.extend(e.problem() for e in self.published.problems)
         self.pages_key = self.new.pages_key = self._pages_key()
         sources = discover(self.site)
+        self._identify(sources)
+        self._decide(sources)
         dirty = self._clean_episodes(sources)
         self._render_episodes(dirty)
-        for feed in feeds:
-            self._feed(feed, sources)
-        self._site_pages(sources)
+        standings = self._standings(sources)
+        written = [f.slug for f in feeds if self._feed(f, sources, standings)]
+        self._site_pages(sources, written)
         removed = self.writer.remove_stale()
         self._drop_parts(sources)
         self._save(bool(removed))
-        return self._result(len(sources))
+        return self._result(len(sources), standings, written)
 
-    def _result(self, episodes: int) -> BuildResult:
+    def _result(self, episodes: int, standings: list[Standing],
+                written: list[str]) -> BuildResult:
         counts = self.writer.counts()
         problems = sorted(set(self.problems), key=lambda p: (p.where, p.message))
         return BuildResult(counts.written, counts.unchanged, counts.removed, episodes,
                            len(self.feeds), problems, self.rendered, self.feeds_rendered,
-                           self.site_rendered)
+                           self.site_rendered, tuple(standings), self.clock.preview,
+                           tuple(written))
 
     @property
     def renderer(self) -> Renderer:
@@ -240,13 +360,59 @@ class _Build:
         local = "" if not artwork or "://" in artwork else self.hashes.hash(artwork)
         return digest(digest_object(feed), self.hashes.hash(rel), local)
 
-    def _episode_key(self, deps: Iterable[str], feeds: Iterable[str]) -> str:
+    def _episode_key(self, deps: Iterable[str], feeds: Iterable[str], flags: Flags) -> str:
         member_keys = (f"{slug}={self.feed_keys.get(slug, '')}" for slug in sorted(feeds))
-        return digest(self.pages_key, self.hashes.hash_many(deps), *member_keys)
+        return digest(self.pages_key, self.hashes.hash_many(deps), flags.key, *member_keys)
 
     def _feeds_changed(self) -> bool:
         old = {slug: state.defkey for slug, state in self.old.feeds.items()}
         return old != self.feed_keys
+
+    # -- identities and the lifecycle -------------------------------------------------------
+
+    def _identify(self, sources: list[str]) -> None:
+        """Every article's identity: from the last build when its files did not change,
+        else from its front matter (None: it cannot be read; the render says why)."""
+        again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
+        for source in sources:
+            state = self.old.episodes.get(source)
+            if (state is not None and not again
+                    and self.hashes.all_unchanged(base_deps(source))):
+                self.identities[source] = _identity(state.ident)
+                continue
+            try:
+                self.identities[source] = self.stages.identify(self.site,
+                                                               self.site.root / source)
+            except CompanionError:
+                self.identities[source] = None
+        files = {f for i in self.identities.values() if i is not None for f in i.files}
+        check_output_folder(self.site, self.out, "the output folder", sorted(files))
+
+    def _decide(self, sources: list[str]) -> None:
+        """Lifecycle and clashes: how each article is rendered this time."""
+        claims: list[Claim] = []
+        for source in sources:
+            identity = self.identities[source]
+            if identity is None:
+                continue
+            status = self.status[source] = status_of(identity.draft, identity.date,
+                                                     self.clock.now)
+            if included(status, self.clock):
+                claims.append(Claim(source, identity.slug, identity.guid))
+        resolution = resolve_claims(claims, self.published.guids)
+        self.problems.extend(resolution.problems())
+        for source in sources:
+            status = self.status.get(source, "live")
+            if self.identities[source] is None:
+                self.flags[source] = Flags()  # cannot be read: the render reports why
+            elif source in resolution.dropped or not included(status, self.clock):
+                self.flags[source] = Flags(render=False, mark=status)
+            else:
+                self.flags[source] = Flags(mark=status,
+                                           in_feeds=source not in resolution.no_feed)
+        pending = [i.date for s, i in self.identities.items()
+                   if i is not None and self.status.get(s) == "scheduled" and i.date]
+        self.new.next_release = min(pending).isoformat() if pending else ""
 
     # -- episodes -----------------------------------------------------------------------
 
@@ -263,20 +429,19 @@ class _Build:
 
     def _still_good(self, source: str, state: EpisodeState, recheck: bool,
                     same_pages: bool) -> bool:
-        feeds = state.feeds
-        if recheck:
-            entry = self._entry(source)
-            if entry is None:
+        flags = self.flags[source]
+        if state.flags != flags.key or not same_pages:
+            return False
+        if recheck:  # a feed definition changed: does its selection still say the same?
+            entry = self._entry(source) if state.page else None
+            if entry is None or sorted(self.renderer.members(entry)) != sorted(state.selected):
                 return False
-            feeds = sorted(self.renderer.members(entry))
-        fast = same_pages and not recheck and self.hashes.all_unchanged(state.deps)
-        if not fast and self._episode_key(state.deps, feeds) != state.key:
+        fast = not recheck and self.hashes.all_unchanged(state.deps)
+        if not fast and self._episode_key(state.deps, state.feeds, flags) != state.key:
             return False
         if not self.writer.keep_all(state.outputs):
             return False
-        self._claim(state.slug, state.guid, source)
-        self.new.episodes[source] = (state if feeds is state.feeds
-                                     else dataclasses.replace(state, feeds=feeds))
+        self.new.episodes[source] = state
         if state.problems:
             self.problems.extend(_problem(p) for p in state.problems)
         return True
@@ -289,47 +454,32 @@ class _Build:
             self.progress("render", done, total)
 
     def _renders(self, dirty: list[str]) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
-        paths = [self.site.root / source for source in dirty]
-        if self.jobs > 1 and len(paths) >= PARALLEL_FROM:
-            yield from _parallel(self.site, self.stages, list(self.feeds.values()), paths,
+        jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
+        if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
+            yield from _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
                                  self.jobs)
         else:
-            for start in range(0, len(paths), CHUNK):
+            for start in range(0, len(jobs), CHUNK):
                 yield from _save_items(self.parts, self.renderer.episodes(
-                    paths[start:start + CHUNK]))
+                    jobs[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
-        self._claim(build.slug, build.guid, build.source)
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
             outputs[file.path] = self.writer.records[file.path][2]
         deps = sorted(set(build.deps) | set(base_deps(build.source)))
         feeds = sorted(build.feeds)
+        flags = self.flags[build.source]
         self.new.episodes[build.source] = EpisodeState(
-            build.slug, deps, self._episode_key(deps, feeds), outputs, feeds,
-            entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid)
+            build.slug, deps, self._episode_key(deps, feeds, flags), outputs, feeds,
+            entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
+            _identity_data(self.identities.get(build.source)), flags.key,
+            list(build.selected), build.title, build.why, dict(build.media),
+            bool(entry_digest))
         self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
         self.rendered += 1
-
-    def _claim(self, slug: str, guid: str, source: str) -> None:
-        """One slug and one GUID, one article: a second one is the producer's error, named
-        before any of its files is written. Both are claimed by episodes carried over from
-        the last build too (from the state), so the claim holds when only one of the two
-        articles changed."""
-        other = self._slugs.setdefault(slug, source)
-        if other != source:
-            first, second = sorted((other, source))
-            raise ReadError(f"same slug {slug!r} as {first}", where=second, field="slug",
-                            fix=f"give one of {first} and {second} its own slug")
-        other = self._guids.setdefault(guid, source) if guid else source
-        if other != source:
-            first, second = sorted((other, source))
-            raise ReadError(f"same guid {guid!r} as {first}", where=second, field="guid",
-                            fix=f"give one of {first} and {second} its own guid: in the "
-                                "front matter (two articles of one video or Spotify episode "
-                                "share the GUID derived from it)")
 
     def _entry(self, source: str) -> Any:
         """An episode's index entry: this build's, else the last build's (None if lost)."""
@@ -341,27 +491,58 @@ class _Build:
                 return None
         return entry
 
+    def _standings(self, sources: list[str]) -> list[Standing]:
+        found: list[Standing] = []
+        for source in sources:
+            state = self.new.episodes.get(source)
+            identity = self.identities.get(source)
+            if state is None:
+                continue
+            why = state.why if identity is not None else "it has errors"
+            if self.flags[source].render and not self.flags[source].in_feeds:
+                why = why or "another article has its GUID"
+            found.append(Standing(
+                source, state.slug, state.title, self.status.get(source, "live"),
+                identity.date if identity else None, bool(identity and identity.hidden),
+                tuple(state.feeds), tuple(state.selected), why))
+        return found
+
     # -- feeds and site pages -------------------------------------------------------------
 
-    def _feed(self, feed: FeedDefinition, sources: list[str]) -> None:
+    def _feed(self, feed: FeedDefinition, sources: list[str],
+              standings: Sequence[Standing]) -> bool:
+        """Render the feed and its show page; a feed with no item is not written: a warning
+        for a show that was never published, an error for one that was (publishing it
+        empty would empty its subscribers' apps). True when the feed was written."""
         members = [s for s in sources if s in self.new.episodes
                    and feed.slug in self.new.episodes[s].feeds]
+        if not members:
+            self._empty(feed, standings)
+            return False
         digests = (f"{s}={self.new.episodes[s].entry}:{self.new.episodes[s].item}"
                    for s in members)
         key = digest(self.pages_key, self.feed_keys[feed.slug], *digests)
+        items = [(st.guid, st.slug, st.title, st.media.get(feed.slug, ""))
+                 for st in (self.new.episodes[s] for s in members)]
         old = self.old.feeds.get(feed.slug)
         if old is not None and old.key == key and self.writer.keep_all(old.outputs):
             self.new.feeds[feed.slug] = FeedState(key, old.outputs, self.feed_keys[feed.slug],
-                                                  old.problems)
+                                                  old.problems, items)
             self.problems.extend(_problem(p) for p in old.problems)
-            return
+            return True
         parts = [self._part(s) for s in members]
         rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
         outputs = self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.new.feeds[feed.slug] = FeedState(key, outputs, self.feed_keys[feed.slug],
-                                              [p.to_json() for p in rendered.problems])
+                                              [p.to_json() for p in rendered.problems], items)
         self.feeds_rendered += 1
+        return True
+
+    def _empty(self, feed: FeedDefinition, standings: Sequence[Standing]) -> None:
+        self.problems.append(empty_feed_problem(
+            _project_rel(feed.path, self.site), feed.slug, describe_selection(feed.select),
+            standings, self.published.feeds.get(feed.slug, 0)))
 
     def _part(self, source: str) -> tuple[Any, Any]:
         try:
@@ -378,15 +559,17 @@ class _Build:
             entries.append(entry)
         return entries
 
-    def _site_pages(self, sources: list[str]) -> None:
-        parts = (f"{s}={self.new.episodes[s].entry}" for s in sources if s in self.new.episodes)
+    def _site_pages(self, sources: list[str], shows: list[str]) -> None:
+        pages = [s for s in sources if s in self.new.episodes and self.new.episodes[s].page]
+        parts = (f"{s}={self.new.episodes[s].entry}:{','.join(self.new.episodes[s].feeds)}"
+                 for s in pages)
         feeds = (f"{slug}={key}" for slug, key in sorted(self.feed_keys.items()))
-        key = digest(self.pages_key, *feeds, *parts)
+        key = digest(self.pages_key, *feeds, "|".join(shows), *parts)
         if key == self.old.site_key and self.writer.keep_all(self.old.site_outputs):
             self.new.site_key, self.new.site_outputs = key, self.old.site_outputs
             return
         rendered = self.renderer.site_pages(
-            self._entries_of(s for s in sources if s in self.new.episodes))
+            self._entries_of(pages), [self.new.episodes[s].feeds for s in pages], shows)
         self.new.site_key, self.new.site_outputs = key, self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.site_rendered = True
@@ -406,15 +589,22 @@ class _Build:
             self.parts.drop(source)
 
     def _save(self, removed: bool) -> None:
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = sum(p.severity == "warning" for p in self.problems)
+        self.new.errors, self.new.warnings = errors, warnings
         changed = (removed or self.rendered or self.feeds_rendered or self.site_rendered
-                   or self.writer.written or self.hashes.hashed
+                   or self.writer.written or self.hashes.hashed or self.writer.journaled
                    or self.hashes.seen.keys() != self.old.files.keys()
-                   or self.new.episodes.keys() != self.old.episodes.keys())
-        if not changed:
-            return
-        self.new.files = dict(self.hashes.seen)
-        self.new.outputs = dict(self.writer.records)
-        save_state(self.site.root, self.new)
+                   or self.new.episodes.keys() != self.old.episodes.keys()
+                   or (errors, warnings, self.new.preview, self.new.next_release)
+                   != (self.old.errors, self.old.warnings, self.old.preview,
+                       self.old.next_release)
+                   or self.new.feeds.keys() != self.old.feeds.keys())
+        if changed:
+            self.new.files = dict(self.hashes.seen)
+            self.new.outputs = dict(self.writer.records)
+            save_state(self.site.root, self.new)
+        self.writer.close_journal()
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
@@ -441,6 +631,7 @@ def _project_rel(path: Path, site: Site) -> str:
 # -- worker processes ----------------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
+Job = tuple[Path, Flags]
 
 
 def _init_worker(site: Site, stages: Stages, feeds: list[FeedDefinition]) -> None:
@@ -448,9 +639,9 @@ def _init_worker(site: Site, stages: Stages, feeds: list[FeedDefinition]) -> Non
     _WORKER["parts"] = Parts(site.root)
 
 
-def _work(paths: list[Path]) -> list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure:
+def _work(jobs: list[Job]) -> list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure:
     try:
-        return list(_save_items(_WORKER["parts"], _WORKER["renderer"].episodes(paths)))
+        return list(_save_items(_WORKER["parts"], _WORKER["renderer"].episodes(jobs)))
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
 
@@ -472,25 +663,30 @@ class _Failure:
 def _save_items(parts: Parts, builds: Iterable[EpisodeBuild]
                 ) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
     """Store each episode's parts on disk; hand back the build without them (memory stays
-    flat: feeds and index pages read them back when needed) and their digests."""
+    flat: feeds and index pages read them back when needed) and their digests. An article
+    without a page (a draft, a broken one) has no parts."""
     for build in builds:
+        if build.entry is None:
+            parts.drop(build.source)
+            yield build, ("", "")
+            continue
         digests = parts.save(build.source, build.entry, build.item)
         yield dataclasses.replace(build, entry=None, item=None), digests
 
 
-def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], paths: list[Path],
-              jobs: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
-    """Render in `jobs` processes, at most 2 chunks per process in flight, results streamed
+def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], jobs: list[Job],
+              workers: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+    """Render in `workers` processes, at most 2 chunks per process in flight, results streamed
     in completion order (memory stays flat however many articles there are)."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    chunks = iter([paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)])
-    with ProcessPoolExecutor(jobs, initializer=_init_worker,
+    chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
                              initargs=(site, stages, feeds)) as pool:
         pending: set[Future[list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
-            if len(pending) >= 2 * jobs:
+            if len(pending) >= 2 * workers:
                 break
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -515,6 +711,16 @@ class RealStages:
 
         result = load_feeds(site)
         return result.feeds, result.problems
+
+    def published(self, site: Site) -> PublishedIndex:
+        from companion._ledger import published_index
+
+        return published_index(site)
+
+    def identify(self, site: Site, path: Path) -> Identity:
+        from companion._read import read_identity
+
+        return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
         theme = Path(companion.__file__).resolve().parent / "theme"  # _pages.THEME_DIR
@@ -560,44 +766,83 @@ class SiteRenderer:
 
     # -- episodes ---------------------------------------------------------------------------
 
-    def episodes(self, sources: Sequence[Path]) -> list[EpisodeBuild]:
-        from companion._pair import pair_project
-        from companion._read import article_notes, read_article
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]:
+        from companion._cache import Cache
 
-        articles = [read_article(path, self.site) for path in sources]
-        paired = pair_project(articles, self.site)
-        notes = article_notes(self.site, articles) + paired.problems
-        return [self.episode(e, [p for p in notes if p.where == e.article.relpath])
-                for e in paired.episodes]
+        cache = Cache(self.site.cache_dir)
+        return [self._one(path, flags, cache) for path, flags in jobs]
 
     def members(self, entry: Any) -> list[str]:
         from companion._feeds import selects
 
         return [f.slug for f in self.feeds if selects(f.select, entry)]
 
-    def episode(self, episode: Episode, problems: list[Problem]) -> EpisodeBuild:
+    def _one(self, path: Path, flags: Flags, cache: Any) -> EpisodeBuild:
+        """Read, pair and render one article; a broken one comes back with its problems and
+        no file, a draft or scheduled one (not in a preview) read but not rendered."""
+        from companion._pair import pair_episode
+        from companion._project import project_rel
+        from companion._read import article_guid, article_notes, read_with_problems
+
+        source = project_rel(path, self.site)
+        article, problems = read_with_problems(path, self.site)
+        if article is None:
+            return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
+                                tuple(problems))
+        problems += article_notes(self.site, [article])
+        bare = Episode(article=article, guid=article_guid(article))
+        selected = tuple(self.members(bare))
+        if not flags.render:
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                tuple(problems), guid=bare.guid, selected=selected,
+                                title=article.title)
+        try:
+            episode, found = pair_episode(article, self.site, cache)
+        except CompanionError as exc:  # a damaged cache record: name it, render the rest
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                (*problems, exc.problem()), guid=bare.guid,
+                                selected=selected, title=article.title)
+        return self.episode(episode, [*problems, *found], flags, selected)
+
+    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
+                selected: Sequence[str] | None = None) -> EpisodeBuild:
         from companion import _paths
 
-        feeds = [f for f in self.feeds if f.slug in self.members(episode)]
+        if selected is None:
+            selected = self.members(episode)
+        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds else []
         page_url = self.site.url(_paths.episode_dir(episode.slug))
         files: list[OutputFile] = []
         hashes: dict[str, str] = {}
+        failed = any(p.field == "audio" and p.severity == "error" for p in problems)
+        if episode.audio is None and feeds and not failed:
+            problems.append(Problem(
+                "warning", episode.article.relpath, "no audio: the episode is left out of "
+                f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
+                "run `companion fetch`, or give `audio:` in the front matter", "audio"))
         audio = self._audio(episode, feeds, page_url, problems)
         for published in audio.values():
             files.append(published.file)
             hashes[published.file.path] = published.sha256
+        in_feeds = [f for f in feeds if f.slug in audio]
+        why = ""
+        if selected and not in_feeds:
+            why = ("another article has its GUID" if not flags.in_feeds
+                   else "no audio" if episode.audio is None else "its audio failed")
         image = self._image(episode, files, problems)
         chapters_url = self._chapters(episode, files)
         transcripts = self._transcripts(episode, files)
-        notes = self._notes(episode, feeds, page_url)
+        notes = self._notes(episode, in_feeds, page_url)
         first = next(iter(audio.values()), None)
         files.append(site_file(_paths.episode_page(episode.slug), self._page(
-            episode, notes, feeds, first, image, chapters_url, transcripts)))
-        item = self._item(episode, notes, audio, image[0], chapters_url, transcripts, page_url,
-                          feeds)
+            episode, notes, in_feeds, first, image, chapters_url, transcripts, flags.mark)))
+        item = self._item(episode, notes, {k: v for k, v in audio.items() if k}, image[0],
+                          chapters_url, transcripts, page_url, in_feeds)
         return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
-                            tuple(files), light(episode), item, tuple(f.slug for f in feeds),
-                            tuple(problems), hashes, episode.guid)
+                            tuple(files), light(episode), item, tuple(f.slug for f in in_feeds),
+                            tuple(problems), hashes, episode.guid, tuple(selected),
+                            episode.title, why,
+                            {k: v.file.path for k, v in audio.items() if k})
 
     def _audio(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str,
                problems: list[Problem]) -> dict[str, _Published]:
@@ -616,7 +861,7 @@ class SiteRenderer:
             except CompanionError as exc:
                 problems.append(exc.problem())
                 continue
-            out[slug] = _published(audio, self.site)
+            out[slug] = _published(audio, self.site, _media_key(episode, slug))
         return out
 
     def _show_art(self, feed: FeedDefinition) -> bytes | None:
@@ -679,13 +924,13 @@ class SiteRenderer:
 
     def _page(self, episode: Episode, notes: Any, feeds: Sequence[FeedDefinition],
               audio: _Published | None, image: tuple[str | None, tuple[int, int] | None],
-              chapters_url: str | None, transcripts: _Transcripts) -> bytes:
+              chapters_url: str | None, transcripts: _Transcripts, mark: Status) -> bytes:
         return self.pages.episode(
             episode, notes, feeds=feeds, audio_url=audio.url if audio else None,
             audio_type=audio.mime_type if audio else None,
             audio_length=audio.size if audio else None, image_url=image[0],
             image_size=image[1], chapters_url=chapters_url,
-            transcript_cues=transcripts.cues, transcript_urls=transcripts.links)
+            transcript_cues=transcripts.cues, transcript_urls=transcripts.links, mark=mark)
 
     def _item(self, episode: Episode, notes: Any, audio: Mapping[str, _Published],
               image_url: str | None, chapters_url: str | None, transcripts: _Transcripts,
@@ -713,9 +958,10 @@ class SiteRenderer:
 
     def feed(self, feed: FeedDefinition, entries: Sequence[Any],
              items: Sequence[Any]) -> Rendered:
+        """The feed of the episodes that are its items, and its show page (which lists
+        them, hidden ones left out)."""
         from companion import _paths
         from companion._feeds import feed_url, select_episodes
-        from companion._ledger import update_ledger
         from companion._rss import feed_file
         from companion._rules import episode_problems
 
@@ -723,29 +969,34 @@ class SiteRenderer:
                  if feed.slug in i}
         media = {guid: ref for guid, (ref, _xml) in parts.items()}
         xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
-        episodes = select_episodes(feed, entries)
+        episodes = [e for e in select_episodes(feed, entries) if e.guid in media]
         art = self._show_artwork(feed)
         problems = [*art.problems]
         problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
         feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url, items=xmls)
-        index = self.pages.feed_index(feed, episodes, feed_url=feed_url(feed, self.site),
+        listed = [e for e in episodes if not e.article.hidden]
+        index = self.pages.feed_index(feed, listed, feed_url=feed_url(feed, self.site),
                                       image_url=art.url)
-        update_ledger(self.site, feed.slug, [e for e in episodes if e.guid in media])
-        files = [feed_out,
-                 site_file(_paths.feed_index(feed.slug), index)]
+        files = [feed_out, site_file(_paths.feed_index(feed.slug), index)]
         if art.output is not None:
             files.append(art.output)
         return Rendered(tuple(files), tuple(problems))
 
-    def site_pages(self, entries: Sequence[Any]) -> Rendered:
+    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered:
+        """The home page (the shows that have episodes, counting the episodes listed on
+        their pages), the sitemap (every page but hidden ones), robots.txt, the stylesheet."""
         from companion import _paths
-        from companion._feeds import select_episodes
 
-        counts = [(f, len(select_episodes(f, entries))) for f in self.feeds]
+        listed = [(e, f) for e, f in zip(entries, feeds_of, strict=True)
+                  if not e.article.hidden]
+        written = [f for f in self.feeds if f.slug in shows]
+        counts = [(f, sum(f.slug in member for _e, member in listed)) for f in written]
         urls: list[tuple[str, Any]] = [(self.site.base_url, None)]
         urls += [(self.site.url(_paths.feed_index(f.slug).removesuffix("index.html")), None)
-                 for f in self.feeds]
-        urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date) for e in entries]
+                 for f in written]
+        urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date)
+                 for e, _f in listed]
         return Rendered((
             site_file(_paths.SITE_INDEX, self.pages.site_index(counts)),
             site_file(_paths.SITEMAP, self.pages.sitemap(urls)),
@@ -785,11 +1036,22 @@ def _own_format(episode: Episode) -> str:
     return ext if ext in ("mp3", "m4a") else "mp3"
 
 
-def _published(audio: Audio, site: Site) -> _Published:
-    from companion import _paths
+def _media_key(episode: Episode, feed_slug: str) -> str:
+    """The name of an episode's enclosure: its GUID, its feed and the audio it was made
+    from, but not its tags. A title or artwork edit re-tags the file under the same URL
+    (apps do not download it again, analytics do not split); replacing the audio itself,
+    or moving the episode to another feed, gives a new one."""
+    source = episode.audio.sha256 if episode.audio else ""
+    where = feed_slug or f"page:{episode.slug}"  # the player of a page that is in no feed
+    return digest("enclosure", episode.guid, where, source)
 
-    path = _paths.media(audio.sha256, audio.extension)
-    file = OutputFile(path, audio.mime_type, "immutable", source=audio.path)
+
+def _published(audio: Audio, site: Site, key: str) -> _Published:
+    from companion import _paths
+    from companion._content_types import cache_policy
+
+    path = _paths.media(key, audio.extension)
+    file = OutputFile(path, audio.mime_type, cache_policy(path), source=audio.path)
     return _Published(file, audio.sha256, site.url(path), audio.size, audio.mime_type,
                       audio.duration)
 

@@ -1,8 +1,9 @@
 """What each published file is (its Content-Type) and how long it may be cached.
 
 One table, by site path, shared by every target. Media and artwork are
-content-addressed (``media/<hash>.mp3``), so they are immutable; feeds and pages
-change with every episode, so caches keep them for five minutes. Chapters use the
+Artwork is content-addressed (``artwork/<hash>.jpg``), so it is immutable; an
+enclosure (``media/<key>.mp3``) keeps its URL when its tags change, so caches keep it
+for an hour; feeds and pages change with every episode: five minutes. Chapters use the
 Podcasting 2.0 type ``application/json+chapters`` (podcast namespace, `<podcast:chapters>`).
 """
 
@@ -47,7 +48,7 @@ _BY_NAME: dict[str, str] = {
     "sitemap.xml": "application/xml",
 }
 
-_IMMUTABLE_DIRS = ("media/", "artwork/")
+_IMMUTABLE_DIRS = ("artwork/",)
 
 
 def content_type(path: str) -> str:
@@ -64,7 +65,10 @@ def content_type(path: str) -> str:
 
 
 def cache_policy(path: str) -> CachePolicy:
-    """feed, page, asset or immutable (content-addressed)."""
+    """feed, page, media (an enclosure: stable URL, re-tagged in place), asset, or
+    immutable (content-addressed artwork)."""
+    if path.startswith("media/"):
+        return "media"
     if path.startswith(_IMMUTABLE_DIRS):
         return "immutable"
     if PurePosixPath(path).name == "feed.xml":

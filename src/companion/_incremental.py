@@ -20,6 +20,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import stat as _stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,10 +30,11 @@ from typing import Any
 from companion._files import atomic_write
 from companion._writer import OutputRecord
 
-STATE_FORMAT = 3  # 3: episodes remember their GUID
+STATE_FORMAT = 4  # 4: identities, lifecycle flags, feed items, the verdict
 STATE_DIR = ".companion"
 STATE_NAME = "build-state.bin"
 ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
+NOT_A_FILE = "!"  # a pipe, device or folder: never opened (a pipe would block the build)
 
 
 def state_dir(project: Path) -> Path:
@@ -69,6 +71,13 @@ class EpisodeState:
     item: str  # digest of its feed part
     problems: list[dict[str, str | None]] = field(default_factory=list)  # warnings it had
     guid: str = ""  # its GUID: one article per GUID, as one per slug
+    ident: list[Any] | None = None  # its `Identity` as plain data (None: unreadable)
+    flags: str = ""  # how it was rendered (`_build.Flags.key`)
+    selected: list[str] = field(default_factory=list)  # feeds whose selection matches it
+    title: str = ""
+    why: str = ""  # why it is in no feed that selects it
+    media: dict[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
+    page: bool = False  # it has a page (and parts)
 
 
 @dataclass
@@ -77,6 +86,8 @@ class FeedState:
     outputs: dict[str, str]
     defkey: str = ""  # digest of the feed definition alone (membership of episodes)
     problems: list[dict[str, str | None]] = field(default_factory=list)
+    items: list[tuple[str, str, str, str]] = field(default_factory=list)  # guid, slug,
+    # title, enclosure path of each item: what a successful publish records in the ledger
 
 
 @dataclass
@@ -91,6 +102,10 @@ class BuildState:
     pages_key: str = ""
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     out_dir: str = ""
+    errors: int = 0  # the verdict publish reads: errors and warnings of this build
+    warnings: int = 0
+    preview: bool = False  # drafts or scheduled articles were included: never published
+    next_release: str = ""  # ISO time of the earliest scheduled article ("" = none)
 
     def to_data(self) -> dict[str, Any]:
         """Plain containers for `marshal` (no sorting or copying: this runs every build)."""
@@ -99,8 +114,11 @@ class BuildState:
             "out_dir": self.out_dir,
             "files": self.files,
             "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
-                             v.problems, v.guid) for k, v in self.episodes.items()},
-            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems) for k, v in self.feeds.items()},
+                             v.problems, v.guid, v.ident, v.flags, v.selected, v.title, v.why,
+                             v.media, v.page) for k, v in self.episodes.items()},
+            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items)
+                      for k, v in self.feeds.items()},
+            "verdict": (self.errors, self.warnings, self.preview, self.next_release),
             "site_key": self.site_key,
             "pages_key": self.pages_key,
             "site_outputs": self.site_outputs,
@@ -120,6 +138,10 @@ class BuildState:
             site_outputs=data["site_outputs"],
             outputs=data["outputs"],
             out_dir=data["out_dir"],
+            errors=data["verdict"][0],
+            warnings=data["verdict"][1],
+            preview=data["verdict"][2],
+            next_release=data["verdict"][3],
         )
 
 
@@ -167,7 +189,7 @@ class FileHashes:
         if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
             self.seen[rel] = known
             return known[2]
-        value = _hash_file(Path(path))
+        value = _hash_file(Path(path)) if _stat.S_ISREG(stat.st_mode) else NOT_A_FILE
         self.hashed += 1
         self.seen[rel] = (stat.st_mtime_ns, stat.st_size, value)
         return value

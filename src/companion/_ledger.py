@@ -1,23 +1,32 @@
-"""The published-GUID ledger: every GUID ever built into a feed, with its slug and title.
+"""The published-GUID ledger: every episode a feed has carried in a successful publish.
 
 One JSON file per feed, ``<cache>/ledger/<feed-slug>.json``, committed with the
-project. The build calls `update_ledger` after writing a feed; `check` compares
-the ledger with the feed as it would be built now (see `_rules.ledger_problems`),
-so a GUID that changed or an episode that disappeared is noticed before
-subscribers get duplicates or lose an episode. Entries are only ever added or
-refreshed, never removed; the file is written only when it changes, with sorted
-keys, so an unchanged build leaves it byte-identical.
+project. Only a successful publish writes it (`record_publish`: never a dry run,
+a preview or a build), so every rule that asks "was it published?" reads what
+subscribers really got:
+
+- `check` compares it with the feed as it would be built now (`_rules.ledger_problems`):
+  a GUID that changed, an episode about to leave a feed;
+- the build lets the article that was published keep a GUID or slug that a second
+  article claims (`_lifecycle.resolve_claims`), and refuses to empty a feed that
+  subscribers have (`PublishedIndex.feeds`).
+
+An entry is never deleted: an episode that leaves the feed is marked ``removed``
+(the date of the publish that removed it), so its GUID stays known. The file is
+written only when it changes, with sorted keys.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from companion._errors import FeedError
-from companion._model import Episode, Site
+from companion._files import atomic_write
+from companion._model import Site
 
 LEDGER_DIR = "ledger"
 
@@ -27,6 +36,23 @@ class LedgerEntry:
     guid: str
     slug: str
     title: str
+    media: str = ""  # the enclosure's site path when it was published
+    published: str = ""  # ISO date of the first publish that carried it
+    removed: str = ""  # ISO date of the publish that took it out of the feed ("" = in it)
+
+    @property
+    def live(self) -> bool:
+        return not self.removed
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """One item of a built feed, as the build state records it for the ledger."""
+
+    guid: str
+    slug: str
+    title: str
+    media: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,17 +65,34 @@ class Ledger:
     def by_slug(self) -> dict[str, LedgerEntry]:
         return {e.slug: e for e in self.entries.values()}
 
-    def with_episodes(self, episodes: Iterable[Episode]) -> Ledger:
+    def live(self) -> dict[str, LedgerEntry]:
+        """The entries the feed held after its last publish."""
+        return {g: e for g, e in self.entries.items() if e.live}
+
+    def published(self, items: Iterable[PublishedItem], when: datetime) -> Ledger:
+        """This ledger after a publish whose feed holds exactly `items`."""
+        day = when.date().isoformat()
         entries = dict(self.entries)
-        for episode in episodes:
-            entries[episode.guid] = LedgerEntry(episode.guid, episode.slug, episode.title)
+        now = {item.guid for item in items}
+        for item in items:
+            old = entries.get(item.guid)
+            first = old.published if old is not None and old.published else day
+            entries[item.guid] = LedgerEntry(item.guid, item.slug, item.title, item.media, first)
+        for guid, entry in entries.items():
+            if guid not in now and entry.live:
+                entries[guid] = replace(entry, removed=day)
         return Ledger(self.feed, entries)
 
     def to_json(self) -> bytes:
-        data = {"feed": self.feed, "episodes": {
-            guid: {"slug": e.slug, "title": e.title}
-            for guid, e in sorted(self.entries.items())}}
-        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+        episodes = {}
+        for guid, e in sorted(self.entries.items()):
+            data = {"slug": e.slug, "title": e.title}
+            data.update({k: v for k, v in (("media", e.media), ("published", e.published),
+                                           ("removed", e.removed)) if v})
+            episodes[guid] = data
+        text = json.dumps({"feed": self.feed, "episodes": episodes}, ensure_ascii=False,
+                          indent=2, sort_keys=True)
+        return (text + "\n").encode()
 
 
 def ledger_path(site: Site, feed_slug: str) -> Path:
@@ -57,37 +100,82 @@ def ledger_path(site: Site, feed_slug: str) -> Path:
 
 
 def load_ledger(site: Site, feed_slug: str) -> Ledger:
-    """The feed's ledger; an empty one when the feed was never built."""
+    """The feed's ledger; an empty one when the feed was never published."""
     path = ledger_path(site, feed_slug)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return Ledger(feed_slug)
+    except OSError as exc:
+        raise FeedError(f"the published-GUID ledger cannot be read: {exc.strerror}",
+                        where=str(path), fix="check the file's permissions") from None
     return parse_ledger(raw, feed_slug, str(path))
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def parse_ledger(raw: bytes, feed_slug: str, where: str) -> Ledger:
     try:
         data = json.loads(raw)
         episodes = data["episodes"]
-        entries = {str(guid): LedgerEntry(str(guid), str(e["slug"]), str(e.get("title", "")))
+        entries = {str(guid): LedgerEntry(str(guid), str(e["slug"]), _text(e.get("title")),
+                                          _text(e.get("media")), _text(e.get("published")),
+                                          _text(e.get("removed")))
                    for guid, e in episodes.items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise FeedError(f"the published-GUID ledger is damaged ({exc})", where=where,
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise FeedError(f"the published-GUID ledger is damaged ({type(exc).__name__})",
+                        where=where,
                         fix="restore it from version control (git checkout -- the file)"
                         ) from None
     return Ledger(feed_slug, entries)
 
 
-def update_ledger(site: Site, feed_slug: str, episodes: Iterable[Episode]) -> bool:
-    """Record the GUIDs just built into the feed; True when the file changed."""
+def record_publish(site: Site, feed_slug: str, items: Iterable[PublishedItem],
+                   when: datetime) -> bool:
+    """Record a successful publish of the feed holding `items`; True when the file changed."""
     path = ledger_path(site, feed_slug)
-    old = load_ledger(site, feed_slug)
-    data = old.with_episodes(episodes).to_json()
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    data = load_ledger(site, feed_slug).published(list(items), when).to_json()
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return False
+        atomic_write(path, data)
+    except OSError as exc:
+        raise FeedError(f"cannot write the published-GUID ledger: {exc.strerror}",
+                        where=str(path), fix="check the folder's permissions and free space, "
+                                             "then run publish again") from None
     return True
+
+
+@dataclass(frozen=True)
+class PublishedIndex:
+    """What every ledger says, for the build: published GUIDs and the feeds' sizes."""
+
+    guids: Mapping[str, str] = field(default_factory=dict)  # GUID -> slug it was published as
+    feeds: Mapping[str, int] = field(default_factory=dict)  # feed -> items at its last publish
+    problems: tuple[FeedError, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """A stable text of what the build depends on (for its incremental keys)."""
+        return json.dumps([sorted(self.guids.items()), sorted(self.feeds.items())])
+
+
+def published_index(site: Site) -> PublishedIndex:
+    """Every ledger of the project, read once; a damaged one is reported and skipped."""
+    folder = site.cache_dir / LEDGER_DIR
+    guids: dict[str, str] = {}
+    feeds: dict[str, int] = {}
+    problems: list[FeedError] = []
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    for path in files:
+        try:
+            ledger = load_ledger(site, path.stem)
+        except FeedError as exc:
+            problems.append(exc)
+            continue
+        for guid, entry in ledger.entries.items():
+            guids.setdefault(guid, entry.slug)
+        feeds[path.stem] = len(ledger.live())
+    return PublishedIndex(guids, feeds, tuple(problems))

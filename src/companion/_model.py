@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 Direction = Literal["ltr", "rtl"]
 ArticleFormat = Literal["markdown", "text"]
@@ -68,7 +69,8 @@ class Article:
     episode_type: Literal["full", "trailer", "bonus"] = "full"
     explicit: bool | None = None
     featured: bool = False
-    hidden: bool = False
+    hidden: bool = False  # page kept, left out of lists, sitemap and (by choice) feeds
+    draft: bool = False  # `published: false`, `draft: true`, or a file under episodes/_drafts/
     layout: str | None = None
     links: tuple[Link, ...] = ()  # source links: cleaned, de-duplicated, in order
     inferred: tuple[Inference, ...] = ()
@@ -237,6 +239,7 @@ class PublishSettings:
     addressing_style: Literal["auto", "virtual", "path"] | None = None
     acl: str | None = None
     profile: str | None = None
+    prune_grace_days: int = 30  # --prune keeps replaced or removed media this long
 
 
 @dataclass(frozen=True)
@@ -248,9 +251,14 @@ class Site:
     base_url: str  # absolute, ends with "/"; where the published site is served
     language: str = "en"
     description: str = ""
+    timezone: str = "UTC"  # IANA name: a date without a time is midnight here
     out: str = "site"  # build output folder, relative to root
     cache: str = "cache"  # cache folder, relative to root
     publish: PublishSettings = field(default_factory=PublishSettings)
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def episodes_dir(self) -> Path:
@@ -277,11 +285,14 @@ class Site:
         return self.base_url + path.lstrip("/")
 
 
-CachePolicy = Literal["feed", "page", "immutable", "asset"]
+CachePolicy = Literal["feed", "page", "media", "immutable", "asset"]
 
 CACHE_CONTROL: dict[str, str] = {
     "feed": "public, max-age=300",
     "page": "public, max-age=300",
+    # An enclosure keeps its URL when its tags are edited (re-tagged in place), so it is
+    # not immutable: caches take the new tags within the hour.
+    "media": "public, max-age=3600",
     "asset": "public, max-age=3600",
     "immutable": "public, max-age=31536000, immutable",
 }

@@ -110,7 +110,7 @@ class PageRenderer:
             "site": self.site, "lang": lang, "dir": direction(lang), "t": partial(t, lang),
             "root": "../" * path.count("/"), "canonical": canonical,
             "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
-            "subscribe": [], "description": "",
+            "subscribe": [], "description": "", "robots": "", "preview": "",
         }
 
     # -- episode page --------------------------------------------------------------------
@@ -121,8 +121,10 @@ class PageRenderer:
                 image_url: str | None, image_size: tuple[int, int] | None,
                 chapters_url: str | None,
                 transcript_cues: Sequence[tuple[float, float, str]] | None,
-                transcript_urls: Sequence[tuple[str, str]]) -> bytes:
-        """The landing page of an episode, at `_paths.episode_page(slug)`."""
+                transcript_urls: Sequence[tuple[str, str]], mark: str = "live") -> bytes:
+        """The landing page of an episode, at `_paths.episode_page(slug)`. `mark` is
+        "draft" or "scheduled" for a preview (``--drafts``, ``--future``): the page says
+        so and asks search engines to stay away."""
         path = _paths.episode_page(episode.slug)
         canonical = self.site.url(_paths.episode_dir(episode.slug))
         context = self._base(path, notes.lang, canonical)
@@ -140,6 +142,8 @@ class PageRenderer:
                           for f in feeds]
         context["subscribe"] = [_Url(f"{t(notes.lang, 'RSS feed')}: {f.title}",
                                      self.site.url(_paths.feed_xml(f.slug))) for f in feeds]
+        context["preview"] = _preview(mark, episode, notes.lang)
+        context["robots"] = "noindex" if context["preview"] else ""
         return self._render("episode.html", context)
 
     def _episode_body(self, episode: Episode, notes: ShowNotes, media: _Media,
@@ -358,6 +362,17 @@ def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
     dated.sort(key=lambda e: e.article.date or datetime.min, reverse=True)
     undated = sorted((e for e in episodes if not e.article.date), key=lambda e: e.slug)
     return [*dated, *undated]
+
+
+def _preview(mark: str, episode: Episode, lang: str) -> str:
+    """The banner of a preview page: a draft, or scheduled for a date."""
+    if mark == "draft":
+        return t(lang, "Draft: not published")
+    if mark == "scheduled":
+        when = episode.article.date
+        day = format_date(when, lang) if when else ""
+        return f"{t(lang, 'Scheduled: not published before')} {day}".strip()
+    return ""
 
 
 def _day(value: date | datetime) -> date:

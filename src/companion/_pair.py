@@ -9,7 +9,6 @@ edited into nonsense raises `PairError` naming the file.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from companion import _audio, _spotify, _thumbnails, _transcripts, _youtube
 from companion._cache import Cache
 from companion._errors import CompanionError, FetchError, PairError, Problem
 from companion._model import Article, Audio, Episode, Site, SpotifyEpisode, YouTubeVideo
-
-#: companion's own namespace for episode GUIDs (UUIDv5). Never change it.
-GUID_NAMESPACE = uuid.UUID("89b64a9b-cf28-4b0a-b902-a9f7ffea180c")
+from companion._read import article_guid
 
 
 @dataclass(frozen=True)
@@ -33,17 +30,7 @@ class PairResult:
 
 def episode_guid(article: Article) -> str:
     """Explicit `guid:` wins; else UUIDv5 of youtube:<id>, spotify:<id>, or slug:<slug>."""
-    if article.guid:
-        return article.guid
-    return str(uuid.uuid5(GUID_NAMESPACE, _guid_name(article)))
-
-
-def _guid_name(article: Article) -> str:
-    if article.youtube_id:
-        return f"youtube:{article.youtube_id}"
-    if article.spotify_id:
-        return f"spotify:{article.spotify_id}"
-    return f"slug:{article.slug}"
+    return article_guid(article)
 
 
 def _guid_problem(article: Article) -> list[Problem]:

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 from companion._errors import ProjectError
 from companion._lang import normalize_lang
 from companion._model import PublishSettings, Site
+from companion._text import did_you_mean
 
 CONFIG_NAME = "companion.toml"
 
-_SITE_KEYS = {"title", "base_url", "language", "description", "out", "cache"}
-_PUBLISH_KEYS = {"target", "endpoint_url", "region", "addressing_style", "acl", "profile"}
+_SITE_KEYS = {"title", "base_url", "language", "description", "timezone", "out", "cache"}
+_PUBLISH_KEYS = {"target", "endpoint_url", "region", "addressing_style", "acl", "profile",
+                 "prune_grace_days"}
 _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
                    "access_key", "secret_key", "secret", "password", "token",
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
@@ -69,9 +71,11 @@ def load_site(root: Path) -> Site:
     _reject_secrets(data, config, "")
     for key in data:
         if key not in _SECTIONS:
+            hint = did_you_mean(key, _SECTIONS) or (
+                "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
-                               field=key, fix="companion.toml has a [site] and a [publish] "
-                                              "section only")
+                               field=key, fix=_join(hint, "companion.toml has a [site] and a "
+                                                          "[publish] section only"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
     _reject_unknown(site, _SITE_KEYS, config, "site")
@@ -82,6 +86,7 @@ def load_site(root: Path) -> Site:
         base_url=_base_url(site.get("base_url"), config),
         language=_language(_text(site, "language", config, "site") or "en", config),
         description=_text(site, "description", config, "site"),
+        timezone=_timezone(_text(site, "timezone", config, "site") or "UTC", config),
         out=_text(site, "out", config, "site") or "site",
         cache=_text(site, "cache", config, "site") or "cache",
         publish=PublishSettings(
@@ -91,6 +96,7 @@ def load_site(root: Path) -> Site:
             addressing_style=_addressing(publish.get("addressing_style"), config),
             acl=_text(publish, "acl", config, "publish") or None,
             profile=_text(publish, "profile", config, "publish") or None,
+            prune_grace_days=_days(publish.get("prune_grace_days", 30), config),
         ),
     )
 
@@ -103,13 +109,40 @@ def _table(data: dict[str, Any], name: str, config: Path) -> dict[str, Any]:
     return value
 
 
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
 def _reject_unknown(table: dict[str, Any], known: set[str], config: Path, name: str) -> None:
     for key in table:
         if key not in known:
             raise ProjectError(
                 f"unknown setting [{name}] {key}", where=str(config), field=f"{name}.{key}",
-                fix=f"known settings are: {', '.join(sorted(known))}",
+                fix=_join(did_you_mean(key, known),
+                          f"known settings are: {', '.join(sorted(known))}"),
             )
+
+
+def _days(value: object, config: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise ProjectError(f"prune_grace_days {value!r} is not a number of days",
+                           where=str(config), field="publish.prune_grace_days",
+                           fix="write a whole number from 0 to 3650, e.g. prune_grace_days = 30")
+    return value
+
+
+def _timezone(value: str, config: Path) -> str:
+    """An IANA time zone name (Europe/Tbilisi, Asia/Baku, UTC)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ProjectError(f"timezone {value!r} is not a time zone name", where=str(config),
+                           field="site.timezone",
+                           fix='write an IANA name such as "Europe/Tbilisi", "Asia/Baku" or '
+                               '"UTC"') from None
+    return value
 
 
 def _reject_secrets(table: dict[str, Any], config: Path, prefix: str) -> None:

@@ -10,11 +10,11 @@ in one pass; `read_article` reads one file and raises the first `ReadError`.
 from __future__ import annotations
 
 import os
-import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,9 +24,11 @@ import yaml
 from companion import _links
 from companion._errors import Problem, ReadError
 from companion._lang import detect_language, direction, find_dateline, infer_title, normalize_lang
+from companion._lifecycle import Identity
 from companion._model import Article, ArticleFormat, Inference, Site
 from companion._project import inside, project_rel
 from companion._slugs import make_slug, split_jekyll_name
+from companion._text import clean_text, nearest
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt",)
@@ -36,21 +38,29 @@ ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + TEXT_SUFFIXES
 KNOWN_KEYS = frozenset({
     "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
     "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
-    "episode_type", "explicit", "slug",
+    "episode_type", "explicit", "slug", "published", "draft",
 })
+#: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
+THEME_KEYS = frozenset({
+    "permalink", "excerpt", "excerpt_separator", "redirect_from", "redirect_to",
+    "last_modified_at", "category", "comments", "share", "related", "toc", "toc_label",
+    "toc_icon", "toc_sticky", "header", "teaser", "classes", "sidebar", "author_profile",
+    "read_time", "show_date", "sitemap", "pin", "seo_title", "canonical_url", "subtitle",
+    "summary", "keywords", "modified", "updated", "lastmod", "render_with_liquid",
+    "pagination", "math", "mathjax", "image_alt", "image_caption", "caption", "credit",
+    "source", "location", "weight", "aliases", "series", "publishDate", "expiryDate",
+    "thumbnail", "cover", "feature", "feature_image", "og_image", "twitter", "lang_ref",
+    "translations", "ref", "type", "id", "uuid", "menu", "nav_order", "parent",
+    "search", "robots", "noindex", "show_excerpts", "tagline", "overlay_image", "mermaid",
+})
+DRAFTS_DIR = "_drafts"  # episodes/_drafts/...: drafts, as in Jekyll
 _EPISODE_TYPES = ("full", "trailer", "bonus")
 #: An article is text someone wrote: anything larger is a mistake (a pasted binary, a dump).
 MAX_ARTICLE_BYTES = 2_000_000
 #: Front matter is a handful of keys: a YAML alias bomb expands far beyond this.
 MAX_FRONT_MATTER_NODES = 20_000
-#: Characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE/U+FFFF, surrogates):
-#: they are dropped as the text is read, so feeds stay well-formed and pages valid.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """`text` without the characters XML 1.0 and HTML forbid."""
-    return _NOT_XML.sub("", text)
+#: companion's own namespace for episode GUIDs (UUIDv5). Never change it.
+GUID_NAMESPACE = uuid.UUID("89b64a9b-cf28-4b0a-b902-a9f7ffea180c")
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,23 @@ class _Fields:
 
     def error(self, key: str, message: str, fix: str) -> None:
         self.problems.append(Problem("error", self.where, message, fix, key))
+
+    def warn(self, key: str, message: str, fix: str) -> None:
+        self.problems.append(Problem("warning", self.where, message, fix, key))
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def switch(self, key: str) -> bool | None:
+        """A strict true/false: a quoted word ("no", "false") or anything else is an error,
+        since Jekyll reads a quoted "no" as true and would publish a draft."""
+        value = self.data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        self.error(key, f"{key} must be true or false (unquoted), not {value!r}",
+                   f"write {key}: false or {key}: true, without quotes")
+        return None
 
     def text(self, key: str) -> str | None:
         value = self.data.get(key)
@@ -284,8 +311,9 @@ def _sidecar(path: Path, site: Site) -> dict[str, Any]:
 # -- fields --------------------------------------------------------------------------------
 
 
-def _as_datetime(value: Any) -> datetime:
-    """A date, datetime or ISO string as an aware datetime; ValueError otherwise."""
+def _as_datetime(value: Any, tz: tzinfo = UTC) -> datetime:
+    """A date, datetime or ISO string as an aware datetime (without an offset: in `tz`, a date
+    alone at midnight there); ValueError otherwise."""
     if isinstance(value, datetime):
         result = value
     elif isinstance(value, date):
@@ -300,15 +328,15 @@ def _as_datetime(value: Any) -> datetime:
                 result = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
     else:
         raise ValueError(f"not a date: {value!r}")
-    return result if result.tzinfo else result.replace(tzinfo=UTC)
+    return result if result.tzinfo else result.replace(tzinfo=tz)
 
 
-def _name_date(path: Path, where: str) -> datetime | None:
+def _name_date(path: Path, where: str, tz: tzinfo = UTC) -> datetime | None:
     parts, _ = split_jekyll_name(path.stem)
     if parts is None:
         return None
     try:
-        return datetime(*parts, tzinfo=UTC)
+        return datetime(*parts, tzinfo=tz)
     except ValueError:
         raise ReadError(f"the date in the file name ({path.stem[:10]}) does not exist",
                         where=where, field="date",
@@ -316,19 +344,43 @@ def _name_date(path: Path, where: str) -> datetime | None:
 
 
 def _date(fields: _Fields, path: Path, dateline: date | None,
-          inferred: list[Inference]) -> datetime | None:
+          inferred: list[Inference], tz: tzinfo = UTC) -> datetime | None:
     if fields.data.get("date") not in (None, ""):
         try:
-            return _as_datetime(fields.data["date"])
-        except ValueError:
+            return _as_datetime(fields.data["date"], tz)
+        except (ValueError, OverflowError):
             fields.error("date", f"{fields.data['date']!r} is not a date",
                          "write date: 2025-09-02 or date: 2025-09-02 18:30:00 +0400")
             return None
-    from_name = _name_date(path, fields.where)
+    from_name = _name_date(path, fields.where, tz)
     if from_name is not None or dateline is None:
         return from_name
     inferred.append(Inference("date", dateline.isoformat(), "from the dateline"))
-    return datetime.combine(dateline, time(), tzinfo=UTC)
+    return datetime.combine(dateline, time(), tzinfo=tz)
+
+
+def _draft(fields: _Fields, path: Path, site: Site) -> bool:
+    """`published: false`, `draft: true`, or a file under episodes/_drafts/."""
+    published, draft = fields.switch("published"), fields.switch("draft")
+    try:
+        in_drafts = DRAFTS_DIR in path.relative_to(site.episodes_dir).parts[:-1]
+    except ValueError:
+        in_drafts = False
+    return published is False or draft is True or in_drafts
+
+
+def _unknown_keys(fields: _Fields) -> None:
+    """A key companion does not know, and no Jekyll theme uses, is most likely a typo."""
+    for key in fields.data:
+        if key in KNOWN_KEYS or key in THEME_KEYS:
+            continue
+        hint = nearest(key, KNOWN_KEYS)
+        if hint:
+            fields.warn(key, f"`{key}`: unknown key; did you mean `{hint}`?",
+                        f"rename it to `{hint}`")
+        else:
+            fields.warn(key, f"`{key}`: unknown key, ignored",
+                        "remove it, or keep it if a template of yours reads it")
 
 
 def _lang(fields: _Fields, sample: str, site: Site, inferred: list[Inference]) -> str:
@@ -473,6 +525,7 @@ def _extra(data: Mapping[str, Any]) -> dict[str, Any]:
 def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Problem]]:
     source = _source(path, site, where)
     fields = _Fields(source.front, where)
+    _unknown_keys(fields)
     inferred: list[Inference] = []
     dateline = find_dateline(source.body) if source.format == "text" else None
     title, body = _title(fields, source, inferred)
@@ -483,7 +536,7 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
         format=source.format,
         lang=(lang := _lang(fields, f"{title}\n{body}", site, inferred)),
         direction=direction(lang),
-        date=_date(fields, path, dateline.date if dateline else None, inferred),
+        date=_date(fields, path, dateline.date if dateline else None, inferred, site.tz),
         author=_author(fields), description=fields.text("description"),
         categories=fields.words("categories"), tags=fields.words("tags"),
         image=_project_file(fields, "image", site.root, "episodes/images/cover.jpg"),
@@ -493,12 +546,68 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
         season=fields.positive("season"), episode=fields.positive("episode"),
         episode_type=_episode_type(fields), explicit=fields.flag("explicit", None),
         featured=bool(fields.flag("featured", False)), hidden=bool(fields.flag("hidden", False)),
+        draft=_draft(fields, path, site),
         layout=fields.text("layout"),
         links=_links.extract_links(body, source.format,
                                    exclude=[u for u in (video, spotify) if u]),
         inferred=tuple(inferred), extra=_extra(source.front),
     )
-    return (None if fields.problems else article), fields.problems
+    return (None if fields.failed else article), fields.problems
+
+
+def guid_for(explicit: str | None, youtube_id: str | None, spotify_id: str | None,
+             slug: str) -> str:
+    """Explicit `guid:` wins; else UUIDv5 of youtube:<id>, spotify:<id>, or slug:<slug>."""
+    if explicit:
+        return explicit
+    if youtube_id:
+        name = f"youtube:{youtube_id}"
+    elif spotify_id:
+        name = f"spotify:{spotify_id}"
+    else:
+        name = f"slug:{slug}"
+    return str(uuid.uuid5(GUID_NAMESPACE, name))
+
+
+def article_guid(article: Article) -> str:
+    return guid_for(article.guid, article.youtube_id, article.spotify_id, article.slug)
+
+
+def identity_of(article: Article) -> Identity:
+    """The identity of an article that was read whole (the same as `read_identity`'s)."""
+    files = tuple(f for f in (article.audio, article.image) if f and "://" not in f)
+    return Identity(article.slug, article_guid(article), article.draft, article.date,
+                    article.hidden, files)
+
+
+def read_identity(path: Path, site: Site) -> Identity:
+    """An article's slug, GUID, lifecycle and local files, from its front matter and name
+    only (no Markdown, no language detection): what the build settles before rendering.
+    Raises `ReadError` when the article cannot be read."""
+    path = Path(path)
+    where = project_rel(path, site)
+    try:
+        if path.is_symlink() and not inside(path, site.root):
+            raise ReadError("a symbolic link that points outside the project", where=where)
+        source = _source(path, site, where)
+    except OSError as exc:
+        raise ReadError(f"cannot read the file: {exc.strerror}", where=where) from None
+    fields = _Fields(source.front, where)
+    dateline = find_dateline(source.body) if source.format == "text" else None
+    _video_url, video_id = _video(fields)
+    _spotify_url, spotify_id = _spotify(fields)
+    slug = _slug(fields, path)
+    files = [fields.text(key) for key in ("audio", "image")]
+    identity = Identity(
+        slug=slug, guid=guid_for(fields.text("guid"), video_id, spotify_id, slug),
+        draft=_draft(fields, path, site),
+        date=_date(fields, path, dateline.date if dateline else None, [], site.tz),
+        hidden=bool(fields.flag("hidden", False)),
+        files=tuple(f for f in files if f and "://" not in f))
+    if fields.failed:
+        first = next(p for p in fields.problems if p.severity == "error")
+        raise ReadError(first.message, where=where, field=first.field, fix=first.fix)
+    return identity
 
 
 def _author(fields: _Fields) -> str | None:
@@ -523,6 +632,12 @@ def _read(path: Path, site: Site) -> tuple[Article | None, list[Problem]]:
                               "check that it exists and is readable")]
 
 
+def read_with_problems(path: Path, site: Site) -> tuple[Article | None, list[Problem]]:
+    """Read one article file: the article (None when it has an error) and every problem,
+    warnings (unknown keys) included."""
+    return _read(Path(path), site)
+
+
 def read_article(path: Path, site: Site) -> Article:
     """Read one article file; raise `ReadError` (file, field, fix) for the first problem."""
     article, problems = _read(Path(path), site)
@@ -536,28 +651,11 @@ def read_article(path: Path, site: Site) -> Article:
 # -- the project ---------------------------------------------------------------------------
 
 
-def _unique(articles: list[Article], key: Callable[[Article], str | None],
-            name: str) -> tuple[list[Article], list[Problem]]:
-    """Keep the first article of each `key`; an error names both files of every clash."""
-    seen: dict[str, Article] = {}
-    kept: list[Article] = []
-    problems: list[Problem] = []
-    for article in articles:
-        value = key(article)
-        if value is not None and value in seen:
-            other = seen[value]
-            problems.append(Problem(
-                "error", article.relpath, f"same {name} {value!r} as {other.relpath}",
-                f"give one of {other.relpath} and {article.relpath} its own {name}", name))
-            continue
-        if value is not None:
-            seen[value] = article
-        kept.append(article)
-    return kept, problems
-
-
 def read_project(site: Site) -> ReadResult:
-    """Read every article under episodes/ and collect every problem in one pass."""
+    """Read every article under episodes/ and collect every problem in one pass.
+
+    Two articles with one slug or GUID are both returned: `_lifecycle.resolve_claims`
+    settles such a clash (with the ledger of what was published)."""
     articles: list[Article] = []
     problems: list[Problem] = []
     if not site.episodes_dir.is_dir():
@@ -572,10 +670,8 @@ def read_project(site: Site) -> ReadResult:
             articles.extend([article] if article else [])
         elif orphan := _orphan_sidecar(item, site):
             problems.append(orphan)
-    articles, clashes = _unique(articles, lambda a: a.slug, "slug")
-    articles, guid_clashes = _unique(articles, lambda a: a.guid, "guid")
     articles.sort(key=_order)
-    return ReadResult(articles, problems + clashes + guid_clashes)
+    return ReadResult(articles, problems)
 
 
 def _order(article: Article) -> tuple[datetime, str]:

@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from companion._artwork import is_url, show_artwork
-from companion._errors import FeedError, Problem, Severity
+from companion._errors import Problem, Severity
 from companion._feeds import is_email, is_language
-from companion._ledger import Ledger, load_ledger
-from companion._model import Article, Episode, FeedDefinition, Site
+from companion._ledger import Ledger
+from companion._lifecycle import Standing
+from companion._model import Episode, FeedDefinition, Site
 from companion._podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._rss import DESCRIPTION_LIMIT, MediaRef, render_feed
 
@@ -30,7 +31,8 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def feed_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-                  media: Mapping[str, MediaRef], ledger: Ledger | None = None) -> list[Problem]:
+                  media: Mapping[str, MediaRef], ledger: Ledger | None = None,
+                  standings: Sequence[Standing] = ()) -> list[Problem]:
     """Everything `check` should say about one feed and its episodes."""
     where = feed_where(feed, site)
     problems = channel_problems(feed, site, where)
@@ -39,7 +41,7 @@ def feed_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
         problems += episode_problems(episode, media.get(episode.guid))
     problems += duplicate_guid_problems(episodes, where)
     if ledger is not None:
-        problems += ledger_problems(ledger, episodes, where)
+        problems += ledger_problems(ledger, episodes, where, standings)
     reported = {p.field for p in problems}
     problems += [p for p in rendered_problems(feed, episodes, site, media, where)
                  if p.field not in reported]
@@ -168,27 +170,40 @@ def duplicate_guid_problems(episodes: Sequence[Episode], where: str) -> list[Pro
     return problems
 
 
-def ledger_problems(ledger: Ledger, episodes: Sequence[Episode], where: str) -> list[Problem]:
-    """Compare what the feed once published with what it holds now."""
+def ledger_problems(ledger: Ledger, episodes: Sequence[Episode], where: str,
+                    standings: Sequence[Standing] = ()) -> list[Problem]:
+    """Compare what the feed held at its last publish with what it holds now: a GUID that
+    changed, or an episode that the next publish takes out of the feed."""
     now = {e.guid for e in episodes}
     by_slug = {e.slug: e for e in episodes}
+    states = {s.slug: s for s in standings}
     problems: list[Problem] = []
-    for guid, entry in sorted(ledger.entries.items()):
+    for guid, entry in sorted(ledger.live().items()):
         if guid in now:
             continue
         current = by_slug.get(entry.slug)
+        state = states.get(entry.slug)
         if current is not None:
             problems.append(Problem(
                 "error", current.article.relpath,
                 f"GUID changed: {entry.slug} was published as {guid!r}, now {current.guid!r}; "
                 "subscribers would get it twice",
                 f'put guid: "{guid}" in its front matter', "guid"))
+        elif state is not None and state.status != "live":
+            problems.append(Problem(
+                "warning", state.source,
+                f"{entry.slug} was published in {ledger.feed} and is now "
+                f"{'a draft' if state.status == 'draft' else 'scheduled again'}: the next "
+                "publish takes it out of the feed, but subscribers have already downloaded it",
+                "publish it again to keep it, or go ahead if it is meant to go", "published"))
         else:
+            reason = f" ({state.why})" if state is not None and state.why else ""
             problems.append(Problem(
                 "warning", where,
-                f"episode removed: {entry.title!r} ({entry.slug}, GUID {guid!r}) was published "
-                "in this feed and is no longer in it",
-                "restore the article, or ignore this if it was removed on purpose", "episodes"))
+                f"episode leaves the feed: {entry.title!r} ({entry.slug}, GUID {guid!r}) was "
+                f"published in this feed and is no longer in it{reason}; subscribers have "
+                "already downloaded it", "restore the article, or go ahead if it is removed "
+                "on purpose (`publish --prune` then deletes its files)", "episodes"))
     return problems
 
 
@@ -239,29 +254,3 @@ def preview_media(episode: Episode, site: Site) -> MediaRef | None:
         page_url=site.url(paths.episode_dir(episode.slug)),
         description_text=episode.article.description or "",
     )
-
-
-def check_feeds(site: Site, articles: list[Article],
-                episodes: Sequence[Episode] | None = None) -> list[Problem]:
-    """A `check` checker (``check.CHECKERS``): feed definitions, then every feed's rules.
-
-    Pairing problems are left to the pairing checker, which passes the episodes
-    it paired so the cache is read once; the GUID ledger is read from the cache folder.
-    """
-    from companion._feeds import load_feeds, select_episodes
-    from companion._pair import pair_project
-
-    loaded = load_feeds(site)
-    problems = list(loaded.problems)
-    if episodes is None:
-        episodes = pair_project(articles, site).episodes
-    media = {e.guid: ref for e in episodes if (ref := preview_media(e, site)) is not None}
-    for feed in loaded.feeds:
-        chosen = select_episodes(feed, episodes)
-        try:
-            ledger: Ledger | None = load_ledger(site, feed.slug)
-        except FeedError as exc:
-            problems.append(exc.problem())
-            ledger = None
-        problems += feed_problems(feed, chosen, site, media, ledger)
-    return problems

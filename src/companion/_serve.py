@@ -21,6 +21,7 @@ from typing import Any
 from companion._build import BuildResult, build
 from companion._content_types import content_type
 from companion._errors import CompanionError
+from companion._lifecycle import Clock, clock_now
 from companion._model import Site
 from companion._project import load_site
 
@@ -86,13 +87,15 @@ def watched(site: Site, path: str) -> bool:
     return any(rel.startswith(d + "/") for d in WATCHED_DIRS)
 
 
-def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent) -> Site:
+def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent,
+            drafts: bool = False, future: bool = False) -> Site:
     """One incremental build (companion.toml read again if it changed); a user error is
     reported and the server keeps going. Returns the settings the next build should use."""
     try:
         if "companion.toml" in changed:
             site = load_site(site.root)
-        result = build(site, out)
+        clock = Clock(clock_now(site.tz), drafts=drafts, future=future)
+        result = build(site, out, clock=clock)
     except CompanionError as exc:
         on_event(ServeEvent("failed", error=exc, changed=changed))
         return site
@@ -101,7 +104,7 @@ def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent) 
 
 
 def watch_and_rebuild(site: Site, out: Path, on_event: OnEvent,
-                      stop: threading.Event) -> None:
+                      stop: threading.Event, drafts: bool = False, future: bool = False) -> None:
     """Rebuild on every batch of relevant changes until `stop` is set (or Ctrl-C)."""
     from watchfiles import watch
 
@@ -111,18 +114,19 @@ def watch_and_rebuild(site: Site, out: Path, on_event: OnEvent,
     for changes in watch(site.root, watch_filter=relevant, stop_event=stop, debounce=300,
                          step=50, rust_timeout=500, yield_on_timeout=False):
         paths = tuple(sorted({Path(p).relative_to(site.root).as_posix() for _c, p in changes}))
-        site = rebuild(site, out, paths, on_event)
+        site = rebuild(site, out, paths, on_event, drafts, future)
 
 
 def serve(site: Site, *, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
           watch: bool = True, on_event: OnEvent | None = None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, drafts: bool = False,
+          future: bool = False) -> None:
     """Build, serve `out` over HTTP and (with `watch`) rebuild on change, until `stop` is set
     or the user presses Ctrl-C."""
     folder = out or site.out_dir
     tell = on_event or (lambda event: None)
     stop = stop or threading.Event()
-    rebuild(site, folder, (), tell)
+    rebuild(site, folder, (), tell, drafts, future)
     folder.mkdir(parents=True, exist_ok=True)
     server = make_server(folder, host, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
@@ -131,7 +135,7 @@ def serve(site: Site, *, out: Path | None = None, host: str = "127.0.0.1", port:
     tell(ServeEvent("serving", url=server_url(server)))
     try:
         if watch:
-            watch_and_rebuild(site, folder, tell, stop)
+            watch_and_rebuild(site, folder, tell, stop, drafts, future)
         else:
             while not stop.wait(0.5):  # a timed wait, so Ctrl-C gets through
                 pass

@@ -19,6 +19,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import math
 import os
 import shutil
 import socket
@@ -41,13 +42,16 @@ if TYPE_CHECKING:
 META_DIR = ".companion"
 MANIFEST_NAME = f"{META_DIR}/manifest.json"
 LOCK_NAME = f"{META_DIR}/lock"
-LOCK_TIMEOUT = 2 * 3600.0  # seconds after which a lock is stale and may be taken over
+LEASE_SECONDS = 90.0  # a lease not renewed for this long has expired
 MB = 1024 * 1024
 MULTIPART_THRESHOLD = 8 * MB
 DEFAULT_CONCURRENCY = 10
 MAX_ATTEMPTS = 6
-_BREAK_LOCK_FIX = ("wait for that publish to finish; if none is running, "
+_BREAK_LOCK_FIX = ("wait for that publish to finish (its lease expires "
+                   f"{LEASE_SECONDS:.0f} s after it stops); if you are sure none is running, "
                    "run `companion publish --break-lock`")
+_BAD_LOCK_FIX = ("if no publish is running, run `companion publish --break-lock` to replace "
+                 "it")
 
 
 @dataclass(frozen=True)
@@ -76,37 +80,64 @@ class RemoteObject:
     etag: str | None = None
 
 
+def _moment(value: object) -> float:
+    """Seconds since the epoch, finite and within reason (a damaged lock can hold 1e300)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("not a number")
+    if not math.isfinite(value) or not 0 <= value < 1e11:
+        raise ValueError("out of range")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class LockInfo:
-    """Who holds a target's lock (stored as JSON in ``.companion/lock``)."""
+    """Who holds a target's lease (stored as JSON in ``.companion/lock``)."""
 
     owner: str
     host: str
     pid: int
-    time: float  # seconds since the epoch
+    time: float  # seconds since the epoch: when it was taken
     token: str
+    expires: float = 0.0  # seconds since the epoch: unless renewed, free after this
+
+    def __post_init__(self) -> None:
+        if not self.expires:
+            object.__setattr__(self, "expires", self.time + LEASE_SECONDS)
 
     def to_bytes(self) -> bytes:
         return json.dumps(asdict(self), sort_keys=True).encode("utf-8")
 
     @classmethod
     def parse(cls, data: bytes) -> LockInfo | None:
+        """The lease, or None when the object is not one (damaged, or not ours)."""
         try:
             raw = json.loads(data)
-            return cls(str(raw["owner"]), str(raw["host"]), int(raw["pid"]),
-                       float(raw["time"]), str(raw["token"]))
-        except (ValueError, KeyError, TypeError):
+            pid = raw["pid"]
+            if isinstance(pid, bool) or not isinstance(pid, int) or not 0 < pid < 1 << 31:
+                raise ValueError("pid")
+            taken = _moment(raw["time"])
+            expires = _moment(raw["expires"]) if "expires" in raw else taken + 2 * 3600.0
+            return cls(str(raw["owner"])[:200], str(raw["host"])[:255], pid, taken,
+                       str(raw["token"])[:100], expires)
+        except (ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def describe(self) -> str:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.time))
         return f"{self.owner}@{self.host} (pid {self.pid}) since {when}"
 
-    def stale(self, now: float, timeout: float = LOCK_TIMEOUT) -> bool:
-        """Older than `timeout`, or held by a process of this host that no longer runs."""
-        if now - self.time > timeout:
-            return True
-        return self.host == socket.gethostname() and not _alive(self.pid)
+    def free(self, now: float, released: str = "") -> str | None:
+        """Why the lease may be taken now (None: it is held): its publish finished (the
+        manifest says it released this token), it expired, or its process is gone."""
+        if released and released == self.token:
+            return f"took over the lock of {self.describe()}: that publish had finished"
+        if now > self.expires:
+            until = time.strftime("%H:%M:%S UTC", time.gmtime(self.expires))
+            return f"took over the lock of {self.describe()}: its lease expired at {until}"
+        if self.host == socket.gethostname() and not _alive(self.pid):
+            return (f"took over the lock of {self.describe()}: that process is no longer "
+                    "running")
+        return None
 
 
 def _alive(pid: int) -> bool:
@@ -114,7 +145,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
 
@@ -135,17 +166,29 @@ class Target(Protocol):
 
     def listing(self) -> dict[str, RemoteObject]: ...
 
-    def lock(self, info: LockInfo, *, force: bool = False) -> str | None: ...
+    def lock(self, info: LockInfo, *, force: bool = False, released: str = "") -> str | None:
+        ...
 
-    def unlock(self) -> None: ...
+    def renew(self, info: LockInfo) -> None: ...
+
+    def unlock(self, token: str = "") -> None: ...
 
     def close(self) -> None: ...
 
 
 def lock_held_error(where: str, holder: LockInfo | None) -> PublishError:
-    who = holder.describe() if holder else "an unknown publisher"
-    return PublishError(f"another publish holds the lock: {who}", where=where,
-                        fix=_BREAK_LOCK_FIX)
+    if holder is None:
+        return PublishError("the target's lock is not readable (damaged, or written by "
+                            "another program)", where=where, fix=_BAD_LOCK_FIX)
+    until = time.strftime("%H:%M:%S UTC", time.gmtime(holder.expires))
+    return PublishError(f"another publish holds the lock: {holder.describe()}, lease until "
+                        f"{until}", where=where, fix=_BREAK_LOCK_FIX)
+
+
+def lost_lease_error(where: str, holder: LockInfo | None) -> PublishError:
+    who = f" ({holder.describe()})" if holder else ""
+    return PublishError(f"this publish lost its lease on the target to another publish{who}",
+                        where=where, fix="run publish again once the other one is done")
 
 
 def run_parallel(work: Callable[[Upload], Sent], uploads: Sequence[Upload], workers: int,
@@ -265,7 +308,17 @@ class LocalTarget:
                 found[rel] = RemoteObject(file.stat().st_size)
         return found
 
-    def lock(self, info: LockInfo, *, force: bool = False) -> str | None:
+    def _holder(self, path: Path) -> tuple[bool, LockInfo | None]:
+        """(there is a lock, the lease it holds: None when it does not parse)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return False, None
+        except OSError as exc:
+            raise local_error(exc, path) from None
+        return True, LockInfo.parse(data)
+
+    def lock(self, info: LockInfo, *, force: bool = False, released: str = "") -> str | None:
         path = self.root / LOCK_NAME
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,22 +327,35 @@ class LocalTarget:
                 return None
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
-            return self._take_stale(path, info)
+            return self._take_free(path, info, released)
         except OSError as exc:
             raise local_error(exc, path) from None
         with os.fdopen(fd, "wb") as out:
             out.write(info.to_bytes())
         return None
 
-    def _take_stale(self, path: Path, info: LockInfo) -> str:
-        holder = LockInfo.parse(path.read_bytes()) if path.exists() else None
-        if holder is None or not holder.stale(info.time):
+    def _take_free(self, path: Path, info: LockInfo, released: str) -> str:
+        exists, holder = self._holder(path)
+        why = holder.free(info.time, released) if holder is not None else None
+        if exists and why is None:
             raise lock_held_error(str(path), holder)
         self._write(path, info.to_bytes())
-        return f"took over a stale lock from {holder.describe()}"
+        return why or "took over a lock that was released as it was read"
 
-    def unlock(self) -> None:
-        (self.root / LOCK_NAME).unlink(missing_ok=True)
+    def renew(self, info: LockInfo) -> None:
+        path = self.root / LOCK_NAME
+        _exists, holder = self._holder(path)
+        if holder is None or holder.token != info.token:
+            raise lost_lease_error(str(path), holder)
+        self._write(path, info.to_bytes())
+
+    def unlock(self, token: str = "") -> None:
+        path = self.root / LOCK_NAME
+        if token:
+            _exists, holder = self._holder(path)
+            if holder is not None and holder.token != token:
+                return  # not ours any more: leave it to its holder
+        path.unlink(missing_ok=True)
 
     def close(self) -> None:
         return None
@@ -477,61 +543,81 @@ class S3Target:
             raise self._error(exc) from None
         return found
 
-    def lock(self, info: LockInfo, *, force: bool = False) -> str | None:
+    def lock(self, info: LockInfo, *, force: bool = False, released: str = "") -> str | None:
         key = self.key(LOCK_NAME)
         try:
             if force:
                 self._put(key, info.to_bytes(), "application/json", "no-store")
                 return None
-            return self._lock_conditional(key, info)
+            return self._lock_conditional(key, info, released)
         except PublishError:
             raise
         except Exception as exc:
             raise self._error(exc, LOCK_NAME) from None
 
-    def _lock_conditional(self, key: str, info: LockInfo) -> str | None:
+    def _lock_conditional(self, key: str, info: LockInfo, released: str) -> str | None:
         try:
             self._put(key, info.to_bytes(), "application/json", "no-store", IfNoneMatch="*")
             return None
         except Exception as exc:
             code = _code(exc)
             if code in ("NotImplemented", "InvalidArgument"):
-                return self._lock_verified(key, info)
+                return self._lock_verified(key, info, released)
             if code not in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
                 raise
-        return self._take_stale(key, info)
+        return self._take_free(key, info, released)
 
-    def _read_lock(self, key: str) -> LockInfo | None:
+    def _read_lock(self, key: str) -> tuple[bool, LockInfo | None]:
+        """(there is a lock, the lease it holds: None when it does not parse)."""
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except Exception as exc:
             if _code(exc) in ("NoSuchKey", "404"):
-                return None
+                return False, None
             raise
-        return LockInfo.parse(body)
+        return True, LockInfo.parse(body)
 
-    def _take_stale(self, key: str, info: LockInfo) -> str:
-        holder = self._read_lock(key)
-        if holder is not None and not holder.stale(info.time):
+    def _take_free(self, key: str, info: LockInfo, released: str) -> str:
+        exists, holder = self._read_lock(key)
+        why = holder.free(info.time, released) if holder is not None else None
+        if exists and why is None:
             raise lock_held_error(self.label + LOCK_NAME, holder)
         self._put(key, info.to_bytes(), "application/json", "no-store")
-        return f"took over a stale lock from {holder.describe() if holder else 'unknown'}"
+        return why or "took over a lock that was released as it was read"
 
-    def _lock_verified(self, key: str, info: LockInfo) -> str | None:
+    def _lock_verified(self, key: str, info: LockInfo, released: str) -> str | None:
         """For endpoints without conditional writes: check, put, read back."""
-        holder = self._read_lock(key)
-        if holder is not None and not holder.stale(info.time):
+        exists, holder = self._read_lock(key)
+        why = holder.free(info.time, released) if holder is not None else None
+        if exists and why is None:
             raise lock_held_error(self.label + LOCK_NAME, holder)
         self._put(key, info.to_bytes(), "application/json", "no-store")
         time.sleep(0.2)
-        again = self._read_lock(key)
-        if again is None or again.token != info.token:
-            raise lock_held_error(self.label + LOCK_NAME, again)
-        return None
+        _again, now = self._read_lock(key)
+        if now is None or now.token != info.token:
+            raise lock_held_error(self.label + LOCK_NAME, now)
+        return why
 
-    def unlock(self) -> None:
+    def renew(self, info: LockInfo) -> None:
+        key = self.key(LOCK_NAME)
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=self.key(LOCK_NAME))
+            _exists, holder = self._read_lock(key)
+            if holder is None or holder.token != info.token:
+                raise lost_lease_error(self.label + LOCK_NAME, holder)
+            self._put(key, info.to_bytes(), "application/json", "no-store")
+        except PublishError:
+            raise
+        except Exception as exc:
+            raise self._error(exc, LOCK_NAME) from None
+
+    def unlock(self, token: str = "") -> None:
+        key = self.key(LOCK_NAME)
+        try:
+            if token:
+                _exists, holder = self._read_lock(key)
+                if holder is not None and holder.token != token:
+                    return  # not ours any more: leave it to its holder
+            self.client.delete_object(Bucket=self.bucket, Key=key)
         except Exception as exc:
             raise self._error(exc, LOCK_NAME) from None
 

@@ -9,7 +9,10 @@ A `Writer` owns one root folder. It
 - hard-links (or copies) a large ``OutputFile.source`` only when its content
   hash differs;
 - knows what the previous build wrote (`OutputRecord`s from the build state) and
-  removes what this build did not produce, and never a file it did not write.
+  removes what this build did not produce, and never a file it did not write;
+- notes every new path in a journal (``.companion/journal``) before creating it, so
+  that the files of a build killed before it saved its state are known to the next
+  build, which removes those that no episode or feed produces any more.
 """
 
 from __future__ import annotations
@@ -30,6 +33,17 @@ CHUNK = 1 << 20
 
 # (mtime_ns, size, sha256 of the bytes) of a file the writer wrote or checked.
 OutputRecord = tuple[int, int, str]
+UNKNOWN: OutputRecord = (0, -1, "")  # written by a build that did not finish: bytes unknown
+
+
+def read_journal(journal: Path, root: Path) -> list[str]:
+    """Paths under `root` that a build journaled and did not live to record in its state."""
+    try:
+        lines = journal.read_bytes().decode("utf-8", "surrogatepass").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    prefix = f"{root}\t"
+    return [line[len(prefix):] for line in lines if line.startswith(prefix)]
 
 
 @dataclass(frozen=True)
@@ -46,16 +60,22 @@ def sha256_bytes(data: bytes) -> str:
 class Writer:
     """Writes the outputs of one build under `root`; see the module docstring."""
 
-    def __init__(self, root: Path, previous: Mapping[str, OutputRecord] | None = None) -> None:
+    def __init__(self, root: Path, previous: Mapping[str, OutputRecord] | None = None, *,
+                 journal: Path | None = None) -> None:
         self.root = root
         self._real_root = Path(os.path.realpath(root))
         self._prefix = str(root) + os.sep
         self._folders: dict[str, bool] = {}
         self._previous = dict(previous or {})
+        self._journal = journal
+        self._journal_fd: int | None = None
+        for rel in read_journal(journal, root) if journal else ():
+            self._previous.setdefault(rel, UNKNOWN)
         self.records: dict[str, OutputRecord] = {}
         self.written = 0
         self.unchanged = 0
         self.removed = 0
+        self.journaled = 0
 
     # -- claiming paths -------------------------------------------------------------------
 
@@ -161,6 +181,7 @@ class Writer:
     def _write_data(self, rel: str, path: Path, data: bytes, sha: str) -> bool:
         if self._is_current(rel, path, sha, len(data), lambda: path.read_bytes() == data):
             return False
+        self._note(rel)
         _atomic(path, lambda tmp: _write_public(Path(tmp), data))
         return self._wrote(rel, path, sha)
 
@@ -168,8 +189,31 @@ class Writer:
         size = source.stat().st_size
         if self._is_current(rel, path, sha, size, lambda: sha256_file(path) == sha):
             return False
+        self._note(rel)
         _atomic(path, lambda tmp: _link_or_copy(source, Path(tmp)))
         return self._wrote(rel, path, sha)
+
+    # -- the journal ----------------------------------------------------------------------
+
+    def _note(self, rel: str) -> None:
+        """Journal a path the build state does not know yet, before the file exists (one
+        unbuffered append: it survives the process being killed)."""
+        if self._journal is None or rel in self._previous:
+            return
+        if self._journal_fd is None:
+            self._journal.parent.mkdir(parents=True, exist_ok=True)
+            self._journal_fd = os.open(self._journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                                       0o644)
+        os.write(self._journal_fd, f"{self.root}\t{rel}\n".encode("utf-8", "surrogatepass"))
+        self.journaled += 1
+
+    def close_journal(self) -> None:
+        """The build state now records every file written: the journal is done with."""
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        if self._journal is not None:
+            self._journal.unlink(missing_ok=True)
 
     def _is_current(self, rel: str, path: Path, sha: str, size: int,
                     same_bytes: Callable[[], bool]) -> bool:

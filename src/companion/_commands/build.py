@@ -8,6 +8,7 @@ import click
 
 from companion._build import BuildResult, build
 from companion._commands._common import Ctx
+from companion._lifecycle import Clock, clock_now
 
 
 @click.command("build")
@@ -16,16 +17,27 @@ from companion._commands._common import Ctx
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the last build.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for a large build (default: every core).")
+@click.option("--drafts", is_flag=True,
+              help="Preview: include drafts (marked as such; never published).")
+@click.option("--future", is_flag=True,
+              help="Preview: include episodes scheduled for later (marked; never published).")
+@click.option("--now", metavar="TIME",
+              help="Build as if it were this moment (ISO 8601); default: now, or "
+                   "COMPANION_NOW.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too.")
 @click.pass_obj
-def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None) -> int:
+def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None, drafts: bool,
+            future: bool, now: str | None, strict: bool) -> int:
     """Render the site: feeds, episode pages, show notes, chapters, transcripts, indexes.
 
     Only what changed since the last build is rendered and written; files whose
-    bytes did not change keep their date.
+    bytes did not change keep their date. A broken article is reported and the rest
+    is built; the exit code is 1 when there is any error.
     """
     site = ctx.site()
+    clock = Clock(clock_now(site.tz, now), drafts=drafts, future=future)
     if ctx.quiet or not ctx.err.is_terminal:
-        result = build(site, out, force=force, jobs=jobs)
+        result = build(site, out, force=force, jobs=jobs, clock=clock)
     else:
         from rich.progress import Progress
 
@@ -35,9 +47,10 @@ def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None) -> int:
             def show(_stage: str, done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            result = build(site, out, force=force, jobs=jobs, progress=show)
+            result = build(site, out, force=force, jobs=jobs, progress=show, clock=clock)
     report(ctx, result, out or site.out_dir)
-    return 1 if any(p.severity == "error" for p in result.problems) else 0
+    bad = ("error", "warning") if strict else ("error",)
+    return 1 if any(p.severity in bad for p in result.problems) else 0
 
 
 def report(ctx: Ctx, result: BuildResult, out: Path) -> None:
@@ -50,7 +63,13 @@ def report(ctx: Ctx, result: BuildResult, out: Path) -> None:
 def summary(result: BuildResult, out: Path) -> str:
     errors = sum(p.severity == "error" for p in result.problems)
     warnings = sum(p.severity == "warning" for p in result.problems)
-    return (f"built {out}: {result.episodes} episodes ({result.rendered} rendered), "
-            f"{result.feeds} feeds; files: {result.written} written, "
-            f"{result.unchanged} unchanged, {result.removed} removed; "
+    drafts = sum(s.status == "draft" for s in result.standings)
+    later = sum(s.status == "scheduled" for s in result.standings)
+    waiting = [text for n, text in ((drafts, f"{drafts} draft(s)"),
+                                    (later, f"{later} scheduled")) if n]
+    preview = " (preview: never published)" if result.preview else ""
+    return (f"built {out}{preview}: {result.episodes} episodes ({result.rendered} rendered"
+            f"{'; ' + ', '.join(waiting) if waiting else ''}), "
+            f"{len(result.feeds_written)} of {result.feeds} feeds; files: {result.written} "
+            f"written, {result.unchanged} unchanged, {result.removed} removed; "
             f"{errors} errors, {warnings} warnings")

@@ -1,8 +1,9 @@
 """`companion init DIR`: scaffold a new, working project.
 
-`init_project(root)` writes companion.toml, one example article, one feed
-definition with its artwork, a templates/ README and an empty cache/. It never
-overwrites a file; an existing companion.toml is an error.
+`init_project(root)` writes companion.toml, one example article with a short
+audio file (so the new project's feed has a real item and passes `check --strict`),
+one feed definition with its artwork, a templates/ README and an empty cache/. It
+never overwrites a file; an existing companion.toml is an error.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ title = "My Show"
 description = "Articles, read aloud and discussed."
 base_url = "https://podcasts.example.org/"
 language = "en"
+# timezone = "UTC"  # IANA name: a date without a time is midnight here
 # out = "site"      # where `companion build` writes
 # cache = "cache"   # fetched metadata and audio; commit it for offline builds
 
@@ -44,8 +46,11 @@ lang: en
 categories: [news]
 tags: [welcome]
 description: "What this show is about, in one or two sentences."
-# The episode's audio: a file in the project, or taken from its video by `companion fetch`.
-# audio: media/welcome.mp3
+# The episode's audio: a file in the project (this one is a short example to replace),
+# or, without `audio:`, taken from its video by `companion fetch`.
+audio: media/welcome.mp3
+# Lifecycle: `draft: true` (or `published: false`) keeps it out of every feed and page;
+# a date in the future (in the file name, or `date:`) holds it back until then.
 # Pair the article with its video and Spotify episode, then run `companion fetch`:
 # video: https://www.youtube.com/watch?v=VIDEO_ID
 # spotify: https://open.spotify.com/episode/EPISODE_ID
@@ -86,7 +91,7 @@ folder and edit it: a template here overrides the bundled one of the same name,
 and every other template still comes from the theme.
 """
 
-GITIGNORE = "/site/\n/public/\n"
+GITIGNORE = "/site/\n/public/\n/.companion/\n"
 
 
 def _png(size: int = 1400, rgb: tuple[int, int, int] = (32, 64, 96)) -> bytes:
@@ -107,6 +112,8 @@ def _files(today: str) -> dict[str, str | bytes]:
         f"episodes/{today}-welcome.md": ARTICLE.replace("{guid}", str(uuid.uuid4())),
         "feeds/show.toml": FEED,
         "feeds/artwork/show.png": _png(),
+        "media/welcome.mp3": (Path(__file__).resolve().parent.parent / "scaffold"
+                              / "welcome.mp3").read_bytes(),
         "templates/README.md": TEMPLATES_README,
         "cache/.gitkeep": "",
         ".gitignore": GITIGNORE,

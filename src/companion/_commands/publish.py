@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from companion._commands._common import Ctx
-from companion._errors import PublishError
-from companion._model import Site
 
 if TYPE_CHECKING:  # the publish stage pulls in boto3: imported when the command runs
     from rich.progress import Progress, TaskID
 
     from companion._publish import PublishEvent, PublishReport
+    from companion._release import PublishOutcome
 
 
 def _size(n: int) -> str:
@@ -26,17 +25,6 @@ def _size(n: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GB"
-
-
-def _build(site: Site) -> None:
-    try:
-        from companion._build import build
-    except ModuleNotFoundError as exc:
-        if exc.name != "companion._build":
-            raise
-        raise PublishError("the build stage is not available", where="companion build",
-                           fix="build the site first and pass --no-build") from None
-    build(site)
 
 
 class _Bar:
@@ -93,9 +81,14 @@ def _summary(report: PublishReport, verbose: bool) -> list[str]:
     ]
     if report.repaired:
         lines.append(f"  {len(report.repaired)} missing or different in the target, re-sent")
-    if report.stale:
-        lines.append(f"  {len(report.stale)} files no longer in the site were left in place "
-                     "(--prune deletes them)")
+    held = set(report.held)
+    if report.stale and len(held) < len(report.stale):
+        lines.append(f"  {len(report.stale) - len(held)} files no longer in the site were "
+                     "left in place (--prune deletes them)")
+    if held:
+        until = time.strftime("%Y-%m-%d", time.gmtime(report.held_until))
+        lines.append(f"  {len(held)} replaced or removed media files kept for apps that "
+                     f"still point at them, until {until} ([publish] prune_grace_days)")
     lines += [f"  note: {note}" for note in report.notes]
     if verbose:
         lines += [f"  + {path}" for path in report.sent]
@@ -105,47 +98,74 @@ def _summary(report: PublishReport, verbose: bool) -> list[str]:
     return lines
 
 
+def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
+    for problem in outcome.problems:
+        if problem.severity != "info":
+            ctx.err.print(f"{problem.severity}: {problem}", markup=False, highlight=False)
+    verdict = "publish would be refused" if outcome.dry_run else "publish refused"
+    ctx.err.print(f"{verdict}: {outcome.reason}", markup=False, highlight=False)
+    ctx.err.print("fix the errors above (or run `companion check`), then publish again",
+                  markup=False, highlight=False)
+
+
 @click.command("publish")
 @click.option("--to", "to", metavar="TARGET",
-              help="A folder or s3://bucket/prefix (default: [publish] target, or public/).")
+              help="A folder (relative to the current folder) or s3://bucket/prefix "
+                   "(default: [publish] target, relative to the project, or public/).")
 @click.option("--dry-run", is_flag=True,
-              help="Build, then show what would be sent and deleted; the target is not touched.")
+              help="Build, then show the verdict and what would be sent and deleted; the "
+                   "target is not touched.")
 @click.option("--prune", is_flag=True,
-              help="Delete what an earlier publish put there and the site no longer has.")
+              help="Delete what an earlier publish put there and the site no longer has "
+                   "(media only after [publish] prune_grace_days, default 30).")
 @click.option("--verify", is_flag=True,
               help="List the target and re-send anything missing or different.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--endpoint-url", metavar="URL",
               help="S3 endpoint (overrides [publish] endpoint_url).")
-@click.option("--no-build", is_flag=True, help="Publish the existing build without building first.")
+@click.option("--no-build", is_flag=True,
+              help="Publish the last build as it is: refused if it had errors, was a "
+                   "preview, or is older than the sources.")
+@click.option("--strict", is_flag=True, help="Refuse to publish when there are warnings too.")
+@click.option("--now", metavar="TIME",
+              help="Publish as if it were this moment (ISO 8601); default: now, or "
+                   "COMPANION_NOW.")
 @click.option("--break-lock", is_flag=True,
               help="Take the target's lock even if another publish seems to hold it.")
 @click.option("--verbose", "-v", is_flag=True, help="List the paths sent and deleted.")
 @click.pass_obj
 def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, as_json: bool,
-            endpoint_url: str | None, no_build: bool, break_lock: bool, verbose: bool) -> int:
+            endpoint_url: str | None, no_build: bool, strict: bool, now: str | None,
+            break_lock: bool, verbose: bool) -> int:
     """Build the site, then send what changed to a folder or an S3-compatible bucket.
 
-    Media goes first and feeds last, so a publish that stops part-way leaves the old
-    feeds valid; run it again to finish. Credentials come from the standard AWS
-    environment variables or profiles, never from companion.toml.
+    Nothing is sent when the build has errors (with --strict, warnings too): the
+    errors are listed and the exit code is 1. Media goes first and feeds last, so a
+    publish that stops part-way leaves the old feeds valid; run it again to finish.
+    Credentials come from the standard AWS environment variables or profiles, never
+    from companion.toml.
     """
-    from companion._publish import open_target, publish
+    from companion._lifecycle import clock_now
+    from companion._release import publish_project
 
     site = ctx.site()
-    if not no_build:
-        _build(site)
-    target = open_target(to or site.publish.target, site.publish, endpoint_url=endpoint_url,
-                         project_root=site.root)
-    try:
-        with _progress_bar(ctx, not (as_json or ctx.quiet or dry_run)) as bar:
-            report = publish(Path(site.out_dir), target, dry_run=dry_run, prune=prune,
-                             verify=verify, break_lock=break_lock, progress=bar)
-    finally:
-        target.close()
+    moment = clock_now(site.tz, now)
+    with _progress_bar(ctx, not (as_json or ctx.quiet or dry_run)) as bar:
+        outcome = publish_project(site, to=to, endpoint_url=endpoint_url, dry_run=dry_run,
+                                  prune=prune, verify=verify, break_lock=break_lock,
+                                  strict=strict, no_build=no_build, now=moment, progress=bar)
     if as_json:
-        ctx.print_json(report.to_json())
+        ctx.print_json(outcome.to_json())
+    elif outcome.refused:
+        _refusal(ctx, outcome)
     else:
-        for line in _summary(report, verbose):
+        for problem in outcome.problems:
+            if problem.severity == "warning":
+                ctx.err.print(f"warning: {problem}", markup=False, highlight=False)
+        assert outcome.report is not None
+        for line in _summary(outcome.report, verbose):
             ctx.say(line)
-    return 0
+        if outcome.recorded:
+            ctx.say(f"  recorded as published: {', '.join(outcome.recorded)} "
+                    "(cache/ledger/, commit it)")
+    return 1 if outcome.refused else 0

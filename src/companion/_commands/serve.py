@@ -24,8 +24,11 @@ if TYPE_CHECKING:
               help="Rebuild when an article, feed, template, the cache or companion.toml changes.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The folder to build into and serve (default: [site] out).")
+@click.option("--drafts", is_flag=True, help="Show drafts too, marked as such.")
+@click.option("--future", is_flag=True, help="Show scheduled episodes too, marked as such.")
 @click.pass_obj
-def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None) -> int:
+def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, drafts: bool,
+            future: bool) -> int:
     """Build the site and serve it locally, rebuilding on change. Ctrl-C stops."""
     from companion._serve import serve
 
@@ -43,7 +46,8 @@ def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None) -> in
         sys.stdout.flush()
 
     try:
-        serve(site, out=folder, host=host, port=port, watch=watch, on_event=show)
+        serve(site, out=folder, host=host, port=port, watch=watch, on_event=show,
+              drafts=drafts, future=future)
     except KeyboardInterrupt:
         ctx.err.print("stopped")
     except OSError as exc:

@@ -1,0 +1,234 @@
+"""The episode lifecycle: the one decision of what is public, shared by build and check.
+
+An article is *live* when it is not a draft (``published: false``, ``draft: true``
+or a file under ``episodes/_drafts/``) and its date has come; a live article gets
+its page, and it is an item of every feed that selects it once it has audio. A
+draft waits for its author, a *scheduled* article for its date: neither reaches a
+feed, a page, the sitemap or the bucket, unless a preview (``--drafts``,
+``--future``) asks for them. ``hidden: true`` keeps the page out of the lists.
+
+The clock has one seam, `clock_now`: ``--now`` or the ``COMPANION_NOW`` environment
+variable, else the system clock, so a build can be reproduced for any moment.
+
+Two articles may not share a slug or a GUID. `resolve_claims` settles it: the one
+the ledger of published GUIDs knows keeps it, the other is left out (of the feeds,
+for a GUID; of the site, for a slug); when neither was published, both are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Literal
+
+from companion._errors import Problem, ProjectError
+
+Status = Literal["live", "draft", "scheduled"]
+NOW_VARIABLE = "COMPANION_NOW"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The moment a build is for, and which unreleased articles a preview includes."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+    @property
+    def preview(self) -> bool:
+        return self.drafts or self.future
+
+
+def parse_moment(text: str, tz: tzinfo, where: str) -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is in `tz`."""
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ProjectError(f"{text!r} is not a date and time", where=where,
+                           fix="write it as 2026-01-05T09:00:00+04:00 (or 2026-01-05)"
+                           ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def clock_now(tz: tzinfo, given: str | None = None) -> datetime:
+    """`given` (``--now``), else ``COMPANION_NOW``, else the system clock."""
+    if given:
+        return parse_moment(given, tz, "--now")
+    from_env = os.environ.get(NOW_VARIABLE, "").strip()
+    if from_env:
+        return parse_moment(from_env, tz, NOW_VARIABLE)
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the build must know of an article before rendering anything of it."""
+
+    slug: str
+    guid: str
+    draft: bool
+    date: datetime | None
+    hidden: bool
+    files: tuple[str, ...] = ()  # project paths its `audio:` and `image:` point at
+
+
+def status_of(draft: bool, date: datetime | None, now: datetime) -> Status:
+    if draft:
+        return "draft"
+    if date is not None and date > now:
+        return "scheduled"
+    return "live"
+
+
+def included(status: Status, clock: Clock) -> bool:
+    """Whether a build for `clock` renders an article of this status."""
+    return (status == "live" or (status == "draft" and clock.drafts)
+            or (status == "scheduled" and clock.future))
+
+
+# -- one slug, one GUID -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    source: str  # project-relative path of the article
+    slug: str
+    guid: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Articles left out of the site (a slug clash) or of the feeds (a GUID clash)."""
+
+    dropped: Mapping[str, Problem] = field(default_factory=dict)
+    no_feed: Mapping[str, Problem] = field(default_factory=dict)
+
+    def problems(self) -> list[Problem]:
+        return [*self.dropped.values(), *self.no_feed.values()]
+
+
+_GUID_FIX = ("give one of them its own guid: in the front matter (two articles of one video "
+             "or Spotify episode share the GUID derived from it)")
+
+
+def resolve_claims(claims: Iterable[Claim], published: Mapping[str, str]) -> Resolution:
+    """Settle clashes; `published` maps each published GUID to its slug (the ledger)."""
+    claims = sorted(claims, key=lambda c: c.source)
+    dropped: dict[str, Problem] = {}
+    for slug, group in _groups(claims, lambda c: c.slug).items():
+        keeper = next((c for c in group if published.get(c.guid) == slug), None)
+        for claim in group:
+            if claim is not keeper:
+                dropped[claim.source] = _clash(claim, group, keeper, "slug", slug,
+                                               "left out of the site",
+                                               "give one of them its own slug: (or rename "
+                                               "the file)")
+    no_feed: dict[str, Problem] = {}
+    remaining = [c for c in claims if c.source not in dropped]
+    for guid, group in _groups(remaining, lambda c: c.guid).items():
+        keeper = next((c for c in group if published.get(guid) == c.slug), None)
+        for claim in group:
+            if claim is not keeper:
+                no_feed[claim.source] = _clash(claim, group, keeper, "guid", guid,
+                                               "left out of the feeds", _GUID_FIX)
+    return Resolution(dropped, no_feed)
+
+
+def _groups(claims: Sequence[Claim], key: Callable[[Claim], str]) -> dict[str, list[Claim]]:
+    found: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        value = key(claim)
+        if value:
+            found[value].append(claim)
+    return {k: v for k, v in found.items() if len(v) > 1}
+
+
+def _clash(claim: Claim, group: Sequence[Claim], keeper: Claim | None, name: str, value: str,
+           outcome: str, fix: str) -> Problem:
+    others = ", ".join(c.source for c in group if c is not claim)
+    if keeper is not None:
+        message = (f"same {name} {value!r} as {keeper.source}, which was published with it: "
+                   f"this article is {outcome}")
+    else:
+        message = (f"same {name} {value!r} as {others}: both are {outcome} until each has "
+                   f"its own")
+    return Problem("error", claim.source, message, fix, name)
+
+
+# -- what became of each article ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One article's place in the site: its status, the feeds it is an item of, and why
+    it is in none when it is not."""
+
+    source: str
+    slug: str
+    title: str
+    status: Status
+    date: datetime | None
+    hidden: bool = False
+    feeds: tuple[str, ...] = ()  # feeds it is an item of
+    selected: tuple[str, ...] = ()  # feeds whose selection matches it
+    why: str = ""  # why a live article is in no feed ("no audio", a clash, errors)
+
+    def label(self, tz: tzinfo | None = None) -> str:
+        """How `check` names the state: published, draft, scheduled (date), hidden..."""
+        if self.status == "draft":
+            return "draft"
+        if self.status == "scheduled":
+            when = self.date.astimezone(tz) if self.date and tz else self.date
+            return f"scheduled for {when:%Y-%m-%d %H:%M %Z}".strip() if when else "scheduled"
+        if not self.feeds:
+            reason = self.why or ("no feed selects it" if not self.selected else "")
+            return f"page only, in no feed ({reason})" if reason else "page only, in no feed"
+        state = "published" + (", hidden" if self.hidden else "")
+        return f"{state} in {', '.join(self.feeds)}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"state": self.status if self.status != "live" else (
+                    "published" if self.feeds else "page-only"),
+                "date": self.date.isoformat() if self.date else None,
+                "hidden": self.hidden, "feeds": list(self.feeds),
+                "selected_by": list(self.selected), "why": self.why or None}
+
+
+def why_empty(feed: str, selection: str, standings: Iterable[Standing]) -> str:
+    """Why a feed has no item: its selection, or what keeps its members out."""
+    members = [s for s in standings if feed in s.selected]
+    if not members:
+        return f"its selection ({selection}) matches no article"
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        if member.status == "draft":
+            reasons["draft"].append(member.slug)
+        elif member.status == "scheduled":
+            day = f" on {member.date:%Y-%m-%d}" if member.date else ""
+            reasons["scheduled"].append(member.slug + day)
+        else:
+            reasons[member.why or "left out"].append(member.slug)
+    parts = [f"{len(slugs)} {kind} ({', '.join(slugs[:3])}{', ...' if len(slugs) > 3 else ''})"
+             for kind, slugs in sorted(reasons.items())]
+    return f"none of its {len(members)} article(s) is ready: {'; '.join(parts)}"
+
+
+def empty_feed_problem(where: str, feed: str, selection: str, standings: Iterable[Standing],
+                       published: int) -> Problem:
+    """A feed with no item is never written. For a show that was never published that is
+    a warning (its first episode may be scheduled); for one that was, an error: publishing
+    it empty would empty its subscribers' apps."""
+    why = why_empty(feed, selection, standings)
+    if published:
+        return Problem("error", where, f"the feed would have no episode ({why}); it was "
+                       f"published with {published} episode(s), and publishing it empty would "
+                       "empty subscribers' apps", "make one of its episodes ready again, or "
+                       "remove the feed definition to retire the show", "select")
+    return Problem("warning", where, f"no episode is ready for this feed, so it is left out "
+                   f"of the site ({why})", "nothing to do if its first episode is scheduled; "
+                   "otherwise check [select] and the episodes' audio", "select")

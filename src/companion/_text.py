@@ -1,0 +1,38 @@
+"""Text helpers every stage shares: characters XML forbids, and "did you mean".
+
+One regular expression for the characters XML 1.0 (and so HTML and RSS) forbid,
+used wherever untrusted text enters the model, and one way to suggest the
+nearest known name for a misspelt key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+#: Characters XML 1.0 forbids (C0 controls but tab and newlines, DEL, U+FFFE/U+FFFF,
+#: lone surrogates): dropped as text is read, so feeds stay well-formed and pages valid.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters XML 1.0 and HTML forbid."""
+    return NOT_XML.sub("", text)
+
+
+def nearest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to `name` (a typo's likely meaning), or None."""
+    choices = sorted(known)
+    folded = {c.casefold().replace("-", "_"): c for c in choices}
+    key = name.casefold().replace("-", "_")
+    if key in folded:
+        return folded[key]
+    found = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.72)
+    return folded[found[0]] if found else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """' did you mean `x`?' for the nearest known name, or ''."""
+    hint = nearest(name, known)
+    return f"did you mean `{hint}`?" if hint else ""
