@@ -81,7 +81,7 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
                         "[page only, in no feed (no feed selects it)]  Undated piece")
     assert lines[1] == ("one  en  2025-03-01  youtube:-  spotify:-  "
                         "[page only, in no feed (no feed selects it)]  One")
-    assert lines[2].startswith("warning: episodes/undated.txt: date: no date (")
+    assert lines[2].startswith("warning: episodes/undated.txt: date: no date: ")
     assert "YYYY-MM-DD" in lines[2]
     assert any(ln.startswith("info: episodes/undated.txt: title: title from the first line")
                for ln in lines)

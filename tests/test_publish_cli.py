@@ -34,7 +34,8 @@ def test_json_report_for_the_default_local_target(tmp_path: Path,
     assert main(["--project", str(project), "publish", "--no-build", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["target"] == str(project / "public")
-    assert report["ok"] and not report["problems"]
+    assert report["ok"]
+    assert not report["problems"]
     assert report["sent"]["files"] == _files(project)
     assert (project / "public/show/feed.xml").exists()
     assert main(["--project", str(project), "publish", "--no-build", "--json"]) == 0

@@ -120,7 +120,8 @@ def test_prune_deletes_only_what_companion_put_there(tmp_path: Path) -> None:
     assert (out / "keep-me.txt").exists()
     # media is held for the grace period: apps that cached the old feed still fetch it
     [held] = report.held
-    assert held.startswith("media/") and (out / held).exists()
+    assert held.startswith("media/")
+    assert (out / held).exists()
     assert old_media == set((out / "media").iterdir())
     assert report.held_until > __import__("time").time() + 29 * 86400
     again = publish(site, LocalTarget(out), prune=True)
@@ -234,3 +235,120 @@ def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> 
     assert time.monotonic() - started < 5
     assert "f3" not in done
     assert len(done) < 100
+
+
+def _lock(out: Path, holder: LockInfo) -> None:
+    (out / ".companion").mkdir(parents=True, exist_ok=True)
+    (out / ".companion/lock").write_bytes(holder.to_bytes())
+
+
+def test_an_expired_lease_from_another_host_is_taken_over(tmp_path: Path) -> None:
+    import time
+
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    then = time.time() - 600
+    _lock(out, LockInfo("alice", "laptop.example", 4242, then, "t", then + 90))
+    report = publish(site, LocalTarget(out))
+    assert report.sent
+    assert any("alice@laptop.example" in n and "lease expired" in n for n in report.notes)
+    assert not (out / ".companion/lock").exists()
+
+
+def test_a_lock_whose_publish_finished_is_free_at_once_from_any_host(tmp_path: Path) -> None:
+    """Killed between its final manifest write (which names the lease released) and the
+    lock's deletion: the lock is free at once, even from another host."""
+    import json
+    import time
+
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    released = json.loads((out / ".companion/manifest.json").read_bytes())["released"]
+    _lock(out, LockInfo("bob", "ci.example", 77, time.time(), released))
+    write_sample_site(site, titles={1: "New"})
+    report = publish(site, LocalTarget(out))
+    assert report.sent
+    assert any("that publish had finished" in n for n in report.notes)
+
+
+def test_a_live_lease_from_another_host_is_refused_with_its_expiry(tmp_path: Path) -> None:
+    import time
+
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    _lock(out, LockInfo("carol", "desk.example", 1, time.time(), "x"))
+    with pytest.raises(PublishError) as info:
+        publish(site, LocalTarget(out))
+    assert "carol@desk.example" in str(info.value)
+    assert "lease until" in str(info.value)
+    assert (out / ".companion/lock").exists()
+
+
+@pytest.mark.parametrize("data", [
+    b"not json", b'{"owner": "x", "host": "h", "pid": 1, "time": 1e300, "token": "t"}',
+    b'{"owner": "x", "host": "h", "pid": 1, "time": NaN, "token": "t"}',
+    b'{"owner": "x", "host": "h", "pid": 99999999999999999999, "time": 1, "token": "t"}',
+    b"[" * 100_000,
+])
+def test_a_damaged_lock_is_one_clear_error(tmp_path: Path, data: bytes) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    (out / ".companion").mkdir(parents=True)
+    (out / ".companion/lock").write_bytes(data)
+    with pytest.raises(PublishError) as info:
+        publish(site, LocalTarget(out))
+    assert "not readable" in str(info.value)
+    assert "--break-lock" in info.value.fix
+    assert publish(site, LocalTarget(out), break_lock=True).sent
+
+
+def test_the_lease_is_renewed_while_a_publish_runs(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from companion import _publish, _targets
+
+    monkeypatch.setattr(_targets, "LEASE_SECONDS", 0.6)
+    monkeypatch.setattr(_publish, "LEASE_SECONDS", 0.6)
+    site = write_sample_site(tmp_path / "site", episodes=2)
+    out = tmp_path / "public"
+    seen: list[float] = []
+
+    class Slow(LocalTarget):
+        def _send_one(self, upload):  # type: ignore[no-untyped-def]
+            time.sleep(0.15)
+            lock = LockInfo.parse((self.root / ".companion/lock").read_bytes())
+            assert lock is not None
+            seen.append(lock.expires - time.time())
+            return super()._send_one(upload)
+
+    report = publish(site, Slow(out, concurrency=1))
+    assert len(report.sent) == 2 * 5 + 7  # 17 files, 2.5 s: four times the lease
+    assert min(seen) > 0  # never expired: renewed every 0.2 s
+    assert not (out / ".companion/lock").exists()
+
+
+def test_a_publish_that_lost_its_lease_stops(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from companion import _publish, _targets
+
+    monkeypatch.setattr(_targets, "LEASE_SECONDS", 0.6)
+    monkeypatch.setattr(_publish, "LEASE_SECONDS", 0.6)
+    site = write_sample_site(tmp_path / "site", episodes=2)
+    out = tmp_path / "public"
+
+    class Stolen(LocalTarget):
+        def _send_one(self, upload):  # type: ignore[no-untyped-def]
+            time.sleep(0.15)
+            if upload.path.startswith("episodes/episode-001"):
+                _lock(self.root, LockInfo("thief", "other.example", 5, time.time(), "z",
+                                          time.time() + 60))
+            return super()._send_one(upload)
+
+    with pytest.raises(PublishError) as info:
+        publish(site, Stolen(out, concurrency=1))
+    assert "lost its lease" in str(info.value)
+    assert b"thief" in (out / ".companion/lock").read_bytes()  # left to its new holder

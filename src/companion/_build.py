@@ -810,7 +810,9 @@ class SiteRenderer:
 
         if selected is None:
             selected = self.members(episode)
-        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds else []
+        dated = episode.article.date is not None  # an item needs its pubDate
+        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds and dated \
+            else []
         page_url = self.site.url(_paths.episode_dir(episode.slug))
         files: list[OutputFile] = []
         hashes: dict[str, str] = {}
@@ -828,6 +830,7 @@ class SiteRenderer:
         why = ""
         if selected and not in_feeds:
             why = ("another article has its GUID" if not flags.in_feeds
+                   else "no date" if not dated
                    else "no audio" if episode.audio is None else "its audio failed")
         image = self._image(episode, files, problems)
         chapters_url = self._chapters(episode, files)

@@ -108,12 +108,13 @@ def _standing(article: Article, status: Status, episode: Episode | None,
 
     selected = tuple(f.slug for f in feeds
                      if selects(f.select, episode or Episode(article, article_guid(article))))
-    ready = status == "live" and not dropped and not no_feed
+    ready = status == "live" and not dropped and not no_feed and article.date is not None
     audio = episode is not None and episode.audio is not None
     why = ""
     if status == "live" and selected and not (ready and audio):
         why = ("another article has its slug" if dropped else
                "another article has its GUID" if no_feed else
+               "no date" if article.date is None else
                "no audio" if episode is not None else "its pairing failed")
     return Standing(article.relpath, article.slug, article.title, status, article.date,
                     article.hidden, selected if ready and audio else (), selected, why)
@@ -133,7 +134,7 @@ def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[s
     from companion._errors import FeedError
     from companion._feeds import select_episodes
     from companion._ledger import Ledger, load_ledger
-    from companion._rules import feed_problems, feed_where, preview_media
+    from companion._rules import feed_problems, feed_where, ledger_problems, preview_media
 
     problems: list[Problem] = []
     for feed in feeds:
@@ -146,6 +147,8 @@ def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[s
         if not members:
             problems.append(empty_feed_problem(where, feed.slug, describe_selection(
                 feed.select), standings, published.get(feed.slug, 0)))
+            if ledger is not None:
+                problems += ledger_problems(ledger, [], where, standings)
             continue
         chosen = select_episodes(feed, members)
         media = {e.guid: ref for e in chosen if (ref := preview_media(e, site)) is not None}

@@ -22,6 +22,7 @@ from companion._apple_categories import APPLE_CATEGORIES, is_category, is_subcat
 from companion._errors import Problem
 from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Site
 from companion._project import inside, project_rel
+from companion._text import NOT_XML, did_you_mean
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -41,7 +42,6 @@ _LANGUAGE = re.compile(
     re.IGNORECASE,
 )
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
 
 
@@ -175,14 +175,16 @@ class _Reader:
     def unknown(self, table: dict[str, Any], known: frozenset[str], prefix: str) -> None:
         for key in table:
             if key not in known:
+                hint = did_you_mean(key, known)
                 self.error(prefix + key, f"unknown setting {prefix}{key}",
-                           f"known settings are: {', '.join(sorted(known))}")
+                           (f"{hint} " if hint else "")
+                           + f"(known settings are: {', '.join(sorted(known))})")
 
     def text(self, data: dict[str, Any], name: str, required: bool = False,
              prefix: str = "") -> str:
         value = data.get(name)
-        if isinstance(value, str) and _NOT_XML.sub("", value).strip():
-            return _NOT_XML.sub("", value).strip()
+        if isinstance(value, str) and NOT_XML.sub("", value).strip():
+            return NOT_XML.sub("", value).strip()
         if value is not None and not isinstance(value, str):
             self.error(prefix + name, f"{prefix}{name} must be a string",
                        f'write it as {name} = "..."')

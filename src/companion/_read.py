@@ -684,7 +684,8 @@ def article_notes(site: Site, articles: list[Article]) -> list[Problem]:
     for article in articles:
         if article.date is None:
             problems.append(Problem(
-                "warning", article.relpath, "no date", field="date",
+                "warning", article.relpath, "no date: the page is published, but an "
+                "episode without a date is in no feed", field="date",
                 fix="name the file YYYY-MM-DD-slug, or add date: YYYY-MM-DD "
                     "(front matter or a .yml sidecar)"))
         for guess in article.inferred:

@@ -7,7 +7,7 @@ per episode GUID; an episode without one is left out (the caller warns), so a
 feed never carries a broken enclosure.
 
 The output depends only on the input: `lastBuildDate` and `pubDate` are the
-newest episode's date (or a fixed date for an empty feed), never "now".
+newest episode's date, never "now" (the build never writes an empty feed).
 
 An incremental build renders each `<item>` once (`render_item`, through
 feedgen and the extensions like a whole feed) and keeps its bytes;
@@ -44,7 +44,10 @@ from companion._podcast_ext import (
 GENERATOR = "companion"
 DESCRIPTION_LIMIT = 4000
 FEED_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
-EMPTY_FEED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+#: Only for a channel rendered without dated items: the item-less channel that items are
+#: cut from (`render_item`), never a published feed (the build leaves undated episodes
+#: and empty feeds out).
+NO_ITEM_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class TranscriptRef(NamedTuple):
@@ -179,7 +182,7 @@ def _timestamp(episode: Episode) -> float:
 def build_date(episodes: Iterable[Episode]) -> datetime:
     """The newest episode date: the feed's lastBuildDate and pubDate."""
     dates = [d for d in (episode_date(e) for e in episodes) if d is not None]
-    return max(dates) if dates else EMPTY_FEED_DATE
+    return max(dates) if dates else NO_ITEM_DATE
 
 
 def _ext(fg: Any, name: str) -> Any:
