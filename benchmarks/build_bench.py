@@ -168,9 +168,12 @@ def companion_tool(root: Path, posts: list[Post], jobs: int | None,
 
 def inner_build_seconds(root: Path, env: dict[str, str]) -> float:
     """build() alone in a fresh interpreter (the CLI's start-up excluded)."""
-    code = ("import time,sys;from pathlib import Path;from companion._project import load_site;"
-            "from companion._build import build;s=load_site(Path(sys.argv[1]));"
-            "t=time.perf_counter();build(s);print(time.perf_counter()-t)")
+    code = ("import time,sys;from pathlib import Path\n"
+            "try:\n from companion import load_project;p=load_project(Path(sys.argv[1]))\n"
+            "except ImportError:\n"
+            " from companion._project import load_site;from companion._build import build\n"
+            " s=load_site(Path(sys.argv[1]));p=type('P',(),{'build':lambda self:build(s)})()\n"
+            "t=time.perf_counter();p.build();print(time.perf_counter()-t)")
     done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True,
                           text=True, check=True, env=env)
     return float(done.stdout.strip().splitlines()[-1])

@@ -33,8 +33,8 @@ from companion._model import (
     Thumbnail,
     YouTubeVideo,
 )
-from companion._pages import PageRenderer
-from companion._shownotes import show_notes
+from companion._render.pages import PageRenderer
+from companion._render.shownotes import show_notes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

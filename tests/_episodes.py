@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from companion._model import Article, Audio, Chapter, Episode, Transcript
-from companion._rss import MediaRef, TranscriptRef
+from companion._render.rss import MediaRef, TranscriptRef
 
 BASE_URL = "https://podcasts.example.org/"
 

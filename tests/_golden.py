@@ -21,7 +21,7 @@ TEXT_SUFFIXES = {".html", ".xml", ".json", ".vtt", ".srt", ".css", ".txt", ".js"
 
 def build_example(work: Path) -> Path:
     """Copy the example project into `work` and build it for `NOW`; returns the site folder."""
-    from companion._main import main
+    from companion._cli.main import main
 
     project = work / "project"
     project.mkdir(parents=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from companion._build import BuildResult, build
+from companion._build.engine import BuildResult, build
+from companion._config.project import load_site
 from companion._model import Site
-from companion._project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

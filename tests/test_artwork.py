@@ -14,8 +14,12 @@ try:  # tests/ may or may not be a package
 except ImportError:
     from _fixtures_pair import make_article, make_site  # type: ignore[no-redef]
 
-from companion import _artwork
-from companion._artwork import (
+from companion._config.feeds import load_feeds
+from companion._config.project import load_site
+from companion._errors import FeedError
+from companion._model import Episode, YouTubeVideo
+from companion._pair import artwork as _artwork
+from companion._pair.artwork import (
     artwork_file,
     clear_memory,
     compliant_artwork,
@@ -23,10 +27,6 @@ from companion._artwork import (
     image_facts,
     show_artwork,
 )
-from companion._errors import FeedError
-from companion._feeds import load_feeds
-from companion._model import Episode, YouTubeVideo
-from companion._project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 

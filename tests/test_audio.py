@@ -19,7 +19,9 @@ except ImportError:
     from _fixtures_pair import make_article, make_site, tree  # type: ignore[no-redef]
     from _media import ffprobe_json, sine, speech  # type: ignore[no-redef]
 
-from companion._audio import (
+from companion._errors import PairError
+from companion._model import Chapter, Episode, Site
+from companion._pair.audio import (
     add_format,
     audio_from_file,
     cached_audio,
@@ -28,9 +30,7 @@ from companion._audio import (
     remux_m4a,
     store_audio,
 )
-from companion._cache import Cache
-from companion._errors import PairError
-from companion._model import Chapter, Episode, Site
+from companion._pair.cache import Cache
 
 CHAPTERS = (Chapter(0.0, "შესავალი", 1.5), Chapter(1.5, "Café & more", 3.0),
             Chapter(3.0, "السوق"))

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from companion._build import BuildResult, EpisodeBuild, Flags, Rendered, build
+from companion._build.engine import BuildResult, EpisodeBuild, Flags, Rendered, build
+from companion._build.ledger import PublishedIndex
+from companion._build.lifecycle import Clock, Identity
 from companion._errors import Problem, ReadError, RenderError
-from companion._ledger import PublishedIndex
-from companion._lifecycle import Clock, Identity
 from companion._model import FeedDefinition, FeedSelection, OutputFile, Person, Site
 
 RENDERS: list[str] = []

@@ -8,9 +8,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from companion._build import build
-from companion._main import main
-from companion._project import load_site
+from companion._build.engine import build
+from companion._cli.main import main
+from companion._config.project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -100,7 +100,7 @@ def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
 def test_example_template_and_feed_changes(project: Path) -> None:
     site = load_site(project)
     build(site, jobs=1)
-    theme = REPO / "src" / "companion" / "theme" / "partials" / "footer.html"
+    theme = REPO / "src" / "companion" / "_render" / "theme" / "partials" / "footer.html"
     override = project / "templates" / "partials" / "footer.html"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text("<!-- local -->\n" + theme.read_text(encoding="utf-8"),
@@ -117,11 +117,11 @@ def test_example_template_and_feed_changes(project: Path) -> None:
 
 
 def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> None:
-    from companion._artwork import show_artwork
-    from companion._build import discover
-    from companion._feeds import load_feeds, select_episodes
-    from companion._incremental import Parts
-    from companion._rss import render_feed
+    from companion._build.engine import discover
+    from companion._build.state import Parts
+    from companion._config.feeds import load_feeds, select_episodes
+    from companion._pair.artwork import show_artwork
+    from companion._render.rss import render_feed
 
     site = load_site(project)
     build(site, jobs=1)

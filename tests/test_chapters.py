@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from companion._chapters import (
+from companion._model import Chapter
+from companion._pair.chapters import (
     chapters_json,
     episode_chapters,
     from_description,
@@ -15,7 +16,6 @@ from companion._chapters import (
     psc,
     timestamp_lines,
 )
-from companion._model import Chapter
 
 
 @pytest.mark.parametrize(("line", "expected"), [

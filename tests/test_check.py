@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from companion._main import main
+from companion._cli.main import main
 
 MakeProject = Any
 ARTICLE = "---\ntitle: {title}\nlang: en\nvideo: https://youtu.be/02el3F-AjQw\n---\nText.\n"
@@ -49,8 +49,8 @@ def test_bundled_examples_pass(example_project: Path,
 
 
 def test_bundled_examples_have_source_links_and_good_titles(example_project: Path) -> None:
-    from companion._project import load_site
-    from companion._read import read_project
+    from companion._config.project import load_site
+    from companion._read.articles import read_project
 
     result = read_project(load_site(example_project))
     assert len(result.articles) == 6

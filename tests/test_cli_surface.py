@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion._main import cli, main
+from companion._cli.main import cli, main
 
 COMMANDS = ["init", "check", "build", "fetch", "publish", "serve"]
 

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from companion._build import BuildResult
+from companion._build.engine import BuildResult
 from companion._model import Site
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -12,15 +12,15 @@ try:
     from tests._episodes import make_episode, sample_episodes
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, sample_episodes  # type: ignore[no-redef]
-from companion._feeds import (
+from companion._config.feeds import (
     feed_guid,
     is_language,
     load_feeds,
     podcast_guid_for,
     select_episodes,
 )
+from companion._config.project import load_site
 from companion._model import FeedSelection
-from companion._project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 

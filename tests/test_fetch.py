@@ -18,9 +18,9 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
-from companion import _pair
-from companion._main import main
-from companion._pair import FetchOptions
+from companion._cli.main import main
+from companion._pair import episodes as _pair
+from companion._pair.episodes import FetchOptions
 
 ARTICLE = """---
 title: A new episode

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from companion._main import main
+from companion._cli.main import main
 from tests._seaweed import SeaweedServer, s3_env, seaweed  # noqa: F401
 from tests.test_lifecycle import GOOD, NOW, article, project
 

@@ -63,8 +63,8 @@ def test_outdated_validator_filter_is_narrow() -> None:
 def test_example_project_pages_are_valid_html(example_project: Path, tmp_path: Path) -> None:
     """A real build of the bundled example project: every page passes the validator."""
     validator = _validator()
-    build = pytest.importorskip("companion._build")
-    from companion._project import load_site
+    build = pytest.importorskip("companion._build.engine")
+    from companion._config.project import load_site
 
     out = tmp_path / "site"
     build.build(load_site(example_project), out, jobs=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion._main import main
+from companion._cli.main import main
 
 
 def test_init_makes_a_working_project(tmp_path: Path,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from companion._lang import (
+from companion._read.lang import (
     detect_language,
     direction,
     find_dateline,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from companion._main import main
+from companion._cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 ART = REPO / "feeds" / "artwork" / "es.png"

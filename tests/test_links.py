@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from linkify_it import LinkifyIt
 
-from companion._links import (
+from companion._read.links import (
     FastLinkify,
     clean_url,
     extract_links,

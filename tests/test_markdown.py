@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from companion._markdown import (
+from companion._read.markdown import (
     lead_blocks,
     plain_blocks,
     plain_text,

@@ -17,8 +17,8 @@ import pytest
 from companion import _paths
 from companion._errors import RenderError
 from companion._model import Chapter, Episode, Link, Site
-from companion._pages import PageRenderer, json_ld, newest_first
-from companion._shownotes import show_notes
+from companion._render.pages import PageRenderer, json_ld, newest_first
+from companion._render.shownotes import show_notes
 from tests._browser import (
     BASE_URL,
     SampleSite,
@@ -324,8 +324,8 @@ SEED_SLUG = "2025-07-20-azerbaijan-russia"
 
 
 def _seed_article(make_project):  # type: ignore[no-untyped-def]
-    read = pytest.importorskip("companion._read")
-    from companion._project import load_site
+    read = pytest.importorskip("companion._read.articles")
+    from companion._config.project import load_site
 
     seeds = sorted(SEEDS.glob("000_*.txt")) if SEEDS.is_dir() else []
     if not seeds:

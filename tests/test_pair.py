@@ -21,17 +21,17 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
-from companion import _thumbnails
+from companion._config.project import load_site
 from companion._errors import PairError
-from companion._pair import (
+from companion._pair import thumbnails as _thumbnails
+from companion._pair.episodes import (
     FetchEvent,
     FetchOptions,
     episode_guid,
     fetch,
     pair_project,
 )
-from companion._project import load_site
-from companion._read import GUID_NAMESPACE
+from companion._read.articles import GUID_NAMESPACE
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nგამარჯობა\n"
 OEMBED = json.dumps({"type": "rich", "version": "1.0", "title": "Spotify title",
@@ -71,7 +71,7 @@ def test_slug_guid_is_a_warning(tmp_path: Path) -> None:
 # --- pairing from the cache -------------------------------------------------------------------
 
 def test_example_project_pairs_offline(example_project: Path) -> None:
-    from companion._read import read_project
+    from companion._read.articles import read_project
 
     if not (example_project / "media").exists():  # the shared fixture may not copy media/
         shutil.copytree(REPO / "media", example_project / "media")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from companion._main import main
+from companion._cli.main import main
 from tests._seaweed import SeaweedServer, s3_env, seaweed  # noqa: F401
 
 

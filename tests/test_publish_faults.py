@@ -18,8 +18,8 @@ import pytest
 
 from companion._errors import PublishError
 from companion._model import PublishSettings
-from companion._publish import publish
-from companion._targets import S3Target, open_target
+from companion._publish.run import publish
+from companion._publish.targets import S3Target, open_target
 from tests._faultproxy import FaultProxy
 from tests._seaweed import (  # noqa: F401
     SeaweedServer,
@@ -118,8 +118,8 @@ _CHILD = """
 import json, sys
 from pathlib import Path
 from companion._model import PublishSettings
-from companion._publish import publish
-from companion._targets import open_target
+from companion._publish.run import publish
+from companion._publish.targets import open_target
 site, spec, endpoint, prune = sys.argv[1:5]
 target = open_target(spec, PublishSettings(addressing_style="path"), endpoint_url=endpoint,
                      project_root=Path.cwd())

@@ -12,8 +12,8 @@ import pytest
 from companion._content_types import cache_control, content_type
 from companion._errors import PublishError
 from companion._model import PublishSettings
-from companion._publish import PublishEvent, make_plan, publish, scan_site, stage_of
-from companion._targets import LocalTarget, LockInfo, local_error, open_target
+from companion._publish.run import PublishEvent, make_plan, publish, scan_site, stage_of
+from companion._publish.targets import LocalTarget, LockInfo, local_error, open_target
 from tests._seaweed import write_sample_site
 
 
@@ -217,7 +217,7 @@ def test_plan_counts_bytes(tmp_path: Path) -> None:
 def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> None:
     import time
 
-    from companion._targets import Sent, Upload, run_parallel
+    from companion._publish.targets import Sent, Upload, run_parallel
 
     uploads = [Upload(f"f{i}", tmp_path, "0" * 64, 1, "text/plain", "x") for i in range(2000)]
 
@@ -307,7 +307,8 @@ def test_the_lease_is_renewed_while_a_publish_runs(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from companion import _publish, _targets
+    from companion._publish import run as _publish
+    from companion._publish import targets as _targets
 
     monkeypatch.setattr(_targets, "LEASE_SECONDS", 0.6)
     monkeypatch.setattr(_publish, "LEASE_SECONDS", 0.6)
@@ -333,7 +334,8 @@ def test_a_publish_that_lost_its_lease_stops(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from companion import _publish, _targets
+    from companion._publish import run as _publish
+    from companion._publish import targets as _targets
 
     monkeypatch.setattr(_targets, "LEASE_SECONDS", 0.6)
     monkeypatch.setattr(_publish, "LEASE_SECONDS", 0.6)

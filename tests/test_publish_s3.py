@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from companion._model import PublishSettings
-from companion._publish import publish
-from companion._targets import S3Target, open_target
+from companion._publish.run import publish
+from companion._publish.targets import S3Target, open_target
 from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
 
 pytestmark = [pytest.mark.s3]
@@ -189,7 +189,7 @@ def test_a_second_publisher_is_refused_while_the_lock_is_held(s3_env: SeaweedSer
     import time
 
     from companion._errors import PublishError
-    from companion._targets import LockInfo
+    from companion._publish.targets import LockInfo
 
     site = write_sample_site(tmp_path / "site", episodes=1)
     target = _target(s3_env)

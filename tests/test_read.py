@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from companion._cli.main import main
+from companion._config.project import load_site
 from companion._errors import ReadError
-from companion._main import main
 from companion._model import Site
-from companion._project import load_site
-from companion._read import read_article, read_project
+from companion._read.articles import read_article, read_project
 
 MakeProject = Any
 
@@ -248,7 +248,7 @@ def test_duplicate_slugs_name_both_files(make_project: MakeProject,
     })
     result = read_project(load_site(root))  # both are read; check and build settle it
     assert [a.slug for a in result.articles] == ["same", "same"]
-    from companion._check import check_project
+    from companion._build.check import check_project
 
     problems = [p for p in check_project(load_site(root)).problems if p.field == "slug"]
     assert sorted(p.where for p in problems) == ["episodes/2025-01-01-same.md",

@@ -12,10 +12,10 @@ try:
     from tests._episodes import make_episode, media_for, media_map, sample_episode, sample_episodes
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, media_for, media_map, sample_episode, sample_episodes  # type: ignore[no-redef]
-from companion._feeds import load_feeds, podcast_guid_for, select_episodes
+from companion._config.feeds import load_feeds, podcast_guid_for, select_episodes
+from companion._config.project import load_site
 from companion._model import Chapter, Episode, FeedDefinition, Funding, Person, Site
-from companion._project import load_site
-from companion._rss import MediaRef, cdata_safe, render_feed
+from companion._render.rss import MediaRef, cdata_safe, render_feed
 
 REPO = Path(__file__).resolve().parent.parent
 NS = {
@@ -246,7 +246,7 @@ def test_media_ref_accepts_plain_tuples_for_transcripts() -> None:
 
 
 def test_feed_file() -> None:
-    from companion._rss import feed_file
+    from companion._render.rss import feed_file
 
     episodes = sample_episodes()
     out = feed_file(make_feed(), episodes, SITE, media_map(episodes))
@@ -258,7 +258,7 @@ def test_feed_file() -> None:
 
 def assembled(feed: FeedDefinition, episodes: list[Episode], site: Site,
               media: dict[str, MediaRef]) -> bytes:
-    from companion._rss import assemble_feed, render_item
+    from companion._render.rss import assemble_feed, render_item
 
     items = {e.guid: render_item(feed, e, site, media[e.guid])
              for e in episodes if e.guid in media}
@@ -277,7 +277,7 @@ def test_assembled_feed_is_byte_identical_to_a_rendered_one(changes: dict[str, o
     assert assembled(feed, episodes, SITE, media) == whole
     assert assembled(feed, [], SITE, {}) == render_feed(feed, [], SITE, {})
     some = {g: b"" for g in list(media)[:1]}  # a missing item is rendered on the spot
-    from companion._rss import assemble_feed
+    from companion._render.rss import assemble_feed
     assert assemble_feed(feed, episodes, SITE, media, some) == whole
 
 

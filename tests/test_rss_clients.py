@@ -14,10 +14,10 @@ try:
     from tests._episodes import media_map, sample_episode
 except ImportError:  # tests/ run as a plain folder
     from _episodes import media_map, sample_episode  # type: ignore[no-redef]
-from companion._feeds import load_feeds, select_episodes
+from companion._config.feeds import load_feeds, select_episodes
+from companion._config.project import load_site
 from companion._model import Chapter, Episode, FeedDefinition, Site
-from companion._project import load_site
-from companion._rss import render_feed
+from companion._render.rss import render_feed
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ["ka", "ar", "es", "en"]

@@ -13,9 +13,7 @@ try:
     from tests._episodes import make_episode, media_for, media_map, sample_episodes
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, media_for, media_map, sample_episodes  # type: ignore[no-redef]
-from companion._errors import FeedError, Problem
-from companion._feeds import load_feeds, select_episodes
-from companion._ledger import (
+from companion._build.ledger import (
     Ledger,
     LedgerEntry,
     PublishedItem,
@@ -23,9 +21,11 @@ from companion._ledger import (
     load_ledger,
     record_publish,
 )
+from companion._config.feeds import load_feeds, select_episodes
+from companion._config.project import load_site
+from companion._errors import FeedError, Problem
 from companion._model import Episode, FeedDefinition, Person, Site
-from companion._project import load_site
-from companion._rules import feed_problems
+from companion._render.rules import feed_problems
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = Site(root=REPO, title="Test", base_url="https://podcasts.example.org/")
@@ -220,7 +220,7 @@ def test_ledger_matching_the_feed_is_quiet() -> None:
 
 
 def test_check_on_the_example_project(example_project: Path) -> None:
-    from companion._check import check_project
+    from companion._build.check import check_project
 
     site = load_site(example_project)
     (example_project / "feeds" / "bad.toml").write_text('title = "Bad"\n', encoding="utf-8")
@@ -232,7 +232,7 @@ def test_check_on_the_example_project(example_project: Path) -> None:
 
 
 def test_preview_media() -> None:
-    from companion._rules import preview_media
+    from companion._render.rules import preview_media
 
     episode = make_episode("x")
     ref = preview_media(episode, SITE)

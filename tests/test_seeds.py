@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from companion._config.project import load_site
 from companion._model import Article
-from companion._project import load_site
-from companion._read import read_project
+from companion._read.articles import read_project
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"  # as in conftest
 

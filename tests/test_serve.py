@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from companion._build.serve import make_server, server_url, watched
 from companion._model import Site
-from companion._serve import make_server, server_url, watched
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,7 +111,7 @@ def test_serve_rebuilds_on_edit(example_project: Path) -> None:
 
 
 def test_rebuild_reads_changed_settings_and_survives_errors(tmp_path: Path) -> None:
-    from companion._serve import ServeEvent, rebuild
+    from companion._build.serve import ServeEvent, rebuild
 
     (tmp_path / "companion.toml").write_text(
         '[site]\ntitle = "Old"\nbase_url = "https://x.org/"\n', encoding="utf-8")

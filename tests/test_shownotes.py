@@ -10,9 +10,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from companion._i18n import KEYS, direction, format_date, t
 from companion._model import Chapter, Episode, Link, Site, SpotifyEpisode
-from companion._shownotes import (
+from companion._render.i18n import KEYS, direction, format_date, t
+from companion._render.shownotes import (
     ShowNotes,
     cut,
     notes_html,

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from companion._apple_categories import APPLE_CATEGORIES
-from companion._build import BuildResult
+from companion._build.engine import BuildResult
+from companion._config.categories import APPLE_CATEGORIES
 from companion._model import Site
 
 BASE = "https://podcasts.example.org/"

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from companion._build import BuildResult
+from companion._build.engine import BuildResult
 from companion._model import Site
 
 BASE = "https://podcasts.example.org/"

@@ -15,11 +15,11 @@ except ImportError:
     from _fixtures_pair import closed_port, make_article, make_site  # type: ignore[no-redef]
     from _httpserver import Reply, Server  # type: ignore[no-redef]
 
-from companion._cache import Cache
 from companion._errors import FetchError
 from companion._model import SpotifyEpisode
-from companion._pair import pair_episode
-from companion._spotify import episode_from_oembed, fetch_oembed
+from companion._pair.cache import Cache
+from companion._pair.episodes import pair_episode
+from companion._pair.spotify import episode_from_oembed, fetch_oembed
 
 EPISODE = "7Hj6Gf5Ds4Aq3Wz2Xc1Vb0"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from companion._cache import Cache
 from companion._errors import PairError
-from companion._transcripts import (
+from companion._pair.cache import Cache
+from companion._pair.transcripts import (
     Cue,
     cached,
     clean_cues,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from companion._build.writer import Writer, sha256_bytes
 from companion._errors import RenderError
 from companion._model import OutputFile
-from companion._writer import Writer, sha256_bytes
 
 
 def page(path: str, data: bytes = b"<p>hi</p>") -> OutputFile:

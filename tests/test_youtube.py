@@ -21,7 +21,7 @@ except ImportError:
     from _media import sine  # type: ignore[no-redef]
 
 from companion._errors import FetchError, PairError
-from companion._youtube import (
+from companion._pair.youtube import (
     cache_rel,
     download_audio,
     fetch_error,
@@ -220,7 +220,7 @@ def with_caption_urls(server: Server, manual: bool) -> dict[str, Any]:
 @pytest.mark.parametrize(("manual", "text"), [(True, "manual"), (False, "auto")])
 def test_manual_captions_first_automatic_as_fallback(server: Server, tmp_path: Path,
                                                      manual: bool, text: str) -> None:
-    from companion._youtube import chosen_caption
+    from companion._pair.youtube import chosen_caption
 
     info = process_result(with_caption_urls(server, manual), captions=("ka", tmp_path))
     path, automatic = chosen_caption(info, "ka")

@@ -1,3 +1,3 @@
-from companion._main import main
+from companion._cli.main import main
 
 raise SystemExit(main())

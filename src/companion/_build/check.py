@@ -1,0 +1,156 @@
+"""`check`: read every article, decide what a build would publish, and list every problem.
+
+It reads the project as the build does and takes the same decisions (`_lifecycle`:
+drafts, schedules, one slug and GUID per article, empty feeds), from the cache only,
+without rendering: what it says is what ``build`` and ``publish`` will do.
+
+    articles ─read─▶ lifecycle + clashes ─pair (the cache)─▶ standings ─▶ feed rules
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from companion._errors import CompanionError, Problem
+from companion._build.lifecycle import (
+    Claim,
+    Clock,
+    Standing,
+    Status,
+    clock_now,
+    empty_feed_problem,
+    resolve_claims,
+    status_of,
+)
+from companion._model import Article, Episode, FeedDefinition, Site
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every article that could be read, what becomes of each, and every problem."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    standings: list[Standing] = field(default_factory=list)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors fail a check; with `strict`, warnings too."""
+        bad = ("error", "warning") if strict else ("error",)
+        return any(p.severity in bad for p in self.problems)
+
+    def standing(self, article: Article) -> Standing | None:
+        return next((s for s in self.standings if s.source == article.relpath), None)
+
+
+def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
+    """Read, decide, pair from the cache and apply the feed rules; never raises for what
+    an article, a feed definition or a cache file holds (it is reported)."""
+    from companion._config.feeds import load_feeds
+    from companion._build.ledger import published_index
+    from companion._read.articles import article_guid, article_notes, read_project
+
+    read = read_project(site)
+    problems = [*read.problems, *article_notes(site, read.articles)]
+    index = published_index(site)
+    problems += [e.problem() for e in index.problems]
+    clock = Clock(now or clock_now(site.tz))
+    status = {a.relpath: status_of(a.draft, a.date, clock.now) for a in read.articles}
+    resolution = resolve_claims(
+        [Claim(a.relpath, a.slug, article_guid(a)) for a in read.articles
+         if status[a.relpath] == "live"], index.guids)
+    problems += resolution.problems()
+    loaded = load_feeds(site)
+    problems += loaded.problems
+    episodes = _pair(site, [a for a in read.articles if status[a.relpath] != "draft"
+                            and a.relpath not in resolution.dropped], status, problems)
+    standings = [_standing(a, status[a.relpath], episodes.get(a.relpath), loaded.feeds,
+                           a.relpath in resolution.no_feed, a.relpath in resolution.dropped)
+                 for a in read.articles]
+    problems += _audio_problems(standings, problems)
+    problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
+    return CheckResult(read.articles, problems, standings)
+
+
+def _pair(site: Site, articles: Sequence[Article], status: Mapping[str, Status],
+          problems: list[Problem]) -> dict[str, Episode]:
+    """Pair from the cache; a scheduled article's problems are warnings (it is not
+    published yet, but its time will come), a damaged cache file is named."""
+    from companion._pair.cache import Cache
+    from companion._pair.episodes import pair_episode
+
+    cache = Cache(site.cache_dir)
+    episodes: dict[str, Episode] = {}
+    for article in articles:
+        try:
+            episode, found = pair_episode(article, site, cache)
+        except CompanionError as exc:
+            found, episode = [exc.problem()], None
+        if status[article.relpath] == "scheduled":
+            found = [_later(p) for p in found]
+        problems.extend(found)
+        if episode is not None:
+            episodes[article.relpath] = episode
+    return episodes
+
+
+def _later(problem: Problem) -> Problem:
+    severity = "warning" if problem.severity == "error" else problem.severity
+    return Problem(severity, problem.where, f"{problem.message} (scheduled: needed when it "
+                   "is released)", problem.fix, problem.field)
+
+
+def _standing(article: Article, status: Status, episode: Episode | None,
+              feeds: Sequence[FeedDefinition], no_feed: bool, dropped: bool) -> Standing:
+    from companion._config.feeds import selects
+    from companion._read.articles import article_guid
+
+    selected = tuple(f.slug for f in feeds
+                     if selects(f.select, episode or Episode(article, article_guid(article))))
+    ready = status == "live" and not dropped and not no_feed and article.date is not None
+    audio = episode is not None and episode.audio is not None
+    why = ""
+    if status == "live" and selected and not (ready and audio):
+        why = ("another article has its slug" if dropped else
+               "another article has its GUID" if no_feed else
+               "no date" if article.date is None else
+               "no audio" if episode is not None else "its pairing failed")
+    return Standing(article.relpath, article.slug, article.title, status, article.date,
+                    article.hidden, selected if ready and audio else (), selected, why)
+
+
+def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem]) -> list[Problem]:
+    failed = {p.where for p in problems if p.field == "audio" and p.severity == "error"}
+    return [Problem("warning", s.source, "no audio: the episode is left out of "
+                    f"{', '.join(s.selected)} (its page is published without a player)",
+                    "run `companion fetch`, or give `audio:` in the front matter", "audio")
+            for s in standings if s.why == "no audio" and s.source not in failed]
+
+
+def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],
+                standings: Sequence[Standing], published: Mapping[str, int]) -> list[Problem]:
+    from companion._build.engine import describe_selection
+    from companion._errors import FeedError
+    from companion._config.feeds import select_episodes
+    from companion._build.ledger import Ledger, load_ledger
+    from companion._render.rules import feed_problems, feed_where, ledger_problems, preview_media
+
+    problems: list[Problem] = []
+    for feed in feeds:
+        members = [episodes[s.source] for s in standings if feed.slug in s.feeds]
+        where = feed_where(feed, site)
+        try:
+            ledger: Ledger | None = load_ledger(site, feed.slug)
+        except FeedError:
+            ledger = None  # reported once, by the published index
+        if not members:
+            problems.append(empty_feed_problem(where, feed.slug, describe_selection(
+                feed.select), standings, published.get(feed.slug, 0)))
+            if ledger is not None:
+                problems += ledger_problems(ledger, [], where, standings)
+            continue
+        chosen = select_episodes(feed, members)
+        media = {e.guid: ref for e in chosen if (ref := preview_media(e, site)) is not None}
+        problems += feed_problems(feed, chosen, site, media, ledger, standings)
+    return problems

@@ -1,0 +1,1086 @@
+"""`build`: the whole pipeline, incremental, parallel when there is much to do.
+
+    feeds/*.toml ─load─▶ FeedDefinitions ──────────────────────────────┐
+    episodes/* ─identify─▶ lifecycle, one slug and GUID per article ─┐  │
+               ─(changed only)─ read ─ pair ─ render ─▶ episode files, entry, item
+                                                                       ├─▶ feed.xml + show page
+                                                                       └─▶ index, sitemap, robots
+
+The stage calls live behind two small seams so the machinery can be tested
+with fakes: `Stages` (what every process needs once: feeds, the ledger of what
+was published, an article's identity, the files that affect every page) and
+`Renderer` (one per process: renders a batch of articles, a feed, the site
+pages). `RealStages` binds them to the real stage modules.
+
+Before anything is rendered, every article's identity (slug, GUID, draft, date,
+hidden) is known, from its front matter or from the last build: `_lifecycle`
+decides what is live, and which of two articles claiming one slug or GUID keeps
+it. A broken article is reported and renders nothing; every other article and
+feed is still built. A feed with no item is not written (see `_feed`).
+
+What each output depends on is hashed into a key (see `_incremental`); an
+unchanged key and an unchanged file on disk mean nothing is rendered or written.
+Feeds and the site pages are assembled from per-episode parts kept in
+``.companion/parts/``, so an edit to one article re-renders that article, the
+feeds it belongs to and the index pages, and nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import companion
+from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
+from companion._build.state import (
+    BuildState,
+    EpisodeState,
+    FeedState,
+    FileHashes,
+    Parts,
+    digest,
+    digest_object,
+    load_state,
+    save_state,
+)
+from companion._build.ledger import PublishedIndex
+from companion._build.lifecycle import (
+    Claim,
+    Clock,
+    Identity,
+    Standing,
+    Status,
+    clock_now,
+    empty_feed_problem,
+    included,
+    resolve_claims,
+    status_of,
+)
+from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
+from companion._build.writer import Writer
+
+if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
+    from concurrent.futures import Future
+
+Progress = Callable[[str, int, int], None]
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+SIDECAR_SUFFIXES = (".yml", ".yaml")
+PARALLEL_FROM = 48  # fewer changed articles than this render in-process
+CHUNK = 24  # articles per worker task
+#: Folders of the project that hold what the build reads: an output folder never overlaps them.
+SOURCE_DIRS = ("episodes", "feeds", "templates", "media")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: int
+    unchanged: int
+    removed: int
+    episodes: int
+    feeds: int
+    problems: list[Problem] = field(default_factory=list)
+    rendered: int = 0  # episodes rendered this time (the rest came from the last build)
+    feeds_rendered: int = 0
+    site_rendered: bool = False
+    standings: tuple[Standing, ...] = ()  # what became of each article
+    preview: bool = False  # drafts or scheduled articles were included (--drafts/--future)
+    feeds_written: tuple[str, ...] = ()  # feeds with at least one item
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class Flags:
+    """How one article is rendered this time."""
+
+    render: bool = True  # False: read only (a draft, a scheduled or a dropped article)
+    mark: Status = "live"  # a draft or scheduled article in a preview says so on its page
+    in_feeds: bool = True  # False: another article keeps its GUID, it gets a page only
+
+    @property
+    def key(self) -> str:
+        return f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
+
+
+@dataclass(frozen=True)
+class EpisodeBuild:
+    """What one article renders to."""
+
+    source: str  # project-relative path of the article file
+    slug: str
+    deps: tuple[str, ...]  # project-relative files it was made from (may not exist)
+    files: tuple[OutputFile, ...]
+    entry: Any  # small and picklable: what the index pages need (None: it has no page)
+    item: Any  # picklable: what a feed needs of it beyond the entry (None: not in feeds)
+    feeds: tuple[str, ...]  # slugs of the feeds it is an item of
+    problems: tuple[Problem, ...] = ()
+    hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of `source` files
+    guid: str = ""  # the episode's GUID (explicit, or derived from its video or audio)
+    selected: tuple[str, ...] = ()  # feeds whose selection matches it (ready or not)
+    title: str = ""
+    why: str = ""  # why an article that feeds select is in none ("no audio", ...)
+    media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Files and problems of a feed or of the site pages."""
+
+    files: tuple[OutputFile, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+class Renderer(Protocol):
+    """One per process: holds what is costly to make (templates, Markdown parser)."""
+
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]: ...
+
+    def members(self, entry: Any) -> list[str]: ...
+
+    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
+             items: Sequence[Any]) -> Rendered: ...
+
+    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered: ...
+
+
+class Stages(Protocol):
+    """The stage calls a build makes; picklable, so worker processes get a copy."""
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]: ...
+
+    def published(self, site: Site) -> PublishedIndex: ...
+
+    def identify(self, site: Site, path: Path) -> Identity: ...
+
+    def page_inputs(self, site: Site) -> list[Path]: ...
+
+    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer: ...
+
+
+def default_stages() -> Stages:
+    return RealStages()
+
+
+def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int | None = None,
+          progress: Progress | None = None, stages: Stages | None = None,
+          clock: Clock | None = None) -> BuildResult:
+    """Build the site into `out` (default: the project's ``out`` folder), incrementally.
+
+    `force` ignores what the previous build left; `jobs` caps worker processes (default:
+    all cores); `clock` is the moment the build is for and whether it previews drafts or
+    scheduled articles (default: now, no preview). A broken article or feed is reported
+    in the result's problems and the rest is built; a `CompanionError` is raised only when
+    nothing can be built (the output folder, the templates).
+    """
+    folder = (out or site.out_dir).absolute()
+    check_output_folder(site, folder, "--out" if out else "[site] out")
+    job = _Build(site, folder, stages or default_stages(), force,
+                 jobs or os.cpu_count() or 1, progress or _silent,
+                 clock or Clock(clock_now(site.tz)))
+    return job.run()
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def check_output_folder(site: Site, folder: Path, what: str,
+                        extra: Iterable[str] = ()) -> None:
+    """Refuse an output folder that is, holds or lies inside the project's sources: the
+    project root itself, episodes/, feeds/, templates/, the cache, media/, .companion/,
+    or a folder that `extra` (project paths an article's audio: or image: points at) uses."""
+    real = Path(os.path.realpath(folder))
+    root = Path(os.path.realpath(site.root))
+    if real == root or root.is_relative_to(real):
+        raise ProjectError(f"{what} {folder} is the project folder or holds it: the build "
+                           "would write over the articles", where=str(folder), field=what,
+                           fix="choose a folder of its own, e.g. site/ or public/")
+    names = [*SOURCE_DIRS, site.cache, ".companion"]
+    folders = [(name, Path(os.path.realpath(site.root / name))) for name in names]
+    folders += [(rel, Path(os.path.realpath((site.root / rel).parent))) for rel in extra
+                if ".." not in Path(rel).parts and not Path(rel).is_absolute()]
+    for name, source in folders:
+        if source != root and _overlaps(real, source):
+            raise ProjectError(f"{what} {folder} overlaps {name}, which the build reads",
+                               where=str(folder), field=what,
+                               fix="choose a folder of its own, e.g. site/ or public/")
+
+
+def discover(site: Site) -> list[str]:
+    """Project-relative paths of the article files under episodes/, sorted."""
+    found: list[str] = []
+    root = site.episodes_dir
+    if not root.is_dir():
+        return found
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder).relative_to(site.root).as_posix()
+        found.extend(f"{base}/{name}" for name in files
+                     if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
+    return sorted(found)
+
+
+def base_deps(source: str) -> tuple[str, ...]:
+    """An article and the sidecars it may have."""
+    if not source.lower().endswith(".txt"):
+        return (source,)
+    stem = source[: -len(".txt")]
+    return (source, *(stem + suffix for suffix in SIDECAR_SUFFIXES))
+
+
+def code_fingerprint() -> str:
+    """The package version and its code files' stat: new code renders everything again."""
+    folder = Path(companion.__file__).parent
+    stats = []
+    for path in sorted(folder.rglob("*.py")):
+        stat = path.stat()
+        stats.append(f"{path.relative_to(folder)}:{stat.st_mtime_ns}:{stat.st_size}")
+    return digest(companion.__version__, *stats)
+
+
+def describe_selection(select: FeedSelection) -> str:
+    parts = [f"{name} = [{', '.join(values)}]" for name, values in (
+        ("languages", select.languages), ("categories", select.categories),
+        ("tags", select.tags), ("episodes", select.episodes)) if values]
+    return "; ".join(parts) or "every article"
+
+
+def _identity_data(identity: Identity | None) -> list[Any] | None:
+    if identity is None:
+        return None
+    return [identity.slug, identity.guid, identity.draft,
+            identity.date.isoformat() if identity.date else None, identity.hidden,
+            list(identity.files)]
+
+
+def _identity(data: Sequence[Any] | None) -> Identity | None:
+    if data is None:
+        return None
+    slug, guid, draft, date, hidden, files = data
+    return Identity(slug, guid, draft, datetime.fromisoformat(date) if date else None, hidden,
+                    tuple(files))
+
+
+# -- the build -----------------------------------------------------------------------------
+
+
+class _Build:
+    def __init__(self, site: Site, out: Path, stages: Stages, force: bool, jobs: int,
+                 progress: Progress, clock: Clock) -> None:
+        self.site = site
+        self.out = out.resolve()
+        self.stages = stages
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self.clock = clock
+        old = load_state(site.root)
+        previous = dict(old.outputs) if old.out_dir == str(self.out) else {}
+        self.parts = Parts(site.root)
+        usable = previous and self.parts.exist()
+        self.old = old if usable and not force else BuildState()
+        self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
+        self.hashes = FileHashes(site.root, {} if force else old.files)
+        self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
+        self.problems: list[Problem] = []
+        self._renderer: Renderer | None = None
+        self._entries: dict[str, Any] = {}
+        self.identities: dict[str, Identity | None] = {}
+        self.status: dict[str, Status] = {}
+        self.flags: dict[str, Flags] = {}
+        self.rendered = 0
+        self.feeds_rendered = 0
+        self.site_rendered = False
+
+    # -- run ----------------------------------------------------------------------------
+
+    def run(self) -> BuildResult:
+        feeds, problems = self.stages.load_feeds(self.site)
+        self.problems.extend(problems)
+        self.feeds = {f.slug: f for f in feeds}
+        self.feed_keys = {f.slug: self._feed_key(f) for f in feeds}
+        self.published = self.stages.published(self.site)
+        self.problems.extend(e.problem() for e in self.published.problems)
+        self.pages_key = self.new.pages_key = self._pages_key()
+        sources = discover(self.site)
+        self._identify(sources)
+        self._decide(sources)
+        dirty = self._clean_episodes(sources)
+        self._render_episodes(dirty)
+        standings = self._standings(sources)
+        written = [f.slug for f in feeds if self._feed(f, sources, standings)]
+        self._site_pages(sources, written)
+        removed = self.writer.remove_stale()
+        self._drop_parts(sources)
+        self._save(bool(removed))
+        return self._result(len(sources), standings, written)
+
+    def _result(self, episodes: int, standings: list[Standing],
+                written: list[str]) -> BuildResult:
+        counts = self.writer.counts()
+        problems = sorted(set(self.problems), key=lambda p: (p.where, p.message))
+        return BuildResult(counts.written, counts.unchanged, counts.removed, episodes,
+                           len(self.feeds), problems, self.rendered, self.feeds_rendered,
+                           self.site_rendered, tuple(standings), self.clock.preview,
+                           tuple(written))
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = self.stages.renderer(self.site, list(self.feeds.values()))
+        return self._renderer
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def _pages_key(self) -> str:
+        inputs = sorted(str(p) for p in self.stages.page_inputs(self.site))
+        return digest(code_fingerprint(), str(self.out), self.site.base_url,
+                      self.hashes.hash("companion.toml"), self.hashes.hash_many(inputs))
+
+    def _feed_key(self, feed: FeedDefinition) -> str:
+        rel = _project_rel(feed.path, self.site)
+        artwork = feed.artwork or ""
+        local = "" if not artwork or "://" in artwork else self.hashes.hash(artwork)
+        return digest(digest_object(feed), self.hashes.hash(rel), local)
+
+    def _episode_key(self, deps: Iterable[str], feeds: Iterable[str], flags: Flags) -> str:
+        member_keys = (f"{slug}={self.feed_keys.get(slug, '')}" for slug in sorted(feeds))
+        return digest(self.pages_key, self.hashes.hash_many(deps), flags.key, *member_keys)
+
+    def _feeds_changed(self) -> bool:
+        old = {slug: state.defkey for slug, state in self.old.feeds.items()}
+        return old != self.feed_keys
+
+    # -- identities and the lifecycle -------------------------------------------------------
+
+    def _identify(self, sources: list[str]) -> None:
+        """Every article's identity: from the last build when its files did not change,
+        else from its front matter (None: it cannot be read; the render says why)."""
+        again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
+        for source in sources:
+            state = self.old.episodes.get(source)
+            if (state is not None and not again
+                    and self.hashes.all_unchanged(base_deps(source))):
+                self.identities[source] = _identity(state.ident)
+                continue
+            try:
+                self.identities[source] = self.stages.identify(self.site,
+                                                               self.site.root / source)
+            except CompanionError:
+                self.identities[source] = None
+        files = {f for i in self.identities.values() if i is not None for f in i.files}
+        check_output_folder(self.site, self.out, "the output folder", sorted(files))
+
+    def _decide(self, sources: list[str]) -> None:
+        """Lifecycle and clashes: how each article is rendered this time."""
+        claims: list[Claim] = []
+        for source in sources:
+            identity = self.identities[source]
+            if identity is None:
+                continue
+            status = self.status[source] = status_of(identity.draft, identity.date,
+                                                     self.clock.now)
+            if included(status, self.clock):
+                claims.append(Claim(source, identity.slug, identity.guid))
+        resolution = resolve_claims(claims, self.published.guids)
+        self.problems.extend(resolution.problems())
+        for source in sources:
+            status = self.status.get(source, "live")
+            if self.identities[source] is None:
+                self.flags[source] = Flags()  # cannot be read: the render reports why
+            elif source in resolution.dropped or not included(status, self.clock):
+                self.flags[source] = Flags(render=False, mark=status)
+            else:
+                self.flags[source] = Flags(mark=status,
+                                           in_feeds=source not in resolution.no_feed)
+        pending = [i.date for s, i in self.identities.items()
+                   if i is not None and self.status.get(s) == "scheduled" and i.date]
+        self.new.next_release = min(pending).isoformat() if pending else ""
+
+    # -- episodes -----------------------------------------------------------------------
+
+    def _clean_episodes(self, sources: list[str]) -> list[str]:
+        """Carry over every episode whose key and outputs still hold; return the others."""
+        recheck = self._feeds_changed()
+        same_pages = self.pages_key == self.old.pages_key
+        dirty: list[str] = []
+        for source in sources:
+            state = self.old.episodes.get(source)
+            if state is None or not self._still_good(source, state, recheck, same_pages):
+                dirty.append(source)
+        return dirty
+
+    def _still_good(self, source: str, state: EpisodeState, recheck: bool,
+                    same_pages: bool) -> bool:
+        flags = self.flags[source]
+        if state.flags != flags.key or not same_pages:
+            return False
+        if recheck:  # a feed definition changed: does its selection still say the same?
+            entry = self._entry(source) if state.page else None
+            if entry is None or sorted(self.renderer.members(entry)) != sorted(state.selected):
+                return False
+        fast = not recheck and self.hashes.all_unchanged(state.deps)
+        if not fast and self._episode_key(state.deps, state.feeds, flags) != state.key:
+            return False
+        if not self.writer.keep_all(state.outputs):
+            return False
+        self.new.episodes[source] = state
+        if state.problems:
+            self.problems.extend(_problem(p) for p in state.problems)
+        return True
+
+    def _render_episodes(self, dirty: list[str]) -> None:
+        total = len(dirty)
+        self.progress("render", 0, total)
+        for done, (build, digests) in enumerate(self._renders(dirty), start=1):
+            self._take(build, *digests)
+            self.progress("render", done, total)
+
+    def _renders(self, dirty: list[str]) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+        jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
+        if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
+            yield from _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
+                                 self.jobs)
+        else:
+            for start in range(0, len(jobs), CHUNK):
+                yield from _save_items(self.parts, self.renderer.episodes(
+                    jobs[start:start + CHUNK]))
+
+    def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
+        outputs: dict[str, str] = {}
+        for file in build.files:
+            self.writer.write(file, build.hashes.get(file.path))
+            outputs[file.path] = self.writer.records[file.path][2]
+        deps = sorted(set(build.deps) | set(base_deps(build.source)))
+        feeds = sorted(build.feeds)
+        flags = self.flags[build.source]
+        self.new.episodes[build.source] = EpisodeState(
+            build.slug, deps, self._episode_key(deps, feeds, flags), outputs, feeds,
+            entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
+            _identity_data(self.identities.get(build.source)), flags.key,
+            list(build.selected), build.title, build.why, dict(build.media),
+            bool(entry_digest))
+        self._entries.pop(build.source, None)  # the new one is in the parts cache
+        self.problems.extend(build.problems)
+        self.rendered += 1
+
+    def _entry(self, source: str) -> Any:
+        """An episode's index entry: this build's, else the last build's (None if lost)."""
+        entry = self._entries.get(source)
+        if entry is None:
+            try:
+                entry = self._entries[source] = self.parts.load_entry(source)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return None
+        return entry
+
+    def _standings(self, sources: list[str]) -> list[Standing]:
+        found: list[Standing] = []
+        for source in sources:
+            state = self.new.episodes.get(source)
+            identity = self.identities.get(source)
+            if state is None:
+                continue
+            why = state.why if identity is not None else "it has errors"
+            if self.flags[source].render and not self.flags[source].in_feeds:
+                why = why or "another article has its GUID"
+            found.append(Standing(
+                source, state.slug, state.title, self.status.get(source, "live"),
+                identity.date if identity else None, bool(identity and identity.hidden),
+                tuple(state.feeds), tuple(state.selected), why))
+        return found
+
+    # -- feeds and site pages -------------------------------------------------------------
+
+    def _feed(self, feed: FeedDefinition, sources: list[str],
+              standings: Sequence[Standing]) -> bool:
+        """Render the feed and its show page; a feed with no item is not written: a warning
+        for a show that was never published, an error for one that was (publishing it
+        empty would empty its subscribers' apps). True when the feed was written."""
+        members = [s for s in sources if s in self.new.episodes
+                   and feed.slug in self.new.episodes[s].feeds]
+        if not members:
+            self._empty(feed, standings)
+            return False
+        digests = (f"{s}={self.new.episodes[s].entry}:{self.new.episodes[s].item}"
+                   for s in members)
+        key = digest(self.pages_key, self.feed_keys[feed.slug], *digests)
+        items = [(st.guid, st.slug, st.title, st.media.get(feed.slug, ""))
+                 for st in (self.new.episodes[s] for s in members)]
+        old = self.old.feeds.get(feed.slug)
+        if old is not None and old.key == key and self.writer.keep_all(old.outputs):
+            self.new.feeds[feed.slug] = FeedState(key, old.outputs, self.feed_keys[feed.slug],
+                                                  old.problems, items)
+            self.problems.extend(_problem(p) for p in old.problems)
+            return True
+        parts = [self._part(s) for s in members]
+        rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
+        outputs = self._write_all(rendered.files)
+        self.problems.extend(rendered.problems)
+        self.new.feeds[feed.slug] = FeedState(key, outputs, self.feed_keys[feed.slug],
+                                              [p.to_json() for p in rendered.problems], items)
+        self.feeds_rendered += 1
+        return True
+
+    def _empty(self, feed: FeedDefinition, standings: Sequence[Standing]) -> None:
+        self.problems.append(empty_feed_problem(
+            _project_rel(feed.path, self.site), feed.slug, describe_selection(feed.select),
+            standings, self.published.feeds.get(feed.slug, 0)))
+
+    def _part(self, source: str) -> tuple[Any, Any]:
+        try:
+            return self.parts.load(source)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            raise _lost(source, self.parts) from None
+
+    def _entries_of(self, sources: Iterable[str]) -> list[Any]:
+        entries = []
+        for source in sources:
+            entry = self._entry(source)
+            if entry is None:
+                raise _lost(source, self.parts)
+            entries.append(entry)
+        return entries
+
+    def _site_pages(self, sources: list[str], shows: list[str]) -> None:
+        pages = [s for s in sources if s in self.new.episodes and self.new.episodes[s].page]
+        parts = (f"{s}={self.new.episodes[s].entry}:{','.join(self.new.episodes[s].feeds)}"
+                 for s in pages)
+        feeds = (f"{slug}={key}" for slug, key in sorted(self.feed_keys.items()))
+        key = digest(self.pages_key, *feeds, "|".join(shows), *parts)
+        if key == self.old.site_key and self.writer.keep_all(self.old.site_outputs):
+            self.new.site_key, self.new.site_outputs = key, self.old.site_outputs
+            return
+        rendered = self.renderer.site_pages(
+            self._entries_of(pages), [self.new.episodes[s].feeds for s in pages], shows)
+        self.new.site_key, self.new.site_outputs = key, self._write_all(rendered.files)
+        self.problems.extend(rendered.problems)
+        self.site_rendered = True
+
+    def _write_all(self, files: Iterable[OutputFile]) -> dict[str, str]:
+        outputs: dict[str, str] = {}
+        for file in files:
+            self.writer.write(file)
+            outputs[file.path] = self.writer.records[file.path][2]
+        return outputs
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _drop_parts(self, sources: list[str]) -> None:
+        gone = set(self.old.episodes) - set(sources)
+        for source in gone:
+            self.parts.drop(source)
+
+    def _save(self, removed: bool) -> None:
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = sum(p.severity == "warning" for p in self.problems)
+        self.new.errors, self.new.warnings = errors, warnings
+        changed = (removed or self.rendered or self.feeds_rendered or self.site_rendered
+                   or self.writer.written or self.hashes.hashed or self.writer.journaled
+                   or self.hashes.seen.keys() != self.old.files.keys()
+                   or self.new.episodes.keys() != self.old.episodes.keys()
+                   or (errors, warnings, self.new.preview, self.new.next_release)
+                   != (self.old.errors, self.old.warnings, self.old.preview,
+                       self.old.next_release)
+                   or self.new.feeds.keys() != self.old.feeds.keys())
+        if changed:
+            self.new.files = dict(self.hashes.seen)
+            self.new.outputs = dict(self.writer.records)
+            save_state(self.site.root, self.new)
+        self.writer.close_journal()
+
+
+_SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _problem(data: Mapping[str, str | None]) -> Problem:
+    return Problem(_SEVERITY.get(data.get("severity"), "warning"), data.get("where") or "",
+                   data.get("message") or "", data.get("fix") or "",
+                   data.get("field"))
+
+
+def _lost(source: str, parts: Parts) -> RenderError:
+    return RenderError(f"the build cache has no parts for {source}", where=str(parts.folder),
+                       fix="run `companion build --force`")
+
+
+def _project_rel(path: Path, site: Site) -> str:
+    try:
+        return path.resolve().relative_to(site.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+Job = tuple[Path, Flags]
+
+
+def _init_worker(site: Site, stages: Stages, feeds: list[FeedDefinition]) -> None:
+    _WORKER["renderer"] = stages.renderer(site, feeds)
+    _WORKER["parts"] = Parts(site.root)
+
+
+def _work(jobs: list[Job]) -> list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure:
+    try:
+        return list(_save_items(_WORKER["parts"], _WORKER["renderer"].episodes(jobs)))
+    except CompanionError as exc:
+        return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A `CompanionError` raised in a worker, carried back whole (with where and fix)."""
+
+    kind: type[CompanionError]
+    message: str
+    where: str
+    field: str | None
+    fix: str
+
+    def error(self) -> CompanionError:
+        return self.kind(self.message, where=self.where, field=self.field, fix=self.fix)
+
+
+def _save_items(parts: Parts, builds: Iterable[EpisodeBuild]
+                ) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+    """Store each episode's parts on disk; hand back the build without them (memory stays
+    flat: feeds and index pages read them back when needed) and their digests. An article
+    without a page (a draft, a broken one) has no parts."""
+    for build in builds:
+        if build.entry is None:
+            parts.drop(build.source)
+            yield build, ("", "")
+            continue
+        digests = parts.save(build.source, build.entry, build.item)
+        yield dataclasses.replace(build, entry=None, item=None), digests
+
+
+def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], jobs: list[Job],
+              workers: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+    """Render in `workers` processes, at most 2 chunks per process in flight, results streamed
+    in completion order (memory stays flat however many articles there are)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(site, stages, feeds)) as pool:
+        pending: set[Future[list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure]] = set()
+        for chunk in chunks:
+            pending.add(pool.submit(_work, chunk))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                if isinstance(result, _Failure):
+                    raise result.error()
+                yield from result
+                chunk = next(chunks, [])
+                if chunk:
+                    pending.add(pool.submit(_work, chunk))
+
+
+# -- the real stages -----------------------------------------------------------------------
+
+
+class RealStages:
+    """The stage modules of companion behind the `Stages` seam."""
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
+        from companion._config.feeds import load_feeds
+
+        result = load_feeds(site)
+        return result.feeds, result.problems
+
+    def published(self, site: Site) -> PublishedIndex:
+        from companion._build.ledger import published_index
+
+        return published_index(site)
+
+    def identify(self, site: Site, path: Path) -> Identity:
+        from companion._read.articles import read_identity
+
+        return read_identity(path, site)
+
+    def page_inputs(self, site: Site) -> list[Path]:
+        theme = Path(companion.__file__).resolve().parent / "_render" / "theme"
+        files = [p for p in theme.rglob("*") if p.is_file()]
+        if site.templates_dir.is_dir():
+            files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
+        return sorted(files)
+
+    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer:
+        return SiteRenderer(site, feeds)
+
+
+def light(episode: Episode) -> Episode:
+    """The episode without what only its own page needs (body, links, video description):
+    enough for feed selection, feed items, index pages and the sitemap."""
+    article = dataclasses.replace(episode.article, body="", links=(), extra={})
+    video = episode.youtube and dataclasses.replace(episode.youtube, description="")
+    return dataclasses.replace(episode, article=article, youtube=video)
+
+
+@dataclass(frozen=True)
+class _Published:
+    """An episode's published audio for one feed."""
+
+    file: OutputFile
+    sha256: str
+    url: str
+    size: int
+    mime_type: str
+    duration: float
+
+
+class SiteRenderer:
+    """The real `Renderer`: read, pair, show notes, pages, feeds (one per process)."""
+
+    def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
+        from companion._render.pages import PageRenderer
+
+        self.site = site
+        self.feeds = list(feeds)
+        self.pages = PageRenderer(site)
+        self._artwork: dict[str, Any] = {}
+
+    # -- episodes ---------------------------------------------------------------------------
+
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]:
+        from companion._pair.cache import Cache
+
+        cache = Cache(self.site.cache_dir)
+        return [self._one(path, flags, cache) for path, flags in jobs]
+
+    def members(self, entry: Any) -> list[str]:
+        from companion._config.feeds import selects
+
+        return [f.slug for f in self.feeds if selects(f.select, entry)]
+
+    def _one(self, path: Path, flags: Flags, cache: Any) -> EpisodeBuild:
+        """Read, pair and render one article; a broken one comes back with its problems and
+        no file, a draft or scheduled one (not in a preview) read but not rendered."""
+        from companion._pair.episodes import pair_episode
+        from companion._config.project import project_rel
+        from companion._read.articles import article_guid, article_notes, read_with_problems
+
+        source = project_rel(path, self.site)
+        article, problems = read_with_problems(path, self.site)
+        if article is None:
+            return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
+                                tuple(problems))
+        problems += article_notes(self.site, [article])
+        bare = Episode(article=article, guid=article_guid(article))
+        selected = tuple(self.members(bare))
+        if not flags.render:
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                tuple(problems), guid=bare.guid, selected=selected,
+                                title=article.title)
+        try:
+            episode, found = pair_episode(article, self.site, cache)
+        except CompanionError as exc:  # a damaged cache record: name it, render the rest
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                (*problems, exc.problem()), guid=bare.guid,
+                                selected=selected, title=article.title)
+        return self.episode(episode, [*problems, *found], flags, selected)
+
+    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
+                selected: Sequence[str] | None = None) -> EpisodeBuild:
+        from companion import _paths
+
+        if selected is None:
+            selected = self.members(episode)
+        dated = episode.article.date is not None  # an item needs its pubDate
+        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds and dated \
+            else []
+        page_url = self.site.url(_paths.episode_dir(episode.slug))
+        files: list[OutputFile] = []
+        hashes: dict[str, str] = {}
+        failed = any(p.field == "audio" and p.severity == "error" for p in problems)
+        if episode.audio is None and feeds and not failed:
+            problems.append(Problem(
+                "warning", episode.article.relpath, "no audio: the episode is left out of "
+                f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
+                "run `companion fetch`, or give `audio:` in the front matter", "audio"))
+        audio = self._audio(episode, feeds, page_url, problems)
+        for published in audio.values():
+            files.append(published.file)
+            hashes[published.file.path] = published.sha256
+        in_feeds = [f for f in feeds if f.slug in audio]
+        why = ""
+        if selected and not in_feeds:
+            why = ("another article has its GUID" if not flags.in_feeds
+                   else "no date" if not dated
+                   else "no audio" if episode.audio is None else "its audio failed")
+        image = self._image(episode, files, problems)
+        chapters_url = self._chapters(episode, files)
+        transcripts = self._transcripts(episode, files)
+        notes = self._notes(episode, in_feeds, page_url)
+        first = next(iter(audio.values()), None)
+        files.append(site_file(_paths.episode_page(episode.slug), self._page(
+            episode, notes, in_feeds, first, image, chapters_url, transcripts, flags.mark)))
+        item = self._item(episode, notes, {k: v for k, v in audio.items() if k}, image[0],
+                          chapters_url, transcripts, page_url, in_feeds)
+        return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
+                            tuple(files), light(episode), item, tuple(f.slug for f in in_feeds),
+                            tuple(problems), hashes, episode.guid, tuple(selected),
+                            episode.title, why,
+                            {k: v.file.path for k, v in audio.items() if k})
+
+    def _audio(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str,
+               problems: list[Problem]) -> dict[str, _Published]:
+        from companion._pair.audio import published_audio
+
+        if episode.audio is None:
+            return {}
+        shows: list[tuple[str, str, str, bytes | None]] = [
+            (f.slug, f.title, f.audio_format, self._show_art(f)) for f in feeds]
+        shows = shows or [("", self.site.title, _own_format(episode), None)]
+        out: dict[str, _Published] = {}
+        for slug, title, fmt, art in shows:
+            try:
+                audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
+                                        page_url=page_url, artwork=art)
+            except CompanionError as exc:
+                problems.append(exc.problem())
+                continue
+            out[slug] = _published(audio, self.site, _media_key(episode, slug))
+        return out
+
+    def _show_art(self, feed: FeedDefinition) -> bytes | None:
+        art = self._show_artwork(feed)
+        return art.output.data if art.output is not None else None
+
+    def _show_artwork(self, feed: FeedDefinition) -> Any:
+        from companion._pair.artwork import show_artwork
+
+        if feed.slug not in self._artwork:
+            self._artwork[feed.slug] = show_artwork(feed, self.site)
+        return self._artwork[feed.slug]
+
+    def _image(self, episode: Episode, files: list[OutputFile],
+               problems: list[Problem]) -> tuple[str | None, tuple[int, int] | None]:
+        """The episode's `image:`, else its cached YouTube thumbnail, as a compliant copy
+        (see `_artwork.episode_artwork`); never a hotlinked i.ytimg.com URL."""
+        from companion._pair.artwork import episode_artwork
+
+        art = episode_artwork(episode, self.site)
+        problems.extend(art.problems)
+        if art.output is not None:
+            files.append(art.output)
+        return art.url, art.size
+
+    def _chapters(self, episode: Episode, files: list[OutputFile]) -> str | None:
+        from companion import _paths
+        from companion._pair.chapters import chapters_json
+        from companion._content_types import CHAPTERS_TYPE
+
+        if not episode.chapters:
+            return None
+        path = _paths.chapters_json(episode.slug)
+        files.append(OutputFile(path, CHAPTERS_TYPE, "page",
+                                data=chapters_json(episode.chapters, episode.title)))
+        return self.site.url(path)
+
+    def _transcripts(self, episode: Episode, files: list[OutputFile]) -> _Transcripts:
+        from companion import _paths
+
+        refs: list[tuple[str, str, str]] = []
+        links: list[tuple[str, str]] = []
+        for transcript in episode.transcripts:
+            for kind, source in (("vtt", transcript.vtt), ("srt", transcript.srt)):
+                path = _paths.transcript(episode.slug, transcript.lang, kind)
+                files.append(site_file(path, source.read_bytes()))
+                url = self.site.url(path)
+                refs.append((url, "text/vtt" if kind == "vtt" else "application/x-subrip",
+                             transcript.lang))
+                links.append((f"{transcript.lang} ({kind.upper()})", url))
+        return _Transcripts(tuple(refs), tuple(links), _cues(episode))
+
+    def _notes(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str) -> Any:
+        from companion._config.feeds import feed_url
+        from companion._render.shownotes import show_notes
+
+        first = feeds[0] if feeds else None
+        return show_notes(episode, self.site, page_url=page_url,
+                          feed_url=feed_url(first, self.site) if first else None)
+
+    def _page(self, episode: Episode, notes: Any, feeds: Sequence[FeedDefinition],
+              audio: _Published | None, image: tuple[str | None, tuple[int, int] | None],
+              chapters_url: str | None, transcripts: _Transcripts, mark: Status) -> bytes:
+        return self.pages.episode(
+            episode, notes, feeds=feeds, audio_url=audio.url if audio else None,
+            audio_type=audio.mime_type if audio else None,
+            audio_length=audio.size if audio else None, image_url=image[0],
+            image_size=image[1], chapters_url=chapters_url,
+            transcript_cues=transcripts.cues, transcript_urls=transcripts.links, mark=mark)
+
+    def _item(self, episode: Episode, notes: Any, audio: Mapping[str, _Published],
+              image_url: str | None, chapters_url: str | None, transcripts: _Transcripts,
+              page_url: str, feeds: Sequence[FeedDefinition]) -> dict[str, Any]:
+        """Per feed slug: the `MediaRef` and the rendered ``<item>`` bytes (the feed is
+        assembled from those, so an edit re-renders one item, not the whole feed)."""
+        from companion._render.rss import MediaRef, render_item
+        from companion._render.shownotes import notes_html, notes_text
+
+        if not audio:
+            return {}
+        text, html = notes_text(notes), notes_html(notes)
+        by_slug = {f.slug: f for f in feeds}
+        lightened = light(episode)  # what the feed stage sees of it
+        items: dict[str, Any] = {}
+        for slug, a in audio.items():
+            ref = MediaRef(a.url, a.size, a.mime_type, a.duration, image_url, chapters_url,
+                           transcripts.refs, page_url, text, html)
+            feed = by_slug.get(slug)
+            xml = render_item(feed, lightened, self.site, ref) if feed is not None else b""
+            items[slug] = (ref, xml)
+        return items
+
+    # -- feeds and site pages ---------------------------------------------------------------
+
+    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
+             items: Sequence[Any]) -> Rendered:
+        """The feed of the episodes that are its items, and its show page (which lists
+        them, hidden ones left out)."""
+        from companion import _paths
+        from companion._config.feeds import feed_url, select_episodes
+        from companion._render.rss import feed_file
+        from companion._render.rules import episode_problems
+
+        parts = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
+                 if feed.slug in i}
+        media = {guid: ref for guid, (ref, _xml) in parts.items()}
+        xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
+        episodes = [e for e in select_episodes(feed, entries) if e.guid in media]
+        art = self._show_artwork(feed)
+        problems = [*art.problems]
+        problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
+        feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url, items=xmls)
+        listed = [e for e in episodes if not e.article.hidden]
+        index = self.pages.feed_index(feed, listed, feed_url=feed_url(feed, self.site),
+                                      image_url=art.url)
+        files = [feed_out, site_file(_paths.feed_index(feed.slug), index)]
+        if art.output is not None:
+            files.append(art.output)
+        return Rendered(tuple(files), tuple(problems))
+
+    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered:
+        """The home page (the shows that have episodes, counting the episodes listed on
+        their pages), the sitemap (every page but hidden ones), robots.txt, the stylesheet."""
+        from companion import _paths
+
+        listed = [(e, f) for e, f in zip(entries, feeds_of, strict=True)
+                  if not e.article.hidden]
+        written = [f for f in self.feeds if f.slug in shows]
+        counts = [(f, sum(f.slug in member for _e, member in listed)) for f in written]
+        urls: list[tuple[str, Any]] = [(self.site.base_url, None)]
+        urls += [(self.site.url(_paths.feed_index(f.slug).removesuffix("index.html")), None)
+                 for f in written]
+        urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date)
+                 for e, _f in listed]
+        return Rendered((
+            site_file(_paths.SITE_INDEX, self.pages.site_index(counts)),
+            site_file(_paths.SITEMAP, self.pages.sitemap(urls)),
+            site_file(_paths.ROBOTS, self.pages.robots()),
+            site_file(_paths.STYLESHEET, self.pages.stylesheet()),
+        ))
+
+
+def site_file(path: str, data: bytes) -> OutputFile:
+    """A site file with the Content-Type and cache policy of `_content_types`."""
+    from companion._content_types import cache_policy, content_type
+
+    return OutputFile(path, content_type(path), cache_policy(path), data=data)
+
+
+@dataclass(frozen=True)
+class _Transcripts:
+    refs: tuple[tuple[str, str, str], ...]
+    links: tuple[tuple[str, str], ...]
+    cues: tuple[tuple[float, float, str], ...]
+
+
+def _cues(episode: Episode) -> tuple[tuple[float, float, str], ...]:
+    from companion._pair.transcripts import parse_vtt
+
+    if not episode.transcripts:
+        return ()
+    lang = episode.article.lang
+    chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
+                  episode.transcripts[0])
+    cues = parse_vtt(chosen.vtt.read_text(encoding="utf-8"))
+    return tuple((c.start, c.end, c.text) for c in cues)
+
+
+def _own_format(episode: Episode) -> str:
+    ext = episode.audio.extension if episode.audio else "mp3"
+    return ext if ext in ("mp3", "m4a") else "mp3"
+
+
+def _media_key(episode: Episode, feed_slug: str) -> str:
+    """The name of an episode's enclosure: its GUID, its feed and the audio it was made
+    from, but not its tags. A title or artwork edit re-tags the file under the same URL
+    (apps do not download it again, analytics do not split); replacing the audio itself,
+    or moving the episode to another feed, gives a new one."""
+    source = episode.audio.sha256 if episode.audio else ""
+    where = feed_slug or f"page:{episode.slug}"  # the player of a page that is in no feed
+    return digest("enclosure", episode.guid, where, source)
+
+
+def _published(audio: Audio, site: Site, key: str) -> _Published:
+    from companion import _paths
+    from companion._content_types import cache_policy
+
+    path = _paths.media(key, audio.extension)
+    file = OutputFile(path, audio.mime_type, cache_policy(path), source=audio.path)
+    return _Published(file, audio.sha256, site.url(path), audio.size, audio.mime_type,
+                      audio.duration)
+
+
+def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
+    """The project files an episode was made from (cache records, transcripts, local files)."""
+    from companion._pair import audio as _audio
+    from companion._pair import spotify as _spotify
+    from companion._pair import youtube as _youtube
+    from companion._pair.episodes import audio_source
+
+    article = episode.article
+    cache = site.cache
+    deps = [*base_deps(article.relpath)]
+    if article.youtube_id:
+        deps.append(f"{cache}/{_youtube.cache_rel(article.youtube_id)}")
+        deps.append(f"{cache}/transcripts/{article.youtube_id}.json")
+    if article.spotify_id:
+        deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
+    source = audio_source(article)
+    if source and (source.startswith(("http://", "https://", "youtube:"))):
+        deps.append(f"{cache}/{_audio.record_rel(source)}")
+    elif source:
+        deps.append(source)
+    for transcript in episode.transcripts:
+        deps += [_project_rel(transcript.vtt, site), _project_rel(transcript.srt, site)]
+    if article.image and "://" not in article.image:
+        deps.append(article.image)
+    return tuple(dict.fromkeys(deps))

@@ -1,0 +1,278 @@
+"""Build state: what the previous build read, rendered and wrote, so the next one
+redoes only what changed.
+
+The state lives in ``<project>/.companion/`` (git-ignored)::
+
+    build-state.bin       inputs' signatures, per-episode keys, outputs written
+                          (plain dicts and lists in `marshal` format: the fastest to load)
+    parts/<id>.pickle     per-episode parts a feed is assembled from
+    parts/entries.pickle  per-episode index entries (small) for the site pages
+
+Inputs are hashed through a stat shortcut: a file whose (mtime_ns, size) is the
+one recorded is not read again, so a no-change rebuild only stats files.
+A key is the hash of everything an output depends on; equal keys mean the
+output of the previous build still holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import stat as _stat
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from companion._files import atomic_write
+from companion._build.writer import OutputRecord
+
+STATE_FORMAT = 4  # 4: identities, lifecycle flags, feed items, the verdict
+STATE_DIR = ".companion"
+STATE_NAME = "build-state.bin"
+ABSENT = "-"  # the hash of a file that does not exist (a dependency may appear later)
+NOT_A_FILE = "!"  # a pipe, device or folder: never opened (a pipe would block the build)
+
+
+def state_dir(project: Path) -> Path:
+    return project / STATE_DIR
+
+
+def digest(*parts: str) -> str:
+    """A short, stable hash of strings (keys, not content addresses)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def digest_object(value: object) -> str:
+    return digest_bytes(pickle.dumps(value, protocol=5))
+
+
+@dataclass
+class EpisodeState:
+    """What one article source produced last time."""
+
+    slug: str
+    deps: list[str]  # project-relative files the episode was made from
+    key: str  # digest of deps' hashes + global key + member feeds' keys
+    outputs: dict[str, str]  # site path -> sha256 of its bytes
+    feeds: list[str]  # slugs of the feeds it belongs to
+    entry: str  # digest of its index entry
+    item: str  # digest of its feed part
+    problems: list[dict[str, str | None]] = field(default_factory=list)  # warnings it had
+    guid: str = ""  # its GUID: one article per GUID, as one per slug
+    ident: list[Any] | None = None  # its `Identity` as plain data (None: unreadable)
+    flags: str = ""  # how it was rendered (`_build.Flags.key`)
+    selected: list[str] = field(default_factory=list)  # feeds whose selection matches it
+    title: str = ""
+    why: str = ""  # why it is in no feed that selects it
+    media: dict[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
+    page: bool = False  # it has a page (and parts)
+
+
+@dataclass
+class FeedState:
+    key: str  # digest of everything the feed's outputs were made from
+    outputs: dict[str, str]
+    defkey: str = ""  # digest of the feed definition alone (membership of episodes)
+    problems: list[dict[str, str | None]] = field(default_factory=list)
+    items: list[tuple[str, str, str, str]] = field(default_factory=list)  # guid, slug,
+    # title, enclosure path of each item: what a successful publish records in the ledger
+
+
+@dataclass
+class BuildState:
+    """The whole state file, loaded into plain dicts."""
+
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    episodes: dict[str, EpisodeState] = field(default_factory=dict)
+    feeds: dict[str, FeedState] = field(default_factory=dict)
+    site_key: str = ""
+    site_outputs: dict[str, str] = field(default_factory=dict)
+    pages_key: str = ""
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    out_dir: str = ""
+    errors: int = 0  # the verdict publish reads: errors and warnings of this build
+    warnings: int = 0
+    preview: bool = False  # drafts or scheduled articles were included: never published
+    next_release: str = ""  # ISO time of the earliest scheduled article ("" = none)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain containers for `marshal` (no sorting or copying: this runs every build)."""
+        return {
+            "format": STATE_FORMAT,
+            "out_dir": self.out_dir,
+            "files": self.files,
+            "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
+                             v.problems, v.guid, v.ident, v.flags, v.selected, v.title, v.why,
+                             v.media, v.page) for k, v in self.episodes.items()},
+            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items)
+                      for k, v in self.feeds.items()},
+            "verdict": (self.errors, self.warnings, self.preview, self.next_release),
+            "site_key": self.site_key,
+            "pages_key": self.pages_key,
+            "site_outputs": self.site_outputs,
+            "outputs": self.outputs,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> BuildState:
+        if data.get("format") != STATE_FORMAT:
+            return cls()
+        return cls(
+            files=data["files"],
+            episodes={k: EpisodeState(*v) for k, v in data["episodes"].items()},
+            feeds={k: FeedState(*v) for k, v in data["feeds"].items()},
+            site_key=data["site_key"],
+            pages_key=data["pages_key"],
+            site_outputs=data["site_outputs"],
+            outputs=data["outputs"],
+            out_dir=data["out_dir"],
+            errors=data["verdict"][0],
+            warnings=data["verdict"][1],
+            preview=data["verdict"][2],
+            next_release=data["verdict"][3],
+        )
+
+
+def load_state(project: Path) -> BuildState:
+    """The previous build's state, or an empty one (missing, damaged or older format)."""
+    path = state_dir(project) / STATE_NAME
+    try:
+        data = marshal.loads(path.read_bytes())  # noqa: S302 - our own state file
+        if not isinstance(data, dict) or data.get("python") != _PYTHON:
+            return BuildState()
+        return BuildState.from_data(data)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return BuildState()
+
+
+def save_state(project: Path, state: BuildState) -> None:
+    data = {**state.to_data(), "python": _PYTHON}
+    atomic_write(state_dir(project) / STATE_NAME, marshal.dumps(data))
+
+
+_PYTHON = ".".join(map(str, sys.version_info[:2]))
+
+
+class FileHashes:
+    """Content hashes of project files with a stat shortcut; remembers what it saw."""
+
+    def __init__(self, root: Path, known: Mapping[str, tuple[int, int, str]]) -> None:
+        self.root = root
+        self._prefix = str(root) + os.sep
+        self._known = known
+        self.seen: dict[str, tuple[int, int, str]] = {}
+        self.hashed = 0  # files read and hashed (not answered by the stat shortcut)
+
+    def hash(self, rel: str) -> str:
+        """Content hash (short) of the project file `rel` (or an absolute path), or `ABSENT`."""
+        seen = self.seen.get(rel)
+        if seen is not None:
+            return seen[2]
+        path = rel if rel.startswith(os.sep) else self._prefix + rel
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return ABSENT
+        known = self._known.get(rel)
+        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+            self.seen[rel] = known
+            return known[2]
+        value = _hash_file(Path(path)) if _stat.S_ISREG(stat.st_mode) else NOT_A_FILE
+        self.hashed += 1
+        self.seen[rel] = (stat.st_mtime_ns, stat.st_size, value)
+        return value
+
+    def unchanged(self, rel: str) -> bool:
+        """Whether `rel` is as the last build saw it, by stat alone: same mtime and size,
+        or absent then and now. Never reads the file."""
+        path = rel if rel.startswith(os.sep) else self._prefix + rel
+        known = self._known.get(rel)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return known is None
+        if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+            self.seen[rel] = known
+            return True
+        return False
+
+    def all_unchanged(self, rels: Iterable[str]) -> bool:
+        """`unchanged` for every one of `rels` (inlined: a no-change build asks this of
+        every dependency of every episode)."""
+        known_of, seen, prefix, sep, stat = self._known.get, self.seen, self._prefix, os.sep, \
+            os.stat
+        for rel in rels:
+            known = known_of(rel)
+            try:
+                st = stat(rel if rel.startswith(sep) else prefix + rel)
+            except OSError:
+                if known is None:
+                    continue
+                return False
+            if known is None or known[0] != st.st_mtime_ns or known[1] != st.st_size:
+                return False
+            seen[rel] = known
+        return True
+
+    def hash_many(self, rels: Iterable[str]) -> str:
+        return digest(*(f"{rel}={self.hash(rel)}" for rel in rels))
+
+
+def _hash_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Parts:
+    """Per-episode parts on disk, one file each: the index entry and the feed item.
+
+    Both are pickled separately, so an entry can be read without its item and each has
+    a digest of its own (a feed is re-assembled only when one of its items changed).
+    """
+
+    def __init__(self, project: Path) -> None:
+        self.folder = state_dir(project) / "parts"
+
+    def _path(self, source: str) -> Path:
+        return self.folder / f"{digest(source)}.part"
+
+    def save(self, source: str, entry: object, item: object) -> tuple[str, str]:
+        """Store an episode's parts; returns the digests of the entry and of the item."""
+        entry_bytes = pickle.dumps(entry, protocol=5)
+        item_bytes = pickle.dumps(item, protocol=5)
+        head = len(entry_bytes).to_bytes(8, "little")
+        atomic_write(self._path(source), head + entry_bytes + item_bytes)
+        return digest_bytes(entry_bytes), digest_bytes(item_bytes)
+
+    def _split(self, source: str) -> tuple[bytes, bytes]:
+        data = self._path(source).read_bytes()
+        size = int.from_bytes(data[:8], "little")
+        return data[8:8 + size], data[8 + size:]
+
+    def load(self, source: str) -> tuple[Any, Any]:
+        entry, item = self._split(source)
+        return pickle.loads(entry), pickle.loads(item)  # noqa: S301 - our own cache file
+
+    def load_entry(self, source: str) -> Any:
+        return pickle.loads(self._split(source)[0])  # noqa: S301 - our own cache file
+
+    def drop(self, source: str) -> None:
+        self._path(source).unlink(missing_ok=True)
+
+    def exist(self) -> bool:
+        return self.folder.is_dir()

@@ -1,0 +1,75 @@
+"""`companion build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from companion._build.engine import BuildResult, build
+from companion._build.lifecycle import Clock, clock_now
+from companion._cli.common import Ctx
+
+
+@click.command("build")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site (default: [site] out in companion.toml).")
+@click.option("--force", is_flag=True, help="Render everything again, ignoring the last build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for a large build (default: every core).")
+@click.option("--drafts", is_flag=True,
+              help="Preview: include drafts (marked as such; never published).")
+@click.option("--future", is_flag=True,
+              help="Preview: include episodes scheduled for later (marked; never published).")
+@click.option("--now", metavar="TIME",
+              help="Build as if it were this moment (ISO 8601); default: now, or "
+                   "COMPANION_NOW.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too.")
+@click.pass_obj
+def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None, drafts: bool,
+            future: bool, now: str | None, strict: bool) -> int:
+    """Render the site: feeds, episode pages, show notes, chapters, transcripts, indexes.
+
+    Only what changed since the last build is rendered and written; files whose
+    bytes did not change keep their date. A broken article is reported and the rest
+    is built; the exit code is 1 when there is any error.
+    """
+    site = ctx.site()
+    clock = Clock(clock_now(site.tz, now), drafts=drafts, future=future)
+    if ctx.quiet or not ctx.err.is_terminal:
+        result = build(site, out, force=force, jobs=jobs, clock=clock)
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=ctx.err) as bar:
+            task = bar.add_task("rendering episodes", total=None)
+
+            def show(_stage: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = build(site, out, force=force, jobs=jobs, progress=show, clock=clock)
+    report(ctx, result, out or site.out_dir)
+    bad = ("error", "warning") if strict else ("error",)
+    return 1 if any(p.severity in bad for p in result.problems) else 0
+
+
+def report(ctx: Ctx, result: BuildResult, out: Path) -> None:
+    for problem in result.problems:
+        if problem.severity != "info":
+            ctx.err.print(f"{problem.severity}: {problem}", markup=False, highlight=False)
+    ctx.say(summary(result, out))
+
+
+def summary(result: BuildResult, out: Path) -> str:
+    errors = sum(p.severity == "error" for p in result.problems)
+    warnings = sum(p.severity == "warning" for p in result.problems)
+    drafts = sum(s.status == "draft" for s in result.standings)
+    later = sum(s.status == "scheduled" for s in result.standings)
+    waiting = [text for n, text in ((drafts, f"{drafts} draft(s)"),
+                                    (later, f"{later} scheduled")) if n]
+    preview = " (preview: never published)" if result.preview else ""
+    return (f"built {out}{preview}: {result.episodes} episodes ({result.rendered} rendered"
+            f"{'; ' + ', '.join(waiting) if waiting else ''}), "
+            f"{len(result.feeds_written)} of {result.feeds} feeds; files: {result.written} "
+            f"written, {result.unchanged} unchanged, {result.removed} removed; "
+            f"{errors} errors, {warnings} warnings")

@@ -1,0 +1,82 @@
+"""`companion check`: read every episode, say what becomes of it, list what is wrong.
+
+The work is `_check.check_project`; this command only prints it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from companion._build.check import CheckResult, check_project
+from companion._build.lifecycle import Standing, clock_now
+from companion._cli.common import Ctx
+from companion._model import Article
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def episode_json(article: Article, standing: Standing | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "slug": article.slug,
+        "path": article.relpath,
+        "lang": article.lang,
+        "date": article.date.isoformat() if article.date else None,
+        "youtube_id": article.youtube_id,
+        "spotify_id": article.spotify_id,
+        "title": article.title,
+    }
+    if standing is not None:
+        data.update(standing.to_json())
+    return data
+
+
+def episode_line(article: Article, standing: Standing | None = None,
+                 result: CheckResult | None = None) -> str:
+    when = article.date.date().isoformat() if article.date else "no date"
+    state = standing.label(article.date.tzinfo if article.date else None) if standing else ""
+    return "  ".join(x for x in (
+        article.slug, article.lang, when, f"youtube:{article.youtube_id or '-'}",
+        f"spotify:{article.spotify_id or '-'}", f"[{state}]" if state else "", article.title)
+        if x)
+
+
+def _report(ctx: Ctx, result: CheckResult) -> None:
+    for article in result.articles:
+        ctx.say(episode_line(article, result.standing(article)))
+    problems = result.problems
+    for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
+        if problem.severity != "info" or not ctx.quiet:
+            ctx.out.print(f"{problem.severity}: {problem}", markup=False)
+    counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
+    states = [s.status for s in result.standings]
+    ready = sum(bool(s.feeds) for s in result.standings)
+    ctx.say(f"{len(result.articles)} episode(s): {ready} in feeds, "
+            f"{states.count('draft')} draft(s), {states.count('scheduled')} scheduled; "
+            f"{counts['error']} error(s), {counts['warning']} warning(s), "
+            f"{counts['info']} note(s)")
+
+
+@click.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print episodes and problems as JSON.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--now", metavar="TIME",
+              help="Check as if it were this moment (ISO 8601); default: now, or "
+                   "COMPANION_NOW.")
+@click.pass_obj
+def command(ctx: Ctx, as_json: bool, strict: bool, now: str | None) -> int:
+    """Read every episode, say what becomes of it (published, draft, scheduled, hidden,
+    in no feed and why) and list problems, warnings and guesses to confirm.
+
+    Exits 1 if there is any error (with --strict, any warning too).
+    """
+    site = ctx.site()
+    result = check_project(site, now=clock_now(site.tz, now))
+    if as_json:
+        ctx.print_json({"episodes": [episode_json(a, result.standing(a))
+                                     for a in result.articles],
+                        "problems": [p.to_json() for p in result.problems]})
+    else:
+        _report(ctx, result)
+    return 1 if result.failed(strict) else 0

@@ -1,0 +1,32 @@
+"""What every command shares: the project folder, the consoles, JSON output."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from companion._config.project import load_site
+from companion._model import Site
+
+
+@dataclass
+class Ctx:
+    project: Path
+    quiet: bool = False
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(
+        default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+
+    def site(self) -> Site:
+        return load_site(self.project)
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.out.print(text, markup=False)
+
+    def print_json(self, data: Any) -> None:
+        self.out.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

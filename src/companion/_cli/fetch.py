@@ -1,0 +1,89 @@
+"""`companion fetch`: the one command that uses the network (yt-dlp, oEmbed, downloads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from companion._cli.common import Ctx
+from companion._errors import PairError
+from companion._model import Article, Site
+
+if TYPE_CHECKING:  # the pair stage pulls in yt-dlp: imported when the command runs
+    from rich.progress import Progress, TaskID
+
+    from companion._pair.episodes import FetchEvent, FetchReport
+
+
+@click.command("fetch")
+@click.argument("slugs", nargs=-1)
+@click.option("--refresh", is_flag=True, help="Fetch again what the cache already holds.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=4, show_default=True,
+              help="Episodes fetched at the same time.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "m4a"]), default=None,
+              help="Audio format to have ready (default: what the feed definitions ask for).")
+@click.pass_obj
+def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int,
+            fmt: str | None) -> int:
+    """Fetch YouTube metadata, captions, Spotify oEmbed data and audio into the cache.
+
+    Without SLUGs, every episode; what the cache holds is kept unless --refresh.
+    A build reads only the cache, so run this after adding or changing links.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from companion._pair.episodes import FetchOptions, fetch
+    from companion._read.articles import read_project
+
+    site = ctx.site()
+    articles = _select(read_project(site).articles, slugs)
+    options = FetchOptions(jobs=jobs, formats=(fmt,) if fmt else _feed_formats(site))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=ctx.err, disable=ctx.quiet, transient=True) as bar:
+        task = bar.add_task("fetching", total=len(articles))
+        report = fetch(articles, site, refresh, _advance(bar, task), options=options)
+    return _summary(ctx, report)
+
+
+def _feed_formats(site: Site) -> tuple[str, ...]:
+    """The audio formats the feed definitions ask for (mp3 when there is no feed yet)."""
+    from companion._config.feeds import load_feeds
+
+    return tuple(sorted({feed.audio_format for feed in load_feeds(site).feeds})) or ("mp3",)
+
+
+def _select(articles: Sequence[Article], slugs: tuple[str, ...]) -> list[Article]:
+    if not slugs:
+        return list(articles)
+    known = {a.slug: a for a in articles}
+    missing = [s for s in slugs if s not in known]
+    if missing:
+        raise PairError(f"no episode with slug {', '.join(missing)}", where="companion fetch",
+                        fix="`companion check` lists the episodes and their slugs")
+    return [known[s] for s in dict.fromkeys(slugs)]
+
+
+def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:
+    def on_event(event: FetchEvent) -> None:
+        if event.state == "start":
+            bar.update(task, description=f"fetching {event.slug}")
+        else:
+            bar.advance(task)
+
+    return on_event
+
+
+def _summary(ctx: Ctx, report: FetchReport) -> int:
+    ctx.say(f"fetched {len(report.fetched)} episode(s), {len(report.cached)} already cached")
+    if report.warnings:
+        ctx.err.print(f"{len(report.warnings)} warning(s):", markup=False)
+        for problem in report.warnings:
+            ctx.err.print(f"  {problem}", markup=False, highlight=False)
+    if not report.failed:
+        return 0
+    ctx.err.print(f"{len(report.failed)} episode(s) failed:", markup=False)
+    for problem in report.failed:
+        ctx.err.print(f"  {problem}", markup=False, highlight=False)
+    return 1

@@ -1,0 +1,171 @@
+"""`companion publish`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+from companion._cli.common import Ctx
+
+if TYPE_CHECKING:  # the publish stage pulls in boto3: imported when the command runs
+    from rich.progress import Progress, TaskID
+
+    from companion._publish.gate import PublishOutcome
+    from companion._publish.run import PublishEvent, PublishReport
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+class _Bar:
+    """A rich progress bar (files and bytes) fed by publish events."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.done = 0
+        self.files = 0
+
+    def __call__(self, event: PublishEvent) -> None:
+        if event.kind == "plan":
+            self.files = event.files
+            self.task = self.progress.add_task("sending", total=event.bytes or 1,
+                                               files=f"0/{event.files}")
+        elif event.kind == "sent" and self.task is not None:
+            self.done += 1
+            self.progress.update(self.task, advance=event.size,
+                                 files=f"{self.done}/{self.files}")
+        elif event.kind == "stage" and self.task is not None:
+            self.progress.update(self.task, description=event.stage)
+
+
+@contextmanager
+def _progress_bar(ctx: Ctx, show: bool) -> Iterator[_Bar | None]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    if not show:
+        yield None
+        return
+    columns = (TextColumn("{task.description:>7}"), BarColumn(),
+               TextColumn("{task.fields[files]} files"), DownloadColumn(binary_units=True),
+               TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=ctx.err, transient=True) as progress:
+        yield _Bar(progress)
+
+
+def _summary(report: PublishReport, verbose: bool) -> list[str]:
+    verb = ("would send", "would delete") if report.dry_run else ("sent", "deleted")
+    head = "Plan for" if report.dry_run else "Published to"
+    lines = [
+        f"{head} {report.target}:",
+        f"  {verb[0]} {len(report.sent)} files ({_size(report.sent_bytes)})",
+        f"  {verb[1]} {len(report.deleted)} files ({_size(report.deleted_bytes)})",
+        f"  kept {report.kept} files ({_size(report.kept_bytes)})",
+    ]
+    if report.repaired:
+        lines.append(f"  {len(report.repaired)} missing or different in the target, re-sent")
+    held = set(report.held)
+    if report.stale and len(held) < len(report.stale):
+        lines.append(f"  {len(report.stale) - len(held)} files no longer in the site were "
+                     "left in place (--prune deletes them)")
+    if held:
+        until = time.strftime("%Y-%m-%d", time.gmtime(report.held_until))
+        lines.append(f"  {len(held)} replaced or removed media files kept for apps that "
+                     f"still point at them, until {until} ([publish] prune_grace_days)")
+    lines += [f"  note: {note}" for note in report.notes]
+    if verbose:
+        lines += [f"  + {path}" for path in report.sent]
+        lines += [f"  - {path}" for path in report.deleted]
+    if not report.dry_run:
+        lines.append(f"  in {report.seconds:.1f}s")
+    return lines
+
+
+def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
+    for problem in outcome.problems:
+        if problem.severity != "info":
+            ctx.err.print(f"{problem.severity}: {problem}", markup=False, highlight=False)
+    verdict = "publish would be refused" if outcome.dry_run else "publish refused"
+    ctx.err.print(f"{verdict}: {outcome.reason}", markup=False, highlight=False)
+    ctx.err.print("fix the errors above (or run `companion check`), then publish again",
+                  markup=False, highlight=False)
+
+
+@click.command("publish")
+@click.option("--to", "to", metavar="TARGET",
+              help="A folder (relative to the current folder) or s3://bucket/prefix "
+                   "(default: [publish] target, relative to the project, or public/).")
+@click.option("--dry-run", is_flag=True,
+              help="Build, then show the verdict and what would be sent and deleted; the "
+                   "target is not touched.")
+@click.option("--prune", is_flag=True,
+              help="Delete what an earlier publish put there and the site no longer has "
+                   "(media only after [publish] prune_grace_days, default 30).")
+@click.option("--verify", is_flag=True,
+              help="List the target and re-send anything missing or different.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--endpoint-url", metavar="URL",
+              help="S3 endpoint (overrides [publish] endpoint_url).")
+@click.option("--no-build", is_flag=True,
+              help="Publish the last build as it is: refused if it had errors, was a "
+                   "preview, or is older than the sources.")
+@click.option("--strict", is_flag=True, help="Refuse to publish when there are warnings too.")
+@click.option("--now", metavar="TIME",
+              help="Publish as if it were this moment (ISO 8601); default: now, or "
+                   "COMPANION_NOW.")
+@click.option("--break-lock", is_flag=True,
+              help="Take the target's lock even if another publish seems to hold it.")
+@click.option("--verbose", "-v", is_flag=True, help="List the paths sent and deleted.")
+@click.pass_obj
+def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, as_json: bool,
+            endpoint_url: str | None, no_build: bool, strict: bool, now: str | None,
+            break_lock: bool, verbose: bool) -> int:
+    """Build the site, then send what changed to a folder or an S3-compatible bucket.
+
+    Nothing is sent when the build has errors (with --strict, warnings too): the
+    errors are listed and the exit code is 1. Media goes first and feeds last, so a
+    publish that stops part-way leaves the old feeds valid; run it again to finish.
+    Credentials come from the standard AWS environment variables or profiles, never
+    from companion.toml.
+    """
+    from companion._build.lifecycle import clock_now
+    from companion._publish.gate import publish_project
+
+    site = ctx.site()
+    moment = clock_now(site.tz, now)
+    with _progress_bar(ctx, not (as_json or ctx.quiet or dry_run)) as bar:
+        outcome = publish_project(site, to=to, endpoint_url=endpoint_url, dry_run=dry_run,
+                                  prune=prune, verify=verify, break_lock=break_lock,
+                                  strict=strict, no_build=no_build, now=moment, progress=bar)
+    if as_json:
+        ctx.print_json(outcome.to_json())
+    elif outcome.refused:
+        _refusal(ctx, outcome)
+    else:
+        for problem in outcome.problems:
+            if problem.severity == "warning":
+                ctx.err.print(f"warning: {problem}", markup=False, highlight=False)
+        assert outcome.report is not None
+        for line in _summary(outcome.report, verbose):
+            ctx.say(line)
+        if outcome.recorded:
+            ctx.say(f"  recorded as published: {', '.join(outcome.recorded)} "
+                    "(cache/ledger/, commit it)")
+    return 1 if outcome.refused else 0

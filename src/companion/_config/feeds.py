@@ -1,0 +1,401 @@
+"""Feed definitions: ``feeds/<slug>.toml``, one show per file, validated at the edge.
+
+`load_feeds(site)` reads them all and hands back the valid definitions and the
+problems found (a definition with an error is left out); `select_episodes`
+picks a show's episodes, newest first.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from companion import _paths as paths
+from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
+from companion._config.project import inside, project_rel
+from companion._errors import Problem
+from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Site
+from companion._text import NOT_XML, did_you_mean
+
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+KNOWN_KEYS = frozenset({
+    "title", "description", "author", "language", "artwork", "explicit", "type", "copyright",
+    "link", "locked", "medium", "audio_format", "podcast_guid", "apple_podcasts_url",
+    "spotify_show_url", "categories", "owner", "funding", "select",
+})
+OWNER_KEYS = frozenset({"name", "email"})
+FUNDING_KEYS = frozenset({"url", "text"})
+SELECT_KEYS = frozenset({"languages", "categories", "tags", "episodes", "include_hidden"})
+MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newsletter", "blog",
+                     "courses"})
+
+_LANGUAGE = re.compile(
+    r"^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$",
+    re.IGNORECASE,
+)
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
+
+
+def is_language(code: str) -> bool:
+    """A well-formed BCP 47 language tag (language, script, region, variants)."""
+    return bool(_LANGUAGE.match(code))
+
+
+def _is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, no credentials, nothing that breaks markup."""
+    try:
+        parts = urlsplit(value)
+        credentials = parts.username is not None or parts.password is not None
+        host = parts.hostname
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(host) and not credentials
+            and not any(ch.isspace() or ch in '<>"`' for ch in value))
+
+
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.match(value))
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    """The Podcast Index `podcast:guid`: UUIDv5 of the feed URL without scheme and end slashes."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def feed_url(feed: FeedDefinition, site: Site) -> str:
+    return site.url(paths.feed_xml(feed.slug))
+
+
+def feed_guid(feed: FeedDefinition, site: Site) -> str:
+    return feed.podcast_guid or podcast_guid_for(feed_url(feed, site))
+
+
+def show_link(feed: FeedDefinition, site: Site) -> str:
+    """The show's website: `link` when given, else the feed's index page folder."""
+    if feed.link:
+        return feed.link
+    index = paths.feed_index(feed.slug)
+    return site.url(index.removesuffix("index.html"))
+
+
+@dataclass(frozen=True)
+class FeedsResult:
+    feeds: list[FeedDefinition]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_feeds(site: Site) -> FeedsResult:
+    """Every ``feeds/*.toml``, sorted by slug; invalid ones are reported and left out."""
+    feeds: list[FeedDefinition] = []
+    problems: list[Problem] = []
+    folder = site.feeds_dir
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    for path in files:
+        feed, found = load_feed(path, site)
+        problems.extend(found)
+        if feed is not None:
+            feeds.append(feed)
+    return FeedsResult(feeds, problems)
+
+
+def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Problem]]:
+    """One feed definition, or None and the errors that keep it out."""
+    where = project_rel(path, site)
+    if not _SLUG.match(path.stem):
+        return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
+                              "feed's address", "rename it with a-z, 0-9 and hyphens only, "
+                              "e.g. feeds/my-show.toml", "file name")]
+    if path.is_symlink() and not inside(path, site.root):
+        return None, [Problem("error", where, "a symbolic link that points outside the project; "
+                              "not followed", "copy the file into feeds/ instead")]
+    if not path.is_file():
+        return None, [Problem("error", where, "not a regular file (a pipe, device or folder)",
+                              "remove it from feeds/")]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Problem("error", where, f"not valid TOML: {exc}", "correct the TOML syntax")]
+    except UnicodeDecodeError:
+        return None, [Problem("error", where, "not UTF-8", "save the file as UTF-8")]
+    reader = _Reader(where)
+    feed = reader.feed(path, data, site)
+    errors = [p for p in reader.problems if p.severity == "error"]
+    return (None if errors else feed), reader.problems
+
+
+class _Reader:
+    """Reads one TOML table into a FeedDefinition, collecting problems as it goes."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def error(self, name: str, message: str, fix: str) -> None:
+        self.problems.append(Problem("error", self.where, message, fix, name))
+
+    def warn(self, name: str, message: str, fix: str) -> None:
+        self.problems.append(Problem("warning", self.where, message, fix, name))
+
+    def feed(self, path: Path, data: dict[str, Any], site: Site) -> FeedDefinition:
+        self.unknown(data, KNOWN_KEYS, "")
+        title = self.text(data, "title", required=True)
+        owner = self.owner(data.get("owner"))
+        return FeedDefinition(
+            slug=path.stem, path=path, title=title,
+            description=self.text(data, "description"),
+            author=self.text(data, "author") or owner.name or site.title,
+            owner=owner,
+            language=self.language(data, site),
+            artwork=self.artwork(data, site),
+            categories=self.categories(data.get("categories", [])),
+            explicit=self.flag(data, "explicit", False),
+            type=self.choice(data, "type", ("episodic", "serial"), "episodic"),  # type: ignore[arg-type]
+            copyright=self.text(data, "copyright") or None,
+            link=self.url(data, "link"),
+            funding=self.funding(data.get("funding", [])),
+            locked=self.flag(data, "locked", True),
+            medium=self.choice(data, "medium", tuple(sorted(MEDIUMS)), "podcast"),
+            audio_format=self.choice(data, "audio_format", ("mp3", "m4a"), "mp3"),  # type: ignore[arg-type]
+            podcast_guid=self.guid(data),
+            apple_podcasts_url=self.url(data, "apple_podcasts_url"),
+            spotify_show_url=self.url(data, "spotify_show_url"),
+            select=self.selection(data.get("select", {})),
+        )
+
+    def unknown(self, table: dict[str, Any], known: frozenset[str], prefix: str) -> None:
+        for key in table:
+            if key not in known:
+                hint = did_you_mean(key, known)
+                self.error(prefix + key, f"unknown setting {prefix}{key}",
+                           (f"{hint} " if hint else "")
+                           + f"(known settings are: {', '.join(sorted(known))})")
+
+    def text(self, data: dict[str, Any], name: str, required: bool = False,
+             prefix: str = "") -> str:
+        value = data.get(name)
+        if isinstance(value, str) and NOT_XML.sub("", value).strip():
+            return NOT_XML.sub("", value).strip()
+        if value is not None and not isinstance(value, str):
+            self.error(prefix + name, f"{prefix}{name} must be a string",
+                       f'write it as {name} = "..."')
+        elif required:
+            self.error(prefix + name, f"{prefix}{name} is missing", f'add {name} = "..."')
+        return ""
+
+    def flag(self, data: dict[str, Any], name: str, default: bool) -> bool:
+        value = data.get(name, default)
+        if isinstance(value, bool):
+            return value
+        self.error(name, f"{name} must be true or false", f"write {name} = true or false")
+        return default
+
+    def choice(self, data: dict[str, Any], name: str, options: tuple[str, ...],
+               default: str) -> str:
+        value = data.get(name, default)
+        if value in options:
+            return str(value)
+        self.error(name, f"{name} {value!r} is not one of: {', '.join(options)}",
+                   f'write {name} = "{default}"')
+        return default
+
+    def url(self, data: dict[str, Any], name: str) -> str | None:
+        value = self.text(data, name)
+        if value and not _is_web_url(value):
+            shown = repr(value) if "@" not in value else "(a URL with a user name or password)"
+            self.error(name, f"{name} {shown} is not an absolute http(s) URL",
+                       'write it as "https://host/path", with no user:password@ and '
+                       "spaces or quotes percent-encoded")
+            return None
+        return value or None
+
+    def artwork(self, data: dict[str, Any], site: Site) -> str | None:
+        """An https URL, or a path to an image file inside the project."""
+        value = self.text(data, "artwork")
+        if not value:
+            return None
+        if value.lower().startswith(("http://", "https://")):
+            return self.url(data, "artwork")
+        first = value.replace("\\", "/").split("/", 1)[0]
+        if (":" in first or value.startswith(("/", "\\", "~"))
+                or ".." in Path(value.replace("\\", "/")).parts
+                or not inside(site.root / value, site.root)
+                or ((site.root / value).exists() and not (site.root / value).is_file())):
+            self.error("artwork", f"artwork {value!r} is not a file in the project",
+                       'write a path relative to the project, e.g. "feeds/artwork/show.png", '
+                       "or an https URL")
+            return None
+        return value
+
+    def owner(self, value: object) -> Person:
+        if not isinstance(value, dict):
+            if value is not None:
+                self.error("owner", "[owner] must be a table", "write [owner] name, email")
+            self.error("owner.email", "owner email is missing",
+                       'add [owner] with email = "podcasts@example.org" (Apple requires it)')
+            return Person("")
+        self.unknown(value, OWNER_KEYS, "owner.")
+        name = self.text(value, "name", prefix="owner.")
+        email = self.text(value, "email", prefix="owner.")
+        if not email:
+            self.error("owner.email", "owner email is missing",
+                       'add email = "podcasts@example.org" under [owner] (Apple requires it)')
+        elif not is_email(email):
+            self.error("owner.email", f"owner email {email!r} is not a valid address",
+                       'write it as "name@example.org"')
+        return Person(name, email or None)
+
+    def language(self, data: dict[str, Any], site: Site) -> str:
+        code = self.text(data, "language") or site.language
+        if not is_language(code):
+            self.error("language", f"language {code!r} is not a well-formed language code",
+                       'use a BCP 47 code such as "en", "ka", "ar", "es" or "pt-BR"')
+        return code
+
+    def categories(self, value: object) -> tuple[tuple[str, str | None], ...]:
+        if not isinstance(value, list):
+            self.error("categories", "categories must be a list of lists",
+                       'write categories = [["News", "Politics"], ["Society & Culture"]]')
+            return ()
+        found: list[tuple[str, str | None]] = []
+        for entry in value:
+            pair = self.category(entry)
+            if pair is not None:
+                found.append(pair)
+        return tuple(found)
+
+    def category(self, entry: object) -> tuple[str, str | None] | None:
+        if isinstance(entry, str):
+            entry = [entry]
+        if (not isinstance(entry, list) or not 1 <= len(entry) <= 2
+                or not all(isinstance(x, str) for x in entry)):
+            self.error("categories", f"category {entry!r} is not [category] or "
+                       "[category, subcategory]", 'write ["News", "Politics"]')
+            return None
+        name, sub = entry[0], (entry[1] if len(entry) == 2 else None)
+        if not is_category(name):
+            hint = suggest(name, list(APPLE_CATEGORIES))
+            self.error("categories", f"{name!r} is not an Apple Podcasts category",
+                       f"did you mean {hint!r}?" if hint else
+                       f"use one of: {', '.join(APPLE_CATEGORIES)}")
+            return None
+        if sub is not None and not is_subcategory(name, sub):
+            subs = APPLE_CATEGORIES[name]
+            hint = suggest(sub, subs)
+            self.error("categories", f"{sub!r} is not a subcategory of {name!r}",
+                       f"did you mean {hint!r}?" if hint else
+                       (f"use one of: {', '.join(subs)}" if subs else
+                        f"{name!r} has no subcategories: write [{name!r}]"))
+            return None
+        return name, sub
+
+    def funding(self, value: object) -> tuple[Funding, ...]:
+        if not isinstance(value, list):
+            self.error("funding", "funding must be a list of [[funding]] tables",
+                       'write [[funding]] url = "https://..." text = "..."')
+            return ()
+        found: list[Funding] = []
+        for entry in value:
+            if not isinstance(entry, dict):
+                self.error("funding", "each [[funding]] must be a table", "give url and text")
+                continue
+            self.unknown(entry, FUNDING_KEYS, "funding.")
+            url = self.url(entry, "url")
+            if url is None:
+                self.error("funding.url", "funding url is missing", 'add url = "https://..."')
+                continue
+            found.append(Funding(url, self.text(entry, "text", prefix="funding.") or url))
+        return tuple(found)
+
+    def guid(self, data: dict[str, Any]) -> str | None:
+        value = self.text(data, "podcast_guid")
+        if not value:
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            self.error("podcast_guid", f"podcast_guid {value!r} is not a UUID",
+                       "remove it to use the UUIDv5 of the feed URL")
+            return None
+
+    def selection(self, value: object) -> FeedSelection:
+        if not isinstance(value, dict):
+            self.error("select", "[select] must be a table", "write [select] languages = [...]")
+            return FeedSelection()
+        self.unknown(value, SELECT_KEYS, "select.")
+        hidden = value.get("include_hidden", True)
+        if not isinstance(hidden, bool):
+            self.error("select.include_hidden", "include_hidden must be true or false",
+                       "write include_hidden = false")
+            hidden = True
+        return FeedSelection(
+            languages=tuple(x.lower() for x in self.strings(value, "languages")),
+            categories=self.strings(value, "categories"),
+            tags=self.strings(value, "tags"),
+            episodes=self.strings(value, "episodes"),
+            include_hidden=hidden,
+        )
+
+    def strings(self, table: dict[str, Any], name: str) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            self.error(f"select.{name}", f"select.{name} must be a list of strings",
+                       f'write {name} = ["..."]')
+            return ()
+        return tuple(value)
+
+
+# --- selection ---------------------------------------------------------------------------
+
+
+def _language_matches(lang: str, wanted: Sequence[str]) -> bool:
+    lang = lang.lower()
+    return any(lang == w or lang.startswith(w + "-") for w in wanted)
+
+
+def _overlaps(have: Iterable[str], wanted: Sequence[str]) -> bool:
+    folded = {w.casefold() for w in wanted}
+    return any(h.casefold() in folded for h in have)
+
+
+def selects(selection: FeedSelection, episode: Episode) -> bool:
+    """Whether `episode` belongs to a feed with this selection."""
+    article = episode.article
+    if selection.episodes and episode.slug not in selection.episodes:
+        return False
+    if article.hidden and not selection.include_hidden:
+        return False
+    if selection.languages and not _language_matches(article.lang, selection.languages):
+        return False
+    if selection.categories and not _overlaps(article.categories, selection.categories):
+        return False
+    return not selection.tags or _overlaps(article.tags, selection.tags)
+
+
+_NO_DATE = datetime.min
+
+
+def episode_date(episode: Episode) -> datetime | None:
+    return episode.article.date
+
+
+def _sort_key(episode: Episode) -> float:
+    when = episode_date(episode)
+    return when.timestamp() if when is not None else float("-inf")
+
+
+def select_episodes(feed: FeedDefinition, episodes: Iterable[Episode]) -> list[Episode]:
+    """The feed's episodes, newest first (by date, then slug); undated ones last."""
+    chosen = sorted((e for e in episodes if selects(feed.select, e)), key=lambda e: e.slug)
+    return sorted(chosen, key=_sort_key, reverse=True)

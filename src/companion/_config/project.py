@@ -1,0 +1,249 @@
+"""The project folder: companion.toml, episodes/, feeds/, templates/, cache/.
+
+`load_site(root)` validates companion.toml at the edge and returns a `Site`.
+`init_project(root)` scaffolds a new, working project.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from companion._errors import ProjectError
+from companion._model import PublishSettings, Site
+from companion._read.lang import normalize_lang
+from companion._text import did_you_mean
+
+CONFIG_NAME = "companion.toml"
+
+_SITE_KEYS = {"title", "base_url", "language", "description", "timezone", "out", "cache"}
+_PUBLISH_KEYS = {"target", "endpoint_url", "region", "addressing_style", "acl", "profile",
+                 "prune_grace_days"}
+_FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+                   "access_key", "secret_key", "secret", "password", "token",
+                   "access_key_id", "secret_access_key", "session_token", "api_key"}
+_SECTIONS = {"site", "publish"}
+# Characters that never belong in a URL written by hand (and would break out of markup).
+_URL_UNSAFE = set(' <>"\'`{}|\\^') | {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symlink resolved, lies inside `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def project_rel(path: Path, site: Site) -> str:
+    """`path` relative to the project, as messages name it (POSIX); else the path as given."""
+    try:
+        return path.relative_to(site.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def find_config(root: Path) -> Path:
+    config = root / CONFIG_NAME
+    if not config.is_file():
+        raise ProjectError(
+            f"no {CONFIG_NAME} here",
+            where=str(root),
+            fix="run `companion init DIR` to make a project, or pass --project DIR",
+        )
+    return config
+
+
+def load_site(root: Path) -> Site:
+    """Read and validate companion.toml in `root`."""
+    root = root.resolve()
+    config = find_config(root)
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"not valid TOML: {exc}", where=str(config),
+                           fix="correct the TOML syntax") from None
+    except UnicodeDecodeError:
+        raise ProjectError("not UTF-8", where=str(config), fix="save the file as UTF-8") from None
+    _reject_secrets(data, config, "")
+    for key in data:
+        if key not in _SECTIONS:
+            hint = did_you_mean(key, _SECTIONS) or (
+                "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
+            raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
+                               field=key, fix=_join(hint, "companion.toml has a [site] and a "
+                                                          "[publish] section only"))
+    site = _table(data, "site", config)
+    publish = _table(data, "publish", config)
+    _reject_unknown(site, _SITE_KEYS, config, "site")
+    _reject_unknown(publish, _PUBLISH_KEYS, config, "publish")
+    return Site(
+        root=root,
+        title=_text(site, "title", config, "site", required=True),
+        base_url=_base_url(site.get("base_url"), config),
+        language=_language(_text(site, "language", config, "site") or "en", config),
+        description=_text(site, "description", config, "site"),
+        timezone=_timezone(_text(site, "timezone", config, "site") or "UTC", config),
+        out=_text(site, "out", config, "site") or "site",
+        cache=_text(site, "cache", config, "site") or "cache",
+        publish=PublishSettings(
+            target=_target(_text(publish, "target", config, "publish") or "public", config),
+            endpoint_url=_endpoint(_text(publish, "endpoint_url", config, "publish"), config),
+            region=_text(publish, "region", config, "publish") or None,
+            addressing_style=_addressing(publish.get("addressing_style"), config),
+            acl=_text(publish, "acl", config, "publish") or None,
+            profile=_text(publish, "profile", config, "publish") or None,
+            prune_grace_days=_days(publish.get("prune_grace_days", 30), config),
+        ),
+    )
+
+
+def _table(data: dict[str, Any], name: str, config: Path) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ProjectError(f"[{name}] must be a table", where=str(config), field=name,
+                           fix=f"write it as a [{name}] section")
+    return value
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _reject_unknown(table: dict[str, Any], known: set[str], config: Path, name: str) -> None:
+    for key in table:
+        if key not in known:
+            raise ProjectError(
+                f"unknown setting [{name}] {key}", where=str(config), field=f"{name}.{key}",
+                fix=_join(did_you_mean(key, known),
+                          f"known settings are: {', '.join(sorted(known))}"),
+            )
+
+
+def _days(value: object, config: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise ProjectError(f"prune_grace_days {value!r} is not a number of days",
+                           where=str(config), field="publish.prune_grace_days",
+                           fix="write a whole number from 0 to 3650, e.g. prune_grace_days = 30")
+    return value
+
+
+def _timezone(value: str, config: Path) -> str:
+    """An IANA time zone name (Europe/Tbilisi, Asia/Baku, UTC)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ProjectError(f"timezone {value!r} is not a time zone name", where=str(config),
+                           field="site.timezone",
+                           fix='write an IANA name such as "Europe/Tbilisi", "Asia/Baku" or '
+                               '"UTC"') from None
+    return value
+
+
+def _reject_secrets(table: dict[str, Any], config: Path, prefix: str) -> None:
+    """Credentials anywhere in the file are refused (and never echoed back)."""
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if key.lower() in _FORBIDDEN_KEYS:
+            raise ProjectError(
+                "credentials do not belong in the project file", where=str(config),
+                field=name,
+                fix="remove it and use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE",
+            )
+        if isinstance(value, dict):
+            _reject_secrets(value, config, name)
+
+
+def _no_userinfo(value: str, config: Path, field: str) -> None:
+    try:
+        parts = urlsplit(value)
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:
+        userinfo = "@" in value
+    if userinfo:
+        raise ProjectError(f"{field} carries a user name or password (credentials do not "
+                           "belong in the project file)", where=str(config), field=field,
+                           fix="remove the user:password@ part and use AWS_ACCESS_KEY_ID/"
+                               "AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
+
+
+def _target(value: str, config: Path) -> str:
+    if "://" in value:
+        _no_userinfo(value, config, "publish.target")
+    return value
+
+
+def _endpoint(value: str, config: Path) -> str | None:
+    if not value:
+        return None
+    _no_userinfo(value, config, "publish.endpoint_url")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProjectError(f"endpoint_url {value!r} is not an absolute http(s) URL",
+                           where=str(config), field="publish.endpoint_url",
+                           fix='write it as "https://host" (R2, MinIO, SeaweedFS, ...)')
+    return value
+
+
+def _text(table: dict[str, Any], key: str, config: Path, section: str,
+          required: bool = False) -> str:
+    value = table.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ProjectError(f"[{section}] {key} is missing", where=str(config),
+                               field=f"{section}.{key}", fix=f'add {key} = "..." under [{section}]')
+        return ""
+    if not isinstance(value, str):
+        raise ProjectError(f"[{section}] {key} must be a string", where=str(config),
+                           field=f"{section}.{key}", fix='quote the value: key = "..."')
+    return value.strip()
+
+
+def _base_url(value: object, config: Path) -> str:
+    if value is None:
+        raise ProjectError("[site] base_url is missing", where=str(config), field="site.base_url",
+                           fix='add base_url = "https://podcasts.example.org/" under [site]')
+    text = str(value).strip()
+    fix = 'write it as "https://host/path/"'
+    _no_userinfo(text, config, "site.base_url")
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise ProjectError(f"base_url {text!r} is not an absolute http(s) URL",
+                           where=str(config), field="site.base_url", fix=fix)
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise ProjectError(f"base_url {text!r} has a query or fragment", where=str(config),
+                           field="site.base_url", fix=fix)
+    if any(ch in _URL_UNSAFE for ch in text):
+        raise ProjectError(f"base_url {text!r} has characters a URL cannot hold",
+                           where=str(config), field="site.base_url",
+                           fix=f"{fix}; percent-encode spaces and quotes")
+    return text if text.endswith("/") else text + "/"
+
+
+def _language(value: str, config: Path) -> str:
+    try:
+        normalize_lang(value)
+    except ValueError:
+        raise ProjectError(f"language {value!r} is not a language tag", where=str(config),
+                           field="site.language",
+                           fix='write a BCP 47 tag such as "en", "ka", "ar" or "pt-BR"') from None
+    return value
+
+
+def _addressing(value: object, config: Path) -> Any:
+    if value in (None, ""):
+        return None
+    if value not in ("auto", "virtual", "path"):
+        raise ProjectError(f"addressing_style {value!r} is not auto, virtual or path",
+                           where=str(config), field="publish.addressing_style",
+                           fix='use "path" for MinIO/SeaweedFS, "virtual" for AWS')
+    return value

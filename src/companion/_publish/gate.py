@@ -1,0 +1,196 @@
+"""The publish gate: build, judge, send, record what was published.
+
+`publish_project` is what ``companion publish`` runs:
+
+1. build the site (never a preview), or with ``no_build`` judge the last build: it must
+   be of this output folder, not a preview, without errors, and not older than the
+   sources (`last_build_problems`);
+2. refuse, sending nothing, when the build has errors (with ``strict``, warnings too);
+   a dry run gives the same verdict;
+3. publish the site folder to the target (`_publish.publish`);
+4. after a successful, real publish only, record every feed's items in the ledger of
+   published GUIDs (`_ledger.record_publish`): what subscribers now have.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from companion._build.engine import BuildResult, base_deps, build, check_output_folder, discover
+from companion._build.lifecycle import Clock, clock_now
+from companion._build.state import BuildState, FileHashes, load_state
+from companion._errors import Problem
+from companion._model import Site
+
+if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
+    from companion._publish.run import Progress as PublishProgress
+    from companion._publish.run import PublishReport
+
+BuildProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """What a publish did, or why it refused: the same for the CLI, --json and scripts."""
+
+    problems: tuple[Problem, ...]  # the build's (or the last build's) problems
+    refused: bool  # nothing was sent: the verdict said no
+    strict: bool
+    report: PublishReport | None = None  # None when refused
+    build: BuildResult | None = None  # None with no_build
+    recorded: tuple[str, ...] = ()  # feeds whose ledger this publish changed
+    reason: str = ""  # one line: why it refused
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "ok": self.ok, "refused": self.refused, "reason": self.reason or None,
+            "dry_run": self.dry_run,
+            "strict": self.strict, "problems": [p.to_json() for p in self.problems],
+            "recorded": list(self.recorded),
+        }
+        if self.report is not None:
+            data.update(self.report.to_json())
+        else:
+            none = {"files": 0, "bytes": 0, "paths": []}
+            data.update({"sent": none, "deleted": none})
+        return data
+
+
+def blocking(problems: tuple[Problem, ...] | list[Problem], strict: bool) -> list[Problem]:
+    """The problems that stop a publish: errors, and with `strict` warnings too."""
+    bad = ("error", "warning") if strict else ("error",)
+    return [p for p in problems if p.severity in bad]
+
+
+def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | None = None,
+                    dry_run: bool = False, prune: bool = False, verify: bool = False,
+                    break_lock: bool = False, strict: bool = False, no_build: bool = False,
+                    now: datetime | None = None, cwd: Path | None = None,
+                    progress: PublishProgress | None = None,
+                    build_progress: BuildProgress | None = None) -> PublishOutcome:
+    """Build (or judge the last build), refuse on errors, publish, record the ledger.
+
+    `to` is a folder (relative to `cwd`, the current folder by default) or
+    ``s3://bucket/prefix``; without it, ``[publish] target`` (a folder relative to the
+    project)."""
+    from companion._publish.run import open_target, publish
+
+    moment = now or clock_now(site.tz)
+    out = site.out_dir.absolute()
+    if no_build:
+        state = load_state(site.root)
+        problems = last_build_problems(site, state, out, moment)
+        files = _state_files(state)
+        result = None
+    else:
+        result = build(site, clock=Clock(moment), progress=build_progress)
+        state = load_state(site.root)
+        problems = list(result.problems)
+        files = _state_files(state)
+    spec, base = (to, cwd or Path.cwd()) if to else (site.publish.target, site.root)
+    if "://" not in spec:
+        folder = Path(spec).expanduser()
+        folder = (folder if folder.is_absolute() else base / folder).absolute()
+        check_output_folder(site, folder, "--to" if to else "[publish] target", files)
+        _apart(folder, out, "--to" if to else "[publish] target")
+        spec = str(folder)
+    stop = blocking(problems, strict)
+    if stop:
+        errors = sum(p.severity == "error" for p in stop)
+        reason = (f"{errors} error(s)" if errors == len(stop) else
+                  f"{errors} error(s) and {len(stop) - errors} warning(s) (--strict)")
+        return PublishOutcome(tuple(problems), True, strict, build=result,
+                              reason=f"the build has {reason}: nothing was sent",
+                              dry_run=dry_run)
+    target = open_target(spec, site.publish, endpoint_url=endpoint_url, project_root=site.root)
+    try:
+        report = publish(out, target, dry_run=dry_run, prune=prune, verify=verify,
+                         break_lock=break_lock, progress=progress,
+                         grace_days=site.publish.prune_grace_days)
+    finally:
+        target.close()
+    recorded = () if dry_run else record_published(site, state, moment)
+    return PublishOutcome(tuple(problems), False, strict, report, result, recorded,
+                          dry_run=dry_run)
+
+
+def _apart(folder: Path, out: Path, what: str) -> None:
+    from companion._errors import ProjectError
+
+    real, built = Path(os.path.realpath(folder)), Path(os.path.realpath(out))
+    if real == built or real.is_relative_to(built) or built.is_relative_to(real):
+        raise ProjectError(f"{what} {folder} overlaps the build folder {out}",
+                           where=str(folder), field=what,
+                           fix="publish to a folder of its own, e.g. public/")
+
+
+def _state_files(state: BuildState) -> list[str]:
+    """The project files that articles' audio: and image: point at (from the build state)."""
+    found: set[str] = set()
+    for episode in state.episodes.values():
+        if episode.ident is not None:
+            found.update(episode.ident[5])
+    return sorted(found)
+
+
+def record_published(site: Site, state: BuildState, when: datetime) -> tuple[str, ...]:
+    """After a successful publish: every built feed's items go into its ledger."""
+    from companion._build.ledger import PublishedItem, record_publish
+
+    changed: list[str] = []
+    for slug, feed in sorted(state.feeds.items()):
+        items = [PublishedItem(*item) for item in feed.items]
+        if record_publish(site, slug, items, when):
+            changed.append(slug)
+    return tuple(changed)
+
+
+def last_build_problems(site: Site, state: BuildState, out: Path,
+                        now: datetime) -> list[Problem]:
+    """Why the last build may not be published as it is (for ``publish --no-build``): its
+    own errors and warnings, and an error when it is missing, a preview, or older than
+    the sources."""
+    fix = "run `companion publish` without --no-build (it builds first)"
+    where = str(out)
+    if not out.is_dir() or not state.out_dir or state.out_dir != str(out.resolve()):
+        return [Problem("error", where, "there is no built site to publish in this folder",
+                        fix, None)]
+    problems: list[Problem] = []
+    if state.preview:
+        problems.append(Problem("error", where, "the last build was a preview (--drafts or "
+                                "--future): it is never published", fix, None))
+    if state.errors:
+        problems.append(Problem("error", where, f"the last build had {state.errors} "
+                                "error(s)", "run `companion build` to see and fix them", None))
+    if state.warnings:
+        problems.append(Problem("warning", where, f"the last build had {state.warnings} "
+                                "warning(s)", "run `companion build` to see them", None))
+    stale = _stale_because(site, state, now)
+    if stale:
+        problems.append(Problem("error", where, f"the last build is older than the "
+                                f"sources: {stale}", fix, None))
+    return problems
+
+
+def _stale_because(site: Site, state: BuildState, now: datetime) -> str:
+    if state.next_release and datetime.fromisoformat(state.next_release) <= now:
+        return "a scheduled episode's time has come"
+    sources = discover(site)
+    if set(sources) != set(state.episodes):
+        return "articles were added or removed"
+    hashes = FileHashes(site.root, state.files)
+    feeds = sorted(p.relative_to(site.root).as_posix()
+                   for p in site.feeds_dir.glob("*.toml")) if site.feeds_dir.is_dir() else []
+    known = [*state.files, *feeds, *(d for s in sources for d in base_deps(s))]
+    changed = next((rel for rel in known if not hashes.unchanged(rel)), None)
+    return f"{changed} changed" if changed else ""

@@ -1,0 +1,559 @@
+"""Landing pages: an episode page, an index per feed, the site index, sitemap and robots.
+
+Templates come from the project's `templates/` first, then the bundled `theme/`
+(so a project overrides one file, e.g. `partials/footer.html`, and keeps the
+rest). Everything is autoescaped; the only raw HTML is the sanitized show notes
+and the JSON-LD, which is escaped for a `<script>` element. Links between the
+site's own pages are relative, so the site works at the root of a host and
+under a prefix; canonical, feed and Open Graph URLs are absolute.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+)
+from markupsafe import Markup
+
+from companion import _paths
+from companion._errors import RenderError
+from companion._model import Episode, FeedDefinition, Link, Site
+from companion._render.i18n import direction, format_date, t
+from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html")
+_NOT_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SQUARE = (300, 300)  # display size of show artwork (Apple and Spotify require it square)
+
+
+@dataclass(frozen=True)
+class _Nav:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class _Url:
+    label: str
+    url: str
+
+
+class PageRenderer:
+    """Renders the site's HTML pages and side files; templates are compiled once."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._loader = ChoiceLoader([FileSystemLoader(site.templates_dir),
+                                     FileSystemLoader(THEME_DIR)])
+        self._env = Environment(
+            loader=self._loader,
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._templates = {name: self._load(name) for name in _TEMPLATES}
+
+    def _load(self, name: str) -> Template:
+        try:
+            return self._env.get_template(name)
+        except TemplateError as exc:
+            raise RenderError(f"template {name} does not compile: {exc}",
+                              where=str(self.site.templates_dir / name),
+                              fix="correct the template, or delete it to use the bundled one",
+                              ) from None
+
+    def _render(self, name: str, context: dict[str, Any]) -> bytes:
+        try:
+            text = self._templates[name].render(context)
+        except TemplateError as exc:
+            raise RenderError(f"template {name} failed: {exc}",
+                              where=str(self.site.templates_dir / name),
+                              fix="use only the variables the bundled template uses",
+                              ) from None
+        # Control characters from untrusted text (a YouTube description, a feed title) are
+        # not allowed in HTML: drop them, whatever the template did with the text.
+        return _NOT_HTML.sub("", text).encode("utf-8")
+
+    def _relative(self, url: str | None, root: str) -> str | None:
+        """A URL inside the site, made relative to the page (so previews and prefixes work);
+        None for anything that is not http(s) or relative."""
+        if url and url.startswith(self.site.base_url):
+            return root + url[len(self.site.base_url):]
+        return safe_url(url)
+
+    def _local(self, media: _Media, root: str) -> _Media:
+        return _Media(self._relative(media.audio_url, root), media.audio_type,
+                      media.audio_length, self._relative(media.image_url, root),
+                      media.image_size)
+
+    def _base(self, path: str, lang: str, canonical: str) -> dict[str, Any]:
+        return {
+            "site": self.site, "lang": lang, "dir": direction(lang), "t": partial(t, lang),
+            "root": "../" * path.count("/"), "canonical": canonical,
+            "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
+            "subscribe": [], "description": "", "robots": "", "preview": "",
+        }
+
+    # -- episode page --------------------------------------------------------------------
+
+    def episode(self, episode: Episode, notes: ShowNotes, *,
+                feeds: Sequence[FeedDefinition],
+                audio_url: str | None, audio_type: str | None, audio_length: int | None,
+                image_url: str | None, image_size: tuple[int, int] | None,
+                chapters_url: str | None,
+                transcript_cues: Sequence[tuple[float, float, str]] | None,
+                transcript_urls: Sequence[tuple[str, str]], mark: str = "live") -> bytes:
+        """The landing page of an episode, at `_paths.episode_page(slug)`. `mark` is
+        "draft" or "scheduled" for a preview (``--drafts``, ``--future``): the page says
+        so and asks search engines to stay away."""
+        path = _paths.episode_page(episode.slug)
+        canonical = self.site.url(_paths.episode_dir(episode.slug))
+        context = self._base(path, notes.lang, canonical)
+        context["dir"] = notes.direction
+        media = _Media(safe_url(audio_url), audio_type, audio_length, safe_url(image_url),
+                       image_size)
+        local = self._local(media, context["root"])
+        chapters_url = self._relative(chapters_url, context["root"])
+        transcript_urls = [(label, local_url) for label, url in transcript_urls
+                           if (local_url := self._relative(url, context["root"]))]
+        context.update(self._episode_body(episode, notes, local, chapters_url,
+                                          transcript_cues or (), transcript_urls))
+        context.update(self._episode_head(episode, notes, feeds, media, canonical))
+        context["nav"] = [_Nav(f.title, f"{context['root']}{_paths.feed_index(f.slug)}")
+                          for f in feeds]
+        context["subscribe"] = [_Url(f"{t(notes.lang, 'RSS feed')}: {f.title}",
+                                     self.site.url(_paths.feed_xml(f.slug))) for f in feeds]
+        context["preview"] = _preview(mark, episode, notes.lang)
+        context["robots"] = "noindex" if context["preview"] else ""
+        return self._render("episode.html", context)
+
+    def _episode_body(self, episode: Episode, notes: ShowNotes, media: _Media,
+                      chapters_url: str | None, cues: Sequence[tuple[float, float, str]],
+                      transcript_urls: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
+        spotify_id = episode.spotify.id if episode.spotify else episode.article.spotify_id
+        return {
+            "title": episode.title,
+            "published": _published(episode.article.date, notes.lang),
+            "duration": _duration_text(episode),
+            "image": _image(media.image_url, media.image_size),
+            "audio": _audio(media),
+            "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
+            "chapters": [_seek_item(c.start, c.title) for c in notes.chapters],
+            "chapters_url": chapters_url,
+            "youtube": {"embed": f"https://www.youtube-nocookie.com/embed/{youtube_id}"}
+            if youtube_id else None,
+            "spotify": {"embed": f"https://open.spotify.com/embed/episode/{spotify_id}"}
+            if spotify_id else None,
+            "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
+            "cues": [_seek_item(start, text) for start, _end, text in cues],
+            "transcript_links": [_Url(label, url) for label, url in transcript_urls],
+            "homes": [h for h in notes.homes if h.kind != "page" and safe_url(h.url)],
+        }
+
+    def _episode_head(self, episode: Episode, notes: ShowNotes,
+                      feeds: Sequence[FeedDefinition], media: _Media,
+                      canonical: str) -> dict[str, Any]:
+        youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
+        description = _short(notes.summary)
+        og = _og(episode, description, canonical, media, youtube_id, self.site.title)
+        return {
+            "page_title": f"{episode.title} · {self.site.title}",
+            "description": description,
+            "alternates": [{"title": f.title, "url": self.site.url(_paths.feed_xml(f.slug))}
+                           for f in feeds],
+            "og": og,
+            "twitter": _twitter(episode, description, media, youtube_id),
+            "jsonld": json_ld(self._episode_ld(episode, notes, feeds, media, canonical)),
+        }
+
+    def _episode_ld(self, episode: Episode, notes: ShowNotes,
+                    feeds: Sequence[FeedDefinition], media: _Media,
+                    canonical: str) -> dict[str, Any]:
+        article = episode.article
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "PodcastEpisode", "@id": canonical,
+            "url": canonical, "name": episode.title, "description": notes.summary,
+            "inLanguage": notes.lang,
+        }
+        if article.date:
+            data["datePublished"] = article.date.isoformat()
+        if article.episode is not None:
+            data["episodeNumber"] = article.episode
+        if article.author:
+            data["author"] = {"@type": "Person", "name": article.author}
+        if media.image_url:
+            data["image"] = media.image_url
+        seconds = _seconds(episode)
+        if seconds:
+            data["duration"] = _iso_duration(seconds)
+        data["associatedMedia"] = _associated_media(episode, media, seconds)
+        data["partOfSeries"] = [self._series_ref(f) for f in feeds]
+        data["sameAs"] = [h.url for h in notes.homes if h.kind in ("youtube", "spotify")]
+        return {k: v for k, v in data.items() if v not in ([], None, "")}
+
+    def _series_ref(self, feed: FeedDefinition) -> dict[str, Any]:
+        return {"@type": "PodcastSeries", "name": feed.title,
+                "url": self.site.url(_feed_dir(feed.slug)),
+                "webFeed": self.site.url(_paths.feed_xml(feed.slug))}
+
+    # -- feed index ----------------------------------------------------------------------
+
+    def feed_index(self, feed: FeedDefinition, episodes: Sequence[Episode], *,
+                   feed_url: str, image_url: str | None) -> bytes:
+        """The page of one show: its episodes, newest first, and where to subscribe."""
+        path = _paths.feed_index(feed.slug)
+        canonical = self.site.url(_feed_dir(feed.slug))
+        context = self._base(path, feed.language, canonical)
+        root = context["root"]
+        subscribe = _subscribe_links(feed, feed_url)
+        context.update({
+            "page_title": f"{feed.title} · {self.site.title}" if feed.title != self.site.title
+            else feed.title,
+            "title": feed.title, "show_description": feed.description,
+            "description": _short(feed.description),
+            "image": _image(self._relative(image_url, root), _SQUARE),  # show art is square
+            "subscribe": subscribe,
+            "alternates": [{"title": feed.title, "url": feed_url}],
+            "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
+            "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
+                    _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
+            "og": _index_og(feed.title, feed.description, canonical, image_url,
+                            self.site.title),
+            "twitter": _index_twitter(feed.title, feed.description, image_url),
+            "jsonld": json_ld(self._series_ld(feed, canonical, feed_url, image_url)),
+        })
+        return self._render("feed_index.html", context)
+
+    def _series_ld(self, feed: FeedDefinition, canonical: str, feed_url: str,
+                   image_url: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "PodcastSeries", "@id": canonical,
+            "url": canonical, "name": feed.title, "description": feed.description,
+            "inLanguage": feed.language, "webFeed": feed_url,
+            "author": {"@type": "Person", "name": feed.author},
+            "associatedMedia": {"@type": "MediaObject", "contentUrl": feed_url,
+                                "encodingFormat": "application/rss+xml"},
+        }
+        if image_url:
+            data["image"] = image_url
+        same_as = [u for u in (feed.apple_podcasts_url, feed.spotify_show_url) if u]
+        if same_as:
+            data["sameAs"] = same_as
+        return data
+
+    # -- site index, sitemap, robots, stylesheet -------------------------------------------
+
+    def site_index(self, feeds: Sequence[tuple[FeedDefinition, int]]) -> bytes:
+        """The home page: every show with its number of episodes."""
+        lang = self.site.language
+        context = self._base(_paths.SITE_INDEX, lang, self.site.base_url)
+        context.update({
+            "page_title": self.site.title, "title": self.site.title,
+            "show_description": self.site.description,
+            "description": _short(self.site.description),
+            "shows": [self._show_item(feed, count) for feed, count in feeds],
+            "nav": [_Nav(f.title, _paths.feed_index(f.slug)) for f, _count in feeds],
+            "alternates": [{"title": f.title, "url": self.site.url(_paths.feed_xml(f.slug))}
+                           for f, _count in feeds],
+            "og": _index_og(self.site.title, self.site.description, self.site.base_url,
+                            None, self.site.title),
+            "twitter": _index_twitter(self.site.title, self.site.description, None),
+            "jsonld": json_ld(self._site_ld(feeds)),
+        })
+        return self._render("site_index.html", context)
+
+    def _site_ld(self, feeds: Sequence[tuple[FeedDefinition, int]]) -> dict[str, Any]:
+        base = self.site.base_url
+        data: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "WebSite", "@id": base, "url": base,
+            "name": self.site.title, "inLanguage": self.site.language,
+        }
+        if self.site.description:
+            data["description"] = self.site.description
+        data["hasPart"] = [{"@type": "PodcastSeries", "name": feed.title,
+                            "url": self.site.url(_feed_dir(feed.slug)),
+                            "webFeed": self.site.url(_paths.feed_xml(feed.slug))}
+                           for feed, _count in feeds]
+        return data
+
+    def _show_item(self, feed: FeedDefinition, count: int) -> dict[str, Any]:
+        return {
+            "title": feed.title, "description": feed.description, "count": count,
+            "href": _paths.feed_index(feed.slug), "lang": feed.language,
+            "dir": direction(feed.language),
+            "feed_url": self.site.url(_paths.feed_xml(feed.slug)),
+            "t_episodes": t(feed.language, "Episodes"), "t_rss": t(feed.language, "RSS feed"),
+        }
+
+    def sitemap(self, urls: Sequence[tuple[str, date | None]]) -> bytes:
+        """sitemap.xml for the given absolute URLs and their last change."""
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for url, changed in urls:
+            lastmod = f"<lastmod>{_day(changed).isoformat()}</lastmod>" if changed else ""
+            lines.append(f"<url><loc>{xml_escape(url)}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+    def robots(self) -> bytes:
+        """robots.txt: everything may be crawled; where the sitemap is."""
+        text = f"User-agent: *\nAllow: /\n\nSitemap: {self.site.url(_paths.SITEMAP)}\n"
+        return text.encode("utf-8")
+
+    def stylesheet(self) -> bytes:
+        """The stylesheet: the project's `templates/assets/style.css`, else the theme's."""
+        source, _filename, _uptodate = self._loader.get_source(self._env, "assets/style.css")
+        return source.encode("utf-8")
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Media:
+    audio_url: str | None
+    audio_type: str | None
+    audio_length: int | None
+    image_url: str | None
+    image_size: tuple[int, int] | None
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), mailto or relative; None for javascript:, data: and co."""
+    if not url:
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url if scheme in ("", "http", "https", "mailto") else None
+
+
+def _source(link: Link) -> dict[str, str]:
+    text = link_text(link)
+    domain = "" if text.startswith(link.domain) else link.domain
+    return {"url": link.url, "text": text, "domain": domain}
+
+
+def _feed_dir(slug: str) -> str:
+    return _paths.feed_index(slug).removesuffix("index.html")
+
+
+def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
+    """Episodes by date, newest first; undated ones last, then by slug."""
+    dated = sorted((e for e in episodes if e.article.date), key=lambda e: e.slug)
+    dated.sort(key=lambda e: e.article.date or datetime.min, reverse=True)
+    undated = sorted((e for e in episodes if not e.article.date), key=lambda e: e.slug)
+    return [*dated, *undated]
+
+
+def _preview(mark: str, episode: Episode, lang: str) -> str:
+    """The banner of a preview page: a draft, or scheduled for a date."""
+    if mark == "draft":
+        return t(lang, "Draft: not published")
+    if mark == "scheduled":
+        when = episode.article.date
+        day = format_date(when, lang) if when else ""
+        return f"{t(lang, 'Scheduled: not published before')} {day}".strip()
+    return ""
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _published(value: datetime | None, lang: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"iso": _day(value).isoformat(), "text": format_date(value, lang)}
+
+
+def _seconds(episode: Episode) -> float | None:
+    if episode.audio:
+        return episode.audio.duration
+    return episode.youtube.duration if episode.youtube else None
+
+
+def _duration_text(episode: Episode) -> str:
+    seconds = _seconds(episode)
+    return timestamp(seconds) if seconds else ""
+
+
+def _iso_duration(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
+
+
+def _seek_item(start: float, text: str) -> dict[str, str]:
+    return {"seconds": f"{max(start, 0.0):g}", "stamp": timestamp(start), "title": text,
+            "text": text}
+
+
+def _image(url: str | None, size: tuple[int, int] | None) -> dict[str, Any] | None:
+    if not url:
+        return None
+    width, height = size if size else (None, None)
+    return {"url": url, "width": width, "height": height}
+
+
+def _audio(media: _Media) -> dict[str, Any] | None:
+    if not media.audio_url:
+        return None
+    return {"url": media.audio_url, "type": media.audio_type,
+            "size": _megabytes(media.audio_length)}
+
+
+def _megabytes(length: int | None) -> str:
+    return f"{length / 1_000_000:.1f} MB" if length else ""
+
+
+def _short(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: flat.rfind(" ", 0, limit - 1)].rstrip() + "…"
+
+
+def _og(episode: Episode, description: str, canonical: str, media: _Media,
+        youtube_id: str | None, site_title: str) -> list[tuple[str, str]]:
+    tags = [("og:type", "article"), ("og:title", episode.title), ("og:url", canonical),
+            ("og:site_name", site_title)]
+    if description:
+        tags.append(("og:description", description))
+    tags += _og_image(media)
+    if media.audio_url:
+        tags.append(("og:audio", media.audio_url))
+        if media.audio_type:
+            tags.append(("og:audio:type", media.audio_type))
+    if youtube_id:
+        tags += [("og:video", f"https://www.youtube.com/watch?v={youtube_id}"),
+                 ("og:video:secure_url", f"https://www.youtube.com/embed/{youtube_id}"),
+                 ("og:video:type", "text/html"),
+                 ("og:video:width", "1280"), ("og:video:height", "720")]
+    if episode.article.date:
+        tags.append(("article:published_time", episode.article.date.isoformat()))
+    return tags
+
+
+def _og_image(media: _Media) -> list[tuple[str, str]]:
+    if not media.image_url:
+        return []
+    tags = [("og:image", media.image_url)]
+    if media.image_size:
+        tags += [("og:image:width", str(media.image_size[0])),
+                 ("og:image:height", str(media.image_size[1]))]
+    return tags
+
+
+def _twitter(episode: Episode, description: str, media: _Media,
+             youtube_id: str | None) -> list[tuple[str, str]]:
+    card = "player" if youtube_id else "summary_large_image" if media.image_url else "summary"
+    tags = [("twitter:card", card), ("twitter:title", episode.title)]
+    if description:
+        tags.append(("twitter:description", description))
+    if media.image_url:
+        tags.append(("twitter:image", media.image_url))
+    if youtube_id:
+        tags += [("twitter:player", f"https://www.youtube-nocookie.com/embed/{youtube_id}"),
+                 ("twitter:player:width", "1280"), ("twitter:player:height", "720")]
+    return tags
+
+
+def _index_twitter(title: str, description: str | None,
+                   image_url: str | None) -> list[tuple[str, str]]:
+    tags = [("twitter:card", "summary"), ("twitter:title", title)]
+    if description:
+        tags.append(("twitter:description", _short(description)))
+    if safe_url(image_url):
+        tags.append(("twitter:image", str(image_url)))
+    return tags
+
+
+def _index_og(title: str, description: str, canonical: str, image_url: str | None,
+              site_title: str) -> list[tuple[str, str]]:
+    tags = [("og:type", "website"), ("og:title", title), ("og:url", canonical),
+            ("og:site_name", site_title)]
+    if description:
+        tags.append(("og:description", _short(description)))
+    if image_url:
+        tags.append(("og:image", image_url))
+    return tags
+
+
+def _associated_media(episode: Episode, media: _Media,
+                      seconds: float | None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if media.audio_url:
+        audio: dict[str, Any] = {"@type": "AudioObject", "contentUrl": media.audio_url}
+        if media.audio_type:
+            audio["encodingFormat"] = media.audio_type
+        if media.audio_length:
+            audio["contentSize"] = str(media.audio_length)
+        if seconds:
+            audio["duration"] = _iso_duration(seconds)
+        found.append(audio)
+    video = _video_object(episode, media.image_url)
+    if video:
+        found.append(video)
+    return found
+
+
+def _video_object(episode: Episode, image_url: str | None) -> dict[str, Any] | None:
+    """The YouTube video as a VideoObject; its thumbnail is our own copy, never YouTube's."""
+    youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
+    if not youtube_id:
+        return None
+    video: dict[str, Any] = {
+        "@type": "VideoObject", "name": episode.youtube.title if episode.youtube
+        else episode.title, "url": f"https://www.youtube.com/watch?v={youtube_id}",
+        "embedUrl": f"https://www.youtube-nocookie.com/embed/{youtube_id}",
+    }
+    if image_url and urlsplit(image_url).scheme in ("http", "https"):
+        video["thumbnailUrl"] = image_url
+    if episode.youtube and episode.youtube.upload_date:
+        video["uploadDate"] = episode.youtube.upload_date.isoformat()
+    return video
+
+
+def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
+    links = [_Url(t(feed.language, "RSS feed"), feed_url)]
+    if safe_url(feed.apple_podcasts_url):
+        links.append(_Url(t(feed.language, "Apple Podcasts"), str(feed.apple_podcasts_url)))
+    if safe_url(feed.spotify_show_url):
+        links.append(_Url(t(feed.language, "Spotify"), str(feed.spotify_show_url)))
+    return links
+
+
+def _episode_item(episode: Episode, lang: str, root: str) -> dict[str, Any]:
+    return {
+        "title": episode.title,
+        "href": f"{root}{_paths.episode_page(episode.slug)}",
+        "published": _published(episode.article.date, lang),
+        "description": _short(episode.article.description or ""),
+    }
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # noqa: S704

@@ -1,0 +1,295 @@
+"""Render one feed: our model in, RSS 2.0 bytes out.
+
+feedgen stays behind `_map_channel`/`_map_item`; everything else speaks the
+model. What the build placed in the site for an episode (the enclosure, its
+artwork, chapters, transcripts, page, show notes) comes in as a `MediaRef`
+per episode GUID; an episode without one is left out (the caller warns), so a
+feed never carries a broken enclosure.
+
+The output depends only on the input: `lastBuildDate` and `pubDate` are the
+newest episode's date, never "now" (the build never writes an empty feed).
+
+An incremental build renders each `<item>` once (`render_item`, through
+feedgen and the extensions like a whole feed) and keeps its bytes;
+`assemble_feed` then puts the channel (rendered by feedgen without items) and
+those bytes together, byte for byte what `render_feed` gives for the same input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from feedgen.feed import FeedGenerator
+
+from companion import _paths as paths
+from companion._config.feeds import episode_date, feed_guid, feed_url, show_link
+from companion._model import Episode, FeedDefinition, OutputFile, Site
+from companion._pair.artwork import show_artwork
+from companion._render.podcast_ext import (
+    ChapterMark,
+    ItunesEntryExtension,
+    ItunesExtension,
+    PersonTag,
+    PodcastIndexEntryExtension,
+    PodcastIndexExtension,
+    PodloveChaptersEntryExtension,
+    PodloveChaptersExtension,
+    TranscriptTag,
+    xml_text,
+)
+
+GENERATOR = "companion"
+DESCRIPTION_LIMIT = 4000
+FEED_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
+#: Only for a channel rendered without dated items: the item-less channel that items are
+#: cut from (`render_item`), never a published feed (the build leaves undated episodes
+#: and empty feeds out).
+NO_ITEM_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class TranscriptRef(NamedTuple):
+    """A transcript file placed in the site: absolute URL, MIME type, language, rel."""
+
+    url: str
+    mime_type: str  # text/vtt or application/x-subrip
+    lang: str
+    rel: str | None = "captions"
+
+
+TranscriptLike = TranscriptRef | tuple[str, str, str] | tuple[str, str, str, str | None]
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """What the build placed in the site for one episode (keyed by episode GUID)."""
+
+    url: str  # absolute enclosure URL
+    length: int  # exact size in bytes
+    mime_type: str  # audio/mpeg, audio/mp4, ...
+    duration: float | None = None  # seconds; default: the episode's audio duration
+    image_url: str | None = None  # episode artwork
+    chapters_url: str | None = None  # Podcasting 2.0 chapters JSON
+    transcripts: tuple[TranscriptLike, ...] = ()
+    page_url: str | None = None  # the episode's landing page
+    description_text: str = ""  # plain show notes, <= 4000 characters
+    description_html: str = ""  # HTML show notes, for content:encoded
+
+    def transcript_refs(self) -> tuple[TranscriptRef, ...]:
+        return tuple(TranscriptRef(*t) for t in self.transcripts)
+
+
+def render_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+                media: Mapping[str, MediaRef], *, artwork_url: str | None = None) -> bytes:
+    """The feed's RSS document as UTF-8 bytes: byte-identical for identical input.
+
+    `episodes` are the feed's episodes (see `select_episodes`); they are written
+    newest first, and those without a `MediaRef` are left out. `artwork_url` is
+    the show artwork as published; by default it is resolved with `show_artwork`.
+    """
+    items = [e for e in newest_first(episodes) if e.guid in media]
+    if artwork_url is None:
+        artwork_url = show_artwork(feed, site).url
+    fg = _map_channel(feed, site, items, artwork_url)
+    for episode in items:
+        _map_item(fg.add_entry(order="append"), feed, episode, media[episode.guid])
+    return _document(fg)
+
+
+#: How every pretty-printed feed document ends: items go in front of it, one after another.
+_TAIL = b"  </channel>\n</rss>\n"
+
+
+def render_item(feed: FeedDefinition, episode: Episode, site: Site, ref: MediaRef) -> bytes:
+    """The episode's ``<item>`` as it appears, indented, in `render_feed`'s document.
+
+    The item is rendered in a feed of its own (same channel mapping, so the same
+    namespaces on the root) and cut out of it: everything after that feed's
+    channel without the item, up to the end of the channel. The item-less channel
+    is made once per feed definition and process.
+    """
+    fg, head = _item_channel(feed, site)
+    entry = fg.add_entry(order="append")
+    try:
+        _map_item(entry, feed, episode, ref)
+        whole = _document(fg)
+    finally:
+        fg.remove_entry(entry)
+    start = len(head) - len(_TAIL)
+    if not (head.endswith(_TAIL) and whole.endswith(_TAIL)
+            and whole[:start] == head[:start]):  # pragma: no cover - feedgen/lxml changed
+        raise ValueError("feedgen's document does not end with its channel")
+    return whole[start:-len(_TAIL)]
+
+
+_CHANNELS: dict[str, tuple[FeedDefinition, str, Any, bytes]] = {}
+
+
+def _item_channel(feed: FeedDefinition, site: Site) -> tuple[Any, bytes]:
+    """A feed generator for `feed` without items, and its document."""
+    cached = _CHANNELS.get(feed.slug)
+    if cached is None or cached[0] != feed or cached[1] != site.base_url:
+        fg = _map_channel(feed, site, [], None)
+        cached = _CHANNELS[feed.slug] = (feed, site.base_url, fg, _document(fg))
+    return cached[2], cached[3]
+
+
+def assemble_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+                  media: Mapping[str, MediaRef], items: Mapping[str, bytes], *,
+                  artwork_url: str | None = None) -> bytes:
+    """`render_feed`'s document, with each item's bytes taken from `items` (by episode
+    GUID, from `render_item`) when there, rendered otherwise."""
+    chosen = [e for e in newest_first(episodes) if e.guid in media]
+    if artwork_url is None:
+        artwork_url = show_artwork(feed, site).url
+    channel = _document(_map_channel(feed, site, chosen, artwork_url))
+    if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
+        return render_feed(feed, episodes, site, media, artwork_url=artwork_url)
+    body = [items.get(e.guid) or render_item(feed, e, site, media[e.guid]) for e in chosen]
+    return b"".join([channel[:-len(_TAIL)], *body, _TAIL])
+
+
+def _document(fg: Any) -> bytes:
+    data: bytes = fg.rss_str(pretty=True, xml_declaration=True, encoding="UTF-8")
+    return data
+
+
+def feed_file(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+              media: Mapping[str, MediaRef], *, artwork_url: str | None = None,
+              items: Mapping[str, bytes] | None = None) -> OutputFile:
+    """The rendered feed as a site file: ``<slug>/feed.xml``, cached as a feed.
+
+    With `items` (item bytes by GUID, see `render_item`), the feed is assembled from
+    them instead of rendering every item again.
+    """
+    data = (render_feed(feed, episodes, site, media, artwork_url=artwork_url) if items is None
+            else assemble_feed(feed, episodes, site, media, items, artwork_url=artwork_url))
+    return OutputFile(paths.feed_xml(feed.slug), FEED_CONTENT_TYPE, "feed", data=data)
+
+
+def newest_first(episodes: Iterable[Episode]) -> list[Episode]:
+    by_slug = sorted(episodes, key=lambda e: e.slug)
+    return sorted(by_slug, key=_timestamp, reverse=True)
+
+
+def _timestamp(episode: Episode) -> float:
+    when = episode_date(episode)
+    return when.timestamp() if when is not None else float("-inf")
+
+
+def build_date(episodes: Iterable[Episode]) -> datetime:
+    """The newest episode date: the feed's lastBuildDate and pubDate."""
+    dates = [d for d in (episode_date(e) for e in episodes) if d is not None]
+    return max(dates) if dates else NO_ITEM_DATE
+
+
+def _ext(fg: Any, name: str) -> Any:
+    return getattr(fg, name)
+
+
+def _map_channel(feed: FeedDefinition, site: Site, items: Sequence[Episode],
+                 artwork_url: str | None) -> Any:
+    fg = FeedGenerator()
+    fg.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
+    fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
+    fg.register_extension("psc", PodloveChaptersExtension, PodloveChaptersEntryExtension)
+    link = show_link(feed, site)
+    fg.title(xml_text(feed.title))
+    fg.description(xml_text(feed.description or feed.title))
+    fg.link(href=feed_url(feed, site), rel="self", type="application/rss+xml")
+    fg.link(href=link, rel="alternate")  # feedgen uses the last link as RSS <link>
+    fg.language(feed.language)
+    if feed.copyright:
+        fg.copyright(xml_text(feed.copyright))
+    fg.generator(GENERATOR)
+    when = build_date(items)
+    fg.lastBuildDate(when)
+    fg.pubDate(when)
+    if artwork_url:
+        fg.image(url=artwork_url, title=xml_text(feed.title), link=link)
+    _map_itunes(_ext(fg, "itunes"), feed, artwork_url)
+    _map_podcastindex(_ext(fg, "podcastindex"), feed, site)
+    return fg
+
+
+def _map_itunes(itunes: ItunesExtension, feed: FeedDefinition, artwork_url: str | None) -> None:
+    itunes.author = feed.author
+    itunes.summary = feed.description or None
+    if feed.owner.email:
+        itunes.owner = (feed.owner.name or feed.author, feed.owner.email)
+    itunes.image = artwork_url
+    itunes.categories = list(feed.categories)
+    itunes.explicit = feed.explicit
+    itunes.type = feed.type
+
+
+def _map_podcastindex(ext: PodcastIndexExtension, feed: FeedDefinition, site: Site) -> None:
+    ext.guid = feed_guid(feed, site)
+    ext.locked = feed.locked
+    ext.locked_owner = feed.owner.email
+    ext.funding = [(f.url, f.text) for f in feed.funding]
+    ext.medium = feed.medium
+
+
+def _map_item(fe: Any, feed: FeedDefinition, episode: Episode, ref: MediaRef) -> None:
+    article = episode.article
+    fe.title(xml_text(episode.title) or episode.slug)
+    fe.guid(xml_text(episode.guid), permalink=False)
+    when = episode_date(episode)
+    if when is not None:
+        fe.pubDate(when)
+    fe.enclosure(xml_text(ref.url), str(ref.length), xml_text(ref.mime_type))
+    if ref.page_url:
+        fe.link(href=xml_text(ref.page_url))
+    fe.description(plain_description(ref, episode))
+    if ref.description_html:
+        fe.content(cdata_safe(xml_text(ref.description_html)), type="CDATA")
+    explicit = article.explicit if article.explicit is not None else feed.explicit
+    _map_item_itunes(_ext(fe, "itunes"), episode, ref, explicit)
+    _map_item_podcastindex(_ext(fe, "podcastindex"), episode, ref)
+    psc: PodloveChaptersEntryExtension = _ext(fe, "psc")
+    psc.chapters = [ChapterMark(c.start, c.title, c.url) for c in episode.chapters]
+
+
+def _map_item_itunes(ext: ItunesEntryExtension, episode: Episode, ref: MediaRef,
+                     explicit: bool) -> None:
+    article = episode.article
+    ext.title = xml_text(episode.title) or None
+    duration = ref.duration if ref.duration is not None else (
+        episode.audio.duration if episode.audio else None)
+    ext.duration = round(duration) if duration is not None else None
+    ext.image = ref.image_url
+    ext.episode = article.episode
+    ext.season = article.season
+    ext.episode_type = article.episode_type
+    ext.explicit = explicit
+
+
+def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
+                           ref: MediaRef) -> None:
+    article = episode.article
+    ext.transcripts = [TranscriptTag(t.url, t.mime_type, t.lang, t.rel)
+                       for t in ref.transcript_refs()]
+    ext.chapters_url = ref.chapters_url
+    ext.persons = [PersonTag(article.author)] if article.author else []
+    ext.season = article.season
+    ext.episode = article.episode
+
+
+def plain_description(ref: MediaRef, episode: Episode) -> str:
+    """Plain show notes for <description>, cut to 4000 characters."""
+    text = xml_text(ref.description_text or episode.article.description or episode.title)
+    return truncate(text, DESCRIPTION_LIMIT)
+
+
+def truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def cdata_safe(html: str) -> str:
+    """HTML that can sit in a CDATA section: ``]]>`` becomes ``]]&gt;`` (same rendering)."""
+    return html.replace("]]>", "]]&gt;")

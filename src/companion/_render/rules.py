@@ -1,0 +1,256 @@
+"""Feed rules for `check`: what Apple Podcasts and the podcast apps expect of a feed.
+
+`feed_problems(feed, episodes, site, media, ledger)` returns Problems, each with
+a message and a fix. Errors keep a feed from being accepted; warnings are worth
+fixing (``check --strict`` treats them as errors); info says what the build
+fixes on its own (artwork made compliant).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+
+from companion._build.ledger import Ledger
+from companion._build.lifecycle import Standing
+from companion._config.feeds import is_email, is_language
+from companion._errors import Problem, Severity
+from companion._model import Episode, FeedDefinition, Site
+from companion._pair.artwork import is_url, show_artwork
+from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
+from companion._render.rss import DESCRIPTION_LIMIT, MediaRef, render_feed
+
+ENCLOSURE_TYPES = frozenset({
+    "audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/m4a", "audio/aac",
+    "video/mp4", "video/x-m4v", "video/quicktime",
+})
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def feed_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+                  media: Mapping[str, MediaRef], ledger: Ledger | None = None,
+                  standings: Sequence[Standing] = ()) -> list[Problem]:
+    """Everything `check` should say about one feed and its episodes."""
+    where = feed_where(feed, site)
+    problems = channel_problems(feed, site, where)
+    problems += artwork_problems(feed, site, where)
+    for episode in episodes:
+        problems += episode_problems(episode, media.get(episode.guid))
+    problems += duplicate_guid_problems(episodes, where)
+    if ledger is not None:
+        problems += ledger_problems(ledger, episodes, where, standings)
+    reported = {p.field for p in problems}
+    problems += [p for p in rendered_problems(feed, episodes, site, media, where)
+                 if p.field not in reported]
+    return problems
+
+
+def feed_where(feed: FeedDefinition, site: Site) -> str:
+    try:
+        return feed.path.relative_to(site.root).as_posix()
+    except ValueError:
+        return f"feeds/{feed.slug}.toml"
+
+
+# --- the channel -------------------------------------------------------------------------
+
+
+def channel_problems(feed: FeedDefinition, site: Site, where: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(severity: Severity, field: str, message: str, fix: str) -> None:
+        problems.append(Problem(severity, where, message, fix, field))
+
+    if not feed.title.strip():
+        add("error", "title", "the show has no title", 'add title = "..."')
+    if not feed.description.strip():
+        add("error", "description", "the show has no description (Apple requires one)",
+            'add description = "..."')
+    elif len(feed.description) > DESCRIPTION_LIMIT:
+        add("error", "description", f"the description is {len(feed.description)} characters, "
+            f"over Apple's {DESCRIPTION_LIMIT}", "shorten it")
+    if not feed.categories:
+        add("error", "categories", "no Apple Podcasts category (Apple requires one)",
+            'add categories = [["News", "Politics"]]')
+    if not feed.author.strip():
+        add("warning", "author", "no author", 'add author = "..."')
+    if not feed.owner.email:
+        add("warning", "owner.email", "no owner email (Apple uses it to verify the show)",
+            'add email = "..." under [owner]')
+    elif not is_email(feed.owner.email):
+        add("error", "owner.email", f"owner email {feed.owner.email!r} is not valid",
+            'write it as "name@example.org"')
+    if not is_language(feed.language):
+        add("error", "language", f"language {feed.language!r} is not a well-formed code",
+            'use a BCP 47 code such as "en" or "pt-BR"')
+    for name, url in (("link", feed.link), ("apple_podcasts_url", feed.apple_podcasts_url),
+                      ("spotify_show_url", feed.spotify_show_url)):
+        problems += url_problems(url, where, name)
+    problems += url_problems(site.base_url, where, "base_url")
+    for funding in feed.funding:
+        problems += url_problems(funding.url, where, "funding.url")
+    return problems
+
+
+def url_problems(url: str | None, where: str, field: str) -> list[Problem]:
+    """An absolute https URL is fine; http is a warning; anything else an error."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.netloc:
+        return []
+    if parts.scheme == "http" and parts.netloc:
+        return [Problem("warning", where, f"{url} is http, not https",
+                        "serve it over https: Apple and many apps refuse plain http", field)]
+    return [Problem("error", where, f"{url!r} is not an absolute https URL",
+                    "use a full https://... URL", field)]
+
+
+def artwork_problems(feed: FeedDefinition, site: Site, where: str) -> list[Problem]:
+    if not feed.artwork:
+        return [Problem("error", where, "the show has no artwork (Apple requires it)",
+                        'add artwork = "feeds/artwork/show.png" (1400-3000 px square)',
+                        "artwork")]
+    if is_url(feed.artwork):
+        problems = url_problems(feed.artwork, where, "artwork")
+        if not urlsplit(feed.artwork).path.lower().endswith(_IMAGE_SUFFIXES):
+            problems.append(Problem(
+                "warning", where, f"artwork URL {feed.artwork} does not end in .jpg or .png",
+                "give a local file so companion can check it and publish a compliant copy",
+                "artwork"))
+        return problems
+    return list(show_artwork(feed, site).problems)
+
+
+# --- episodes ----------------------------------------------------------------------------
+
+
+def episode_problems(episode: Episode, ref: MediaRef | None) -> list[Problem]:
+    where = episode.article.relpath
+    if not episode.title.strip():
+        return [Problem("error", where, "the episode has no title", "add a title", "title")]
+    if ref is None:
+        return [Problem("warning", where, "no audio: the episode is left out of the feed",
+                        "run `companion fetch`, or give `audio:` in the front matter", "audio")]
+    problems = url_problems(ref.url, where, "enclosure")
+    if ref.mime_type not in ENCLOSURE_TYPES:
+        problems.append(Problem(
+            "error", where, f"enclosure type {ref.mime_type!r} is not one Apple accepts",
+            f"publish audio as MP3 or M4A (accepted: {', '.join(sorted(ENCLOSURE_TYPES))})",
+            "audio"))
+    if ref.length <= 0:
+        problems.append(Problem("error", where, "enclosure length is not the file size",
+                                "rebuild so the length is the exact size in bytes", "audio"))
+    for field, url in (("image", ref.image_url), ("page", ref.page_url),
+                       ("chapters", ref.chapters_url)):
+        problems += url_problems(url, where, field)
+    if len(ref.description_text) > DESCRIPTION_LIMIT:
+        problems.append(Problem(
+            "warning", where, f"show notes are {len(ref.description_text)} characters; the "
+            f"feed's description is cut to {DESCRIPTION_LIMIT}", "shorten the show notes",
+            "description"))
+    return problems
+
+
+def duplicate_guid_problems(episodes: Sequence[Episode], where: str) -> list[Problem]:
+    counts = Counter(e.guid for e in episodes)
+    problems: list[Problem] = []
+    for guid, count in sorted(counts.items()):
+        if count > 1:
+            same = sorted((e.slug, e.article.relpath) for e in episodes if e.guid == guid)
+            slugs = ", ".join(slug for slug, _ in same)
+            files = ", ".join(path for _, path in same)
+            problems.append(Problem(
+                "error", where, f"GUID {guid!r} is used by {count} episodes ({slugs}: {files})",
+                "give each episode its own guid: in the front matter (two articles of one "
+                "video or Spotify episode share the GUID derived from it)", "guid"))
+    return problems
+
+
+def ledger_problems(ledger: Ledger, episodes: Sequence[Episode], where: str,
+                    standings: Sequence[Standing] = ()) -> list[Problem]:
+    """Compare what the feed held at its last publish with what it holds now: a GUID that
+    changed, or an episode that the next publish takes out of the feed."""
+    now = {e.guid for e in episodes}
+    by_slug = {e.slug: e for e in episodes}
+    states = {s.slug: s for s in standings}
+    problems: list[Problem] = []
+    for guid, entry in sorted(ledger.live().items()):
+        if guid in now:
+            continue
+        current = by_slug.get(entry.slug)
+        state = states.get(entry.slug)
+        if current is not None:
+            problems.append(Problem(
+                "error", current.article.relpath,
+                f"GUID changed: {entry.slug} was published as {guid!r}, now {current.guid!r}; "
+                "subscribers would get it twice",
+                f'put guid: "{guid}" in its front matter', "guid"))
+        elif state is not None and state.status != "live":
+            problems.append(Problem(
+                "warning", state.source,
+                f"{entry.slug} was published in {ledger.feed} and is now "
+                f"{'a draft' if state.status == 'draft' else 'scheduled again'}: the next "
+                "publish takes it out of the feed, but subscribers have already downloaded it",
+                "publish it again to keep it, or go ahead if it is meant to go", "published"))
+        else:
+            reason = f" ({state.why})" if state is not None and state.why else ""
+            problems.append(Problem(
+                "warning", where,
+                f"episode leaves the feed: {entry.title!r} ({entry.slug}, GUID {guid!r}) was "
+                f"published in this feed and is no longer in it{reason}; subscribers have "
+                "already downloaded it", "restore the article, or go ahead if it is removed "
+                "on purpose (`publish --prune` then deletes its files)", "episodes"))
+    return problems
+
+
+# --- the rendered document ---------------------------------------------------------------
+
+_NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+_REQUIRED = (
+    ("title", "channel/title"),
+    ("description", "channel/description"),
+    ("language", "channel/language"),
+    ("artwork", "channel/itunes:image/@href"),
+    ("categories", "channel/itunes:category/@text"),
+    ("explicit", "channel/itunes:explicit"),
+    ("author", "channel/itunes:author"),
+    ("owner.email", "channel/itunes:owner/itunes:email"),
+)
+
+
+def rendered_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
+                      media: Mapping[str, MediaRef], where: str) -> list[Problem]:
+    """Render the feed and look for Apple's required tags in the result."""
+    try:
+        root = etree.fromstring(render_feed(feed, episodes, site, media))
+    except (ValueError, etree.XMLSyntaxError) as exc:
+        return [Problem("error", where, f"the feed cannot be rendered as XML: {exc}",
+                        "report this as a bug in companion", None)]
+    problems: list[Problem] = []
+    for field, path in _REQUIRED:
+        if not root.xpath(path, namespaces=_NS):
+            problems.append(Problem("error", where, f"the rendered feed has no {path}",
+                                    f"set {field} in the feed definition", field))
+    return problems
+
+
+# --- `companion check` -------------------------------------------------------------------
+
+
+def preview_media(episode: Episode, site: Site) -> MediaRef | None:
+    """What a build would publish for `episode`, as far as `check` can tell without building."""
+    from companion import _paths as paths
+
+    audio = episode.audio
+    if audio is None:
+        return None
+    return MediaRef(
+        url=site.url(paths.media(audio.sha256, audio.extension)), length=audio.size,
+        mime_type=audio.mime_type, duration=audio.duration,
+        page_url=site.url(paths.episode_dir(episode.slug)),
+        description_text=episode.article.description or "",
+    )
