@@ -34,7 +34,7 @@ from companion._model import (
     YouTubeVideo,
 )
 from companion._render.pages import PageRenderer
-from companion._render.shownotes import show_notes
+from tests._episodes import page_for, show_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -222,20 +222,16 @@ def _feeds_of(sample: SampleSite, episode: Episode) -> list[FeedDefinition]:
 def _write_episode(sample: SampleSite, renderer: PageRenderer, episode: Episode,
                    audio_url: str, audio_length: int, image_url: str) -> None:
     site, slug = sample.site, episode.slug
-    feeds = _feeds_of(sample, episode)
-    feed_url = site.url(_paths.feed_xml(feeds[0].slug)) if feeds else None
-    notes = show_notes(episode, site, page_url=site.url(_paths.episode_dir(slug)),
-                       feed_url=feed_url, article_url="https://example.org/articles/" + slug)
+    shows = tuple(show_for(f, site, image_url) for f in _feeds_of(sample, episode))
     write(sample.root, _paths.chapters_json(slug), b'{"version": "1.2.0", "chapters": []}')
     vtt = _paths.transcript(slug, episode.article.lang, "vtt")
     write(sample.root, vtt, b"WEBVTT\n\n00:00.000 --> 00:05.000\nHello\n")
-    page = renderer.episode(
-        episode, notes, feeds=feeds, audio_url=audio_url, audio_type="audio/mpeg",
-        audio_length=audio_length, image_url=image_url, image_size=(300, 300),
-        chapters_url=site.url(_paths.chapters_json(slug)),
-        transcript_cues=[(0.0, 5.0, "First cue <b>not bold</b>"), (15.0, 20.0, "Second")],
-        transcript_urls=[(f"{episode.article.lang}, WebVTT", site.url(vtt))],
-    )
+    page = page_for(site, episode, shows=shows, audio_url=audio_url,
+                    audio_length=audio_length, image_url=image_url, image_size=(300, 300),
+                    chapters_url=site.url(_paths.chapters_json(slug)),
+                    cues=((0.0, 5.0, "First cue <b>not bold</b>"), (15.0, 20.0, "Second")),
+                    transcripts=((episode.article.lang, "vtt", site.url(vtt)),),
+                    article_url="https://example.org/articles/" + slug)
     sample.pages[slug] = write(sample.root, _paths.episode_page(slug), page)
 
 
@@ -244,11 +240,11 @@ def _write_indexes(sample: SampleSite, renderer: PageRenderer, image_url: str) -
     counts = []
     for definition in sample.feeds:
         members = [e for e in sample.episodes if e.article.lang == definition.language]
-        feed_url = site.url(_paths.feed_xml(definition.slug))
-        page = renderer.feed_index(definition, members, feed_url=feed_url, image_url=image_url)
+        show = show_for(definition, site, image_url)
+        page = renderer.feed_index(show, members)
         sample.pages[definition.slug] = write(sample.root, _paths.feed_index(definition.slug),
                                               page)
-        counts.append((definition, len(members)))
+        counts.append((show, len(members)))
     sample.pages["index"] = write(sample.root, _paths.SITE_INDEX, renderer.site_index(counts))
     urls = [(site.url(_paths.episode_dir(e.slug)), e.article.date.date() if e.article.date
              else None) for e in sample.episodes]

@@ -3,7 +3,8 @@
 `make_episode(...)` builds one episode with sensible defaults; every field of
 the `Article` can be overridden by keyword. `sample_episodes()` gives one
 episode per example language (ka, ar, es, en), mirroring the example project.
-`media_for(episode)` gives the `MediaRef` a build would hand to `render_feed`.
+`media_for(episode)` gives the `ItemParts` a build would hand to `render_feed`, and
+`show_for(feed, site)` the `Show` (artwork placed at a URL of the site's).
 """
 
 from __future__ import annotations
@@ -13,8 +14,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from companion._model import Article, Audio, Chapter, Episode, Transcript
-from companion._render.rss import MediaRef, TranscriptRef
+from companion._config.feeds import show_of
+from companion._model import (
+    Article,
+    ArtworkUrl,
+    Audio,
+    Chapter,
+    Episode,
+    FeedDefinition,
+    FileUrl,
+    MediaUrl,
+    PageUrl,
+    PlacedImage,
+    PlacedMedia,
+    Show,
+    Site,
+    Transcript,
+)
+from companion._render.rss import ItemParts, TranscriptRef
 
 BASE_URL = "https://podcasts.example.org/"
 
@@ -88,29 +105,68 @@ def sample_episodes() -> list[Episode]:
 
 
 def media_for(episode: Episode, base_url: str = BASE_URL, *, html: str | None = None,
-              text: str | None = None) -> MediaRef:
-    """The MediaRef a build would make for `episode` (audio required)."""
+              text: str | None = None) -> ItemParts:
+    """The ItemParts a build would make for `episode` (audio required)."""
     assert episode.audio is not None
     slug, audio = episode.slug, episode.audio
     folder = f"{base_url}episodes/{slug}/"
-    return MediaRef(
-        url=f"{base_url}media/{audio.sha256[:32]}.{audio.extension}",
-        length=audio.size,
-        mime_type=audio.mime_type,
-        duration=audio.duration,
+    path = f"media/{audio.sha256[:32]}.{audio.extension}"
+    return ItemParts(
+        media=PlacedMedia(path, MediaUrl(base_url + path), audio.size, audio.mime_type,
+                          audio.duration, audio.sha256, audio.path),
         image_url=f"{base_url}artwork/{audio.sha256[:32]}.jpg",
-        chapters_url=f"{folder}chapters.json" if episode.chapters else None,
+        chapters_url=FileUrl(f"{folder}chapters.json") if episode.chapters else None,
         transcripts=tuple(
             TranscriptRef(f"{folder}transcript.{t.lang}.{kind}", mime, t.lang)
             for t in episode.transcripts
             for kind, mime in (("vtt", "text/vtt"), ("srt", "application/x-subrip"))
         ),
-        page_url=folder,
+        page_url=PageUrl(folder),
         description_text=text if text is not None else (episode.article.description or ""),
         description_html=html if html is not None else
         f"<p>{episode.article.description or ''}</p>",
     )
 
 
-def media_map(episodes: list[Episode], base_url: str = BASE_URL) -> dict[str, MediaRef]:
+def media_map(episodes: list[Episode], base_url: str = BASE_URL) -> dict[str, ItemParts]:
     return {e.guid: media_for(e, base_url) for e in episodes if e.audio is not None}
+
+
+def show_for(feed: FeedDefinition, site: Site, artwork_url: str | None = None) -> Show:
+    """The show as the build places it; its artwork at `artwork_url`, else the site's copy
+    of a local file (``artwork/<slug>.jpg``), else the feed's own URL."""
+    show = show_of(feed, site)
+    url = artwork_url or (feed.artwork if feed.artwork and "://" in feed.artwork else
+                          site.url(f"artwork/{feed.slug}.jpg") if feed.artwork else None)
+    return Show(show.definition, show.feed_url, show.page_url, show.guid,
+                PlacedImage(ArtworkUrl(url)) if url else None)
+
+
+def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
+             audio_url: str | None = None, audio_length: int = 1,
+             image_url: str | None = None, image_size: tuple[int, int] | None = None,
+             chapters_url: str | None = None,
+             cues: tuple[tuple[float, float, str], ...] = (),
+             transcripts: tuple[tuple[str, str, str], ...] = (),
+             article_url: str | None = None) -> bytes:
+    """An episode page as the build renders it, with what was placed given by URL:
+    `transcripts` as (language, kind, URL)."""
+    from companion._model import Cue, PlacedTranscript, RenderEpisode
+    from companion._render.pages import PageRenderer
+    from companion._render.shownotes import show_notes
+
+    media = {}
+    if audio_url is not None:
+        placed = PlacedMedia("media/a.mp3", MediaUrl(audio_url), audio_length, "audio/mpeg",
+                             3.0, "0" * 64, Path("/nowhere/a.mp3"))
+        media = {show.slug: placed for show in shows} or {"": placed}
+    page_url = site.episode_url(episode.slug)
+    rep = RenderEpisode(
+        episode, page_url, shows, media,
+        PlacedImage(ArtworkUrl(image_url), image_size) if image_url else None,
+        tuple(PlacedTranscript(lang, kind, f"episodes/{episode.slug}/t.{kind}",  # type: ignore[arg-type]
+                               FileUrl(url), "text/vtt", b"") for lang, kind, url in transcripts),
+        tuple(Cue(*cue) for cue in cues))
+    notes = show_notes(episode, site, page_url=page_url,
+                       feed_url=shows[0].feed_url if shows else None, article_url=article_url)
+    return PageRenderer(site).episode(rep, notes, FileUrl(chapters_url) if chapters_url else None)

@@ -140,10 +140,10 @@ def test_show_artwork_for_example_feeds() -> None:
     site = load_site(REPO)
     for feed in load_feeds(site).feeds:
         art = show_artwork(feed, site)
-        assert art.output is not None
-        assert art.url is not None
-        assert art.url == site.url(art.output.path)
-        assert_compliant(art.output.data or b"")
+        assert art.image is not None
+        assert art.image.file is not None
+        assert art.image.url == site.url(art.image.file.path)
+        assert_compliant(art.image.file.data or b"")
         assert bool(art.problems) == (feed.slug == "en")
         assert all(p.severity == "info" for p in art.problems)
 
@@ -162,12 +162,13 @@ def test_episode_artwork_from_the_cached_thumbnail(tmp_path: Path) -> None:
     thumb.write_bytes(encode(Image.new("RGB", (1280, 720), (200, 0, 0)), "JPEG", quality=80))
     site = make_site(tmp_path / "p")
     art = episode_artwork(_episode(site.root, None, thumb), site)
-    assert art.output is not None
-    assert art.output.data is not None
+    assert art.image is not None
+    assert art.image.file is not None
+    assert art.image.file.data is not None
     assert art.problems == ()  # a thumbnail is never square: nothing to tell
-    assert art.url == site.url(art.output.path)
-    assert art.output.path.startswith("artwork/")
-    assert art.size == assert_compliant(art.output.data).size == (1400, 1400)
+    assert art.image.url == site.url(art.image.file.path)
+    assert art.image.file.path.startswith("artwork/")
+    assert art.image.size == assert_compliant(art.image.file.data).size == (1400, 1400)
 
 
 def test_episode_image_wins_over_the_thumbnail(tmp_path: Path) -> None:
@@ -176,18 +177,21 @@ def test_episode_image_wins_over_the_thumbnail(tmp_path: Path) -> None:
     thumb.write_bytes(encode(Image.new("RGB", (1280, 720), (200, 0, 0)), "JPEG"))
     (site.root / "cover.png").write_bytes(encode(Image.new("RGB", (1500, 1500), (0, 9, 0)),
                                                  "PNG"))
-    local = episode_artwork(_episode(site.root, "cover.png", thumb), site)
-    assert local.output is not None
-    assert local.output.data is not None
+    local = episode_artwork(_episode(site.root, "cover.png", thumb), site).image
+    assert local is not None
+    assert local.file is not None
+    assert local.file.data is not None
     assert local.size == (1500, 1500)
-    assert opened(local.output.data).getpixel((0, 0)) == (0, 9, 0)
-    remote = episode_artwork(_episode(site.root, "https://cdn.example.org/a.jpg", thumb), site)
-    assert (remote.url, remote.output) == ("https://cdn.example.org/a.jpg", None)
+    assert opened(local.file.data).getpixel((0, 0)) == (0, 9, 0)
+    remote = episode_artwork(_episode(site.root, "https://cdn.example.org/a.jpg", thumb),
+                             site).image
+    assert remote is not None
+    assert (remote.url, remote.file) == ("https://cdn.example.org/a.jpg", None)
 
 
 def test_episode_without_image_or_thumbnail_has_none(tmp_path: Path) -> None:
     site = make_site(tmp_path / "p")
-    assert episode_artwork(_episode(site.root, None, None), site).url is None
+    assert episode_artwork(_episode(site.root, None, None), site).image is None
 
 
 def test_unusable_episode_images_are_warnings(tmp_path: Path) -> None:
@@ -196,7 +200,7 @@ def test_unusable_episode_images_are_warnings(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not an image")
     art = episode_artwork(_episode(site.root, "../outside.png", broken), site)
-    assert art.url is None
+    assert art.image is None
     assert [p.severity for p in art.problems] == ["warning", "warning"]
     assert "outside the project" in art.problems[0].message
     assert "companion fetch --refresh ep" in art.problems[1].fix
@@ -307,6 +311,7 @@ def test_episodes_sharing_a_thumbnail_resize_it_once(tmp_path: Path,
     second = episode_artwork(_episode(site.root, None, tmp_path / "b.jpg"), site)
     assert work.calls.count("_fit") == 1
     assert first == second
-    assert first.size == (1400, 1400)
+    assert first.image is not None
+    assert first.image.size == (1400, 1400)
     key = hashlib.sha256(source).hexdigest()
     assert (site.root / ".companion" / "artwork" / _artwork.RECIPE / f"{key}.jpg").is_file()

@@ -26,11 +26,11 @@ from companion._pair.audio import (
     audio_from_file,
     cached_audio,
     probe,
-    published_audio,
     remux_m4a,
     store_audio,
 )
 from companion._pair.cache import Cache
+from companion._pair.tagging import published_audio
 
 CHAPTERS = (Chapter(0.0, "შესავალი", 1.5), Chapter(1.5, "Café & more", 3.0),
             Chapter(3.0, "السوق"))

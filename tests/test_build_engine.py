@@ -14,9 +14,16 @@ import pytest
 
 from companion._build.engine import BuildResult, EpisodeBuild, Flags, Rendered, build
 from companion._build.ledger import PublishedIndex
-from companion._build.lifecycle import Clock, Identity
 from companion._errors import Problem, ReadError, RenderError
-from companion._model import FeedDefinition, FeedSelection, OutputFile, Person, Site
+from companion._model import (
+    Clock,
+    FeedDefinition,
+    FeedSelection,
+    Identity,
+    OutputFile,
+    Person,
+    Site,
+)
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []

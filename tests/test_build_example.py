@@ -118,9 +118,9 @@ def test_example_template_and_feed_changes(project: Path) -> None:
 
 def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> None:
     from companion._build.engine import discover
+    from companion._build.prepare import Preparer
     from companion._build.state import Parts
     from companion._config.feeds import load_feeds, select_episodes
-    from companion._pair.artwork import show_artwork
     from companion._render.rss import render_feed
 
     site = load_site(project)
@@ -129,5 +129,5 @@ def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> N
     for feed in load_feeds(site).feeds:
         media = {entry.guid: item[feed.slug][0] for entry, item in parts if feed.slug in item}
         episodes = select_episodes(feed, [entry for entry, _item in parts])
-        whole = render_feed(feed, episodes, site, media, artwork_url=show_artwork(feed, site).url)
+        whole = render_feed(Preparer(site).show(feed).show, episodes, media)
         assert (site.out_dir / feed.slug / "feed.xml").read_bytes() == whole, feed.slug

@@ -13,11 +13,11 @@ try:
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, sample_episodes  # type: ignore[no-redef]
 from companion._config.feeds import (
-    feed_guid,
     is_language,
     load_feeds,
     podcast_guid_for,
     select_episodes,
+    show_of,
 )
 from companion._config.project import load_site
 from companion._model import FeedSelection
@@ -114,9 +114,9 @@ def test_configured_podcast_guid_wins(make_project) -> None:  # type: ignore[no-
     root = make_project({"feeds/show.toml": f'podcast_guid = "{guid}"\n' + GOOD})
     site = load_site(root)
     (feed,) = load_feeds(site).feeds
-    assert feed_guid(feed, site) == guid
+    assert show_of(feed, site).guid == guid
     other = dataclasses.replace(feed, podcast_guid=None)
-    assert feed_guid(other, site) == podcast_guid_for("https://pod.example.org/show/feed.xml")
+    assert show_of(other, site).guid == podcast_guid_for("https://pod.example.org/show/feed.xml")
 
 
 def _feed(make_project, select: FeedSelection):  # type: ignore[no-untyped-def]

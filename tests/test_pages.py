@@ -28,6 +28,7 @@ from tests._browser import (
     sample_feeds,
     youtube,
 )
+from tests._episodes import page_for, show_for
 from tests.conftest import SEEDS
 
 KA, AR, EN = "2025-07-20-azerbaijan-russia", "2025-09-10-caspian-ports", "2025-09-25-night-trains"
@@ -231,12 +232,9 @@ def _hostile_episode() -> Episode:
 def test_hostile_episode_page_has_no_executable_markup(tmp_path: Path) -> None:
     site = Site(root=tmp_path, title=f"Site {'<script>x()</script>'}", base_url=BASE_URL)
     episode = _hostile_episode()
-    notes = show_notes(episode, site, page_url=site.url("episodes/hostile/"))
-    page = PageRenderer(site).episode(
-        episode, notes, feeds=sample_feeds()[2:], audio_url=site.url("media/a.mp3"),
-        audio_type="audio/mpeg", audio_length=10, image_url=None, image_size=None,
-        chapters_url=None, transcript_cues=[(0.0, 1.0, "<script>alert(5)</script>")],
-        transcript_urls=[])
+    shows = tuple(show_for(f, site) for f in sample_feeds()[2:])
+    page = page_for(site, episode, shows=shows, audio_url=site.url("media/a.mp3"),
+                    audio_length=10, cues=((0.0, 1.0, "<script>alert(5)</script>"),))
     doc = lxml.html.fromstring(page)
     scripts = doc.xpath("//script")
     assert [s.get("type") for s in scripts] == ["application/ld+json", None]
@@ -261,12 +259,9 @@ def test_json_ld_escapes_markup() -> None:
 def test_non_http_urls_never_become_links(tmp_path: Path) -> None:
     site = Site(root=tmp_path, title="T", base_url=BASE_URL)
     episode = sample_episodes()[2]
-    notes = show_notes(episode, site)
-    page = PageRenderer(site).episode(
-        episode, notes, feeds=[], audio_url="javascript:alert(1)", audio_type="audio/mpeg",
-        audio_length=1, image_url="data:image/svg+xml,<svg onload=alert(2)>",
-        image_size=(1, 1), chapters_url="vbscript:x", transcript_cues=None,
-        transcript_urls=[("x", "javascript:alert(3)")])
+    page = page_for(site, episode, audio_url="javascript:alert(1)",
+                    image_url="data:image/svg+xml,<svg onload=alert(2)>", image_size=(1, 1),
+                    chapters_url="vbscript:x", transcripts=(("x", "vtt", "javascript:alert(3)"),))
     doc = lxml.html.fromstring(page)
     assert doc.xpath("//audio|//img|//ul[@class='transcript-files']") == []
     assert not meta(doc, "og:image")
@@ -305,7 +300,7 @@ def test_example_project_override_is_used(tmp_path: Path) -> None:
         pytest.skip("the example project has no footer override")
     shutil.copytree(repo / "templates", tmp_path / "templates")
     site = Site(root=tmp_path, title="T", base_url=BASE_URL)
-    page = PageRenderer(site).site_index([(sample_feeds()[0], 3)])
+    page = PageRenderer(site).site_index([(show_for(sample_feeds()[0], site), 3)])
     doc = lxml.html.fromstring(page)
     assert doc.xpath('//footer[contains(@class, "site-footer")]')
     assert "companion" in doc.xpath("string(//footer)")
@@ -324,8 +319,8 @@ SEED_SLUG = "2025-07-20-azerbaijan-russia"
 
 
 def _seed_article(make_project):  # type: ignore[no-untyped-def]
-    read = pytest.importorskip("companion._read.articles")
     from companion._config.project import load_site
+    from companion._read import articles as read
 
     seeds = sorted(SEEDS.glob("000_*.txt")) if SEEDS.is_dir() else []
     if not seeds:
@@ -339,11 +334,8 @@ def test_georgian_seed_page(make_project, tmp_path: Path) -> None:  # type: igno
     site, seed = _seed_article(make_project)
     episode = Episode(seed, guid="seed")
     notes = show_notes(episode, site, page_url=site.url(_paths.episode_dir(seed.slug)))
-    feeds = [replace(sample_feeds()[0], title="კავკასია")]
-    page = PageRenderer(site).episode(
-        episode, notes, feeds=feeds, audio_url=None, audio_type=None, audio_length=None,
-        image_url=None, image_size=None, chapters_url=None, transcript_cues=None,
-        transcript_urls=[])
+    shows = (show_for(replace(sample_feeds()[0], title="კავკასია"), site),)
+    page = page_for(site, episode, shows=shows)
     doc = lxml.html.fromstring(page)
     assert doc.get("lang") == "ka"
     hrefs = [str(h) for h in doc.xpath('//ol[@class="source-list"]/li/a/@href')]

@@ -9,13 +9,28 @@ import pytest
 from lxml import etree
 
 try:
-    from tests._episodes import make_episode, media_for, media_map, sample_episode, sample_episodes
+    from tests._episodes import (
+        make_episode,
+        media_for,
+        media_map,
+        sample_episode,
+        sample_episodes,
+        show_for,
+    )
 except ImportError:  # tests/ run as a plain folder
-    from _episodes import make_episode, media_for, media_map, sample_episode, sample_episodes  # type: ignore[no-redef]
+    from _episodes import (  # type: ignore[no-redef]
+        make_episode,
+        media_for,
+        media_map,
+        sample_episode,
+        sample_episodes,
+        show_for,
+    )
+from companion._build.prepare import Preparer
 from companion._config.feeds import load_feeds, podcast_guid_for, select_episodes
 from companion._config.project import load_site
 from companion._model import Chapter, Episode, FeedDefinition, Funding, Person, Site
-from companion._render.rss import MediaRef, cdata_safe, render_feed
+from companion._render.rss import ItemParts, TranscriptRef, cdata_safe, render_feed
 
 REPO = Path(__file__).resolve().parent.parent
 NS = {
@@ -41,7 +56,7 @@ def make_feed(**changes: object) -> FeedDefinition:
 
 def render(episodes: list[Episode] | None = None, **changes: object) -> etree._Element:
     episodes = sample_episodes() if episodes is None else episodes
-    data = render_feed(make_feed(**changes), episodes, SITE, media_map(episodes))
+    data = render_feed(show_for(make_feed(**changes), SITE), episodes, media_map(episodes))
     return etree.fromstring(data)
 
 
@@ -108,12 +123,12 @@ def test_episode_explicit_overrides_the_show() -> None:
 def test_podcast_guid_vector() -> None:
     site = Site(root=REPO, title="T", base_url="https://podnews.net/")
     feed = make_feed(slug="rss")
-    root = etree.fromstring(render_feed(feed, [], site, {}))
+    root = etree.fromstring(render_feed(show_for(feed, site), [], {}))
     expected = podcast_guid_for("https://podnews.net/rss/feed.xml")
     assert xp(root, "/rss/channel/podcast:guid/text()") == [expected]
     assert podcast_guid_for("https://podnews.net/rss") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
     configured = make_feed(podcast_guid="9b024349-ccf0-5f69-a609-6b82873eab3c")
-    root = etree.fromstring(render_feed(configured, [], site, {}))
+    root = etree.fromstring(render_feed(show_for(configured, site), [], {}))
     assert xp(root, "/rss/channel/podcast:guid/text()") == [
         "9b024349-ccf0-5f69-a609-6b82873eab3c"]
 
@@ -136,8 +151,8 @@ def test_build_dates_come_from_content() -> None:
 def test_rerender_is_byte_identical() -> None:
     episodes = sample_episodes()
     feed = make_feed()
-    first = render_feed(feed, episodes, SITE, media_map(episodes))
-    again = render_feed(feed, list(reversed(episodes)), SITE, media_map(episodes))
+    first = render_feed(show_for(feed, SITE), episodes, media_map(episodes))
+    again = render_feed(show_for(feed, SITE), list(reversed(episodes)), media_map(episodes))
     assert first == again
 
 
@@ -182,7 +197,8 @@ def test_transcripts_and_chapters() -> None:
 
 def test_episode_without_media_is_left_out() -> None:
     with_audio, without = make_episode("a"), make_episode("b", audio=False)
-    data = render_feed(make_feed(), [with_audio, without], SITE, media_map([with_audio]))
+    data = render_feed(show_for(make_feed(), SITE), [with_audio, without],
+                       media_map([with_audio]))
     root = etree.fromstring(data)
     assert xp(root, "//item/guid/text()") == [with_audio.guid]
 
@@ -190,7 +206,8 @@ def test_episode_without_media_is_left_out() -> None:
 def test_description_is_cut_to_4000() -> None:
     episode = make_episode("long")
     ref = dataclasses.replace(media_for(episode), description_text="word " * 2000)
-    root = etree.fromstring(render_feed(make_feed(), [episode], SITE, {episode.guid: ref}))
+    root = etree.fromstring(render_feed(show_for(make_feed(), SITE), [episode],
+                                        {episode.guid: ref}))
     text = xp(root, "//item/description/text()")[0]
     assert len(text) <= 4000
     assert text.endswith("…")
@@ -205,7 +222,7 @@ def test_untrusted_text_stays_text() -> None:
                            chapters=(Chapter(0, NASTY),))
     ref = media_for(episode, html=f"<p>{NASTY}</p>", text=NASTY)
     feed = make_feed(title=NASTY, description=NASTY)
-    data = render_feed(feed, [episode], SITE, {episode.guid: ref})
+    data = render_feed(show_for(feed, SITE), [episode], {episode.guid: ref})
     root = etree.fromstring(data)  # well-formed
     assert b"<title>Tom &amp; Jerry &lt;script&gt;" in data
     assert xp(root, "/rss/channel/title/text()") == [CLEAN]
@@ -228,41 +245,43 @@ def test_example_feeds_render() -> None:
     for feed in load_feeds(site).feeds:
         chosen = select_episodes(feed, episodes)
         assert [e.article.lang for e in chosen] == [feed.language]
-        root = etree.fromstring(render_feed(feed, chosen, site, media_map(chosen)))
+        show = Preparer(site).show(feed).show  # the artwork placed as a build places it
+        root = etree.fromstring(render_feed(show, chosen, media_map(chosen)))
         href = xp(root, "/rss/channel/itunes:image/@href")[0]
         assert href.startswith("https://podcasts.example.org/artwork/")
         assert href.endswith(".jpg" if feed.slug == "en" else ".png")
         assert xp(root, "/rss/channel/language/text()") == [feed.language]
 
 
-def test_media_ref_accepts_plain_tuples_for_transcripts() -> None:
+def test_a_transcript_is_captions_unless_said_otherwise() -> None:
     episode = make_episode("t", transcripts=())
     ref = dataclasses.replace(media_for(episode), transcripts=(
-        ("https://x.example.org/t.vtt", "text/vtt", "en"),))
-    root = etree.fromstring(render_feed(make_feed(), [episode], SITE, {episode.guid: ref}))
+        TranscriptRef("https://x.example.org/t.vtt", "text/vtt", "en"),))
+    root = etree.fromstring(render_feed(show_for(make_feed(), SITE), [episode],
+                                        {episode.guid: ref}))
     transcript = xp(root, "//podcast:transcript")[0]
     assert transcript.get("rel") == "captions"
-    assert isinstance(ref, MediaRef)
+    assert isinstance(ref, ItemParts)
 
 
 def test_feed_file() -> None:
     from companion._render.rss import feed_file
 
     episodes = sample_episodes()
-    out = feed_file(make_feed(), episodes, SITE, media_map(episodes))
+    out = feed_file(show_for(make_feed(), SITE), episodes, media_map(episodes))
     assert out.path == "show/feed.xml"
     assert out.cache == "feed"
     assert out.content_type.startswith("application/rss+xml")
-    assert out.data == render_feed(make_feed(), episodes, SITE, media_map(episodes))
+    assert out.data == render_feed(show_for(make_feed(), SITE), episodes, media_map(episodes))
 
 
 def assembled(feed: FeedDefinition, episodes: list[Episode], site: Site,
-              media: dict[str, MediaRef]) -> bytes:
+              media: dict[str, ItemParts]) -> bytes:
     from companion._render.rss import assemble_feed, render_item
 
-    items = {e.guid: render_item(feed, e, site, media[e.guid])
+    items = {e.guid: render_item(show_for(feed, site), e, media[e.guid])
              for e in episodes if e.guid in media}
-    return assemble_feed(feed, episodes, site, media, items)
+    return assemble_feed(show_for(feed, site), episodes, media, items)
 
 
 @pytest.mark.parametrize("changes", [{}, {"explicit": True}, {"title": NASTY,
@@ -273,12 +292,12 @@ def test_assembled_feed_is_byte_identical_to_a_rendered_one(changes: dict[str, o
     episodes = [*sample_episodes(), nasty, make_episode("no-media", guid="nm")]
     media = media_map(episodes[:-1])
     media[nasty.guid] = media_for(nasty, html=f"<p>{NASTY}</p> <item>x</item>", text=NASTY)
-    whole = render_feed(feed, episodes, SITE, media)
+    whole = render_feed(show_for(feed, SITE), episodes, media)
     assert assembled(feed, episodes, SITE, media) == whole
-    assert assembled(feed, [], SITE, {}) == render_feed(feed, [], SITE, {})
+    assert assembled(feed, [], SITE, {}) == render_feed(show_for(feed, SITE), [], {})
     some = {g: b"" for g in list(media)[:1]}  # a missing item is rendered on the spot
     from companion._render.rss import assemble_feed
-    assert assemble_feed(feed, episodes, SITE, media, some) == whole
+    assert assemble_feed(show_for(feed, SITE), episodes, media, some) == whole
 
 
 def test_assembled_example_feeds_are_byte_identical() -> None:
@@ -288,6 +307,6 @@ def test_assembled_example_feeds_are_byte_identical() -> None:
         chosen = select_episodes(feed, episodes)
         media = media_map(chosen)
         data = assembled(feed, chosen, site, media)
-        assert data == render_feed(feed, chosen, site, media)
+        assert data == render_feed(show_for(feed, site), chosen, media)
         item = data[data.index(b"<item>"):]
         assert b"xmlns" not in item  # namespaces are declared on the root only

@@ -11,9 +11,9 @@ import podcastparser
 import pytest
 
 try:
-    from tests._episodes import media_map, sample_episode
+    from tests._episodes import media_map, sample_episode, show_for
 except ImportError:  # tests/ run as a plain folder
-    from _episodes import media_map, sample_episode  # type: ignore[no-redef]
+    from _episodes import media_map, sample_episode, show_for  # type: ignore[no-redef]
 from companion._config.feeds import load_feeds, select_episodes
 from companion._config.project import load_site
 from companion._model import Chapter, Episode, FeedDefinition, Site
@@ -51,7 +51,7 @@ def rendered(lang: str, site: Site, feeds: dict[str, FeedDefinition]) -> tuple[b
                                                                                 list[Episode]]:
     chosen = select_episodes(feeds[lang], episodes_for(lang) + episodes_for(
         "en" if lang != "en" else "ka"))
-    return render_feed(feeds[lang], chosen, site, media_map(chosen)), chosen
+    return render_feed(show_for(feeds[lang], site), chosen, media_map(chosen)), chosen
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -74,7 +74,7 @@ def test_podcastparser(lang: str, site: Site, feeds: dict[str, FeedDefinition]) 
     for item, episode in zip(parsed["episodes"], chosen, strict=True):
         ref = media[episode.guid]
         assert item["title"] == episode.title
-        assert item["total_time"] == round(ref.duration or 0)
+        assert item["total_time"] == round(ref.media.duration)
         assert item["enclosures"] == [{"url": ref.url, "file_size": ref.length,
                                        "mime_type": "audio/mpeg"}]
         assert item["link"] == ref.page_url
@@ -104,7 +104,7 @@ def test_feedparser(lang: str, site: Site, feeds: dict[str, FeedDefinition]) -> 
     for entry, episode in zip(parsed.entries, chosen, strict=True):
         ref = media[episode.guid]
         assert entry.title == episode.title
-        assert entry.itunes_duration == str(round(ref.duration or 0))
+        assert entry.itunes_duration == str(round(ref.media.duration))
         (enclosure,) = entry.enclosures
         assert (enclosure.href, int(enclosure.length), enclosure.type) == (
             ref.url, ref.length, "audio/mpeg")
@@ -113,7 +113,7 @@ def test_feedparser(lang: str, site: Site, feeds: dict[str, FeedDefinition]) -> 
         assert entry.link == ref.page_url
         # feedparser keeps the attributes of the last podcast:transcript / podcast:chapters
         assert entry.podcast_transcript == {
-            "url": ref.transcript_refs()[-1].url, "type": "application/x-subrip",
+            "url": ref.transcripts[-1].url, "type": "application/x-subrip",
             "language": lang, "rel": "captions"}
         assert entry.podcast_chapters == {"url": ref.chapters_url,
                                           "type": "application/json+chapters"}
@@ -135,7 +135,7 @@ def test_untrusted_text_survives_both_parsers(site: Site,
     media = media_map([episode])
     media[episode.guid] = dataclasses.replace(media[episode.guid], description_text=NASTY,
                                               description_html=f"<p>{NASTY}</p>")
-    data = render_feed(feeds["en"], [episode], site, media)
+    data = render_feed(show_for(feeds["en"], site), [episode], media)
     parsed = podcastparser.parse("https://podcasts.example.org/en/feed.xml", io.BytesIO(data))
     (item,) = parsed["episodes"]
     assert item["title"] == CLEAN

@@ -13,6 +13,7 @@ try:
     from tests._episodes import make_episode, media_for, media_map, sample_episodes
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, media_for, media_map, sample_episodes  # type: ignore[no-redef]
+from companion._build.check import ledger_problems
 from companion._build.ledger import (
     Ledger,
     LedgerEntry,
@@ -21,11 +22,13 @@ from companion._build.ledger import (
     load_ledger,
     record_publish,
 )
+from companion._build.prepare import Preparer
 from companion._config.feeds import load_feeds, select_episodes
 from companion._config.project import load_site
 from companion._errors import FeedError, Problem
-from companion._model import Episode, FeedDefinition, Person, Site
-from companion._render.rules import feed_problems
+from companion._model import Episode, FeedDefinition, MediaUrl, Person, Site
+from companion._render.rss import ItemParts
+from companion._render.rules import feed_problems, feed_where
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = Site(root=REPO, title="Test", base_url="https://podcasts.example.org/")
@@ -41,11 +44,21 @@ def make_feed(**changes: object) -> FeedDefinition:
     return dataclasses.replace(feed, **changes)  # type: ignore[arg-type]
 
 
+def rules(feed: FeedDefinition, episodes: list[Episode], site: Site,
+          media: dict[str, ItemParts], ledger: Ledger | None = None) -> list[Problem]:
+    """What check says of a feed: its artwork placed as a build places it, then the rules
+    (and, with a ledger, what the feed held at its last publish)."""
+    prepared = Preparer(site).show(feed)
+    where = feed_where(feed, site)
+    found = feed_problems(prepared.show, episodes, media, where, prepared.problems)
+    return found + (ledger_problems(ledger, episodes, where) if ledger is not None else [])
+
+
 def problems_for(feed: FeedDefinition | None = None, episodes: list | None = None,  # type: ignore[type-arg]
                  media: dict | None = None, ledger: Ledger | None = None) -> list[Problem]:  # type: ignore[type-arg]
     episodes = sample_episodes() if episodes is None else episodes
     media = media_map(episodes) if media is None else media
-    return feed_problems(feed or make_feed(), episodes, SITE, media, ledger)
+    return rules(feed or make_feed(), episodes, SITE, media, ledger)
 
 
 def only(problems: list[Problem], field: str) -> list[Problem]:
@@ -60,7 +73,7 @@ def test_example_feeds_have_no_errors_or_warnings() -> None:
     site = load_site(REPO)
     for feed in load_feeds(site).feeds:
         chosen = select_episodes(feed, sample_episodes())
-        problems = feed_problems(feed, chosen, site, media_map(chosen), Ledger(feed.slug))
+        problems = rules(feed, chosen, site, media_map(chosen), Ledger(feed.slug))
         assert all(p.severity == "info" for p in problems), problems
         assert bool(problems) == (feed.slug == "en")  # the deliberately 1280x720 artwork
 
@@ -102,19 +115,21 @@ def test_local_artwork_is_read(tmp_path: Path) -> None:
     (tmp_path / "art.png").write_bytes(b"garbage")
     feed = make_feed(artwork="art.png", path=tmp_path / "feeds" / "show.toml")
     episodes = sample_episodes()
-    found = only(feed_problems(feed, episodes, site, media_map(episodes)), "artwork")
+    found = only(rules(feed, episodes, site, media_map(episodes)), "artwork")
     assert [p.severity for p in found] == ["error"]
     assert "not a readable image" in found[0].message
     missing = make_feed(artwork="nope.png", path=tmp_path / "feeds" / "show.toml")
-    found = only(feed_problems(missing, episodes, site, media_map(episodes)), "artwork")
+    found = only(rules(missing, episodes, site, media_map(episodes)), "artwork")
     assert [p.severity for p in found] == ["error"]
 
 
 def test_episode_rules() -> None:
     episode = make_episode("x")
-    ref = dataclasses.replace(media_for(episode), mime_type="audio/ogg",
-                              url="http://cdn.example.org/x.ogg",
-                              image_url="/relative.jpg", description_text="y" * 4001)
+    base = media_for(episode)
+    media = dataclasses.replace(base.media, type="audio/ogg",
+                                url=MediaUrl("http://cdn.example.org/x.ogg"))
+    ref = dataclasses.replace(base, media=media, image_url="/relative.jpg",
+                              description_text="y" * 4001)
     problems = problems_for(episodes=[episode], media={episode.guid: ref})
     by_field = {(p.field, p.severity) for p in problems}
     assert ("audio", "error") in by_field
@@ -231,12 +246,15 @@ def test_check_on_the_example_project(example_project: Path) -> None:
         "feeds/")} == {"feeds/en.toml"}
 
 
-def test_preview_media() -> None:
-    from companion._render.rules import preview_media
+def test_preview_parts() -> None:
+    from companion._build.check import preview_parts
 
     episode = make_episode("x")
-    ref = preview_media(episode, SITE)
+    m4a = make_feed(audio_format="m4a")
+    ref = preview_parts(episode, m4a, SITE)
     assert ref is not None
     assert ref.url.startswith("https://podcasts.example.org/media/")
+    assert ref.url.endswith(".m4a")  # the format the feed publishes, not the source's
+    assert ref.mime_type == "audio/mp4"
     assert ref.length == episode.audio.size  # type: ignore[union-attr]
-    assert preview_media(make_episode("y", audio=False), SITE) is None
+    assert preview_parts(make_episode("y", audio=False), m4a, SITE) is None

@@ -1,12 +1,15 @@
 """The data model: plain, frozen, typed dataclasses that every stage speaks.
 
-read:   article file      -> Article
-pair:   Article + cache   -> Episode (YouTubeVideo, SpotifyEpisode, Audio, chapters, transcripts)
-render: Episodes + Feeds  -> OutputFile (feeds, pages, side files)
-publish: OutputFiles      -> a target
+config: companion.toml, feeds/*.toml -> Site, FeedDefinition
+read:   article file                 -> Article (and its Identity, for the lifecycle)
+pair:   Article + cache              -> Episode (YouTubeVideo, SpotifyEpisode, Audio, ...)
+build:  Episode + what it placed     -> RenderEpisode (PlacedMedia, PlacedImage, Show, ...)
+render: RenderEpisode, Show          -> OutputFile (feeds, pages, side files), pure
+publish: OutputFiles                 -> a target
 
 Every datetime carries a timezone. Paths inside the site are POSIX strings
-relative to the site root (``episodes/my-slug/index.html``).
+relative to the site root (``episodes/my-slug/index.html``); each kind of
+absolute URL has a type of its own and one place it comes from (`Site`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NewType
 from zoneinfo import ZoneInfo
+
+from companion import _paths
+
+#: The kinds of absolute URL the site has; `Site` makes each of them, and only `Site`.
+PageUrl = NewType("PageUrl", str)  # an HTML page: an episode, a show, the home page
+FeedUrl = NewType("FeedUrl", str)  # a show's RSS feed
+MediaUrl = NewType("MediaUrl", str)  # an enclosure (audio, video)
+ArtworkUrl = NewType("ArtworkUrl", str)  # an image: show or episode artwork
+FileUrl = NewType("FileUrl", str)  # a side file: chapters, transcript, stylesheet, sitemap
 
 Direction = Literal["ltr", "rtl"]
 ArticleFormat = Literal["markdown", "text"]
@@ -284,6 +296,27 @@ class Site:
         """Absolute URL of a site path ("episodes/x/" -> "https://host/base/episodes/x/")."""
         return self.base_url + path.lstrip("/")
 
+    def home_url(self) -> PageUrl:
+        return PageUrl(self.base_url)
+
+    def episode_url(self, slug: str) -> PageUrl:
+        return PageUrl(self.url(_paths.episode_dir(slug)))
+
+    def show_url(self, feed_slug: str) -> PageUrl:
+        return PageUrl(self.url(_paths.feed_dir(feed_slug)))
+
+    def feed_url(self, feed_slug: str) -> FeedUrl:
+        return FeedUrl(self.url(_paths.feed_xml(feed_slug)))
+
+    def media_url(self, path: str) -> MediaUrl:
+        return MediaUrl(self.url(path))
+
+    def artwork_url(self, path: str) -> ArtworkUrl:
+        return ArtworkUrl(self.url(path))
+
+    def file_url(self, path: str) -> FileUrl:
+        return FileUrl(self.url(path))
+
 
 CachePolicy = Literal["feed", "page", "media", "immutable", "asset"]
 
@@ -315,3 +348,164 @@ class OutputFile:
     @property
     def cache_control(self) -> str:
         return CACHE_CONTROL[self.cache]
+
+
+# -- what the build places in the site, as the render sees it ------------------------------
+
+
+@dataclass(frozen=True)
+class PlacedMedia:
+    """A media file placed in the site: where (path, URL), and what a feed says of it."""
+
+    path: str  # site path, e.g. media/<key>.mp3
+    url: MediaUrl
+    size: int  # bytes, exact
+    type: str  # audio/mpeg, audio/mp4, video/mp4
+    duration: float  # seconds
+    sha256: str
+    source: Path  # the local file the site copy is made from (streamed, never loaded)
+
+    def file(self) -> OutputFile:
+        return OutputFile(self.path, self.type, "media", source=self.source)
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image the site shows: its URL (ours, or the producer's https URL) and, for our
+    own compliant copy, the file and its size."""
+
+    url: ArtworkUrl
+    size: tuple[int, int] | None = None
+    file: OutputFile | None = None  # None: a URL given by the producer, used as it is
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A line of a transcript: start and end in seconds, its text."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class PlacedTranscript:
+    """A transcript file placed in the site, with its bytes."""
+
+    lang: str
+    kind: Literal["vtt", "srt"]
+    path: str
+    url: FileUrl
+    type: str  # text/vtt or application/x-subrip
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Show:
+    """A feed definition with what the build resolved for it: its URLs and its artwork."""
+
+    definition: FeedDefinition
+    feed_url: FeedUrl
+    page_url: PageUrl  # the show's page on this site
+    guid: str  # podcast:guid
+    artwork: PlacedImage | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.definition.slug
+
+    @property
+    def title(self) -> str:
+        return self.definition.title
+
+    @property
+    def link(self) -> str:
+        """The show's website: `link` when given, else its page here."""
+        return self.definition.link or self.page_url
+
+
+# -- the lifecycle ---------------------------------------------------------------------------
+
+Status = Literal["live", "draft", "scheduled"]
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The moment a build is for, and which unreleased articles a preview includes."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+    @property
+    def preview(self) -> bool:
+        return self.drafts or self.future
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the build must know of an article before rendering anything of it."""
+
+    slug: str
+    guid: str
+    draft: bool
+    date: datetime | None
+    hidden: bool
+    files: tuple[str, ...] = ()  # project paths its `audio:` and `image:` point at
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One article's place in the site: its status, the feeds it is an item of, and why
+    it is in none when it is not."""
+
+    source: str
+    slug: str
+    title: str
+    status: Status
+    date: datetime | None
+    hidden: bool = False
+    feeds: tuple[str, ...] = ()  # feeds it is an item of
+    selected: tuple[str, ...] = ()  # feeds whose selection matches it
+    why: str = ""  # why a live article is in no feed ("no audio", a clash, errors)
+
+    def label(self, tz: tzinfo | None = None) -> str:
+        """How `check` names the state: published, draft, scheduled (date), hidden..."""
+        if self.status == "draft":
+            return "draft"
+        if self.status == "scheduled":
+            when = self.date.astimezone(tz) if self.date and tz else self.date
+            return f"scheduled for {when:%Y-%m-%d %H:%M %Z}".strip() if when else "scheduled"
+        if not self.feeds:
+            reason = self.why or ("no feed selects it" if not self.selected else "")
+            return f"page only, in no feed ({reason})" if reason else "page only, in no feed"
+        state = "published" + (", hidden" if self.hidden else "")
+        return f"{state} in {', '.join(self.feeds)}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"state": self.status if self.status != "live" else (
+                    "published" if self.feeds else "page-only"),
+                "date": self.date.isoformat() if self.date else None,
+                "hidden": self.hidden, "feeds": list(self.feeds),
+                "selected_by": list(self.selected), "why": self.why or None}
+
+
+@dataclass(frozen=True)
+class RenderEpisode:
+    """An episode as the render sees it: the episode, its page, the shows it is an item
+    of, and what the build placed for it (media per show, image, transcripts)."""
+
+    episode: Episode
+    page_url: PageUrl
+    shows: tuple[Show, ...] = ()  # the feeds it is an item of
+    media: Mapping[str, PlacedMedia] = field(default_factory=dict)  # by show slug; "" is
+    # the page's own player when the episode is in no feed
+    image: PlacedImage | None = None
+    transcripts: tuple[PlacedTranscript, ...] = ()
+    cues: tuple[Cue, ...] = ()  # the transcript in the episode's language, for its page
+    mark: Status = "live"  # a draft or scheduled episode in a preview says so
+
+    @property
+    def player(self) -> PlacedMedia | None:
+        """The audio the page plays: the first show's, else the page's own."""
+        return next(iter(self.media.values()), None)

@@ -7,6 +7,8 @@ be cached forever and a re-fetch of the same audio changes nothing downstream.
 
 from __future__ import annotations
 
+import hashlib
+
 
 def episode_dir(slug: str) -> str:
     return f"episodes/{slug}/"
@@ -39,6 +41,24 @@ def feed_xml(feed_slug: str) -> str:
 
 def feed_index(feed_slug: str) -> str:
     return f"{feed_slug}/index.html"
+
+
+def feed_dir(feed_slug: str) -> str:
+    return f"{feed_slug}/"
+
+
+def enclosure_key(guid: str, feed_slug: str, slug: str, source_sha256: str) -> str:
+    """The name of an episode's enclosure in a feed: its GUID, the feed and the audio it was
+    made from, never its tags. A title or artwork edit re-tags the file under the same URL
+    (apps do not download it again, analytics do not split); replacing the audio itself, or
+    moving the episode to another feed, gives a new one. `feed_slug` "" is the player of a
+    page that is in no feed (named by its slug)."""
+    where = feed_slug or f"page:{slug}"
+    h = hashlib.blake2b(digest_size=16)
+    for part in ("enclosure", guid, where, source_sha256):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 SITE_INDEX = "index.html"

@@ -12,19 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from companion._build.ledger import Ledger
 from companion._errors import CompanionError, Problem
-from companion._build.lifecycle import (
-    Claim,
-    Clock,
-    Standing,
-    Status,
-    clock_now,
-    empty_feed_problem,
-    resolve_claims,
-    status_of,
-)
-from companion._model import Article, Episode, FeedDefinition, Site
+from companion._build.lifecycle import Claim, clock_now, empty_feed_problem, resolve_claims, status_of
+from companion._model import Clock, Standing, Status
+from companion._model import Article, Episode, FeedDefinition, PlacedMedia, Site
+
+if TYPE_CHECKING:
+    from companion._render.rss import ItemParts
 
 
 @dataclass(frozen=True)
@@ -131,12 +128,14 @@ def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem]) 
 def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],
                 standings: Sequence[Standing], published: Mapping[str, int]) -> list[Problem]:
     from companion._build.engine import describe_selection
-    from companion._errors import FeedError
-    from companion._config.feeds import select_episodes
     from companion._build.ledger import Ledger, load_ledger
-    from companion._render.rules import feed_problems, feed_where, ledger_problems, preview_media
+    from companion._build.prepare import Preparer
+    from companion._config.feeds import select_episodes
+    from companion._errors import FeedError
+    from companion._render.rules import feed_problems, feed_where
 
     problems: list[Problem] = []
+    prepare = Preparer(site)
     for feed in feeds:
         members = [episodes[s.source] for s in standings if feed.slug in s.feeds]
         where = feed_where(feed, site)
@@ -144,13 +143,72 @@ def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[s
             ledger: Ledger | None = load_ledger(site, feed.slug)
         except FeedError:
             ledger = None  # reported once, by the published index
+        chosen = select_episodes(feed, members)
         if not members:
             problems.append(empty_feed_problem(where, feed.slug, describe_selection(
                 feed.select), standings, published.get(feed.slug, 0)))
-            if ledger is not None:
-                problems += ledger_problems(ledger, [], where, standings)
+        else:
+            show = prepare.show(feed)
+            parts = {e.guid: ref for e in chosen
+                     if (ref := preview_parts(e, feed, site)) is not None}
+            problems += feed_problems(show.show, chosen, parts, where, show.problems)
+        if ledger is not None:
+            problems += ledger_problems(ledger, chosen, where, standings)
+    return problems
+
+
+def preview_parts(episode: Episode, feed: FeedDefinition, site: Site) -> ItemParts | None:
+    """What a build would publish for `episode` in `feed`, as far as `check` can tell without
+    making the tagged copy: the enclosure's URL, and the format the feed publishes (its size
+    is the source's, which tags change by a few hundred bytes)."""
+    from companion import _paths
+    from companion._pair.audio import MIME
+    from companion._render.rss import ItemParts
+
+    audio = episode.audio
+    if audio is None:
+        return None
+    fmt = feed.audio_format
+    key = _paths.enclosure_key(episode.guid, feed.slug, episode.slug, audio.sha256)
+    path = _paths.media(key, fmt)
+    media = PlacedMedia(path, site.media_url(path), audio.size, MIME[fmt], audio.duration,
+                        audio.sha256, audio.path)
+    return ItemParts(media, site.episode_url(episode.slug),
+                     description_text=episode.article.description or "")
+
+
+def ledger_problems(ledger: Ledger, episodes: Sequence[Episode], where: str,
+                    standings: Sequence[Standing] = ()) -> list[Problem]:
+    """Compare what the feed held at its last publish with what it holds now: a GUID that
+    changed, or an episode that the next publish takes out of the feed."""
+    now = {e.guid for e in episodes}
+    by_slug = {e.slug: e for e in episodes}
+    states = {s.slug: s for s in standings}
+    problems: list[Problem] = []
+    for guid, entry in sorted(ledger.live().items()):
+        if guid in now:
             continue
-        chosen = select_episodes(feed, members)
-        media = {e.guid: ref for e in chosen if (ref := preview_media(e, site)) is not None}
-        problems += feed_problems(feed, chosen, site, media, ledger, standings)
+        current = by_slug.get(entry.slug)
+        state = states.get(entry.slug)
+        if current is not None:
+            problems.append(Problem(
+                "error", current.article.relpath,
+                f"GUID changed: {entry.slug} was published as {guid!r}, now {current.guid!r}; "
+                "subscribers would get it twice",
+                f'put guid: "{guid}" in its front matter', "guid"))
+        elif state is not None and state.status != "live":
+            problems.append(Problem(
+                "warning", state.source,
+                f"{entry.slug} was published in {ledger.feed} and is now "
+                f"{'a draft' if state.status == 'draft' else 'scheduled again'}: the next "
+                "publish takes it out of the feed, but subscribers have already downloaded it",
+                "publish it again to keep it, or go ahead if it is meant to go", "published"))
+        else:
+            reason = f" ({state.why})" if state is not None and state.why else ""
+            problems.append(Problem(
+                "warning", where,
+                f"episode leaves the feed: {entry.title!r} ({entry.slug}, GUID {guid!r}) was "
+                f"published in this feed and is no longer in it{reason}; subscribers have "
+                "already downloaded it", "restore the article, or go ahead if it is removed "
+                "on purpose (`publish --prune` then deletes its files)", "episodes"))
     return problems

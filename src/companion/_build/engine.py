@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import companion
 from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
@@ -50,23 +50,16 @@ from companion._build.state import (
     save_state,
 )
 from companion._build.ledger import PublishedIndex
-from companion._build.lifecycle import (
-    Claim,
-    Clock,
-    Identity,
-    Standing,
-    Status,
-    clock_now,
-    empty_feed_problem,
-    included,
-    resolve_claims,
-    status_of,
-)
+from companion._build.lifecycle import Claim, clock_now, empty_feed_problem, included, resolve_claims, status_of
+from companion._model import Clock, Identity, Standing, Status
 from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
 from companion._build.writer import Writer
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
     from concurrent.futures import Future
+
+    from companion._model import Episode
+    from companion._render.rss import FeedItems
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,16 +108,20 @@ class Flags:
         return f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
 
 
+E = TypeVar("E")  # an episode's index entry: what the index pages and feed selection need
+I = TypeVar("I")  # an episode's feed items: what a feed needs of it beyond the entry
+
+
 @dataclass(frozen=True)
-class EpisodeBuild:
+class EpisodeBuild(Generic[E, I]):
     """What one article renders to."""
 
     source: str  # project-relative path of the article file
     slug: str
     deps: tuple[str, ...]  # project-relative files it was made from (may not exist)
     files: tuple[OutputFile, ...]
-    entry: Any  # small and picklable: what the index pages need (None: it has no page)
-    item: Any  # picklable: what a feed needs of it beyond the entry (None: not in feeds)
+    entry: E | None  # small and picklable: what the index pages need (None: no page)
+    item: I | None  # picklable: what a feed needs of it beyond the entry
     feeds: tuple[str, ...]  # slugs of the feeds it is an item of
     problems: tuple[Problem, ...] = ()
     hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of `source` files
@@ -143,21 +140,21 @@ class Rendered:
     problems: tuple[Problem, ...] = ()
 
 
-class Renderer(Protocol):
+class Renderer(Protocol[E, I]):
     """One per process: holds what is costly to make (templates, Markdown parser)."""
 
-    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]: ...
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild[E, I]]: ...
 
-    def members(self, entry: Any) -> list[str]: ...
+    def members(self, entry: E) -> list[str]: ...
 
-    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
-             items: Sequence[Any]) -> Rendered: ...
+    def feed(self, feed: FeedDefinition, entries: Sequence[E], items: Sequence[I]) -> Rendered:
+        ...
 
-    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
+    def site_pages(self, entries: Sequence[E], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered: ...
 
 
-class Stages(Protocol):
+class Stages(Protocol[E, I]):
     """The stage calls a build makes; picklable, so worker processes get a copy."""
 
     def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]: ...
@@ -168,15 +165,17 @@ class Stages(Protocol):
 
     def page_inputs(self, site: Site) -> list[Path]: ...
 
-    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer: ...
+    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer[E, I]: ...
 
 
-def default_stages() -> Stages:
+def default_stages() -> Stages[Episode, FeedItems]:
+    from companion._build.stages import RealStages
+
     return RealStages()
 
 
 def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int | None = None,
-          progress: Progress | None = None, stages: Stages | None = None,
+          progress: Progress | None = None, stages: Stages[E, I] | None = None,
           clock: Clock | None = None) -> BuildResult:
     """Build the site into `out` (default: the project's ``out`` folder), incrementally.
 
@@ -188,9 +187,9 @@ def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int
     """
     folder = (out or site.out_dir).absolute()
     check_output_folder(site, folder, "--out" if out else "[site] out")
-    job = _Build(site, folder, stages or default_stages(), force,
-                 jobs or os.cpu_count() or 1, progress or _silent,
-                 clock or Clock(clock_now(site.tz)))
+    chosen: Stages[Any, Any] = stages if stages is not None else default_stages()
+    job = _Build(site, folder, chosen, force, jobs or os.cpu_count() or 1,
+                 progress or _silent, clock or Clock(clock_now(site.tz)))
     return job.run()
 
 
@@ -282,8 +281,8 @@ def _identity(data: Sequence[Any] | None) -> Identity | None:
 # -- the build -----------------------------------------------------------------------------
 
 
-class _Build:
-    def __init__(self, site: Site, out: Path, stages: Stages, force: bool, jobs: int,
+class _Build(Generic[E, I]):
+    def __init__(self, site: Site, out: Path, stages: Stages[E, I], force: bool, jobs: int,
                  progress: Progress, clock: Clock) -> None:
         self.site = site
         self.out = out.resolve()
@@ -300,8 +299,8 @@ class _Build:
         self.hashes = FileHashes(site.root, {} if force else old.files)
         self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
         self.problems: list[Problem] = []
-        self._renderer: Renderer | None = None
-        self._entries: dict[str, Any] = {}
+        self._renderer: Renderer[E, I] | None = None
+        self._entries: dict[str, E] = {}
         self.identities: dict[str, Identity | None] = {}
         self.status: dict[str, Status] = {}
         self.flags: dict[str, Flags] = {}
@@ -342,7 +341,7 @@ class _Build:
                            tuple(written))
 
     @property
-    def renderer(self) -> Renderer:
+    def renderer(self) -> Renderer[E, I]:
         if self._renderer is None:
             self._renderer = self.stages.renderer(self.site, list(self.feeds.values()))
         return self._renderer
@@ -355,7 +354,7 @@ class _Build:
                       self.hashes.hash("companion.toml"), self.hashes.hash_many(inputs))
 
     def _feed_key(self, feed: FeedDefinition) -> str:
-        rel = _project_rel(feed.path, self.site)
+        rel = project_relative(feed.path, self.site)
         artwork = feed.artwork or ""
         local = "" if not artwork or "://" in artwork else self.hashes.hash(artwork)
         return digest(digest_object(feed), self.hashes.hash(rel), local)
@@ -453,7 +452,7 @@ class _Build:
             self._take(build, *digests)
             self.progress("render", done, total)
 
-    def _renders(self, dirty: list[str]) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+    def _renders(self, dirty: list[str]) -> Iterator[Done[E, I]]:
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
             yield from _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
@@ -463,7 +462,7 @@ class _Build:
                 yield from _save_items(self.parts, self.renderer.episodes(
                     jobs[start:start + CHUNK]))
 
-    def _take(self, build: EpisodeBuild, entry_digest: str, item_digest: str) -> None:
+    def _take(self, build: EpisodeBuild[E, I], entry_digest: str, item_digest: str) -> None:
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
@@ -481,7 +480,7 @@ class _Build:
         self.problems.extend(build.problems)
         self.rendered += 1
 
-    def _entry(self, source: str) -> Any:
+    def _entry(self, source: str) -> E | None:
         """An episode's index entry: this build's, else the last build's (None if lost)."""
         entry = self._entries.get(source)
         if entry is None:
@@ -541,16 +540,16 @@ class _Build:
 
     def _empty(self, feed: FeedDefinition, standings: Sequence[Standing]) -> None:
         self.problems.append(empty_feed_problem(
-            _project_rel(feed.path, self.site), feed.slug, describe_selection(feed.select),
+            project_relative(feed.path, self.site), feed.slug, describe_selection(feed.select),
             standings, self.published.feeds.get(feed.slug, 0)))
 
-    def _part(self, source: str) -> tuple[Any, Any]:
+    def _part(self, source: str) -> tuple[E, I]:
         try:
             return self.parts.load(source)
         except (OSError, EOFError, pickle.UnpicklingError):
             raise _lost(source, self.parts) from None
 
-    def _entries_of(self, sources: Iterable[str]) -> list[Any]:
+    def _entries_of(self, sources: Iterable[str]) -> list[E]:
         entries = []
         for source in sources:
             entry = self._entry(source)
@@ -621,7 +620,7 @@ def _lost(source: str, parts: Parts) -> RenderError:
                        fix="run `companion build --force`")
 
 
-def _project_rel(path: Path, site: Site) -> str:
+def project_relative(path: Path, site: Site) -> str:
     try:
         return path.resolve().relative_to(site.root).as_posix()
     except ValueError:
@@ -630,18 +629,32 @@ def _project_rel(path: Path, site: Site) -> str:
 
 # -- worker processes ----------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
+#: What an episode's render hands back: the build (without its parts, which are on disk)
+#: and the digests of its entry and of its item.
+Done = tuple[EpisodeBuild[E, I], tuple[str, str]]
+
+
+class _Worker:
+    """What a worker process keeps between tasks."""
+
+    renderer: Renderer[object, object] | None = None
+    parts: Parts | None = None
+
+
+_WORKER = _Worker()
 Job = tuple[Path, Flags]
 
 
-def _init_worker(site: Site, stages: Stages, feeds: list[FeedDefinition]) -> None:
-    _WORKER["renderer"] = stages.renderer(site, feeds)
-    _WORKER["parts"] = Parts(site.root)
+def _init_worker(site: Site, stages: Stages[object, object],
+                 feeds: list[FeedDefinition]) -> None:
+    _WORKER.renderer = stages.renderer(site, feeds)
+    _WORKER.parts = Parts(site.root)
 
 
-def _work(jobs: list[Job]) -> list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure:
+def _work(jobs: list[Job]) -> list[Done[object, object]] | _Failure:
+    assert _WORKER.renderer is not None and _WORKER.parts is not None
     try:
-        return list(_save_items(_WORKER["parts"], _WORKER["renderer"].episodes(jobs)))
+        return list(_save_items(_WORKER.parts, _WORKER.renderer.episodes(jobs)))
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
 
@@ -660,8 +673,7 @@ class _Failure:
         return self.kind(self.message, where=self.where, field=self.field, fix=self.fix)
 
 
-def _save_items(parts: Parts, builds: Iterable[EpisodeBuild]
-                ) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+def _save_items(parts: Parts, builds: Iterable[EpisodeBuild[E, I]]) -> Iterator[Done[E, I]]:
     """Store each episode's parts on disk; hand back the build without them (memory stays
     flat: feeds and index pages read them back when needed) and their digests. An article
     without a page (a draft, a broken one) has no parts."""
@@ -674,16 +686,18 @@ def _save_items(parts: Parts, builds: Iterable[EpisodeBuild]
         yield dataclasses.replace(build, entry=None, item=None), digests
 
 
-def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[tuple[EpisodeBuild, tuple[str, str]]]:
+def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
+              workers: int) -> Iterator[Done[E, I]]:
     """Render in `workers` processes, at most 2 chunks per process in flight, results streamed
-    in completion order (memory stays flat however many articles there are)."""
+    in completion order (memory stays flat however many articles there are). The workers'
+    renderer is `stages`' own, so what comes back is of its types."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from functools import partial
 
     chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(site, stages, feeds)) as pool:
-        pending: set[Future[list[tuple[EpisodeBuild, tuple[str, str]]] | _Failure]] = set()
+    start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
+    with ProcessPoolExecutor(workers, initializer=start) as pool:
+        pending: set[Future[list[Done[object, object]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
             if len(pending) >= 2 * workers:
@@ -694,393 +708,7 @@ def _parallel(site: Site, stages: Stages, feeds: list[FeedDefinition], jobs: lis
                 result = future.result()
                 if isinstance(result, _Failure):
                     raise result.error()
-                yield from result
+                yield from cast("list[Done[E, I]]", result)
                 chunk = next(chunks, [])
                 if chunk:
                     pending.add(pool.submit(_work, chunk))
-
-
-# -- the real stages -----------------------------------------------------------------------
-
-
-class RealStages:
-    """The stage modules of companion behind the `Stages` seam."""
-
-    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
-        from companion._config.feeds import load_feeds
-
-        result = load_feeds(site)
-        return result.feeds, result.problems
-
-    def published(self, site: Site) -> PublishedIndex:
-        from companion._build.ledger import published_index
-
-        return published_index(site)
-
-    def identify(self, site: Site, path: Path) -> Identity:
-        from companion._read.articles import read_identity
-
-        return read_identity(path, site)
-
-    def page_inputs(self, site: Site) -> list[Path]:
-        theme = Path(companion.__file__).resolve().parent / "_render" / "theme"
-        files = [p for p in theme.rglob("*") if p.is_file()]
-        if site.templates_dir.is_dir():
-            files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
-        return sorted(files)
-
-    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer:
-        return SiteRenderer(site, feeds)
-
-
-def light(episode: Episode) -> Episode:
-    """The episode without what only its own page needs (body, links, video description):
-    enough for feed selection, feed items, index pages and the sitemap."""
-    article = dataclasses.replace(episode.article, body="", links=(), extra={})
-    video = episode.youtube and dataclasses.replace(episode.youtube, description="")
-    return dataclasses.replace(episode, article=article, youtube=video)
-
-
-@dataclass(frozen=True)
-class _Published:
-    """An episode's published audio for one feed."""
-
-    file: OutputFile
-    sha256: str
-    url: str
-    size: int
-    mime_type: str
-    duration: float
-
-
-class SiteRenderer:
-    """The real `Renderer`: read, pair, show notes, pages, feeds (one per process)."""
-
-    def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
-        from companion._render.pages import PageRenderer
-
-        self.site = site
-        self.feeds = list(feeds)
-        self.pages = PageRenderer(site)
-        self._artwork: dict[str, Any] = {}
-
-    # -- episodes ---------------------------------------------------------------------------
-
-    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild]:
-        from companion._pair.cache import Cache
-
-        cache = Cache(self.site.cache_dir)
-        return [self._one(path, flags, cache) for path, flags in jobs]
-
-    def members(self, entry: Any) -> list[str]:
-        from companion._config.feeds import selects
-
-        return [f.slug for f in self.feeds if selects(f.select, entry)]
-
-    def _one(self, path: Path, flags: Flags, cache: Any) -> EpisodeBuild:
-        """Read, pair and render one article; a broken one comes back with its problems and
-        no file, a draft or scheduled one (not in a preview) read but not rendered."""
-        from companion._pair.episodes import pair_episode
-        from companion._config.project import project_rel
-        from companion._read.articles import article_guid, article_notes, read_with_problems
-
-        source = project_rel(path, self.site)
-        article, problems = read_with_problems(path, self.site)
-        if article is None:
-            return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
-                                tuple(problems))
-        problems += article_notes(self.site, [article])
-        bare = Episode(article=article, guid=article_guid(article))
-        selected = tuple(self.members(bare))
-        if not flags.render:
-            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
-                                tuple(problems), guid=bare.guid, selected=selected,
-                                title=article.title)
-        try:
-            episode, found = pair_episode(article, self.site, cache)
-        except CompanionError as exc:  # a damaged cache record: name it, render the rest
-            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
-                                (*problems, exc.problem()), guid=bare.guid,
-                                selected=selected, title=article.title)
-        return self.episode(episode, [*problems, *found], flags, selected)
-
-    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
-                selected: Sequence[str] | None = None) -> EpisodeBuild:
-        from companion import _paths
-
-        if selected is None:
-            selected = self.members(episode)
-        dated = episode.article.date is not None  # an item needs its pubDate
-        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds and dated \
-            else []
-        page_url = self.site.url(_paths.episode_dir(episode.slug))
-        files: list[OutputFile] = []
-        hashes: dict[str, str] = {}
-        failed = any(p.field == "audio" and p.severity == "error" for p in problems)
-        if episode.audio is None and feeds and not failed:
-            problems.append(Problem(
-                "warning", episode.article.relpath, "no audio: the episode is left out of "
-                f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
-                "run `companion fetch`, or give `audio:` in the front matter", "audio"))
-        audio = self._audio(episode, feeds, page_url, problems)
-        for published in audio.values():
-            files.append(published.file)
-            hashes[published.file.path] = published.sha256
-        in_feeds = [f for f in feeds if f.slug in audio]
-        why = ""
-        if selected and not in_feeds:
-            why = ("another article has its GUID" if not flags.in_feeds
-                   else "no date" if not dated
-                   else "no audio" if episode.audio is None else "its audio failed")
-        image = self._image(episode, files, problems)
-        chapters_url = self._chapters(episode, files)
-        transcripts = self._transcripts(episode, files)
-        notes = self._notes(episode, in_feeds, page_url)
-        first = next(iter(audio.values()), None)
-        files.append(site_file(_paths.episode_page(episode.slug), self._page(
-            episode, notes, in_feeds, first, image, chapters_url, transcripts, flags.mark)))
-        item = self._item(episode, notes, {k: v for k, v in audio.items() if k}, image[0],
-                          chapters_url, transcripts, page_url, in_feeds)
-        return EpisodeBuild(episode.article.relpath, episode.slug, _deps(episode, self.site),
-                            tuple(files), light(episode), item, tuple(f.slug for f in in_feeds),
-                            tuple(problems), hashes, episode.guid, tuple(selected),
-                            episode.title, why,
-                            {k: v.file.path for k, v in audio.items() if k})
-
-    def _audio(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str,
-               problems: list[Problem]) -> dict[str, _Published]:
-        from companion._pair.audio import published_audio
-
-        if episode.audio is None:
-            return {}
-        shows: list[tuple[str, str, str, bytes | None]] = [
-            (f.slug, f.title, f.audio_format, self._show_art(f)) for f in feeds]
-        shows = shows or [("", self.site.title, _own_format(episode), None)]
-        out: dict[str, _Published] = {}
-        for slug, title, fmt, art in shows:
-            try:
-                audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
-                                        page_url=page_url, artwork=art)
-            except CompanionError as exc:
-                problems.append(exc.problem())
-                continue
-            out[slug] = _published(audio, self.site, _media_key(episode, slug))
-        return out
-
-    def _show_art(self, feed: FeedDefinition) -> bytes | None:
-        art = self._show_artwork(feed)
-        return art.output.data if art.output is not None else None
-
-    def _show_artwork(self, feed: FeedDefinition) -> Any:
-        from companion._pair.artwork import show_artwork
-
-        if feed.slug not in self._artwork:
-            self._artwork[feed.slug] = show_artwork(feed, self.site)
-        return self._artwork[feed.slug]
-
-    def _image(self, episode: Episode, files: list[OutputFile],
-               problems: list[Problem]) -> tuple[str | None, tuple[int, int] | None]:
-        """The episode's `image:`, else its cached YouTube thumbnail, as a compliant copy
-        (see `_artwork.episode_artwork`); never a hotlinked i.ytimg.com URL."""
-        from companion._pair.artwork import episode_artwork
-
-        art = episode_artwork(episode, self.site)
-        problems.extend(art.problems)
-        if art.output is not None:
-            files.append(art.output)
-        return art.url, art.size
-
-    def _chapters(self, episode: Episode, files: list[OutputFile]) -> str | None:
-        from companion import _paths
-        from companion._pair.chapters import chapters_json
-        from companion._content_types import CHAPTERS_TYPE
-
-        if not episode.chapters:
-            return None
-        path = _paths.chapters_json(episode.slug)
-        files.append(OutputFile(path, CHAPTERS_TYPE, "page",
-                                data=chapters_json(episode.chapters, episode.title)))
-        return self.site.url(path)
-
-    def _transcripts(self, episode: Episode, files: list[OutputFile]) -> _Transcripts:
-        from companion import _paths
-
-        refs: list[tuple[str, str, str]] = []
-        links: list[tuple[str, str]] = []
-        for transcript in episode.transcripts:
-            for kind, source in (("vtt", transcript.vtt), ("srt", transcript.srt)):
-                path = _paths.transcript(episode.slug, transcript.lang, kind)
-                files.append(site_file(path, source.read_bytes()))
-                url = self.site.url(path)
-                refs.append((url, "text/vtt" if kind == "vtt" else "application/x-subrip",
-                             transcript.lang))
-                links.append((f"{transcript.lang} ({kind.upper()})", url))
-        return _Transcripts(tuple(refs), tuple(links), _cues(episode))
-
-    def _notes(self, episode: Episode, feeds: Sequence[FeedDefinition], page_url: str) -> Any:
-        from companion._config.feeds import feed_url
-        from companion._render.shownotes import show_notes
-
-        first = feeds[0] if feeds else None
-        return show_notes(episode, self.site, page_url=page_url,
-                          feed_url=feed_url(first, self.site) if first else None)
-
-    def _page(self, episode: Episode, notes: Any, feeds: Sequence[FeedDefinition],
-              audio: _Published | None, image: tuple[str | None, tuple[int, int] | None],
-              chapters_url: str | None, transcripts: _Transcripts, mark: Status) -> bytes:
-        return self.pages.episode(
-            episode, notes, feeds=feeds, audio_url=audio.url if audio else None,
-            audio_type=audio.mime_type if audio else None,
-            audio_length=audio.size if audio else None, image_url=image[0],
-            image_size=image[1], chapters_url=chapters_url,
-            transcript_cues=transcripts.cues, transcript_urls=transcripts.links, mark=mark)
-
-    def _item(self, episode: Episode, notes: Any, audio: Mapping[str, _Published],
-              image_url: str | None, chapters_url: str | None, transcripts: _Transcripts,
-              page_url: str, feeds: Sequence[FeedDefinition]) -> dict[str, Any]:
-        """Per feed slug: the `MediaRef` and the rendered ``<item>`` bytes (the feed is
-        assembled from those, so an edit re-renders one item, not the whole feed)."""
-        from companion._render.rss import MediaRef, render_item
-        from companion._render.shownotes import notes_html, notes_text
-
-        if not audio:
-            return {}
-        text, html = notes_text(notes), notes_html(notes)
-        by_slug = {f.slug: f for f in feeds}
-        lightened = light(episode)  # what the feed stage sees of it
-        items: dict[str, Any] = {}
-        for slug, a in audio.items():
-            ref = MediaRef(a.url, a.size, a.mime_type, a.duration, image_url, chapters_url,
-                           transcripts.refs, page_url, text, html)
-            feed = by_slug.get(slug)
-            xml = render_item(feed, lightened, self.site, ref) if feed is not None else b""
-            items[slug] = (ref, xml)
-        return items
-
-    # -- feeds and site pages ---------------------------------------------------------------
-
-    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
-             items: Sequence[Any]) -> Rendered:
-        """The feed of the episodes that are its items, and its show page (which lists
-        them, hidden ones left out)."""
-        from companion import _paths
-        from companion._config.feeds import feed_url, select_episodes
-        from companion._render.rss import feed_file
-        from companion._render.rules import episode_problems
-
-        parts = {e.guid: i[feed.slug] for e, i in zip(entries, items, strict=True)
-                 if feed.slug in i}
-        media = {guid: ref for guid, (ref, _xml) in parts.items()}
-        xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
-        episodes = [e for e in select_episodes(feed, entries) if e.guid in media]
-        art = self._show_artwork(feed)
-        problems = [*art.problems]
-        problems += [p for e in episodes for p in episode_problems(e, media.get(e.guid))]
-        feed_out = feed_file(feed, episodes, self.site, media, artwork_url=art.url, items=xmls)
-        listed = [e for e in episodes if not e.article.hidden]
-        index = self.pages.feed_index(feed, listed, feed_url=feed_url(feed, self.site),
-                                      image_url=art.url)
-        files = [feed_out, site_file(_paths.feed_index(feed.slug), index)]
-        if art.output is not None:
-            files.append(art.output)
-        return Rendered(tuple(files), tuple(problems))
-
-    def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
-                   shows: Sequence[str]) -> Rendered:
-        """The home page (the shows that have episodes, counting the episodes listed on
-        their pages), the sitemap (every page but hidden ones), robots.txt, the stylesheet."""
-        from companion import _paths
-
-        listed = [(e, f) for e, f in zip(entries, feeds_of, strict=True)
-                  if not e.article.hidden]
-        written = [f for f in self.feeds if f.slug in shows]
-        counts = [(f, sum(f.slug in member for _e, member in listed)) for f in written]
-        urls: list[tuple[str, Any]] = [(self.site.base_url, None)]
-        urls += [(self.site.url(_paths.feed_index(f.slug).removesuffix("index.html")), None)
-                 for f in written]
-        urls += [(self.site.url(_paths.episode_dir(e.slug)), e.article.date)
-                 for e, _f in listed]
-        return Rendered((
-            site_file(_paths.SITE_INDEX, self.pages.site_index(counts)),
-            site_file(_paths.SITEMAP, self.pages.sitemap(urls)),
-            site_file(_paths.ROBOTS, self.pages.robots()),
-            site_file(_paths.STYLESHEET, self.pages.stylesheet()),
-        ))
-
-
-def site_file(path: str, data: bytes) -> OutputFile:
-    """A site file with the Content-Type and cache policy of `_content_types`."""
-    from companion._content_types import cache_policy, content_type
-
-    return OutputFile(path, content_type(path), cache_policy(path), data=data)
-
-
-@dataclass(frozen=True)
-class _Transcripts:
-    refs: tuple[tuple[str, str, str], ...]
-    links: tuple[tuple[str, str], ...]
-    cues: tuple[tuple[float, float, str], ...]
-
-
-def _cues(episode: Episode) -> tuple[tuple[float, float, str], ...]:
-    from companion._pair.transcripts import parse_vtt
-
-    if not episode.transcripts:
-        return ()
-    lang = episode.article.lang
-    chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
-                  episode.transcripts[0])
-    cues = parse_vtt(chosen.vtt.read_text(encoding="utf-8"))
-    return tuple((c.start, c.end, c.text) for c in cues)
-
-
-def _own_format(episode: Episode) -> str:
-    ext = episode.audio.extension if episode.audio else "mp3"
-    return ext if ext in ("mp3", "m4a") else "mp3"
-
-
-def _media_key(episode: Episode, feed_slug: str) -> str:
-    """The name of an episode's enclosure: its GUID, its feed and the audio it was made
-    from, but not its tags. A title or artwork edit re-tags the file under the same URL
-    (apps do not download it again, analytics do not split); replacing the audio itself,
-    or moving the episode to another feed, gives a new one."""
-    source = episode.audio.sha256 if episode.audio else ""
-    where = feed_slug or f"page:{episode.slug}"  # the player of a page that is in no feed
-    return digest("enclosure", episode.guid, where, source)
-
-
-def _published(audio: Audio, site: Site, key: str) -> _Published:
-    from companion import _paths
-    from companion._content_types import cache_policy
-
-    path = _paths.media(key, audio.extension)
-    file = OutputFile(path, audio.mime_type, cache_policy(path), source=audio.path)
-    return _Published(file, audio.sha256, site.url(path), audio.size, audio.mime_type,
-                      audio.duration)
-
-
-def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
-    """The project files an episode was made from (cache records, transcripts, local files)."""
-    from companion._pair import audio as _audio
-    from companion._pair import spotify as _spotify
-    from companion._pair import youtube as _youtube
-    from companion._pair.episodes import audio_source
-
-    article = episode.article
-    cache = site.cache
-    deps = [*base_deps(article.relpath)]
-    if article.youtube_id:
-        deps.append(f"{cache}/{_youtube.cache_rel(article.youtube_id)}")
-        deps.append(f"{cache}/transcripts/{article.youtube_id}.json")
-    if article.spotify_id:
-        deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
-    source = audio_source(article)
-    if source and (source.startswith(("http://", "https://", "youtube:"))):
-        deps.append(f"{cache}/{_audio.record_rel(source)}")
-    elif source:
-        deps.append(source)
-    for transcript in episode.transcripts:
-        deps += [_project_rel(transcript.vtt, site), _project_rel(transcript.srt, site)]
-    if article.image and "://" not in article.image:
-        deps.append(article.image)
-    return tuple(dict.fromkeys(deps))

@@ -22,25 +22,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Literal
 
 from companion._errors import Problem, ProjectError
+from companion._model import Clock, Standing, Status
 
-Status = Literal["live", "draft", "scheduled"]
 NOW_VARIABLE = "COMPANION_NOW"
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The moment a build is for, and which unreleased articles a preview includes."""
-
-    now: datetime
-    drafts: bool = False
-    future: bool = False
-
-    @property
-    def preview(self) -> bool:
-        return self.drafts or self.future
 
 
 def parse_moment(text: str, tz: tzinfo, where: str) -> datetime:
@@ -63,18 +49,6 @@ def clock_now(tz: tzinfo, given: str | None = None) -> datetime:
     if from_env:
         return parse_moment(from_env, tz, NOW_VARIABLE)
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What the build must know of an article before rendering anything of it."""
-
-    slug: str
-    guid: str
-    draft: bool
-    date: datetime | None
-    hidden: bool
-    files: tuple[str, ...] = ()  # project paths its `audio:` and `image:` point at
 
 
 def status_of(draft: bool, date: datetime | None, now: datetime) -> Status:
@@ -161,42 +135,6 @@ def _clash(claim: Claim, group: Sequence[Claim], keeper: Claim | None, name: str
 
 
 # -- what became of each article ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Standing:
-    """One article's place in the site: its status, the feeds it is an item of, and why
-    it is in none when it is not."""
-
-    source: str
-    slug: str
-    title: str
-    status: Status
-    date: datetime | None
-    hidden: bool = False
-    feeds: tuple[str, ...] = ()  # feeds it is an item of
-    selected: tuple[str, ...] = ()  # feeds whose selection matches it
-    why: str = ""  # why a live article is in no feed ("no audio", a clash, errors)
-
-    def label(self, tz: tzinfo | None = None) -> str:
-        """How `check` names the state: published, draft, scheduled (date), hidden..."""
-        if self.status == "draft":
-            return "draft"
-        if self.status == "scheduled":
-            when = self.date.astimezone(tz) if self.date and tz else self.date
-            return f"scheduled for {when:%Y-%m-%d %H:%M %Z}".strip() if when else "scheduled"
-        if not self.feeds:
-            reason = self.why or ("no feed selects it" if not self.selected else "")
-            return f"page only, in no feed ({reason})" if reason else "page only, in no feed"
-        state = "published" + (", hidden" if self.hidden else "")
-        return f"{state} in {', '.join(self.feeds)}"
-
-    def to_json(self) -> dict[str, object]:
-        return {"state": self.status if self.status != "live" else (
-                    "published" if self.feeds else "page-only"),
-                "date": self.date.isoformat() if self.date else None,
-                "hidden": self.hidden, "feeds": list(self.feeds),
-                "selected_by": list(self.selected), "why": self.why or None}
 
 
 def why_empty(feed: str, selection: str, standings: Iterable[Standing]) -> str:

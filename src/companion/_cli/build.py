@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from companion._build.engine import BuildResult, build
-from companion._build.lifecycle import Clock, clock_now
+from companion._build.lifecycle import clock_now
 from companion._cli.common import Ctx
+from companion._model import Clock
 
 
 @click.command("build")

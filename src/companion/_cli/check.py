@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from companion._build.check import CheckResult, check_project
-from companion._build.lifecycle import Standing, clock_now
+from companion._build.lifecycle import clock_now
 from companion._cli.common import Ctx
-from companion._model import Article
+from companion._model import Article, Standing
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

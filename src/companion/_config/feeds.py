@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from companion import _paths as paths
 from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
 from companion._config.project import inside, project_rel
 from companion._errors import Problem
-from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Site
+from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Show, Site
 from companion._text import NOT_XML, did_you_mean
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -72,20 +71,11 @@ def podcast_guid_for(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
-def feed_url(feed: FeedDefinition, site: Site) -> str:
-    return site.url(paths.feed_xml(feed.slug))
-
-
-def feed_guid(feed: FeedDefinition, site: Site) -> str:
-    return feed.podcast_guid or podcast_guid_for(feed_url(feed, site))
-
-
-def show_link(feed: FeedDefinition, site: Site) -> str:
-    """The show's website: `link` when given, else the feed's index page folder."""
-    if feed.link:
-        return feed.link
-    index = paths.feed_index(feed.slug)
-    return site.url(index.removesuffix("index.html"))
+def show_of(feed: FeedDefinition, site: Site) -> Show:
+    """The show a feed definition makes on `site`, before its artwork is placed: its feed
+    URL, its page, its `podcast:guid` (given, else the UUIDv5 of the feed URL)."""
+    url = site.feed_url(feed.slug)
+    return Show(feed, url, site.show_url(feed.slug), feed.podcast_guid or podcast_guid_for(url))
 
 
 @dataclass(frozen=True)

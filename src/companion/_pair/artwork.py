@@ -6,9 +6,11 @@ quality, no EXIF, no timestamps. An image that already complies is returned
 as it is. Each fix is reported as an `info` Problem; an unreadable image raises
 `FeedError`.
 
-`episode_artwork` chooses an episode's image: its own `image:`, else the
-YouTube thumbnail that `companion fetch` cached, as a compliant copy (never a
-hotlink to i.ytimg.com), else none (feeds fall back to the show's artwork).
+`show_artwork` and `episode_artwork` place an image in the site (a `PlacedImage`):
+the show's artwork; an episode's own `image:`, else the YouTube thumbnail that
+`companion fetch` cached, as a compliant copy (never a hotlink to i.ytimg.com),
+else none (feeds fall back to the show's artwork). Making a copy is a side effect
+of the build (`_build.prepare`), never of the render.
 
 Copies are keyed by the source's content alone (its sha256): the same bytes give
 the same copy, made once per process (a small in-memory cache) and kept between
@@ -26,7 +28,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,7 +37,14 @@ from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 from companion import _paths as paths
 from companion._errors import CompanionError, FeedError, Problem
 from companion._files import atomic_write
-from companion._model import Episode, FeedDefinition, OutputFile, Site
+from companion._model import (
+    ArtworkUrl,
+    Episode,
+    FeedDefinition,
+    OutputFile,
+    PlacedImage,
+    Site,
+)
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000
@@ -270,62 +279,50 @@ def is_url(value: str) -> bool:
 
 
 @dataclass(frozen=True)
-class ShowArtwork:
-    """A show's artwork as published: the URL, the file to write (when local), problems."""
+class Artwork:
+    """An image resolved for the site: placed (or None) and what was said about it."""
 
-    url: str | None
-    output: OutputFile | None = None
+    image: PlacedImage | None = None
     problems: tuple[Problem, ...] = ()
 
 
-def show_artwork(feed: FeedDefinition, site: Site) -> ShowArtwork:
-    """Resolve `feed.artwork`: a URL is used as given; a local file becomes a compliant copy."""
+def _placed(copy: _Copy, site: Site) -> PlacedImage:
+    file = _copy_file(copy)
+    return PlacedImage(site.artwork_url(file.path), copy.size, file)
+
+
+def show_artwork(feed: FeedDefinition, site: Site) -> Artwork:
+    """Resolve `feed.artwork`: a URL is used as given; a local file becomes a compliant copy
+    (made, or taken from the copies kept in ``.companion/artwork/``)."""
     if not feed.artwork:
-        return ShowArtwork(None)
+        return Artwork()
     if is_url(feed.artwork):
-        return ShowArtwork(feed.artwork)
+        return Artwork(PlacedImage(ArtworkUrl(feed.artwork)))
     where = f"feeds/{feed.slug}.toml"
     path = site.root / feed.artwork
     try:
         source = path.read_bytes()
     except OSError:
-        return ShowArtwork(None, None, (Problem(
+        return Artwork(None, (Problem(
             "error", where, f"artwork file {feed.artwork} cannot be read", "check the path "
             "(relative to the project folder) or give an https URL", "artwork"),))
     try:
-        output, problems = artwork_file(source, where, site_cache_dir(site))
+        copy = _compliant_copy(source, where, site_cache_dir(site))
     except FeedError as exc:
-        return ShowArtwork(None, None, (
+        return Artwork(None, (
             Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
-    named = tuple(replace(p, message=f"{feed.artwork}: {p.message}") for p in problems)
-    return ShowArtwork(site.url(output.path), output, named)
+    named = tuple(Problem(p.severity, p.where, f"{feed.artwork}: {p.message}", p.fix, p.field)
+                  for p in (_info(where, fault) for fault in copy.faults))
+    return Artwork(_placed(copy, site), named)
 
 
-def artwork_size(output: OutputFile) -> tuple[int, int] | None:
-    """Width and height of an artwork file made by `artwork_file` (from its header)."""
-    if output.data is None:
-        return None
-    facts = _header(output.data)
-    return None if facts is None else (facts.width, facts.height)
-
-
-@dataclass(frozen=True)
-class EpisodeArtwork:
-    """An episode's image as published: URL, size (when known), the file to write, problems."""
-
-    url: str | None
-    size: tuple[int, int] | None = None
-    output: OutputFile | None = None
-    problems: tuple[Problem, ...] = ()
-
-
-def episode_artwork(episode: Episode, site: Site) -> EpisodeArtwork:
+def episode_artwork(episode: Episode, site: Site) -> Artwork:
     """The episode's `image:` (a URL as given; a local file as a compliant copy), else its
     cached YouTube thumbnail as a compliant square copy, else no image."""
     article = episode.article
     problems: list[Problem] = []
     if article.image and is_url(article.image):
-        return EpisodeArtwork(article.image)
+        return Artwork(PlacedImage(ArtworkUrl(article.image)))
     if article.image:
         try:
             copy = _compliant_copy(_project_bytes(site, article.image),
@@ -335,9 +332,8 @@ def episode_artwork(episode: Episode, site: Site) -> EpisodeArtwork:
                                     f"image {article.image} cannot be used: {exc}",
                                     "correct the `image:` path", "image"))
         else:
-            output = _copy_file(copy)
             found = [_info(f"{article.relpath} (image)", fault) for fault in copy.faults]
-            return EpisodeArtwork(site.url(output.path), copy.size, output, tuple(found))
+            return Artwork(_placed(copy, site), tuple(found))
     thumb = episode.youtube.thumbnail_file if episode.youtube else None
     if thumb is not None:
         try:  # a thumbnail is never square: fixing it is expected, not worth a note
@@ -348,9 +344,8 @@ def episode_artwork(episode: Episode, site: Site) -> EpisodeArtwork:
                                     f"the cached YouTube thumbnail cannot be used: {exc}",
                                     f"run `companion fetch --refresh {article.slug}`", "image"))
         else:
-            output = _copy_file(copy)
-            return EpisodeArtwork(site.url(output.path), copy.size, output, tuple(problems))
-    return EpisodeArtwork(None, problems=tuple(problems))
+            return Artwork(_placed(copy, site), tuple(problems))
+    return Artwork(None, tuple(problems))
 
 
 def _project_bytes(site: Site, rel: str) -> bytes:

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
-from companion._model import Transcript
+from companion._model import Cue, Transcript
 from companion._pair.cache import Cache, corrupt, need
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})")
 _TAG = re.compile(r"<[^>]*>")
 MIN_CUE = 0.05  # seconds; YouTube's 10 ms "snapshot" cues are shorter
-
-
-@dataclass(frozen=True)
-class Cue:
-    start: float
-    end: float
-    text: str
 
 
 def parse_time(text: str) -> float:

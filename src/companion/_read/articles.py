@@ -21,10 +21,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from companion._build.lifecycle import Identity
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import Article, ArticleFormat, Inference, Site
+from companion._model import Article, ArticleFormat, Identity, Inference, Site
 from companion._read import links as _links
 from companion._read.lang import (
     detect_language,

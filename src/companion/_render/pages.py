@@ -33,7 +33,17 @@ from markupsafe import Markup
 
 from companion import _paths
 from companion._errors import RenderError
-from companion._model import Episode, FeedDefinition, Link, Site
+from companion._model import (
+    Episode,
+    FeedDefinition,
+    FileUrl,
+    Link,
+    PlacedImage,
+    PlacedMedia,
+    RenderEpisode,
+    Show,
+    Site,
+)
 from companion._render.i18n import direction, format_date, t
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
 
@@ -100,11 +110,6 @@ class PageRenderer:
             return root + url[len(self.site.base_url):]
         return safe_url(url)
 
-    def _local(self, media: _Media, root: str) -> _Media:
-        return _Media(self._relative(media.audio_url, root), media.audio_type,
-                      media.audio_length, self._relative(media.image_url, root),
-                      media.image_size)
-
     def _base(self, path: str, lang: str, canonical: str) -> dict[str, Any]:
         return {
             "site": self.site, "lang": lang, "dir": direction(lang), "t": partial(t, lang),
@@ -115,48 +120,42 @@ class PageRenderer:
 
     # -- episode page --------------------------------------------------------------------
 
-    def episode(self, episode: Episode, notes: ShowNotes, *,
-                feeds: Sequence[FeedDefinition],
-                audio_url: str | None, audio_type: str | None, audio_length: int | None,
-                image_url: str | None, image_size: tuple[int, int] | None,
-                chapters_url: str | None,
-                transcript_cues: Sequence[tuple[float, float, str]] | None,
-                transcript_urls: Sequence[tuple[str, str]], mark: str = "live") -> bytes:
-        """The landing page of an episode, at `_paths.episode_page(slug)`. `mark` is
-        "draft" or "scheduled" for a preview (``--drafts``, ``--future``): the page says
-        so and asks search engines to stay away."""
+    def episode(self, rep: RenderEpisode, notes: ShowNotes,
+                chapters_url: FileUrl | None) -> bytes:
+        """The landing page of an episode, at `_paths.episode_page(slug)`. A draft or
+        scheduled episode in a preview (``--drafts``, ``--future``) says so and asks search
+        engines to stay away."""
+        episode = rep.episode
         path = _paths.episode_page(episode.slug)
-        canonical = self.site.url(_paths.episode_dir(episode.slug))
-        context = self._base(path, notes.lang, canonical)
+        context = self._base(path, notes.lang, rep.page_url)
         context["dir"] = notes.direction
-        media = _Media(safe_url(audio_url), audio_type, audio_length, safe_url(image_url),
-                       image_size)
-        local = self._local(media, context["root"])
-        chapters_url = self._relative(chapters_url, context["root"])
-        transcript_urls = [(label, local_url) for label, url in transcript_urls
-                           if (local_url := self._relative(url, context["root"]))]
-        context.update(self._episode_body(episode, notes, local, chapters_url,
-                                          transcript_cues or (), transcript_urls))
-        context.update(self._episode_head(episode, notes, feeds, media, canonical))
-        context["nav"] = [_Nav(f.title, f"{context['root']}{_paths.feed_index(f.slug)}")
-                          for f in feeds]
-        context["subscribe"] = [_Url(f"{t(notes.lang, 'RSS feed')}: {f.title}",
-                                     self.site.url(_paths.feed_xml(f.slug))) for f in feeds]
-        context["preview"] = _preview(mark, episode, notes.lang)
+        root = context["root"]
+        transcripts = [_Url(f"{tr.lang} ({tr.kind.upper()})", local)
+                       for tr in rep.transcripts if (local := self._relative(tr.url, root))]
+        context.update(self._episode_body(rep, notes, root, self._relative(chapters_url, root),
+                                          transcripts))
+        context.update(self._episode_head(rep, notes))
+        context["nav"] = [_Nav(show.title, f"{root}{_paths.feed_index(show.slug)}")
+                          for show in rep.shows]
+        context["subscribe"] = [_Url(f"{t(notes.lang, 'RSS feed')}: {show.title}",
+                                     show.feed_url) for show in rep.shows]
+        context["preview"] = _preview(rep.mark, episode, notes.lang)
         context["robots"] = "noindex" if context["preview"] else ""
         return self._render("episode.html", context)
 
-    def _episode_body(self, episode: Episode, notes: ShowNotes, media: _Media,
-                      chapters_url: str | None, cues: Sequence[tuple[float, float, str]],
-                      transcript_urls: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    def _episode_body(self, rep: RenderEpisode, notes: ShowNotes, root: str,
+                      chapters_url: str | None, transcripts: Sequence[_Url]) -> dict[str, Any]:
+        episode = rep.episode
         youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
         spotify_id = episode.spotify.id if episode.spotify else episode.article.spotify_id
+        image = rep.image
         return {
             "title": episode.title,
             "published": _published(episode.article.date, notes.lang),
             "duration": _duration_text(episode),
-            "image": _image(media.image_url, media.image_size),
-            "audio": _audio(media),
+            "image": _image(self._relative(image.url, root), image.size) if image else None,
+            "audio": _audio(rep.player, self._relative(rep.player.url, root))
+            if rep.player else None,
             "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
             "chapters": [_seek_item(c.start, c.title) for c in notes.chapters],
             "chapters_url": chapters_url,
@@ -165,31 +164,31 @@ class PageRenderer:
             "spotify": {"embed": f"https://open.spotify.com/embed/episode/{spotify_id}"}
             if spotify_id else None,
             "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
-            "cues": [_seek_item(start, text) for start, _end, text in cues],
-            "transcript_links": [_Url(label, url) for label, url in transcript_urls],
+            "cues": [_seek_item(cue.start, cue.text) for cue in rep.cues],
+            "transcript_links": list(transcripts),
             "homes": [h for h in notes.homes if h.kind != "page" and safe_url(h.url)],
         }
 
-    def _episode_head(self, episode: Episode, notes: ShowNotes,
-                      feeds: Sequence[FeedDefinition], media: _Media,
-                      canonical: str) -> dict[str, Any]:
+    def _episode_head(self, rep: RenderEpisode, notes: ShowNotes) -> dict[str, Any]:
+        episode = rep.episode
         youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
         description = _short(notes.summary)
-        og = _og(episode, description, canonical, media, youtube_id, self.site.title)
+        image = rep.image if rep.image and safe_url(rep.image.url) else None
         return {
             "page_title": f"{episode.title} · {self.site.title}",
             "description": description,
-            "alternates": [{"title": f.title, "url": self.site.url(_paths.feed_xml(f.slug))}
-                           for f in feeds],
-            "og": og,
-            "twitter": _twitter(episode, description, media, youtube_id),
-            "jsonld": json_ld(self._episode_ld(episode, notes, feeds, media, canonical)),
+            "alternates": [{"title": show.title, "url": show.feed_url} for show in rep.shows],
+            "og": _og(episode, description, rep.page_url, rep.player, image, youtube_id,
+                      self.site.title),
+            "twitter": _twitter(episode, description, image, youtube_id),
+            "jsonld": json_ld(self._episode_ld(rep, notes, image)),
         }
 
-    def _episode_ld(self, episode: Episode, notes: ShowNotes,
-                    feeds: Sequence[FeedDefinition], media: _Media,
-                    canonical: str) -> dict[str, Any]:
+    def _episode_ld(self, rep: RenderEpisode, notes: ShowNotes,
+                    image: PlacedImage | None) -> dict[str, Any]:
+        episode = rep.episode
         article = episode.article
+        canonical = rep.page_url
         data: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "PodcastEpisode", "@id": canonical,
             "url": canonical, "name": episode.title, "description": notes.summary,
@@ -201,46 +200,45 @@ class PageRenderer:
             data["episodeNumber"] = article.episode
         if article.author:
             data["author"] = {"@type": "Person", "name": article.author}
-        if media.image_url:
-            data["image"] = media.image_url
+        if image:
+            data["image"] = image.url
         seconds = _seconds(episode)
         if seconds:
             data["duration"] = _iso_duration(seconds)
-        data["associatedMedia"] = _associated_media(episode, media, seconds)
-        data["partOfSeries"] = [self._series_ref(f) for f in feeds]
+        data["associatedMedia"] = _associated_media(episode, rep.player, image, seconds)
+        data["partOfSeries"] = [self._series_ref(show) for show in rep.shows]
         data["sameAs"] = [h.url for h in notes.homes if h.kind in ("youtube", "spotify")]
         return {k: v for k, v in data.items() if v not in ([], None, "")}
 
-    def _series_ref(self, feed: FeedDefinition) -> dict[str, Any]:
-        return {"@type": "PodcastSeries", "name": feed.title,
-                "url": self.site.url(_feed_dir(feed.slug)),
-                "webFeed": self.site.url(_paths.feed_xml(feed.slug))}
+    def _series_ref(self, show: Show) -> dict[str, Any]:
+        return {"@type": "PodcastSeries", "name": show.title, "url": show.page_url,
+                "webFeed": show.feed_url}
 
     # -- feed index ----------------------------------------------------------------------
 
-    def feed_index(self, feed: FeedDefinition, episodes: Sequence[Episode], *,
-                   feed_url: str, image_url: str | None) -> bytes:
+    def feed_index(self, show: Show, episodes: Sequence[Episode]) -> bytes:
         """The page of one show: its episodes, newest first, and where to subscribe."""
+        feed = show.definition
         path = _paths.feed_index(feed.slug)
-        canonical = self.site.url(_feed_dir(feed.slug))
+        canonical = show.page_url
         context = self._base(path, feed.language, canonical)
         root = context["root"]
-        subscribe = _subscribe_links(feed, feed_url)
+        image_url = show.artwork.url if show.artwork else None
         context.update({
             "page_title": f"{feed.title} · {self.site.title}" if feed.title != self.site.title
             else feed.title,
             "title": feed.title, "show_description": feed.description,
             "description": _short(feed.description),
             "image": _image(self._relative(image_url, root), _SQUARE),  # show art is square
-            "subscribe": subscribe,
-            "alternates": [{"title": feed.title, "url": feed_url}],
+            "subscribe": _subscribe_links(feed, show.feed_url),
+            "alternates": [{"title": feed.title, "url": show.feed_url}],
             "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
             "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
                     _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
             "og": _index_og(feed.title, feed.description, canonical, image_url,
                             self.site.title),
             "twitter": _index_twitter(feed.title, feed.description, image_url),
-            "jsonld": json_ld(self._series_ld(feed, canonical, feed_url, image_url)),
+            "jsonld": json_ld(self._series_ld(feed, canonical, show.feed_url, image_url)),
         })
         return self._render("feed_index.html", context)
 
@@ -263,45 +261,42 @@ class PageRenderer:
 
     # -- site index, sitemap, robots, stylesheet -------------------------------------------
 
-    def site_index(self, feeds: Sequence[tuple[FeedDefinition, int]]) -> bytes:
+    def site_index(self, shows: Sequence[tuple[Show, int]]) -> bytes:
         """The home page: every show with its number of episodes."""
         lang = self.site.language
-        context = self._base(_paths.SITE_INDEX, lang, self.site.base_url)
+        context = self._base(_paths.SITE_INDEX, lang, self.site.home_url())
         context.update({
             "page_title": self.site.title, "title": self.site.title,
             "show_description": self.site.description,
             "description": _short(self.site.description),
-            "shows": [self._show_item(feed, count) for feed, count in feeds],
-            "nav": [_Nav(f.title, _paths.feed_index(f.slug)) for f, _count in feeds],
-            "alternates": [{"title": f.title, "url": self.site.url(_paths.feed_xml(f.slug))}
-                           for f, _count in feeds],
-            "og": _index_og(self.site.title, self.site.description, self.site.base_url,
+            "shows": [self._show_item(show, count) for show, count in shows],
+            "nav": [_Nav(show.title, _paths.feed_index(show.slug)) for show, _count in shows],
+            "alternates": [{"title": show.title, "url": show.feed_url}
+                           for show, _count in shows],
+            "og": _index_og(self.site.title, self.site.description, self.site.home_url(),
                             None, self.site.title),
             "twitter": _index_twitter(self.site.title, self.site.description, None),
-            "jsonld": json_ld(self._site_ld(feeds)),
+            "jsonld": json_ld(self._site_ld(shows)),
         })
         return self._render("site_index.html", context)
 
-    def _site_ld(self, feeds: Sequence[tuple[FeedDefinition, int]]) -> dict[str, Any]:
-        base = self.site.base_url
+    def _site_ld(self, shows: Sequence[tuple[Show, int]]) -> dict[str, Any]:
+        base = self.site.home_url()
         data: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "WebSite", "@id": base, "url": base,
             "name": self.site.title, "inLanguage": self.site.language,
         }
         if self.site.description:
             data["description"] = self.site.description
-        data["hasPart"] = [{"@type": "PodcastSeries", "name": feed.title,
-                            "url": self.site.url(_feed_dir(feed.slug)),
-                            "webFeed": self.site.url(_paths.feed_xml(feed.slug))}
-                           for feed, _count in feeds]
+        data["hasPart"] = [self._series_ref(show) for show, _count in shows]
         return data
 
-    def _show_item(self, feed: FeedDefinition, count: int) -> dict[str, Any]:
+    def _show_item(self, show: Show, count: int) -> dict[str, Any]:
+        feed = show.definition
         return {
             "title": feed.title, "description": feed.description, "count": count,
             "href": _paths.feed_index(feed.slug), "lang": feed.language,
-            "dir": direction(feed.language),
-            "feed_url": self.site.url(_paths.feed_xml(feed.slug)),
+            "dir": direction(feed.language), "feed_url": show.feed_url,
             "t_episodes": t(feed.language, "Episodes"), "t_rss": t(feed.language, "RSS feed"),
         }
 
@@ -317,7 +312,7 @@ class PageRenderer:
 
     def robots(self) -> bytes:
         """robots.txt: everything may be crawled; where the sitemap is."""
-        text = f"User-agent: *\nAllow: /\n\nSitemap: {self.site.url(_paths.SITEMAP)}\n"
+        text = f"User-agent: *\nAllow: /\n\nSitemap: {self.site.file_url(_paths.SITEMAP)}\n"
         return text.encode("utf-8")
 
     def stylesheet(self) -> bytes:
@@ -327,15 +322,6 @@ class PageRenderer:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Media:
-    audio_url: str | None
-    audio_type: str | None
-    audio_length: int | None
-    image_url: str | None
-    image_size: tuple[int, int] | None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -350,10 +336,6 @@ def _source(link: Link) -> dict[str, str]:
     text = link_text(link)
     domain = "" if text.startswith(link.domain) else link.domain
     return {"url": link.url, "text": text, "domain": domain}
-
-
-def _feed_dir(slug: str) -> str:
-    return _paths.feed_index(slug).removesuffix("index.html")
 
 
 def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
@@ -415,11 +397,10 @@ def _image(url: str | None, size: tuple[int, int] | None) -> dict[str, Any] | No
     return {"url": url, "width": width, "height": height}
 
 
-def _audio(media: _Media) -> dict[str, Any] | None:
-    if not media.audio_url:
+def _audio(media: PlacedMedia, url: str | None) -> dict[str, Any] | None:
+    if not url:
         return None
-    return {"url": media.audio_url, "type": media.audio_type,
-            "size": _megabytes(media.audio_length)}
+    return {"url": url, "type": media.type, "size": _megabytes(media.size)}
 
 
 def _megabytes(length: int | None) -> str:
@@ -433,17 +414,16 @@ def _short(text: str, limit: int = 300) -> str:
     return flat[: flat.rfind(" ", 0, limit - 1)].rstrip() + "…"
 
 
-def _og(episode: Episode, description: str, canonical: str, media: _Media,
-        youtube_id: str | None, site_title: str) -> list[tuple[str, str]]:
+def _og(episode: Episode, description: str, canonical: str, audio: PlacedMedia | None,
+        image: PlacedImage | None, youtube_id: str | None,
+        site_title: str) -> list[tuple[str, str]]:
     tags = [("og:type", "article"), ("og:title", episode.title), ("og:url", canonical),
             ("og:site_name", site_title)]
     if description:
         tags.append(("og:description", description))
-    tags += _og_image(media)
-    if media.audio_url:
-        tags.append(("og:audio", media.audio_url))
-        if media.audio_type:
-            tags.append(("og:audio:type", media.audio_type))
+    tags += _og_image(image)
+    if audio is not None and safe_url(audio.url):
+        tags += [("og:audio", audio.url), ("og:audio:type", audio.type)]
     if youtube_id:
         tags += [("og:video", f"https://www.youtube.com/watch?v={youtube_id}"),
                  ("og:video:secure_url", f"https://www.youtube.com/embed/{youtube_id}"),
@@ -454,24 +434,24 @@ def _og(episode: Episode, description: str, canonical: str, media: _Media,
     return tags
 
 
-def _og_image(media: _Media) -> list[tuple[str, str]]:
-    if not media.image_url:
+def _og_image(image: PlacedImage | None) -> list[tuple[str, str]]:
+    if image is None:
         return []
-    tags = [("og:image", media.image_url)]
-    if media.image_size:
-        tags += [("og:image:width", str(media.image_size[0])),
-                 ("og:image:height", str(media.image_size[1]))]
+    tags = [("og:image", str(image.url))]
+    if image.size:
+        tags += [("og:image:width", str(image.size[0])),
+                 ("og:image:height", str(image.size[1]))]
     return tags
 
 
-def _twitter(episode: Episode, description: str, media: _Media,
+def _twitter(episode: Episode, description: str, image: PlacedImage | None,
              youtube_id: str | None) -> list[tuple[str, str]]:
-    card = "player" if youtube_id else "summary_large_image" if media.image_url else "summary"
+    card = "player" if youtube_id else "summary_large_image" if image else "summary"
     tags = [("twitter:card", card), ("twitter:title", episode.title)]
     if description:
         tags.append(("twitter:description", description))
-    if media.image_url:
-        tags.append(("twitter:image", media.image_url))
+    if image:
+        tags.append(("twitter:image", str(image.url)))
     if youtube_id:
         tags += [("twitter:player", f"https://www.youtube-nocookie.com/embed/{youtube_id}"),
                  ("twitter:player:width", "1280"), ("twitter:player:height", "720")]
@@ -499,19 +479,16 @@ def _index_og(title: str, description: str, canonical: str, image_url: str | Non
     return tags
 
 
-def _associated_media(episode: Episode, media: _Media,
+def _associated_media(episode: Episode, audio: PlacedMedia | None, image: PlacedImage | None,
                       seconds: float | None) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    if media.audio_url:
-        audio: dict[str, Any] = {"@type": "AudioObject", "contentUrl": media.audio_url}
-        if media.audio_type:
-            audio["encodingFormat"] = media.audio_type
-        if media.audio_length:
-            audio["contentSize"] = str(media.audio_length)
+    if audio is not None and safe_url(audio.url):
+        item: dict[str, Any] = {"@type": "AudioObject", "contentUrl": audio.url,
+                                "encodingFormat": audio.type, "contentSize": str(audio.size)}
         if seconds:
-            audio["duration"] = _iso_duration(seconds)
-        found.append(audio)
-    video = _video_object(episode, media.image_url)
+            item["duration"] = _iso_duration(seconds)
+        found.append(item)
+    video = _video_object(episode, image.url if image else None)
     if video:
         found.append(video)
     return found

@@ -1,10 +1,11 @@
 """Render one feed: our model in, RSS 2.0 bytes out.
 
 feedgen stays behind `_map_channel`/`_map_item`; everything else speaks the
-model. What the build placed in the site for an episode (the enclosure, its
-artwork, chapters, transcripts, page, show notes) comes in as a `MediaRef`
-per episode GUID; an episode without one is left out (the caller warns), so a
-feed never carries a broken enclosure.
+model. The show comes in as a `Show` (its definition, URLs and artwork as
+placed); what the build placed in the site for an episode (the enclosure, its
+artwork, chapters, transcripts, page, show notes) as `ItemParts` per episode
+GUID; an episode without them is left out, so a feed never carries a broken
+enclosure.
 
 The output depends only on the input: `lastBuildDate` and `pubDate` are the
 newest episode's date, never "now" (the build never writes an empty feed).
@@ -25,9 +26,7 @@ from typing import Any, NamedTuple
 from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
-from companion._config.feeds import episode_date, feed_guid, feed_url, show_link
-from companion._model import Episode, FeedDefinition, OutputFile, Site
-from companion._pair.artwork import show_artwork
+from companion._model import Episode, FileUrl, OutputFile, PageUrl, PlacedMedia, Show
 from companion._render.podcast_ext import (
     ChapterMark,
     ItunesEntryExtension,
@@ -59,42 +58,47 @@ class TranscriptRef(NamedTuple):
     rel: str | None = "captions"
 
 
-TranscriptLike = TranscriptRef | tuple[str, str, str] | tuple[str, str, str, str | None]
-
-
 @dataclass(frozen=True)
-class MediaRef:
-    """What the build placed in the site for one episode (keyed by episode GUID)."""
+class ItemParts:
+    """What an item carries beyond the episode: its enclosure and the files placed for it."""
 
-    url: str  # absolute enclosure URL
-    length: int  # exact size in bytes
-    mime_type: str  # audio/mpeg, audio/mp4, ...
-    duration: float | None = None  # seconds; default: the episode's audio duration
+    media: PlacedMedia
+    page_url: PageUrl | None = None  # the episode's landing page
     image_url: str | None = None  # episode artwork
-    chapters_url: str | None = None  # Podcasting 2.0 chapters JSON
-    transcripts: tuple[TranscriptLike, ...] = ()
-    page_url: str | None = None  # the episode's landing page
+    chapters_url: FileUrl | None = None  # Podcasting 2.0 chapters JSON
+    transcripts: tuple[TranscriptRef, ...] = ()
     description_text: str = ""  # plain show notes, <= 4000 characters
     description_html: str = ""  # HTML show notes, for content:encoded
 
-    def transcript_refs(self) -> tuple[TranscriptRef, ...]:
-        return tuple(TranscriptRef(*t) for t in self.transcripts)
+    @property
+    def url(self) -> str:
+        return self.media.url
+
+    @property
+    def length(self) -> int:
+        return self.media.size
+
+    @property
+    def mime_type(self) -> str:
+        return self.media.type
 
 
-def render_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-                media: Mapping[str, MediaRef], *, artwork_url: str | None = None) -> bytes:
-    """The feed's RSS document as UTF-8 bytes: byte-identical for identical input.
+#: What a feed keeps of an episode between builds: per show slug, its parts and its
+#: rendered ``<item>`` bytes.
+FeedItem = tuple[ItemParts, bytes]
+FeedItems = Mapping[str, FeedItem]
+
+
+def render_feed(show: Show, episodes: Sequence[Episode],
+                parts: Mapping[str, ItemParts]) -> bytes:
+    """The show's RSS document as UTF-8 bytes: byte-identical for identical input.
 
     `episodes` are the feed's episodes (see `select_episodes`); they are written
-    newest first, and those without a `MediaRef` are left out. `artwork_url` is
-    the show artwork as published; by default it is resolved with `show_artwork`.
-    """
-    items = [e for e in newest_first(episodes) if e.guid in media]
-    if artwork_url is None:
-        artwork_url = show_artwork(feed, site).url
-    fg = _map_channel(feed, site, items, artwork_url)
+    newest first, and those without `ItemParts` are left out."""
+    items = [e for e in newest_first(episodes) if e.guid in parts]
+    fg = _map_channel(show, items)
     for episode in items:
-        _map_item(fg.add_entry(order="append"), feed, episode, media[episode.guid])
+        _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
     return _document(fg)
 
 
@@ -102,18 +106,18 @@ def render_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
 _TAIL = b"  </channel>\n</rss>\n"
 
 
-def render_item(feed: FeedDefinition, episode: Episode, site: Site, ref: MediaRef) -> bytes:
+def render_item(show: Show, episode: Episode, parts: ItemParts) -> bytes:
     """The episode's ``<item>`` as it appears, indented, in `render_feed`'s document.
 
     The item is rendered in a feed of its own (same channel mapping, so the same
     namespaces on the root) and cut out of it: everything after that feed's
     channel without the item, up to the end of the channel. The item-less channel
-    is made once per feed definition and process.
+    is made once per show and process.
     """
-    fg, head = _item_channel(feed, site)
+    fg, head = _item_channel(show)
     entry = fg.add_entry(order="append")
     try:
-        _map_item(entry, feed, episode, ref)
+        _map_item(entry, show, episode, parts)
         whole = _document(fg)
     finally:
         fg.remove_entry(entry)
@@ -124,30 +128,27 @@ def render_item(feed: FeedDefinition, episode: Episode, site: Site, ref: MediaRe
     return whole[start:-len(_TAIL)]
 
 
-_CHANNELS: dict[str, tuple[FeedDefinition, str, Any, bytes]] = {}
+_CHANNELS: dict[str, tuple[Show, Any, bytes]] = {}
 
 
-def _item_channel(feed: FeedDefinition, site: Site) -> tuple[Any, bytes]:
-    """A feed generator for `feed` without items, and its document."""
-    cached = _CHANNELS.get(feed.slug)
-    if cached is None or cached[0] != feed or cached[1] != site.base_url:
-        fg = _map_channel(feed, site, [], None)
-        cached = _CHANNELS[feed.slug] = (feed, site.base_url, fg, _document(fg))
-    return cached[2], cached[3]
+def _item_channel(show: Show) -> tuple[Any, bytes]:
+    """A feed generator for `show` without items, and its document."""
+    cached = _CHANNELS.get(show.slug)
+    if cached is None or cached[0] != show:
+        fg = _map_channel(show, [])
+        cached = _CHANNELS[show.slug] = (show, fg, _document(fg))
+    return cached[1], cached[2]
 
 
-def assemble_feed(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-                  media: Mapping[str, MediaRef], items: Mapping[str, bytes], *,
-                  artwork_url: str | None = None) -> bytes:
+def assemble_feed(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
+                  items: Mapping[str, bytes]) -> bytes:
     """`render_feed`'s document, with each item's bytes taken from `items` (by episode
     GUID, from `render_item`) when there, rendered otherwise."""
-    chosen = [e for e in newest_first(episodes) if e.guid in media]
-    if artwork_url is None:
-        artwork_url = show_artwork(feed, site).url
-    channel = _document(_map_channel(feed, site, chosen, artwork_url))
+    chosen = [e for e in newest_first(episodes) if e.guid in parts]
+    channel = _document(_map_channel(show, chosen))
     if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
-        return render_feed(feed, episodes, site, media, artwork_url=artwork_url)
-    body = [items.get(e.guid) or render_item(feed, e, site, media[e.guid]) for e in chosen]
+        return render_feed(show, episodes, parts)
+    body = [items.get(e.guid) or render_item(show, e, parts[e.guid]) for e in chosen]
     return b"".join([channel[:-len(_TAIL)], *body, _TAIL])
 
 
@@ -156,22 +157,25 @@ def _document(fg: Any) -> bytes:
     return data
 
 
-def feed_file(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-              media: Mapping[str, MediaRef], *, artwork_url: str | None = None,
+def feed_file(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
               items: Mapping[str, bytes] | None = None) -> OutputFile:
     """The rendered feed as a site file: ``<slug>/feed.xml``, cached as a feed.
 
     With `items` (item bytes by GUID, see `render_item`), the feed is assembled from
     them instead of rendering every item again.
     """
-    data = (render_feed(feed, episodes, site, media, artwork_url=artwork_url) if items is None
-            else assemble_feed(feed, episodes, site, media, items, artwork_url=artwork_url))
-    return OutputFile(paths.feed_xml(feed.slug), FEED_CONTENT_TYPE, "feed", data=data)
+    data = (render_feed(show, episodes, parts) if items is None
+            else assemble_feed(show, episodes, parts, items))
+    return OutputFile(paths.feed_xml(show.slug), FEED_CONTENT_TYPE, "feed", data=data)
 
 
 def newest_first(episodes: Iterable[Episode]) -> list[Episode]:
     by_slug = sorted(episodes, key=lambda e: e.slug)
     return sorted(by_slug, key=_timestamp, reverse=True)
+
+
+def episode_date(episode: Episode) -> datetime | None:
+    return episode.article.date
 
 
 def _timestamp(episode: Episode) -> float:
@@ -189,16 +193,17 @@ def _ext(fg: Any, name: str) -> Any:
     return getattr(fg, name)
 
 
-def _map_channel(feed: FeedDefinition, site: Site, items: Sequence[Episode],
-                 artwork_url: str | None) -> Any:
+def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
+    feed = show.definition
     fg = FeedGenerator()
     fg.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
     fg.register_extension("psc", PodloveChaptersExtension, PodloveChaptersEntryExtension)
-    link = show_link(feed, site)
+    link = show.link
+    artwork_url = show.artwork.url if show.artwork else None
     fg.title(xml_text(feed.title))
     fg.description(xml_text(feed.description or feed.title))
-    fg.link(href=feed_url(feed, site), rel="self", type="application/rss+xml")
+    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=link, rel="alternate")  # feedgen uses the last link as RSS <link>
     fg.language(feed.language)
     if feed.copyright:
@@ -209,12 +214,13 @@ def _map_channel(feed: FeedDefinition, site: Site, items: Sequence[Episode],
     fg.pubDate(when)
     if artwork_url:
         fg.image(url=artwork_url, title=xml_text(feed.title), link=link)
-    _map_itunes(_ext(fg, "itunes"), feed, artwork_url)
-    _map_podcastindex(_ext(fg, "podcastindex"), feed, site)
+    _map_itunes(_ext(fg, "itunes"), show, artwork_url)
+    _map_podcastindex(_ext(fg, "podcastindex"), show)
     return fg
 
 
-def _map_itunes(itunes: ItunesExtension, feed: FeedDefinition, artwork_url: str | None) -> None:
+def _map_itunes(itunes: ItunesExtension, show: Show, artwork_url: str | None) -> None:
+    feed = show.definition
     itunes.author = feed.author
     itunes.summary = feed.description or None
     if feed.owner.email:
@@ -225,15 +231,16 @@ def _map_itunes(itunes: ItunesExtension, feed: FeedDefinition, artwork_url: str 
     itunes.type = feed.type
 
 
-def _map_podcastindex(ext: PodcastIndexExtension, feed: FeedDefinition, site: Site) -> None:
-    ext.guid = feed_guid(feed, site)
+def _map_podcastindex(ext: PodcastIndexExtension, show: Show) -> None:
+    feed = show.definition
+    ext.guid = show.guid
     ext.locked = feed.locked
     ext.locked_owner = feed.owner.email
     ext.funding = [(f.url, f.text) for f in feed.funding]
     ext.medium = feed.medium
 
 
-def _map_item(fe: Any, feed: FeedDefinition, episode: Episode, ref: MediaRef) -> None:
+def _map_item(fe: Any, show: Show, episode: Episode, ref: ItemParts) -> None:
     article = episode.article
     fe.title(xml_text(episode.title) or episode.slug)
     fe.guid(xml_text(episode.guid), permalink=False)
@@ -246,20 +253,18 @@ def _map_item(fe: Any, feed: FeedDefinition, episode: Episode, ref: MediaRef) ->
     fe.description(plain_description(ref, episode))
     if ref.description_html:
         fe.content(cdata_safe(xml_text(ref.description_html)), type="CDATA")
-    explicit = article.explicit if article.explicit is not None else feed.explicit
+    explicit = article.explicit if article.explicit is not None else show.definition.explicit
     _map_item_itunes(_ext(fe, "itunes"), episode, ref, explicit)
     _map_item_podcastindex(_ext(fe, "podcastindex"), episode, ref)
     psc: PodloveChaptersEntryExtension = _ext(fe, "psc")
     psc.chapters = [ChapterMark(c.start, c.title, c.url) for c in episode.chapters]
 
 
-def _map_item_itunes(ext: ItunesEntryExtension, episode: Episode, ref: MediaRef,
+def _map_item_itunes(ext: ItunesEntryExtension, episode: Episode, ref: ItemParts,
                      explicit: bool) -> None:
     article = episode.article
     ext.title = xml_text(episode.title) or None
-    duration = ref.duration if ref.duration is not None else (
-        episode.audio.duration if episode.audio else None)
-    ext.duration = round(duration) if duration is not None else None
+    ext.duration = round(ref.media.duration)
     ext.image = ref.image_url
     ext.episode = article.episode
     ext.season = article.season
@@ -268,17 +273,17 @@ def _map_item_itunes(ext: ItunesEntryExtension, episode: Episode, ref: MediaRef,
 
 
 def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
-                           ref: MediaRef) -> None:
+                           ref: ItemParts) -> None:
     article = episode.article
     ext.transcripts = [TranscriptTag(t.url, t.mime_type, t.lang, t.rel)
-                       for t in ref.transcript_refs()]
+                       for t in ref.transcripts]
     ext.chapters_url = ref.chapters_url
     ext.persons = [PersonTag(article.author)] if article.author else []
     ext.season = article.season
     ext.episode = article.episode
 
 
-def plain_description(ref: MediaRef, episode: Episode) -> str:
+def plain_description(ref: ItemParts, episode: Episode) -> str:
     """Plain show notes for <description>, cut to 4000 characters."""
     text = xml_text(ref.description_text or episode.article.description or episode.title)
     return truncate(text, DESCRIPTION_LIMIT)

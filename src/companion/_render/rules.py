@@ -1,9 +1,10 @@
-"""Feed rules for `check`: what Apple Podcasts and the podcast apps expect of a feed.
+"""Feed rules: what Apple Podcasts and the podcast apps expect of a feed.
 
-`feed_problems(feed, episodes, site, media, ledger)` returns Problems, each with
-a message and a fix. Errors keep a feed from being accepted; warnings are worth
+`feed_problems(show, episodes, parts, where)` returns Problems, each with a
+message and a fix. Errors keep a feed from being accepted; warnings are worth
 fixing (``check --strict`` treats them as errors); info says what the build
-fixes on its own (artwork made compliant).
+fixes on its own (artwork made compliant). Pure: the artwork's own problems come
+from where it was placed (`_pair.artwork`), and nothing is read or written here.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from companion._build.ledger import Ledger
-from companion._build.lifecycle import Standing
 from companion._config.feeds import is_email, is_language
 from companion._errors import Problem, Severity
-from companion._model import Episode, FeedDefinition, Site
-from companion._pair.artwork import is_url, show_artwork
+from companion._model import Episode, FeedDefinition, Show, Site
 from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
-from companion._render.rss import DESCRIPTION_LIMIT, MediaRef, render_feed
+from companion._render.rss import DESCRIPTION_LIMIT, ItemParts, render_feed
 
 ENCLOSURE_TYPES = frozenset({
     "audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/m4a", "audio/aac",
@@ -30,20 +28,18 @@ ENCLOSURE_TYPES = frozenset({
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
-def feed_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-                  media: Mapping[str, MediaRef], ledger: Ledger | None = None,
-                  standings: Sequence[Standing] = ()) -> list[Problem]:
-    """Everything `check` should say about one feed and its episodes."""
-    where = feed_where(feed, site)
-    problems = channel_problems(feed, site, where)
-    problems += artwork_problems(feed, site, where)
+def feed_problems(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
+                  where: str, artwork: Sequence[Problem] = ()) -> list[Problem]:
+    """Everything to say about one feed and its episodes; `artwork` is what placing the
+    show's artwork found (a local file that is not compliant, or that cannot be read)."""
+    feed = show.definition
+    problems = channel_problems(feed, show, where)
+    problems += artwork_problems(feed, where, artwork)
     for episode in episodes:
-        problems += episode_problems(episode, media.get(episode.guid))
+        problems += episode_problems(episode, parts.get(episode.guid))
     problems += duplicate_guid_problems(episodes, where)
-    if ledger is not None:
-        problems += ledger_problems(ledger, episodes, where, standings)
     reported = {p.field for p in problems}
-    problems += [p for p in rendered_problems(feed, episodes, site, media, where)
+    problems += [p for p in rendered_problems(show, episodes, parts, where)
                  if p.field not in reported]
     return problems
 
@@ -58,7 +54,7 @@ def feed_where(feed: FeedDefinition, site: Site) -> str:
 # --- the channel -------------------------------------------------------------------------
 
 
-def channel_problems(feed: FeedDefinition, site: Site, where: str) -> list[Problem]:
+def channel_problems(feed: FeedDefinition, show: Show, where: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(severity: Severity, field: str, message: str, fix: str) -> None:
@@ -89,7 +85,7 @@ def channel_problems(feed: FeedDefinition, site: Site, where: str) -> list[Probl
     for name, url in (("link", feed.link), ("apple_podcasts_url", feed.apple_podcasts_url),
                       ("spotify_show_url", feed.spotify_show_url)):
         problems += url_problems(url, where, name)
-    problems += url_problems(site.base_url, where, "base_url")
+    problems += url_problems(show.feed_url, where, "base_url")
     for funding in feed.funding:
         problems += url_problems(funding.url, where, "funding.url")
     return problems
@@ -109,12 +105,13 @@ def url_problems(url: str | None, where: str, field: str) -> list[Problem]:
                     "use a full https://... URL", field)]
 
 
-def artwork_problems(feed: FeedDefinition, site: Site, where: str) -> list[Problem]:
+def artwork_problems(feed: FeedDefinition, where: str,
+                     placed: Sequence[Problem] = ()) -> list[Problem]:
     if not feed.artwork:
         return [Problem("error", where, "the show has no artwork (Apple requires it)",
                         'add artwork = "feeds/artwork/show.png" (1400-3000 px square)',
                         "artwork")]
-    if is_url(feed.artwork):
+    if urlsplit(feed.artwork).scheme in ("http", "https"):
         problems = url_problems(feed.artwork, where, "artwork")
         if not urlsplit(feed.artwork).path.lower().endswith(_IMAGE_SUFFIXES):
             problems.append(Problem(
@@ -122,13 +119,13 @@ def artwork_problems(feed: FeedDefinition, site: Site, where: str) -> list[Probl
                 "give a local file so companion can check it and publish a compliant copy",
                 "artwork"))
         return problems
-    return list(show_artwork(feed, site).problems)
+    return list(placed)
 
 
 # --- episodes ----------------------------------------------------------------------------
 
 
-def episode_problems(episode: Episode, ref: MediaRef | None) -> list[Problem]:
+def episode_problems(episode: Episode, ref: ItemParts | None) -> list[Problem]:
     where = episode.article.relpath
     if not episode.title.strip():
         return [Problem("error", where, "the episode has no title", "add a title", "title")]
@@ -170,43 +167,6 @@ def duplicate_guid_problems(episodes: Sequence[Episode], where: str) -> list[Pro
     return problems
 
 
-def ledger_problems(ledger: Ledger, episodes: Sequence[Episode], where: str,
-                    standings: Sequence[Standing] = ()) -> list[Problem]:
-    """Compare what the feed held at its last publish with what it holds now: a GUID that
-    changed, or an episode that the next publish takes out of the feed."""
-    now = {e.guid for e in episodes}
-    by_slug = {e.slug: e for e in episodes}
-    states = {s.slug: s for s in standings}
-    problems: list[Problem] = []
-    for guid, entry in sorted(ledger.live().items()):
-        if guid in now:
-            continue
-        current = by_slug.get(entry.slug)
-        state = states.get(entry.slug)
-        if current is not None:
-            problems.append(Problem(
-                "error", current.article.relpath,
-                f"GUID changed: {entry.slug} was published as {guid!r}, now {current.guid!r}; "
-                "subscribers would get it twice",
-                f'put guid: "{guid}" in its front matter', "guid"))
-        elif state is not None and state.status != "live":
-            problems.append(Problem(
-                "warning", state.source,
-                f"{entry.slug} was published in {ledger.feed} and is now "
-                f"{'a draft' if state.status == 'draft' else 'scheduled again'}: the next "
-                "publish takes it out of the feed, but subscribers have already downloaded it",
-                "publish it again to keep it, or go ahead if it is meant to go", "published"))
-        else:
-            reason = f" ({state.why})" if state is not None and state.why else ""
-            problems.append(Problem(
-                "warning", where,
-                f"episode leaves the feed: {entry.title!r} ({entry.slug}, GUID {guid!r}) was "
-                f"published in this feed and is no longer in it{reason}; subscribers have "
-                "already downloaded it", "restore the article, or go ahead if it is removed "
-                "on purpose (`publish --prune` then deletes its files)", "episodes"))
-    return problems
-
-
 # --- the rendered document ---------------------------------------------------------------
 
 _NS = {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
@@ -222,11 +182,11 @@ _REQUIRED = (
 )
 
 
-def rendered_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: Site,
-                      media: Mapping[str, MediaRef], where: str) -> list[Problem]:
+def rendered_problems(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
+                      where: str) -> list[Problem]:
     """Render the feed and look for Apple's required tags in the result."""
     try:
-        root = etree.fromstring(render_feed(feed, episodes, site, media))
+        root = etree.fromstring(render_feed(show, episodes, parts))
     except (ValueError, etree.XMLSyntaxError) as exc:
         return [Problem("error", where, f"the feed cannot be rendered as XML: {exc}",
                         "report this as a bug in companion", None)]
@@ -236,21 +196,3 @@ def rendered_problems(feed: FeedDefinition, episodes: Sequence[Episode], site: S
             problems.append(Problem("error", where, f"the rendered feed has no {path}",
                                     f"set {field} in the feed definition", field))
     return problems
-
-
-# --- `companion check` -------------------------------------------------------------------
-
-
-def preview_media(episode: Episode, site: Site) -> MediaRef | None:
-    """What a build would publish for `episode`, as far as `check` can tell without building."""
-    from companion import _paths as paths
-
-    audio = episode.audio
-    if audio is None:
-        return None
-    return MediaRef(
-        url=site.url(paths.media(audio.sha256, audio.extension)), length=audio.size,
-        mime_type=audio.mime_type, duration=audio.duration,
-        page_url=site.url(paths.episode_dir(episode.slug)),
-        description_text=episode.article.description or "",
-    )

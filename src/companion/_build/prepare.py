@@ -1,0 +1,132 @@
+"""The build's side effects, named: what it makes before the (pure) render.
+
+For a show: its compliant artwork copy (`_pair.artwork`, kept in
+``.companion/artwork/``). For an episode: a tagged copy of its audio per show, in
+the show's format (`_pair.tagging`, kept in ``cache/published/``), its compliant
+image, and its transcripts read from the cache. What comes out is the model the
+render takes: `Show` and `RenderEpisode`, every file placed (path and URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from companion import _paths
+from companion._config.feeds import show_of
+from companion._errors import CompanionError, Problem
+from companion._model import (
+    Cue,
+    Episode,
+    FeedDefinition,
+    PlacedMedia,
+    PlacedTranscript,
+    RenderEpisode,
+    Show,
+    Site,
+    Status,
+)
+
+TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}
+
+
+@dataclass(frozen=True)
+class PreparedShow:
+    show: Show
+    problems: tuple[Problem, ...] = ()
+
+
+class Preparer:
+    """One per process: places shows once, and each episode's files as it comes."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._shows: dict[str, PreparedShow] = {}
+
+    def show(self, feed: FeedDefinition) -> PreparedShow:
+        """The show with its artwork placed (a compliant copy of a local file)."""
+        from companion._pair.artwork import show_artwork
+
+        known = self._shows.get(feed.slug)
+        if known is None or known.show.definition != feed:
+            art = show_artwork(feed, self.site)
+            known = self._shows[feed.slug] = PreparedShow(
+                replace(show_of(feed, self.site), artwork=art.image), art.problems)
+        return known
+
+    def episode(self, episode: Episode, feeds: Sequence[FeedDefinition],
+                problems: list[Problem], mark: Status = "live") -> RenderEpisode:
+        """Place what the episode's page and items need; what fails is added to `problems`
+        (an episode whose audio cannot be tagged for a show is not in that show)."""
+        from companion._pair.artwork import episode_artwork
+
+        page_url = self.site.episode_url(episode.slug)
+        shows = [self.show(feed).show for feed in feeds]
+        media = self._media(episode, shows, page_url, problems)
+        image = episode_artwork(episode, self.site)
+        problems.extend(image.problems)
+        transcripts = self._transcripts(episode)
+        return RenderEpisode(episode, page_url, tuple(s for s in shows if s.slug in media),
+                             media, image.image, transcripts, _cues(episode), mark)
+
+    def _media(self, episode: Episode, shows: Sequence[Show], page_url: str,
+               problems: list[Problem]) -> dict[str, PlacedMedia]:
+        """A tagged copy of the audio per show (its title, format and artwork); an episode
+        in no show gets one for its page's player, tagged with the site's title."""
+        from companion._pair.tagging import published_audio
+
+        if episode.audio is None:
+            return {}
+        wanted: list[tuple[str, str, str, bytes | None]] = [
+            (s.slug, s.title, s.definition.audio_format, _art(s)) for s in shows]
+        wanted = wanted or [("", self.site.title, _own_format(episode), None)]
+        placed: dict[str, PlacedMedia] = {}
+        for slug, title, fmt, art in wanted:
+            try:
+                audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
+                                        page_url=page_url, artwork=art)
+            except CompanionError as exc:
+                problems.append(exc.problem())
+                continue
+            key = _paths.enclosure_key(episode.guid, slug, episode.slug, episode.audio.sha256)
+            path = _paths.media(key, audio.extension)
+            placed[slug] = PlacedMedia(path, self.site.media_url(path), audio.size,
+                                       audio.mime_type, audio.duration, audio.sha256,
+                                       audio.path)
+        return placed
+
+    def _transcripts(self, episode: Episode) -> tuple[PlacedTranscript, ...]:
+        placed: list[PlacedTranscript] = []
+        for transcript in episode.transcripts:
+            kinds: tuple[tuple[Literal["vtt", "srt"], Path], ...] = (
+                ("vtt", transcript.vtt), ("srt", transcript.srt))
+            for kind, source in kinds:
+                path = _paths.transcript(episode.slug, transcript.lang, kind)
+                placed.append(PlacedTranscript(transcript.lang, kind, path,
+                                               self.site.file_url(path),
+                                               TRANSCRIPT_TYPES[kind], source.read_bytes()))
+        return tuple(placed)
+
+
+def _art(show: Show) -> bytes | None:
+    file = show.artwork.file if show.artwork else None
+    return file.data if file is not None else None
+
+
+def _own_format(episode: Episode) -> str:
+    ext = episode.audio.extension if episode.audio else "mp3"
+    return ext if ext in ("mp3", "m4a") else "mp3"
+
+
+def _cues(episode: Episode) -> tuple[Cue, ...]:
+    """The transcript in the episode's language (else the first), for its page."""
+    from companion._pair.transcripts import parse_vtt
+
+    if not episode.transcripts:
+        return ()
+    lang = episode.article.lang
+    chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
+                  episode.transcripts[0])
+    return tuple(parse_vtt(chosen.vtt.read_text(encoding="utf-8")))

@@ -1,0 +1,178 @@
+"""The real stages behind the build engine's seams: for one article, read, pair,
+prepare (the side effects: tagged audio, artwork copies) and render (pure).
+
+    article ─read─▶ Article ─pair─▶ Episode ─prepare─▶ RenderEpisode ─render─▶ files, items
+
+`RealStages` is what `build()` uses unless told otherwise; `SiteRenderer` (one per
+process) holds what is costly to make: the templates, the placed shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from companion._build.engine import EpisodeBuild, Flags, Rendered, base_deps
+from companion._build.ledger import PublishedIndex
+from companion._errors import CompanionError, Problem
+from companion._model import Episode, FeedDefinition, Identity, Site
+from companion._render.rss import FeedItem
+
+FeedItems = Mapping[str, FeedItem]
+Build = EpisodeBuild[Episode, FeedItems]
+
+
+class RealStages:
+    """The stage modules of companion behind the `Stages` seam."""
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
+        from companion._config.feeds import load_feeds
+
+        result = load_feeds(site)
+        return result.feeds, result.problems
+
+    def published(self, site: Site) -> PublishedIndex:
+        from companion._build.ledger import published_index
+
+        return published_index(site)
+
+    def identify(self, site: Site, path: Path) -> Identity:
+        from companion._read.articles import read_identity
+
+        return read_identity(path, site)
+
+    def page_inputs(self, site: Site) -> list[Path]:
+        from companion._render.pages import THEME_DIR
+
+        files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        if site.templates_dir.is_dir():
+            files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
+        return sorted(files)
+
+    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> SiteRenderer:
+        return SiteRenderer(site, feeds)
+
+
+class SiteRenderer:
+    """The real `Renderer`: read, pair, prepare and render (one per process)."""
+
+    def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
+        from companion._build.prepare import Preparer
+        from companion._render.pages import PageRenderer
+
+        self.site = site
+        self.feeds = list(feeds)
+        self.pages = PageRenderer(site)
+        self.prepare = Preparer(site)
+
+    def members(self, entry: Episode) -> list[str]:
+        from companion._config.feeds import selects
+
+        return [f.slug for f in self.feeds if selects(f.select, entry)]
+
+    # -- episodes ---------------------------------------------------------------------------
+
+    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[Build]:
+        return [self._one(path, flags) for path, flags in jobs]
+
+    def _one(self, path: Path, flags: Flags) -> Build:
+        """Read, pair and render one article; a broken one comes back with its problems and
+        no file, a draft or scheduled one (not in a preview) read but not rendered."""
+        from companion._config.project import project_rel
+        from companion._pair.cache import Cache
+        from companion._pair.episodes import pair_episode
+        from companion._read.articles import article_guid, article_notes, read_with_problems
+
+        source = project_rel(path, self.site)
+        article, problems = read_with_problems(path, self.site)
+        if article is None:
+            return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
+                                tuple(problems))
+        problems += article_notes(self.site, [article])
+        bare = Episode(article=article, guid=article_guid(article))
+        selected = tuple(self.members(bare))
+        if not flags.render:
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                tuple(problems), guid=bare.guid, selected=selected,
+                                title=article.title)
+        try:
+            episode, found = pair_episode(article, self.site, Cache(self.site.cache_dir))
+        except CompanionError as exc:  # a damaged cache record: name it, render the rest
+            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+                                (*problems, exc.problem()), guid=bare.guid,
+                                selected=selected, title=article.title)
+        return self.episode(episode, [*problems, *found], flags, selected)
+
+    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
+                selected: Sequence[str] | None = None) -> Build:
+        from companion._render.site import light, render_episode
+
+        if selected is None:
+            selected = self.members(episode)
+        dated = episode.article.date is not None  # an item needs its pubDate
+        feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds and dated \
+            else []
+        failed = any(p.field == "audio" and p.severity == "error" for p in problems)
+        if episode.audio is None and feeds and not failed:
+            problems.append(Problem(
+                "warning", episode.article.relpath, "no audio: the episode is left out of "
+                f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
+                "run `companion fetch`, or give `audio:` in the front matter", "audio"))
+        rep = self.prepare.episode(episode, feeds, problems, flags.mark)
+        why = ""
+        if selected and not rep.shows:
+            why = ("another article has its GUID" if not flags.in_feeds
+                   else "no date" if not dated
+                   else "no audio" if episode.audio is None else "its audio failed")
+        out = render_episode(rep, self.site, self.pages)
+        return EpisodeBuild(
+            episode.article.relpath, episode.slug, _deps(episode, self.site), out.files,
+            light(episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
+            {m.path: m.sha256 for m in rep.media.values()}, episode.guid, tuple(selected),
+            episode.title, why, {slug: m.path for slug, m in rep.media.items() if slug})
+
+    # -- feeds and site pages ---------------------------------------------------------------
+
+    def feed(self, feed: FeedDefinition, entries: Sequence[Episode],
+             items: Sequence[FeedItems]) -> Rendered:
+        from companion._render.site import render_show
+
+        prepared = self.prepare.show(feed)
+        files, problems = render_show(prepared.show, entries, items, self.pages)
+        return Rendered(files, (*prepared.problems, *problems))
+
+    def site_pages(self, entries: Sequence[Episode], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered:
+        from companion._render.site import render_home
+
+        written = [self.prepare.show(f).show for f in self.feeds if f.slug in shows]
+        return Rendered(render_home(self.site, written, entries, feeds_of, self.pages))
+
+
+def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
+    """The project files an episode was made from (cache records, transcripts, local files)."""
+    from companion._build.engine import project_relative
+    from companion._pair import audio as _audio
+    from companion._pair import spotify as _spotify
+    from companion._pair import youtube as _youtube
+    from companion._pair.episodes import audio_source
+
+    article = episode.article
+    cache = site.cache
+    deps = [*base_deps(article.relpath)]
+    if article.youtube_id:
+        deps.append(f"{cache}/{_youtube.cache_rel(article.youtube_id)}")
+        deps.append(f"{cache}/transcripts/{article.youtube_id}.json")
+    if article.spotify_id:
+        deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
+    source = audio_source(article)
+    if source and (source.startswith(("http://", "https://", "youtube:"))):
+        deps.append(f"{cache}/{_audio.record_rel(source)}")
+    elif source:
+        deps.append(source)
+    for transcript in episode.transcripts:
+        deps += [project_relative(transcript.vtt, site), project_relative(transcript.srt, site)]
+    if article.image and "://" not in article.image:
+        deps.append(article.image)
+    return tuple(dict.fromkeys(deps))
+

@@ -1,0 +1,113 @@
+"""The files of the site, rendered from the model: pure (bytes and paths, nothing written).
+
+- `render_episode`: an episode's page, chapters JSON, transcripts, placed media and
+  image, and its ``<item>`` for each show it is in (kept by the build between runs);
+- `render_show`: a show's feed (assembled from the items) and its page;
+- `render_home`: the home page, sitemap, robots.txt and the stylesheet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from companion import _paths
+from companion._content_types import CHAPTERS_TYPE, cache_policy, content_type
+from companion._errors import Problem
+from companion._model import Episode, OutputFile, RenderEpisode, Show, Site
+from companion._render.pages import PageRenderer
+from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_file, render_item
+
+
+def site_file(path: str, data: bytes) -> OutputFile:
+    """A site file with the Content-Type and cache policy of `_content_types`."""
+    return OutputFile(path, content_type(path), cache_policy(path), data=data)
+
+
+def light(episode: Episode) -> Episode:
+    """The episode without what only its own page needs (body, links, video description):
+    enough for feed selection, feed items, index pages and the sitemap."""
+    article = dataclasses.replace(episode.article, body="", links=(), extra={})
+    video = episode.youtube and dataclasses.replace(episode.youtube, description="")
+    return dataclasses.replace(episode, article=article, youtube=video)
+
+
+@dataclass(frozen=True)
+class EpisodeFiles:
+    """What an episode renders to: its files, and per show slug its feed item."""
+
+    files: tuple[OutputFile, ...]
+    items: Mapping[str, FeedItem]
+
+
+def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> EpisodeFiles:
+    from companion._pair.chapters import chapters_json
+    from companion._render.shownotes import notes_html, notes_text, show_notes
+
+    episode = rep.episode
+    files = [media.file() for media in rep.media.values()]
+    if rep.image is not None and rep.image.file is not None:
+        files.append(rep.image.file)
+    chapters_url = None
+    if episode.chapters:
+        path = _paths.chapters_json(episode.slug)
+        files.append(OutputFile(path, CHAPTERS_TYPE, "page",
+                                data=chapters_json(episode.chapters, episode.title)))
+        chapters_url = site.file_url(path)
+    files += [site_file(t.path, t.data) for t in rep.transcripts]
+    first = rep.shows[0] if rep.shows else None
+    notes = show_notes(episode, site, page_url=rep.page_url,
+                       feed_url=first.feed_url if first else None)
+    files.append(site_file(_paths.episode_page(episode.slug),
+                           pages.episode(rep, notes, chapters_url)))
+    items: dict[str, FeedItem] = {}
+    if rep.shows:
+        text, html = notes_text(notes), notes_html(notes)
+        refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
+        lightened = light(episode)  # what the feed stage sees of it
+        for show in rep.shows:
+            parts = ItemParts(rep.media[show.slug], rep.page_url,
+                              rep.image.url if rep.image else None, chapters_url, refs,
+                              text, html)
+            items[show.slug] = (parts, render_item(show, lightened, parts))
+    return EpisodeFiles(tuple(files), items)
+
+
+def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping[str, FeedItem]],
+                pages: PageRenderer) -> tuple[tuple[OutputFile, ...], list[Problem]]:
+    """The show's feed, assembled from its episodes' items, and its page, which lists them
+    (hidden ones left out); the feed rules of each item."""
+    from companion._config.feeds import select_episodes
+    from companion._render.rules import episode_problems
+
+    parts = {e.guid: i[show.slug] for e, i in zip(episodes, items, strict=True)
+             if show.slug in i}
+    media = {guid: ref for guid, (ref, _xml) in parts.items()}
+    xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
+    chosen = [e for e in select_episodes(show.definition, episodes) if e.guid in media]
+    problems = [p for e in chosen for p in episode_problems(e, media.get(e.guid))]
+    listed = [e for e in chosen if not e.article.hidden]
+    files = [feed_file(show, chosen, media, items=xmls),
+             site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
+    if show.artwork is not None and show.artwork.file is not None:
+        files.append(show.artwork.file)
+    return tuple(files), problems
+
+
+def render_home(site: Site, shows: Sequence[Show], episodes: Sequence[Episode],
+                feeds_of: Sequence[Sequence[str]], pages: PageRenderer) -> tuple[OutputFile, ...]:
+    """The home page (the shows, counting the episodes listed on their pages), the sitemap
+    (every page but hidden ones), robots.txt, the stylesheet."""
+    listed = [(e, f) for e, f in zip(episodes, feeds_of, strict=True) if not e.article.hidden]
+    counts = [(show, sum(show.slug in member for _e, member in listed)) for show in shows]
+    urls: list[tuple[str, datetime | None]] = [(site.home_url(), None)]
+    urls += [(show.page_url, None) for show in shows]
+    urls += [(site.episode_url(e.slug), e.article.date) for e, _f in listed]
+    return (
+        site_file(_paths.SITE_INDEX, pages.site_index(counts)),
+        site_file(_paths.SITEMAP, pages.sitemap(urls)),
+        site_file(_paths.ROBOTS, pages.robots()),
+        site_file(_paths.STYLESHEET, pages.stylesheet()),
+    )
