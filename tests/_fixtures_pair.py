@@ -1,9 +1,11 @@
-"""Helpers for the pair-stage tests: a Site in a temp folder, Articles, a media page."""
+"""Helpers for the pair and fetch tests: a Site in a temp folder, Articles, a media page,
+a `VideoSource` that answers from memory."""
 
 from __future__ import annotations
 
 import shutil
 import socket
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,3 +62,25 @@ def tree(root: Path) -> dict[str, bytes]:
     """Every file under root (relative POSIX path -> bytes), to compare cache states."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@dataclass(frozen=True)
+class FakeVideo:
+    """A `VideoSource` (the fetch seam for yt-dlp) that answers from memory.
+
+    `infos` maps a video URL to what yt-dlp would return; `audio_file` is copied as the
+    video's audio. Every URL asked is recorded in `asked`."""
+
+    infos: dict[str, dict[str, Any]]
+    audio_file: Path | None = None
+    asked: list[str] = field(default_factory=list)
+
+    def info(self, url: str, where: str, *, lang: str, workdir: Path
+             ) -> tuple[dict[str, Any], Path | None, bool]:
+        self.asked.append(url)
+        return dict(self.infos[url]), None, False
+
+    def audio(self, url: str, where: str, workdir: Path) -> Path:
+        self.asked.append(url)
+        assert self.audio_file is not None
+        return Path(shutil.copy(self.audio_file, workdir / f"audio{self.audio_file.suffix}"))

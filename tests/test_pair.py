@@ -1,4 +1,5 @@
-"""The pair stage: GUIDs, pairing from the cache only, and fetch against a local server."""
+"""The pair stage: GUIDs, pairing from the cache only; fetch (real yt-dlp) against a local
+server, then pairing what it cached."""
 
 from __future__ import annotations
 
@@ -23,14 +24,10 @@ except ImportError:
 
 from companion._config.project import load_site
 from companion._errors import PairError
+from companion._fetch import FetchEvent, FetchOptions, fetch
+from companion._fetch.video import YtDlpSource
 from companion._pair import thumbnails as _thumbnails
-from companion._pair.episodes import (
-    FetchEvent,
-    FetchOptions,
-    episode_guid,
-    fetch,
-    pair_project,
-)
+from companion._pair.episodes import episode_guid, pair_project
 from companion._read.articles import GUID_NAMESPACE
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nგამარჯობა\n"
@@ -134,9 +131,12 @@ def m4a(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return sine(tmp_path_factory.mktemp("media") / "tone.m4a", 3.0).read_bytes()
 
 
+QUICK = YtDlpSource(timeout=5, retries=0)
+
+
 def options(server: Server) -> FetchOptions:
     return FetchOptions(youtube_url=server.url("/watch/{id}"), oembed_url=server.url("/oembed"),
-                        timeout=5, retries=0, jobs=2)
+                        timeout=5, retries=0, jobs=2, video=QUICK)
 
 
 def test_fetch_fills_the_cache_and_pair_reads_it(server: Server, m4a: bytes,
@@ -349,7 +349,7 @@ def test_a_thumbnail_larger_than_the_limit_is_refused(server: Server, m4a: bytes
     with_thumbnail(server, "vid1", Reply(jpeg((1, 2, 3)), "image/jpeg"))
     article = make_article(site, "ep", youtube_id="vid1")
     small = FetchOptions(youtube_url=server.url("/watch/{id}"), timeout=5, retries=0,
-                         max_image_bytes=1000)
+                         max_image_bytes=1000, video=QUICK)
     report = fetch([article], site, options=small)
     assert report.fetched == ["ep"]
     (warning,) = report.warnings

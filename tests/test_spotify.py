@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,10 +17,13 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
 
 from companion._errors import FetchError
+from companion._fetch import FetchOptions
+from companion._fetch.http import client
+from companion._fetch.spotify import fetch_oembed
 from companion._model import SpotifyEpisode
 from companion._pair.cache import Cache
 from companion._pair.episodes import pair_episode
-from companion._pair.spotify import episode_from_oembed, fetch_oembed
+from companion._pair.spotify import episode_from_oembed
 
 EPISODE = "7Hj6Gf5Ds4Aq3Wz2Xc1Vb0"
 
@@ -41,6 +45,12 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
+def ask(base_url: str, where: str = "episodes/ep.md", timeout: float = 5) -> dict[str, Any]:
+    """The oEmbed record through the one fetch client (no retries: the answer as it is)."""
+    with client(FetchOptions(timeout=timeout, retries=0)) as http:
+        return fetch_oembed(http, EPISODE, where, base_url=base_url)
+
+
 def test_links_come_from_the_id() -> None:
     episode = SpotifyEpisode(EPISODE)
     assert episode.url == f"https://open.spotify.com/episode/{EPISODE}"
@@ -49,7 +59,7 @@ def test_links_come_from_the_id() -> None:
 
 def test_oembed_title_and_thumbnail(server: Server) -> None:
     server.routes["/oembed"] = Reply(oembed(), "application/json")
-    data = fetch_oembed(EPISODE, "episodes/ep.md", base_url=server.url("/oembed"), timeout=5)
+    data = ask(server.url("/oembed"))
     assert "html" not in data
     episode = episode_from_oembed(EPISODE, data)
     assert episode.title == "The night train"
@@ -68,7 +78,7 @@ def test_oembed_title_and_thumbnail(server: Server) -> None:
 def test_bad_answers_are_clear_errors(server: Server, reply: Reply, words: str) -> None:
     server.routes["/oembed"] = reply
     with pytest.raises(FetchError) as caught:
-        fetch_oembed(EPISODE, "episodes/ep.md", base_url=server.url("/oembed"), timeout=5)
+        ask(server.url("/oembed"))
     assert words in caught.value.message
     assert caught.value.where == "episodes/ep.md"
     assert caught.value.fix
@@ -76,10 +86,10 @@ def test_bad_answers_are_clear_errors(server: Server, reply: Reply, words: str) 
 
 def test_no_network_and_timeout(server: Server) -> None:
     with pytest.raises(FetchError, match="could not reach"):
-        fetch_oembed(EPISODE, "e.md", base_url=f"http://127.0.0.1:{closed_port()}/oembed")
+        ask(f"http://127.0.0.1:{closed_port()}/oembed", "e.md")
     server.routes["/oembed"] = Reply(hang=True)
     with pytest.raises(FetchError, match="in time"):
-        fetch_oembed(EPISODE, "e.md", base_url=server.url("/oembed"), timeout=0.5)
+        ask(server.url("/oembed"), "e.md", timeout=0.5)
 
 
 def test_a_show_link_in_an_article_is_a_problem(tmp_path: Path) -> None:

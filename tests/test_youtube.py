@@ -21,15 +21,8 @@ except ImportError:
     from _media import sine  # type: ignore[no-redef]
 
 from companion._errors import FetchError, PairError
-from companion._pair.youtube import (
-    cache_rel,
-    download_audio,
-    fetch_error,
-    fetch_info,
-    process_result,
-    trim_info,
-    video_from_info,
-)
+from companion._fetch.video import YtDlpSource, chosen_caption, fetch_error, process_result
+from companion._pair.youtube import cache_rel, trim_info, video_from_info
 
 SIGNED = "https://rr3---sn-4g5e6nsz.googlevideo.com/videoplayback?expire=1760000000&sig=AOq0QJ8"
 
@@ -140,6 +133,9 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
+QUICK = YtDlpSource(timeout=5, retries=0)
+
+
 @pytest.fixture(scope="module")
 def m4a(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return sine(tmp_path_factory.mktemp("media") / "tone.m4a", 2.0).read_bytes()
@@ -149,8 +145,7 @@ def test_fetch_info_and_captions_from_a_local_page(server: Server, m4a: bytes,
                                                    tmp_path: Path) -> None:
     vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nგამარჯობა\n"
     url = media_page(server, "abc", m4a, vtt=vtt, lang="ka", title="ტესტი")
-    info, sub, automatic = fetch_info(url, "episodes/ep.md", lang="ka", workdir=tmp_path,
-                                      timeout=5, retries=0)
+    info, sub, automatic = QUICK.info(url, "episodes/ep.md", lang="ka", workdir=tmp_path)
     assert info["title"].startswith("ტესტი")
     assert sub is not None
     assert "გამარჯობა" in sub.read_text(encoding="utf-8")
@@ -159,8 +154,7 @@ def test_fetch_info_and_captions_from_a_local_page(server: Server, m4a: bytes,
 
 
 def test_download_audio_from_a_local_page(server: Server, m4a: bytes, tmp_path: Path) -> None:
-    path = download_audio(media_page(server, "abc", m4a), "episodes/ep.md", tmp_path,
-                          timeout=5, retries=0)
+    path = QUICK.audio(media_page(server, "abc", m4a), "episodes/ep.md", tmp_path)
     assert path.read_bytes() == m4a
 
 
@@ -169,8 +163,7 @@ def test_missing_or_private_video(server: Server, tmp_path: Path, status: int,
                                   words: str) -> None:
     server.routes["/watch/gone"] = Reply(b"no", "text/html", status)
     with pytest.raises(FetchError) as caught:
-        fetch_info(server.url("/watch/gone"), "episodes/ep.md", lang="en", workdir=tmp_path,
-                   timeout=5, retries=0)
+        QUICK.info(server.url("/watch/gone"), "episodes/ep.md", lang="en", workdir=tmp_path)
     assert caught.value.where == "episodes/ep.md"
     assert words in caught.value.message
     assert caught.value.fix
@@ -180,7 +173,7 @@ def test_missing_or_private_video(server: Server, tmp_path: Path, status: int,
 def test_no_network(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{closed_port()}/watch/x"
     with pytest.raises(FetchError) as caught:
-        fetch_info(url, "episodes/ep.md", lang="en", workdir=tmp_path, timeout=5, retries=0)
+        QUICK.info(url, "episodes/ep.md", lang="en", workdir=tmp_path)
     assert "no network" in caught.value.message
     assert "connect" in caught.value.fix
 
@@ -188,8 +181,8 @@ def test_no_network(tmp_path: Path) -> None:
 def test_timeout(server: Server, tmp_path: Path) -> None:
     server.routes["/watch/slow"] = Reply(hang=True)
     with pytest.raises(FetchError) as caught:
-        fetch_info(server.url("/watch/slow"), "episodes/ep.md", lang="en", workdir=tmp_path,
-                   timeout=1, retries=0)
+        YtDlpSource(timeout=1, retries=0).info(server.url("/watch/slow"), "episodes/ep.md",
+                                               lang="en", workdir=tmp_path)
     assert "in time" in caught.value.message
 
 
@@ -220,8 +213,6 @@ def with_caption_urls(server: Server, manual: bool) -> dict[str, Any]:
 @pytest.mark.parametrize(("manual", "text"), [(True, "manual"), (False, "auto")])
 def test_manual_captions_first_automatic_as_fallback(server: Server, tmp_path: Path,
                                                      manual: bool, text: str) -> None:
-    from companion._pair.youtube import chosen_caption
-
     info = process_result(with_caption_urls(server, manual), captions=("ka", tmp_path))
     path, automatic = chosen_caption(info, "ka")
     assert path is not None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from companion._config.project import load_site
 from companion._model import Site
+
+if TYPE_CHECKING:  # the fetch stage (and httpx) is imported only when `fetch` runs
+    from companion._fetch import FetchOptions
 
 
 @dataclass
@@ -20,6 +23,7 @@ class Ctx:
     out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
     err: Console = field(
         default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+    fetch_options: FetchOptions | None = None  # where `fetch` asks; None: the real services
 
     def site(self) -> Site:
         return load_site(self.project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -11,10 +12,10 @@ from companion._cli.common import Ctx
 from companion._errors import PairError
 from companion._model import Article, Site
 
-if TYPE_CHECKING:  # the pair stage pulls in yt-dlp: imported when the command runs
+if TYPE_CHECKING:  # the fetch stage pulls in httpx: imported when the command runs
     from rich.progress import Progress, TaskID
 
-    from companion._pair.episodes import FetchEvent, FetchReport
+    from companion._fetch import FetchEvent, FetchReport
 
 
 @click.command("fetch")
@@ -34,12 +35,13 @@ def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int,
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from companion._pair.episodes import FetchOptions, fetch
+    from companion._fetch import FetchOptions, fetch
     from companion._read.articles import read_project
 
     site = ctx.site()
     articles = _select(read_project(site).articles, slugs)
-    options = FetchOptions(jobs=jobs, formats=(fmt,) if fmt else _feed_formats(site))
+    options = dataclasses.replace(ctx.fetch_options or FetchOptions(), jobs=jobs,
+                                  formats=(fmt,) if fmt else _feed_formats(site))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=ctx.err, disable=ctx.quiet, transient=True) as bar:
         task = bar.add_task("fetching", total=len(articles))

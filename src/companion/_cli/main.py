@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,6 +16,9 @@ from companion import __version__
 from companion._cli import build, check, fetch, init, publish, serve
 from companion._cli.common import Ctx
 from companion._errors import CompanionError
+
+if TYPE_CHECKING:
+    from companion._fetch import FetchOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +30,7 @@ from companion._errors import CompanionError
 def cli(ctx: click.Context, project: Path, quiet: bool) -> None:
     """companion: pair articles with their YouTube and Spotify episodes, and publish
     podcast feeds, show notes and landing pages."""
-    ctx.obj = Ctx(project=project, quiet=quiet)
+    ctx.obj = Ctx(project=project, quiet=quiet, fetch_options=ctx.obj)  # `main` hands them in
 
 
 for _command in (init.command, check.command, fetch.command, build.command, publish.command,
@@ -34,11 +38,15 @@ for _command in (init.command, check.command, fetch.command, build.command, publ
     cli.add_command(_command)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; turn a user's mistake into one message and a non-zero exit."""
+def main(argv: list[str] | None = None, *, fetch_options: FetchOptions | None = None) -> int:
+    """Run the CLI; turn a user's mistake into one message and a non-zero exit.
+
+    `fetch_options` points `companion fetch` elsewhere (a mirror, a test's local server or
+    transport); the command still sets the jobs and formats from its own options."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        result = cli.main(args=argv, prog_name="companion", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="companion", standalone_mode=False,
+                          obj=fetch_options)
     except click.exceptions.Abort:
         err.print("aborted")
         return 130

@@ -17,7 +17,7 @@ from typing import Any
 
 import mutagen
 
-from companion._errors import FetchError, PairError
+from companion._errors import PairError
 from companion._files import sha256_file
 from companion._model import Audio
 from companion._pair.cache import Cache, corrupt, need
@@ -186,29 +186,6 @@ def add_format(cache: Cache, audio: Audio, fmt: str, where: str) -> Audio:
         return store_audio(cache, out, variant_source(audio), where, original=False)
 
 
-# --- downloads of a producer's URL --------------------------------------------------------
-
-def download_url(url: str, dest: Path, where: str, *, timeout: float = 30) -> Path:
-    """Stream an http(s) URL to `dest`."""
-    import httpx  # here, not at import: a build from the cache never downloads
-
-    try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": "companion (podcast companion publisher)"}
-                          ) as response:
-            if response.status_code != 200:
-                raise FetchError(f"{url} answered HTTP {response.status_code}", where=where,
-                                 fix="correct the `audio:` URL, or put the file in the project")
-            with dest.open("wb") as out:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
-    except httpx.TimeoutException:
-        raise FetchError(f"{url} did not answer in time", where=where,
-                         fix="check the connection and run `companion fetch` again") from None
-    except httpx.HTTPError as exc:
-        raise FetchError(f"could not download {url} ({exc})", where=where,
-                         fix="check the connection and the `audio:` URL") from None
-    return dest
 
 
 def variant_source(audio: Audio) -> str:

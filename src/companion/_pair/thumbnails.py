@@ -1,8 +1,8 @@
 """YouTube thumbnails kept in the cache, so no page or feed hotlinks i.ytimg.com.
 
-`companion fetch` downloads the thumbnail that `_youtube.trim_info` keeps (the
-largest) through httpx: a timeout, companion's User-Agent, at most
-`MAX_BYTES`, an ``image/*`` answer that Pillow can read. The bytes go to
+`companion fetch` (`_fetch.thumbnails`) downloads the thumbnail that
+`_youtube.trim_info` keeps (the largest): at most `MAX_BYTES`, an ``image/*``
+answer that Pillow can read (`checked`). The bytes go to
 ``images/<sha256>.<ext>`` in the cache; the trimmed info JSON records them
 under `RECORD_KEY`::
 
@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from companion import __version__
 from companion._errors import FetchError
 from companion._pair.cache import Cache, corrupt
 
@@ -34,10 +33,9 @@ RECORD_KEY = "_companion_thumbnail"
 FOLDER = "images"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-USER_AGENT = f"companion/{__version__} (podcast companion publisher)"
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 _FILE = re.compile(r"images/([0-9a-f]{64})\.(jpg|png|webp)")
-_FIX = "run `companion fetch` again later, or give the episode an `image:`"
+FIX = "run `companion fetch` again later, or give the episode an `image:`"
 
 
 @dataclass(frozen=True)
@@ -62,48 +60,6 @@ def thumbnail_url(info: dict[str, Any]) -> str | None:
     return None
 
 
-def download(url: str, where: str, *, timeout: float = 20,
-             max_bytes: int = MAX_BYTES) -> FetchedThumbnail:
-    """Download `url` (an image of at most `max_bytes`); raises `FetchError`."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(f"thumbnail {url} is not an http(s) URL", where=where, fix=_FIX)
-    import httpx  # here, not at import: a build from the cache never downloads
-
-    chunks: list[bytes] = []
-    try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": USER_AGENT, "Accept": "image/*"}
-                          ) as response:
-            if response.status_code != 200:
-                raise FetchError(f"thumbnail {url} answered HTTP {response.status_code}",
-                                 where=where, fix=_FIX)
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if not kind.startswith("image/"):
-                raise FetchError(f"thumbnail {url} is not an image ({kind or 'no type'})",
-                                 where=where, fix=_FIX)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise _too_large(url, where, max_bytes)
-            total = 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    raise _too_large(url, where, max_bytes)
-                chunks.append(chunk)
-    except httpx.TimeoutException:
-        raise FetchError(f"thumbnail {url} did not answer in time", where=where,
-                         fix=_FIX) from None
-    except httpx.HTTPError as exc:
-        raise FetchError(f"could not download thumbnail {url} ({exc})", where=where,
-                         fix=_FIX) from None
-    return checked(b"".join(chunks), where, url)
-
-
-def _too_large(url: str, where: str, max_bytes: int) -> FetchError:
-    return FetchError(f"thumbnail {url} is larger than {max_bytes} bytes", where=where,
-                      fix=_FIX)
-
-
 def checked(data: bytes, where: str, what: str = "thumbnail") -> FetchedThumbnail:
     """`data` as a cache-ready thumbnail if Pillow reads it as JPEG, PNG or WebP."""
     try:
@@ -117,11 +73,11 @@ def checked(data: bytes, where: str, what: str = "thumbnail") -> FetchedThumbnai
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise FetchError(f"{what} is not a readable image ({exc})", where=where,
-                         fix=_FIX) from None
+                         fix=FIX) from None
     ext = EXTENSIONS.get(str(fmt))
     if ext is None:
         raise FetchError(f"{what} is a {fmt} image, not JPEG, PNG or WebP", where=where,
-                         fix=_FIX)
+                         fix=FIX)
     sha = hashlib.sha256(data).hexdigest()
     return FetchedThumbnail(data, {"file": f"{FOLDER}/{sha}.{ext}", "sha256": sha, "width": width,
                             "height": height})

@@ -1,0 +1,58 @@
+"""What a fetch is told (`FetchOptions`) and what one episode's fetch carries (`Job`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from companion._errors import Problem
+from companion._fetch.video import VideoSource, YtDlpSource
+from companion._model import Article
+from companion._pair import thumbnails as _thumbnails
+from companion._pair.cache import Cache
+from companion._pair.youtube import WATCH_URL
+
+if TYPE_CHECKING:  # only fetch imports httpx
+    import httpx
+
+OEMBED_URL = "https://open.spotify.com/oembed"
+MAX_AUDIO_BYTES = 2 * 1024 ** 3
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """Where and how `fetch` asks (overridable for tests and mirrors).
+
+    `timeout`, `retries` and `retry_wait` are the HTTP client's (oEmbed, thumbnails, audio
+    URLs); the video source has its own (`YtDlpSource(timeout=..., retries=...)`).
+    """
+
+    youtube_url: str = WATCH_URL  # "{id}" is replaced by the video id
+    oembed_url: str = OEMBED_URL
+    timeout: float = 20.0
+    retries: int = 3
+    retry_wait: float = 0.5  # seconds before the first retry; doubled for each next one
+    jobs: int = 4
+    formats: tuple[str, ...] = ("mp3",)  # audio formats to have ready besides the original
+    max_image_bytes: int = _thumbnails.MAX_BYTES  # largest thumbnail accepted
+    max_audio_bytes: int = MAX_AUDIO_BYTES  # largest audio file accepted from a URL
+    transport: httpx.BaseTransport | None = None  # None: the network
+    video: VideoSource = field(default_factory=YtDlpSource)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One episode's fetch: its article, the cache, the client, a work folder, its warnings."""
+
+    article: Article
+    cache: Cache
+    refresh: bool
+    opts: FetchOptions
+    http: httpx.Client
+    work: Path
+    warnings: list[Problem] = field(default_factory=list)  # fetched, but not all of it
+
+    @property
+    def where(self) -> str:
+        return self.article.relpath
