@@ -1,5 +1,30 @@
-"""companion: a podcast and video companion publisher."""
+"""companion: a podcast and video companion publisher.
 
+It pairs a newsroom's articles with their YouTube videos and Spotify episodes and
+publishes podcast feeds, show notes and landing pages to a folder or S3-compatible
+storage. The pipeline, one folder per stage::
+
+    companion.toml, feeds/*.toml ─ _config ─┐
+    episodes/* ─ _read ─▶ Article ─ _pair (the cache; _fetch fills it) ─▶ Episode
+                 ─ _build (lifecycle, prepare) ─▶ RenderEpisode ─ _render ─▶ files
+                 ─ _publish ─▶ a folder or a bucket
+
+The API a newsroom scripts (the command line calls exactly this)::
+
+    import companion
+
+    project = companion.load_project("path/to/project")
+    project.check()     # -> CheckResult
+    project.fetch()     # -> FetchReport
+    project.build()     # -> BuildResult
+    project.publish("s3://bucket/shows", dry_run=True)   # -> PublishOutcome
+"""
+
+from typing import TYPE_CHECKING
+
+from companion._api import Project, init_project, load_project
+from companion._build.check import CheckResult
+from companion._build.engine import BuildResult
 from companion._errors import (
     CompanionError,
     FeedError,
@@ -15,38 +40,65 @@ from companion._model import (
     Article,
     Audio,
     Chapter,
+    Clock,
     Episode,
     FeedDefinition,
     Link,
     OutputFile,
     Site,
     SpotifyEpisode,
+    Standing,
     Transcript,
     YouTubeVideo,
 )
+from companion._publish.gate import PublishOutcome
+from companion._publish.run import PublishReport
+from companion._version import __version__
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from companion._fetch import FetchOptions, FetchReport
+
+
+def __getattr__(name: str) -> object:
+    """The fetch stage's names, imported when asked for (it pulls in httpx, which a build
+    from the cache never needs)."""
+    if name in ("FetchOptions", "FetchReport"):
+        from companion import _fetch
+
+        return getattr(_fetch, name)
+    raise AttributeError(f"module 'companion' has no attribute {name!r}")
 
 __all__ = [
     "Article",
     "Audio",
+    "BuildResult",
     "Chapter",
+    "CheckResult",
+    "Clock",
     "CompanionError",
     "Episode",
     "FeedDefinition",
     "FeedError",
     "FetchError",
+    "FetchOptions",
+    "FetchReport",
     "Link",
     "OutputFile",
     "PairError",
     "Problem",
+    "Project",
     "ProjectError",
     "PublishError",
+    "PublishOutcome",
+    "PublishReport",
     "ReadError",
     "RenderError",
     "Site",
     "SpotifyEpisode",
+    "Standing",
     "Transcript",
     "YouTubeVideo",
     "__version__",
+    "init_project",
+    "load_project",
 ]

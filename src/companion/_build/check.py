@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from companion._build.ledger import Ledger
 from companion._errors import CompanionError, Problem
-from companion._build.lifecycle import Claim, clock_now, empty_feed_problem, resolve_claims, status_of
+from companion._build.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
+from companion._clock import clock_now
 from companion._model import Clock, Standing, Status
 from companion._model import Article, Episode, FeedDefinition, PlacedMedia, Site
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import companion
+from companion._version import __version__
 from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
 from companion._build.state import (
     BuildState,
@@ -50,7 +51,8 @@ from companion._build.state import (
     save_state,
 )
 from companion._build.ledger import PublishedIndex
-from companion._build.lifecycle import Claim, clock_now, empty_feed_problem, included, resolve_claims, status_of
+from companion._build.lifecycle import Claim, empty_feed_problem, included, resolve_claims, status_of
+from companion._clock import clock_now
 from companion._model import Clock, Identity, Standing, Status
 from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
 from companion._build.writer import Writer
@@ -252,7 +254,7 @@ def code_fingerprint() -> str:
     for path in sorted(folder.rglob("*.py")):
         stat = path.stat()
         stats.append(f"{path.relative_to(folder)}:{stat.st_mtime_ns}:{stat.st_size}")
-    return digest(companion.__version__, *stats)
+    return digest(__version__, *stats)
 
 
 def describe_selection(select: FeedSelection) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from companion._build.engine import BuildResult, build
 from companion._content_types import content_type
 from companion._errors import CompanionError
-from companion._build.lifecycle import clock_now
+from companion._clock import clock_now
 from companion._model import Clock
 from companion._model import Site
 from companion._config.project import load_site

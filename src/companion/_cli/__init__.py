@@ -1,1 +1,2 @@
-"""One module per CLI command; each exposes `command`, a click command."""
+"""In: the command line. Out: calls to the public API (`companion.load_project`) and what
+they return, printed; the only place that prints."""

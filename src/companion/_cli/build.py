@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from companion._build.engine import BuildResult, build
-from companion._build.lifecycle import clock_now
+from companion._build.engine import BuildResult
 from companion._cli.common import Ctx
-from companion._model import Clock
 
 
 @click.command("build")
@@ -35,23 +35,30 @@ def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None, drafts: b
     bytes did not change keep their date. A broken article is reported and the rest
     is built; the exit code is 1 when there is any error.
     """
-    site = ctx.site()
-    clock = Clock(clock_now(site.tz, now), drafts=drafts, future=future)
-    if ctx.quiet or not ctx.err.is_terminal:
-        result = build(site, out, force=force, jobs=jobs, clock=clock)
-    else:
-        from rich.progress import Progress
-
-        with Progress(transient=True, console=ctx.err) as bar:
-            task = bar.add_task("rendering episodes", total=None)
-
-            def show(_stage: str, done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            result = build(site, out, force=force, jobs=jobs, progress=show, clock=clock)
-    report(ctx, result, out or site.out_dir)
+    project = ctx.load()
+    with _bar(ctx) as show:
+        result = project.build(out, force=force, jobs=jobs, drafts=drafts, future=future,
+                               now=now, progress=show)
+    report(ctx, result, out or project.site.out_dir)
     bad = ("error", "warning") if strict else ("error",)
     return 1 if any(p.severity in bad for p in result.problems) else 0
+
+
+@contextmanager
+def _bar(ctx: Ctx) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal (none when quiet or piped)."""
+    if ctx.quiet or not ctx.err.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=ctx.err) as bar:
+        task = bar.add_task("rendering episodes", total=None)
+
+        def show(_stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield show
 
 
 def report(ctx: Ctx, result: BuildResult, out: Path) -> None:

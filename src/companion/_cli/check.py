@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from companion._build.check import CheckResult, check_project
-from companion._build.lifecycle import clock_now
+from companion._build.check import CheckResult
 from companion._cli.common import Ctx
 from companion._model import Article, Standing
 
@@ -71,8 +70,7 @@ def command(ctx: Ctx, as_json: bool, strict: bool, now: str | None) -> int:
 
     Exits 1 if there is any error (with --strict, any warning too).
     """
-    site = ctx.site()
-    result = check_project(site, now=clock_now(site.tz, now))
+    result = ctx.load().check(now=now)
     if as_json:
         ctx.print_json({"episodes": [episode_json(a, result.standing(a))
                                      for a in result.articles],

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from companion._config.project import load_site
-from companion._model import Site
+from companion._api import Project, load_project
 
 if TYPE_CHECKING:  # the fetch stage (and httpx) is imported only when `fetch` runs
     from companion._fetch import FetchOptions
@@ -25,8 +24,9 @@ class Ctx:
         default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
     fetch_options: FetchOptions | None = None  # where `fetch` asks; None: the real services
 
-    def site(self) -> Site:
-        return load_site(self.project)
+    def load(self) -> Project:
+        """The project the command works on (its companion.toml read and validated)."""
+        return load_project(self.project)
 
     def say(self, text: str) -> None:
         if not self.quiet:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
 from companion._cli.common import Ctx
-from companion._errors import PairError
-from companion._model import Article, Site
 
 if TYPE_CHECKING:  # the fetch stage pulls in httpx: imported when the command runs
     from rich.progress import Progress, TaskID
@@ -35,36 +33,16 @@ def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int,
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from companion._fetch import FetchOptions, fetch
-    from companion._read.articles import read_project
+    from companion._fetch import FetchOptions
 
-    site = ctx.site()
-    articles = _select(read_project(site).articles, slugs)
-    options = dataclasses.replace(ctx.fetch_options or FetchOptions(), jobs=jobs,
-                                  formats=(fmt,) if fmt else _feed_formats(site))
+    project = ctx.load()
+    options = dataclasses.replace(ctx.fetch_options or FetchOptions(), jobs=jobs)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=ctx.err, disable=ctx.quiet, transient=True) as bar:
-        task = bar.add_task("fetching", total=len(articles))
-        report = fetch(articles, site, refresh, _advance(bar, task), options=options)
+        task = bar.add_task("fetching", total=len(slugs) or None)
+        report = project.fetch(slugs, refresh=refresh, formats=(fmt,) if fmt else None,
+                               options=options, progress=_advance(bar, task))
     return _summary(ctx, report)
-
-
-def _feed_formats(site: Site) -> tuple[str, ...]:
-    """The audio formats the feed definitions ask for (mp3 when there is no feed yet)."""
-    from companion._config.feeds import load_feeds
-
-    return tuple(sorted({feed.audio_format for feed in load_feeds(site).feeds})) or ("mp3",)
-
-
-def _select(articles: Sequence[Article], slugs: tuple[str, ...]) -> list[Article]:
-    if not slugs:
-        return list(articles)
-    known = {a.slug: a for a in articles}
-    missing = [s for s in slugs if s not in known]
-    if missing:
-        raise PairError(f"no episode with slug {', '.join(missing)}", where="companion fetch",
-                        fix="`companion check` lists the episodes and their slugs")
-    return [known[s] for s in dict.fromkeys(slugs)]
 
 
 def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from companion import __version__
 from companion._cli import build, check, fetch, init, publish, serve
 from companion._cli.common import Ctx
 from companion._errors import CompanionError
+from companion._version import __version__
 
 if TYPE_CHECKING:
     from companion._fetch import FetchOptions

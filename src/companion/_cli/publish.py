@@ -145,15 +145,11 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, 
     Credentials come from the standard AWS environment variables or profiles, never
     from companion.toml.
     """
-    from companion._build.lifecycle import clock_now
-    from companion._publish.gate import publish_project
-
-    site = ctx.site()
-    moment = clock_now(site.tz, now)
+    project = ctx.load()
     with _progress_bar(ctx, not (as_json or ctx.quiet or dry_run)) as bar:
-        outcome = publish_project(site, to=to, endpoint_url=endpoint_url, dry_run=dry_run,
+        outcome = project.publish(to, endpoint_url=endpoint_url, dry_run=dry_run,
                                   prune=prune, verify=verify, break_lock=break_lock,
-                                  strict=strict, no_build=no_build, now=moment, progress=bar)
+                                  strict=strict, no_build=no_build, now=now, progress=bar)
     if as_json:
         ctx.print_json(outcome.to_json())
     elif outcome.refused:

@@ -30,10 +30,8 @@ if TYPE_CHECKING:
 def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, drafts: bool,
             future: bool) -> int:
     """Build the site and serve it locally, rebuilding on change. Ctrl-C stops."""
-    from companion._build.serve import serve
-
-    site = ctx.site()
-    folder = out or site.out_dir
+    project = ctx.load()
+    folder = out or project.site.out_dir
 
     def show(event: ServeEvent) -> None:
         if event.kind == "serving":
@@ -46,8 +44,8 @@ def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, draft
         sys.stdout.flush()
 
     try:
-        serve(site, out=folder, host=host, port=port, watch=watch, on_event=show,
-              drafts=drafts, future=future)
+        project.serve(out=folder, host=host, port=port, watch=watch, on_event=show,
+                      drafts=drafts, future=future)
     except KeyboardInterrupt:
         ctx.err.print("stopped")
     except OSError as exc:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from companion import __version__
 from companion._errors import FetchError
+from companion._version import __version__
 
 if TYPE_CHECKING:
     from companion._fetch.job import FetchOptions

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion._build.engine import BuildResult, base_deps, build, check_output_folder, discover
-from companion._build.lifecycle import clock_now
 from companion._build.state import BuildState, FileHashes, load_state
+from companion._clock import clock_now
 from companion._errors import Problem
 from companion._model import Clock, Site
 

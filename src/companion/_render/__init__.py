@@ -1,1 +1,2 @@
-"""TODO"""
+"""In: the model (`RenderEpisode`, `Show`). Out: the site's files as bytes and paths (RSS with
+the podcast: namespace, pages, show notes, feed rules); pure: nothing is read or written."""

@@ -1,0 +1,149 @@
+"""The public Python API: a project, and what the command line does with it.
+
+    import companion
+
+    project = companion.load_project("path/to/project")
+    result = project.check()                 # CheckResult: articles, standings, problems
+    project.fetch(["night-trains"])          # FetchReport: fetched, cached, failed
+    built = project.build()                  # BuildResult: files written, problems
+    outcome = project.publish("s3://bucket/shows", dry_run=True)   # PublishOutcome
+
+Each call returns the same typed result that ``companion <command> --json`` prints;
+the command line is a thin layer over exactly these calls. A user's mistake raises a
+`CompanionError` (with where and fix) or comes back as a `Problem` in the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from companion._errors import PairError
+from companion._model import Article, Clock, Site
+
+if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in httpx, publish boto3)
+    import threading
+
+    from companion._build.check import CheckResult
+    from companion._build.engine import BuildResult
+    from companion._build.serve import ServeEvent
+    from companion._fetch import FetchEvent, FetchOptions, FetchReport
+    from companion._publish.gate import PublishOutcome
+    from companion._publish.run import PublishEvent
+
+Moment = datetime | str | None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A companion project: companion.toml, episodes/, feeds/, templates/, cache/."""
+
+    site: Site
+
+    @property
+    def root(self) -> Path:
+        return self.site.root
+
+    def now(self, when: Moment = None) -> datetime:
+        """`when` (a datetime, or ISO 8601 text in the site's time zone), else
+        ``COMPANION_NOW``, else the system clock."""
+        from companion._clock import clock_now
+
+        if isinstance(when, datetime):
+            return when
+        return clock_now(self.site.tz, when)
+
+    def check(self, *, now: Moment = None) -> CheckResult:
+        """Read every article, decide what a build would publish, list every problem."""
+        from companion._build.check import check_project
+
+        return check_project(self.site, now=self.now(now))
+
+    def fetch(self, slugs: Sequence[str] = (), *, refresh: bool = False,
+              formats: Sequence[str] | None = None, options: FetchOptions | None = None,
+              progress: Callable[[FetchEvent], None] | None = None) -> FetchReport:
+        """Fill the cache for the episodes named by `slugs` (default: every one): YouTube
+        metadata, thumbnails, captions and audio, Spotify oEmbed. `formats`: the audio
+        formats to have ready (default: what the feed definitions ask for)."""
+        from companion._fetch import FetchOptions, fetch
+        from companion._read.articles import read_project
+
+        articles = _select(read_project(self.site).articles, slugs)
+        chosen = tuple(formats) if formats else self.audio_formats()
+        opts = replace(options or FetchOptions(), formats=chosen)
+        return fetch(articles, self.site, refresh, progress, options=opts)
+
+    def audio_formats(self) -> tuple[str, ...]:
+        """The audio formats the feed definitions ask for (mp3 when there is no feed)."""
+        from companion._config.feeds import load_feeds
+
+        found = {feed.audio_format for feed in load_feeds(self.site).feeds}
+        return tuple(sorted(found)) or ("mp3",)
+
+    def build(self, out: Path | str | None = None, *, force: bool = False,
+              jobs: int | None = None, drafts: bool = False, future: bool = False,
+              now: Moment = None,
+              progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+        """Render the site into `out` (default: ``[site] out``), incrementally. `drafts`
+        and `future` make a preview, which is never published."""
+        from companion._build.engine import build
+
+        clock = Clock(self.now(now), drafts=drafts, future=future)
+        return build(self.site, Path(out) if out is not None else None, force=force, jobs=jobs,
+                     progress=progress, clock=clock)
+
+    def publish(self, target: str | None = None, *, dry_run: bool = False,
+                prune: bool = False, verify: bool = False, strict: bool = False,
+                no_build: bool = False, endpoint_url: str | None = None,
+                break_lock: bool = False, now: Moment = None, cwd: Path | None = None,
+                progress: Callable[[PublishEvent], None] | None = None,
+                build_progress: Callable[[str, int, int], None] | None = None
+                ) -> PublishOutcome:
+        """Build, refuse when the build has errors (with `strict`, warnings), then send
+        what changed to `target` (a folder relative to `cwd`, or ``s3://bucket/prefix``;
+        default ``[publish] target``) and record what was published."""
+        from companion._publish.gate import publish_project
+
+        return publish_project(self.site, to=target, endpoint_url=endpoint_url,
+                               dry_run=dry_run, prune=prune, verify=verify,
+                               break_lock=break_lock, strict=strict, no_build=no_build,
+                               now=self.now(now), cwd=cwd, progress=progress,
+                               build_progress=build_progress)
+
+    def serve(self, *, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+              watch: bool = True, drafts: bool = False, future: bool = False,
+              on_event: Callable[[ServeEvent], None] | None = None,
+              stop: threading.Event | None = None) -> None:
+        """Build, serve the site on `host`:`port` and rebuild on change until `stop`."""
+        from companion._build.serve import serve
+
+        serve(self.site, out=out, host=host, port=port, watch=watch, on_event=on_event,
+              stop=stop, drafts=drafts, future=future)
+
+
+def load_project(path: Path | str = ".") -> Project:
+    """The project in `path` (its companion.toml read and validated)."""
+    from companion._config.project import load_site
+
+    return Project(load_site(Path(path)))
+
+
+def init_project(path: Path | str) -> list[Path]:
+    """Scaffold a new, working project in `path`; the files written (none overwritten)."""
+    from companion._config.scaffold import init_project as scaffold
+
+    return scaffold(Path(path))
+
+
+def _select(articles: Sequence[Article], slugs: Sequence[str]) -> list[Article]:
+    if not slugs:
+        return list(articles)
+    known = {a.slug: a for a in articles}
+    missing = [s for s in slugs if s not in known]
+    if missing:
+        raise PairError(f"no episode with slug {', '.join(missing)}", where="companion fetch",
+                        fix="`companion check` lists the episodes and their slugs")
+    return [known[s] for s in dict.fromkeys(slugs)]
