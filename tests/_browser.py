@@ -19,20 +19,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from companion import _paths
-from companion._model import (
+from companion import (
     Article,
     Chapter,
     Episode,
     FeedDefinition,
-    FeedSelection,
     Link,
-    Person,
     Site,
     SpotifyEpisode,
-    Thumbnail,
     YouTubeVideo,
+    _paths,
 )
+from companion._model import FeedSelection, Person, Thumbnail
 from companion._render.pages import PageRenderer
 from tests._episodes import page_for, show_for
 

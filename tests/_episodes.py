@@ -14,23 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from companion import Article, Audio, Chapter, Episode, FeedDefinition, Site, Transcript
 from companion._config.feeds import show_of
-from companion._model import (
-    Article,
-    ArtworkUrl,
-    Audio,
-    Chapter,
-    Episode,
-    FeedDefinition,
-    FileUrl,
-    MediaUrl,
-    PageUrl,
-    PlacedImage,
-    PlacedMedia,
-    Show,
-    Site,
-    Transcript,
-)
+from companion._model import ArtworkUrl, FileUrl, MediaUrl, PageUrl, PlacedImage, PlacedMedia, Show
 from companion._render.rss import ItemParts, TranscriptRef
 
 BASE_URL = "https://podcasts.example.org/"

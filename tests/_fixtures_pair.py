@@ -15,7 +15,7 @@ try:  # tests/ may or may not be a package
 except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
 
-from companion._model import Article, Site
+from companion import Article, Site
 
 REPO = Path(__file__).resolve().parent.parent
 

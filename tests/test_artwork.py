@@ -14,10 +14,9 @@ try:  # tests/ may or may not be a package
 except ImportError:
     from _fixtures_pair import make_article, make_site  # type: ignore[no-redef]
 
+from companion import Episode, FeedError, YouTubeVideo
 from companion._config.feeds import load_feeds
 from companion._config.project import load_site
-from companion._errors import FeedError
-from companion._model import Episode, YouTubeVideo
 from companion._pair import artwork as _artwork
 from companion._pair.artwork import (
     artwork_file,

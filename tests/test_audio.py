@@ -19,8 +19,7 @@ except ImportError:
     from _fixtures_pair import make_article, make_site, tree  # type: ignore[no-redef]
     from _media import ffprobe_json, sine, speech  # type: ignore[no-redef]
 
-from companion._errors import PairError
-from companion._model import Chapter, Episode, Site
+from companion import Chapter, Episode, PairError, Site
 from companion._pair.audio import (
     add_format,
     audio_from_file,

@@ -16,6 +16,7 @@ from urllib.request import urlopen
 
 import pytest
 
+import companion
 from tests._browser import CHROMIUM, PREFIX, SampleSite, build_sample_site, launch_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -211,11 +212,8 @@ def test_crawl_from_the_site_index_finds_no_broken_link(base: str) -> None:
 def test_example_project_site_in_the_browser(example_project: Path, tmp_path: Path,
                                               tab: _Page) -> None:
     """A real build of the bundled example: no broken internal link, no script error."""
-    build = pytest.importorskip("companion._build.engine")
-    from companion._config.project import load_site
-
     out = tmp_path / "site"
-    build.build(load_site(example_project), out, jobs=1)
+    companion.load_project(example_project).build(out, jobs=1)
     with serve(out) as url:
         seen, broken = crawl(f"{url}index.html")
         assert broken == []

@@ -12,18 +12,10 @@ from typing import Any
 
 import pytest
 
+from companion import Clock, FeedDefinition, OutputFile, Problem, ReadError, RenderError, Site
 from companion._build.engine import BuildResult, EpisodeBuild, Flags, Rendered, build
 from companion._build.ledger import PublishedIndex
-from companion._errors import Problem, ReadError, RenderError
-from companion._model import (
-    Clock,
-    FeedDefinition,
-    FeedSelection,
-    Identity,
-    OutputFile,
-    Person,
-    Site,
-)
+from companion._model import FeedSelection, Identity, Person
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []

@@ -8,9 +8,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from companion._build.engine import build
+import companion
 from companion._cli.main import main
-from companion._config.project import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,8 +27,9 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_example_builds_every_output(project: Path) -> None:
-    site = load_site(project)
-    result = build(site, jobs=1)
+    proj = companion.load_project(project)
+    site = proj.site
+    result = proj.build(jobs=1)
     assert [p for p in result.problems if p.severity == "error"] == []
     assert (result.episodes, result.feeds, result.rendered) == (6, 4, 6)
     out = site.out_dir
@@ -51,22 +51,24 @@ def test_example_builds_every_output(project: Path) -> None:
 
 
 def test_example_rebuild_is_incremental(project: Path) -> None:
-    site = load_site(project)
-    build(site, jobs=1)
-    again = build(site, jobs=1)
+    proj = companion.load_project(project)
+    site = proj.site
+    proj.build(jobs=1)
+    again = proj.build(jobs=1)
     assert (again.written, again.rendered, again.feeds_rendered) == (0, 0, 0)
     article = next((project / "episodes").glob("*cafe-de-altura.md"))
     article.write_text(article.read_text(encoding="utf-8").replace(
         "tres agricultores", "cuatro agricultores"), encoding="utf-8")
-    edited = build(site, jobs=1)
+    edited = proj.build(jobs=1)
     assert (edited.rendered, edited.feeds_rendered) == (1, 1)
     assert b"cuatro agricultores" in (site.out_dir / "es" / "feed.xml").read_bytes()
 
 
 def test_example_build_is_deterministic(project: Path, tmp_path: Path) -> None:
-    site = load_site(project)
-    build(site, jobs=1)
-    build(site, tmp_path / "second", force=True, jobs=2)
+    proj = companion.load_project(project)
+    site = proj.site
+    proj.build(jobs=1)
+    proj.build(tmp_path / "second", force=True, jobs=2)
     assert tree(site.out_dir) == tree(tmp_path / "second")
 
 
@@ -89,42 +91,45 @@ def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     root.mkdir()
     make_corpus(root, 52)
-    site = load_site(root)
-    parallel = build(site, jobs=2)
-    serial = build(site, tmp_path / "serial", force=True, jobs=1)
+    proj = companion.load_project(root)
+    site = proj.site
+    parallel = proj.build(jobs=2)
+    serial = proj.build(tmp_path / "serial", force=True, jobs=1)
     assert parallel.rendered == serial.rendered == 52
     assert [p for p in parallel.problems if p.severity == "error"] == []
     assert tree(site.out_dir) == tree(tmp_path / "serial")
 
 
 def test_example_template_and_feed_changes(project: Path) -> None:
-    site = load_site(project)
-    build(site, jobs=1)
+    proj = companion.load_project(project)
+    site = proj.site
+    proj.build(jobs=1)
     theme = REPO / "src" / "companion" / "_render" / "theme" / "partials" / "footer.html"
     override = project / "templates" / "partials" / "footer.html"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text("<!-- local -->\n" + theme.read_text(encoding="utf-8"),
                         encoding="utf-8")
-    result = build(site, jobs=1)
+    result = proj.build(jobs=1)
     assert (result.rendered, result.site_rendered) == (6, True)
     assert b"<!-- local -->" in (site.out_dir / "episodes/cafe-de-altura/index.html").read_bytes()
     feed_toml = project / "feeds" / "es.toml"
     feed_toml.write_text(feed_toml.read_text(encoding="utf-8").replace(
         'title = "Mesa del Cáucaso"', 'title = "Mesa del Cáucaso Sur"'), encoding="utf-8")
-    result = build(site, jobs=1)
+    result = proj.build(jobs=1)
     assert (result.rendered, result.feeds_rendered) == (1, 1)
     assert "Mesa del Cáucaso Sur".encode() in (site.out_dir / "es" / "feed.xml").read_bytes()
 
 
 def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> None:
-    from companion._build.engine import discover
     from companion._build.prepare import Preparer
     from companion._build.state import Parts
     from companion._config.feeds import load_feeds, select_episodes
+    from companion._read.articles import discover
     from companion._render.rss import render_feed
 
-    site = load_site(project)
-    build(site, jobs=1)
+    proj = companion.load_project(project)
+    site = proj.site
+    proj.build(jobs=1)
     parts = [Parts(site.root).load(source) for source in discover(site)]
     for feed in load_feeds(site).feeds:
         media = {entry.guid: item[feed.slug][0] for entry, item in parts if feed.slug in item}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from companion._model import Chapter
+from companion import Chapter
 from companion._pair.chapters import (
     chapters_json,
     episode_chapters,

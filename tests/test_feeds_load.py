@@ -13,7 +13,6 @@ try:
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, sample_episodes  # type: ignore[no-redef]
 from companion._config.feeds import (
-    is_language,
     load_feeds,
     podcast_guid_for,
     select_episodes,
@@ -21,6 +20,7 @@ from companion._config.feeds import (
 )
 from companion._config.project import load_site
 from companion._model import FeedSelection
+from companion._text import is_language
 
 REPO = Path(__file__).resolve().parent.parent
 

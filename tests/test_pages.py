@@ -14,9 +14,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from companion import _paths
-from companion._errors import RenderError
-from companion._model import Chapter, Episode, Link, Site
+from companion import Chapter, Episode, Link, RenderError, Site, _paths
 from companion._render.pages import PageRenderer, json_ld, newest_first
 from companion._render.shownotes import show_notes
 from tests._browser import (
@@ -29,7 +27,7 @@ from tests._browser import (
     youtube,
 )
 from tests._episodes import page_for, show_for
-from tests.conftest import SEEDS
+from tests.conftest import seeds_or_skip
 
 KA, AR, EN = "2025-07-20-azerbaijan-russia", "2025-09-10-caspian-ports", "2025-09-25-night-trains"
 
@@ -322,9 +320,7 @@ def _seed_article(make_project):  # type: ignore[no-untyped-def]
     from companion._config.project import load_site
     from companion._read import articles as read
 
-    seeds = sorted(SEEDS.glob("000_*.txt")) if SEEDS.is_dir() else []
-    if not seeds:
-        pytest.skip("no Georgian seed")
+    seeds = seeds_or_skip("000_*.txt")
     root = make_project({f"episodes/{SEED_SLUG}.md": seeds[0].read_text(encoding="utf-8")})
     site = load_site(root)
     return site, read.read_article(root / "episodes" / f"{SEED_SLUG}.md", site)

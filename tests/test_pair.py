@@ -22,8 +22,8 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
+from companion import PairError
 from companion._config.project import load_site
-from companion._errors import PairError
 from companion._fetch import FetchEvent, FetchOptions, fetch
 from companion._fetch.video import YtDlpSource
 from companion._pair import thumbnails as _thumbnails

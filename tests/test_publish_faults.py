@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from companion._errors import PublishError
+from companion import PublishError
 from companion._model import PublishSettings
 from companion._publish.run import publish
 from companion._publish.targets import S3Target, open_target

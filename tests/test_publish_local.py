@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from companion import PublishError
 from companion._content_types import cache_control, content_type
-from companion._errors import PublishError
 from companion._model import PublishSettings
 from companion._publish.run import PublishEvent, make_plan, publish, scan_site, stage_of
 from companion._publish.targets import LocalTarget, LockInfo, local_error, open_target
@@ -228,13 +228,11 @@ def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> 
         return Sent(upload)
 
     done: list[str] = []
-    started = time.monotonic()
     results = run_parallel(work, uploads, 4, OSError, lambda e: local_error(e, tmp_path))
     with pytest.raises(PublishError, match="disk is full"):
         done.extend(sent.upload.path for sent in results)
-    assert time.monotonic() - started < 5
     assert "f3" not in done
-    assert len(done) < 100
+    assert len(done) < 100  # the rest were never started
 
 
 def _lock(out: Path, holder: LockInfo) -> None:

@@ -188,7 +188,7 @@ def test_a_second_publisher_is_refused_while_the_lock_is_held(s3_env: SeaweedSer
                                                               tmp_path: Path) -> None:
     import time
 
-    from companion._errors import PublishError
+    from companion import PublishError
     from companion._publish.targets import LockInfo
 
     site = write_sample_site(tmp_path / "site", episodes=1)
@@ -225,7 +225,7 @@ def test_two_publishes_at_once_never_interleave(s3_env: SeaweedServer, public_bu
                                                 tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from companion._errors import PublishError
+    from companion import PublishError
 
     site = write_sample_site(tmp_path / "site", episodes=20)
     prefix = uuid.uuid4().hex[:10]

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
+from companion import ReadError, Site
 from companion._cli.main import main
 from companion._config.project import load_site
-from companion._errors import ReadError
-from companion._model import Site
 from companion._read.articles import read_article, read_project
 
 MakeProject = Any

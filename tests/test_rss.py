@@ -26,10 +26,11 @@ except ImportError:  # tests/ run as a plain folder
         sample_episodes,
         show_for,
     )
+from companion import Chapter, Episode, FeedDefinition, Site
 from companion._build.prepare import Preparer
 from companion._config.feeds import load_feeds, podcast_guid_for, select_episodes
 from companion._config.project import load_site
-from companion._model import Chapter, Episode, FeedDefinition, Funding, Person, Site
+from companion._model import Funding, Person
 from companion._render.rss import ItemParts, TranscriptRef, cdata_safe, render_feed
 
 REPO = Path(__file__).resolve().parent.parent

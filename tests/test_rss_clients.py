@@ -14,9 +14,9 @@ try:
     from tests._episodes import media_map, sample_episode, show_for
 except ImportError:  # tests/ run as a plain folder
     from _episodes import media_map, sample_episode, show_for  # type: ignore[no-redef]
+from companion import Chapter, Episode, FeedDefinition, Site
 from companion._config.feeds import load_feeds, select_episodes
 from companion._config.project import load_site
-from companion._model import Chapter, Episode, FeedDefinition, Site
 from companion._render.rss import render_feed
 
 REPO = Path(__file__).resolve().parent.parent

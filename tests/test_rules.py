@@ -13,6 +13,7 @@ try:
     from tests._episodes import make_episode, media_for, media_map, sample_episodes
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, media_for, media_map, sample_episodes  # type: ignore[no-redef]
+from companion import Episode, FeedDefinition, FeedError, Problem, Site
 from companion._build.check import ledger_problems
 from companion._build.ledger import (
     Ledger,
@@ -25,8 +26,7 @@ from companion._build.ledger import (
 from companion._build.prepare import Preparer
 from companion._config.feeds import load_feeds, select_episodes
 from companion._config.project import load_site
-from companion._errors import FeedError, Problem
-from companion._model import Episode, FeedDefinition, MediaUrl, Person, Site
+from companion._model import MediaUrl, Person
 from companion._render.rss import ItemParts
 from companion._render.rules import feed_problems, feed_where
 

@@ -7,26 +7,23 @@ a temporary project at test time and never into the project itself.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
+from companion import Article
 from companion._config.project import load_site
-from companion._model import Article
 from companion._read.articles import read_project
-
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"  # as in conftest
-
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed folder at {SEEDS}")
+from tests.conftest import seeds_or_skip
 
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Article]:
+    found = seeds_or_skip()  # skipped where the seeds are not, a failure in CI
     root = tmp_path_factory.mktemp("seeds")
     (root / "companion.toml").write_text(
         '[site]\ntitle = "Seeds"\nbase_url = "https://pod.example.org/"\n', encoding="utf-8")
     (root / "episodes").mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in found:
         shutil.copy(seed, root / "episodes" / seed.name)
     result = read_project(load_site(root))
     assert [p for p in result.problems if p.severity == "error"] == []

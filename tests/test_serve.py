@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from companion import Site
 from companion._build.serve import make_server, server_url, watched
-from companion._model import Site
 
 REPO = Path(__file__).resolve().parent.parent
 

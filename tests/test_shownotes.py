@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from companion._model import Chapter, Episode, Link, Site, SpotifyEpisode
+from companion import Chapter, Episode, Link, Site, SpotifyEpisode
 from companion._render.i18n import KEYS, direction, format_date, t
 from companion._render.shownotes import (
     ShowNotes,

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from companion import Site
 from companion._build.engine import BuildResult
 from companion._config.categories import APPLE_CATEGORIES
-from companion._model import Site
 
 BASE = "https://podcasts.example.org/"
 NS = {

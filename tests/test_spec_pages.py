@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
+from companion import Site
 from companion._build.engine import BuildResult
-from companion._model import Site
 
 BASE = "https://podcasts.example.org/"
 EMBED_HOSTS = {"www.youtube-nocookie.com", "open.spotify.com"}

@@ -16,11 +16,10 @@ except ImportError:
     from _fixtures_pair import closed_port, make_article, make_site  # type: ignore[no-redef]
     from _httpserver import Reply, Server  # type: ignore[no-redef]
 
-from companion._errors import FetchError
+from companion import FetchError, SpotifyEpisode
 from companion._fetch import FetchOptions
 from companion._fetch.http import client
 from companion._fetch.spotify import fetch_oembed
-from companion._model import SpotifyEpisode
 from companion._pair.cache import Cache
 from companion._pair.episodes import pair_episode
 from companion._pair.spotify import episode_from_oembed

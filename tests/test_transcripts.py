@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from companion._errors import PairError
+from companion import PairError
 from companion._pair.cache import Cache
 from companion._pair.transcripts import (
     Cue,

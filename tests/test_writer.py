@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from companion import OutputFile, RenderError
 from companion._build.writer import Writer, sha256_bytes
-from companion._errors import RenderError
-from companion._model import OutputFile
 
 
 def page(path: str, data: bytes = b"<p>hi</p>") -> OutputFile:

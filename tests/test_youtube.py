@@ -20,7 +20,7 @@ except ImportError:
     from _httpserver import Reply, Server  # type: ignore[no-redef]
     from _media import sine  # type: ignore[no-redef]
 
-from companion._errors import FetchError, PairError
+from companion import FetchError, PairError
 from companion._fetch.video import YtDlpSource, chosen_caption, fetch_error, process_result
 from companion._pair.youtube import cache_rel, trim_info, video_from_info
 

@@ -96,13 +96,3 @@ class RenderError(CompanionError):
 
 class PublishError(CompanionError):
     """The publish target refused or failed (credentials, bucket, lock, disk)."""
-
-
-class Problems(CompanionError):
-    """Several problems found in one pass (raised when any of them is an error)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        errors = [p for p in problems if p.severity == "error"]
-        first = errors[0] if errors else problems[0]
-        super().__init__(f"{len(errors)} problem(s), first: {first}", where=first.where)
-        self.problems = problems

@@ -1,8 +1,8 @@
-"""Text helpers every stage shares: characters XML forbids, and "did you mean".
+"""Text helpers every stage shares: characters XML forbids, language tags, "did you mean".
 
 One regular expression for the characters XML 1.0 (and so HTML and RSS) forbid,
-used wherever untrusted text enters the model, and one way to suggest the
-nearest known name for a misspelt key.
+used wherever untrusted text enters the model or leaves as a page; one for BCP 47
+language tags; and one way to suggest the nearest known name for a misspelt key.
 """
 
 from __future__ import annotations
@@ -19,6 +19,29 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
 def clean_text(text: str) -> str:
     """`text` without the characters XML 1.0 and HTML forbid."""
     return NOT_XML.sub("", text)
+
+
+#: A well-formed BCP 47 language tag: language (+ extlang), script, region, variants.
+LANGUAGE_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language (+ extlang); 4-8 letter ones are unused
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|\d{3}))?"  # region
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*",  # variants
+    re.IGNORECASE,
+)
+
+
+def is_language(tag: str) -> bool:
+    """A well-formed BCP 47 tag ("en", "pt-BR", "zh-Hant-TW", "es-419")."""
+    return bool(LANGUAGE_TAG.fullmatch(tag))
+
+
+def normalize_lang(tag: str) -> str:
+    """A well-formed BCP 47 tag, lower case ("pt-BR" -> "pt-br"); ValueError otherwise."""
+    text = tag.strip().replace("_", "-")
+    if not is_language(text):
+        raise ValueError(f"{tag!r} is not a BCP 47 language tag")
+    return text.lower()
 
 
 def nearest(name: str, known: Iterable[str]) -> str | None:

@@ -36,7 +36,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
-import companion
 from companion._version import __version__
 from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
 from companion._build.state import (
@@ -56,6 +55,7 @@ from companion._clock import clock_now
 from companion._model import Clock, Identity, Standing, Status
 from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
 from companion._build.writer import Writer
+from companion._read.articles import SIDECAR_SUFFIXES, discover
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
     from concurrent.futures import Future
@@ -65,8 +65,6 @@ if TYPE_CHECKING:  # the process pool is imported when a build is large enough t
 
 Progress = Callable[[str, int, int], None]
 
-ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
-SIDECAR_SUFFIXES = (".yml", ".yaml")
 PARALLEL_FROM = 48  # fewer changed articles than this render in-process
 CHUNK = 24  # articles per worker task
 #: Folders of the project that hold what the build reads: an output folder never overlaps them.
@@ -225,20 +223,6 @@ def check_output_folder(site: Site, folder: Path, what: str,
                                fix="choose a folder of its own, e.g. site/ or public/")
 
 
-def discover(site: Site) -> list[str]:
-    """Project-relative paths of the article files under episodes/, sorted."""
-    found: list[str] = []
-    root = site.episodes_dir
-    if not root.is_dir():
-        return found
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder).relative_to(site.root).as_posix()
-        found.extend(f"{base}/{name}" for name in files
-                     if not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES))
-    return sorted(found)
-
-
 def base_deps(source: str) -> tuple[str, ...]:
     """An article and the sidecars it may have."""
     if not source.lower().endswith(".txt"):
@@ -249,7 +233,7 @@ def base_deps(source: str) -> tuple[str, ...]:
 
 def code_fingerprint() -> str:
     """The package version and its code files' stat: new code renders everything again."""
-    folder = Path(companion.__file__).parent
+    folder = Path(__file__).resolve().parent.parent
     stats = []
     for path in sorted(folder.rglob("*.py")):
         stat = path.stat()

@@ -21,7 +21,7 @@ from companion._config.categories import APPLE_CATEGORIES, is_category, is_subca
 from companion._config.project import inside, project_rel
 from companion._errors import Problem
 from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Show, Site
-from companion._text import NOT_XML, did_you_mean
+from companion._text import NOT_XML, did_you_mean, is_language
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -36,17 +36,8 @@ SELECT_KEYS = frozenset({"languages", "categories", "tags", "episodes", "include
 MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newsletter", "blog",
                      "courses"})
 
-_LANGUAGE = re.compile(
-    r"^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$",
-    re.IGNORECASE,
-)
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
-
-
-def is_language(code: str) -> bool:
-    """A well-formed BCP 47 language tag (language, script, region, variants)."""
-    return bool(_LANGUAGE.match(code))
 
 
 def _is_web_url(value: str) -> bool:

@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 
 from companion._errors import ProjectError
 from companion._model import PublishSettings, Site
-from companion._read.lang import normalize_lang
-from companion._text import did_you_mean
+from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"
 

@@ -21,11 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion._build.engine import BuildResult, base_deps, build, check_output_folder, discover
+from companion._build.engine import BuildResult, base_deps, build, check_output_folder
 from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
 from companion._model import Clock, Site
+from companion._read.articles import discover
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
     from companion._publish.run import Progress as PublishProgress

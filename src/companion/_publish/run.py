@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import json
 import math
 import os
@@ -49,6 +48,7 @@ from typing import Any, Literal
 
 from companion._content_types import cache_control, content_type
 from companion._errors import PublishError
+from companion._files import sha256_file
 from companion._publish.targets import (
     LEASE_SECONDS,
     META_DIR,
@@ -222,14 +222,6 @@ def stage_of(path: str) -> int:
     return 1
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as src:
-        while chunk := src.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _site_paths(site_dir: Path) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     for folder, dirs, files in os.walk(site_dir):
@@ -242,7 +234,7 @@ def _site_paths(site_dir: Path) -> list[tuple[str, Path]]:
 
 
 def _upload(rel: str, file: Path) -> Upload:
-    return Upload(rel, file, _sha256(file), file.stat().st_size, content_type(rel),
+    return Upload(rel, file, sha256_file(file), file.stat().st_size, content_type(rel),
                   cache_control(rel))
 
 

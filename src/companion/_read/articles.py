@@ -163,10 +163,9 @@ def _outside_link(path: Path, site: Site) -> Problem:
 
 
 def _walk(site: Site) -> Iterator[Path | Problem]:
-    """Visible files under episodes/ (sorted); problems for links that leave the project.
-
-    Hidden files and folders are skipped; linked folders are not followed.
-    """
+    """Visible files under episodes/ (sorted); problems for linked folders that leave the
+    project. Hidden files and folders are skipped; linked folders are not followed; a
+    linked file is yielded, and reading it refuses it when it leads out of the project."""
     for folder, dirs, files in os.walk(site.episodes_dir, followlinks=False):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -174,11 +173,14 @@ def _walk(site: Site) -> Iterator[Path | Problem]:
             dirs.remove(name)
             if not inside(base / name, site.root):
                 yield _outside_link(base / name, site)
-        for path in (base / name for name in sorted(files) if not name.startswith(".")):
-            if path.is_symlink() and not inside(path, site.root):
-                yield _outside_link(path, site)
-            else:
-                yield path
+        yield from (base / name for name in sorted(files) if not name.startswith("."))
+
+
+def discover(site: Site) -> list[str]:
+    """Project-relative paths of the article files under episodes/, sorted: what a build
+    and `read_project` read."""
+    return sorted(project_rel(item, site) for item in _walk(site)
+                  if isinstance(item, Path) and item.suffix.lower() in ARTICLE_SUFFIXES)
 
 
 def _orphan_sidecar(path: Path, site: Site) -> Problem | None:

@@ -15,33 +15,17 @@ from functools import lru_cache
 from typing import Any
 
 from companion._model import Direction
+from companion._text import normalize_lang as normalize_lang
 
 #: ISO 639-1 codes the detector chooses among.
 DETECTABLE = ("ka", "hy", "az", "ar", "fa", "he", "ur", "tr", "ru", "uk", "en", "es", "fr",
               "de", "it", "pt", "nl", "pl", "zh", "ja")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "iw"})
 
-_BCP47 = re.compile(
-    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language (+ extlang); 4-8 letter ones are unused
-    r"(?:-[a-z]{4})?"  # script
-    r"(?:-(?:[a-z]{2}|\d{3}))?"  # region
-    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"  # variants
-    r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*"  # extensions
-    r"(?:-x(?:-[a-z\d]{1,8})+)?",  # private use
-    re.IGNORECASE,
-)
 _SCRIPTS = {"ka": ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F)),
             "hy": ((0x0530, 0x058F), (0xFB13, 0xFB17))}
 _SAMPLE = 4000
 _URL = re.compile(r"\(?(?:https?|mailto):\S+")
-
-
-def normalize_lang(tag: str) -> str:
-    """A well-formed BCP 47 tag, lower case ("pt-BR" -> "pt-br"); ValueError otherwise."""
-    text = tag.strip().replace("_", "-")
-    if not _BCP47.fullmatch(text):
-        raise ValueError(f"{tag!r} is not a BCP 47 language tag")
-    return text.lower()
 
 
 def primary(lang: str) -> str:

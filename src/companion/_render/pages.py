@@ -11,7 +11,6 @@ under a prefix; canonical, feed and Open Graph URLs are absolute.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -46,10 +45,10 @@ from companion._model import (
 )
 from companion._render.i18n import direction, format_date, t
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
+from companion._text import NOT_XML
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 _TEMPLATES = ("episode.html", "feed_index.html", "site_index.html")
-_NOT_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _SQUARE = (300, 300)  # display size of show artwork (Apple and Spotify require it square)
 
 
@@ -101,7 +100,7 @@ class PageRenderer:
                               ) from None
         # Control characters from untrusted text (a YouTube description, a feed title) are
         # not allowed in HTML: drop them, whatever the template did with the text.
-        return _NOT_HTML.sub("", text).encode("utf-8")
+        return NOT_XML.sub("", text).encode("utf-8")
 
     def _relative(self, url: str | None, root: str) -> str | None:
         """A URL inside the site, made relative to the page (so previews and prefixes work);

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from companion._config.feeds import is_email, is_language
+from companion._config.feeds import is_email
 from companion._errors import Problem, Severity
 from companion._model import Episode, FeedDefinition, Show, Site
 from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._render.rss import DESCRIPTION_LIMIT, ItemParts, render_feed
+from companion._text import is_language
 
 ENCLOSURE_TYPES = frozenset({
     "audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/m4a", "audio/aac",
