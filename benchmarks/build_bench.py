@@ -14,6 +14,10 @@ process tree (sum of RSS, sampled every 20 ms) and of the largest single process
 the CLI's start-up.
 
     python benchmarks/build_bench.py --sizes 1000,10000 --peers hugo,pelican,jekyll
+    python benchmarks/build_bench.py --sizes 1000 --peers "" --compare 9c1c98d
+
+`--compare REV` adds companion as it was at git revision REV as a peer (same corpus,
+same runs), to see a change of companion's own code side by side with the current one.
 """
 
 from __future__ import annotations
@@ -141,18 +145,26 @@ def measure(command: Sequence[str], cwd: Path, out: Path,
 # -- companion ----------------------------------------------------------------------------
 
 
-def snapshot_package() -> dict[str, str]:
+def snapshot_package(rev: str | None = None) -> dict[str, str]:
     """A frozen copy of the package under test: the same code for every run, even while
-    the working tree changes (a change of companion's code rebuilds everything)."""
-    target = WORK / "pkg"
+    the working tree changes (a change of companion's code rebuilds everything). With
+    `rev`, the package as it was at that git revision."""
+    target = WORK / (f"pkg-{rev}" if rev else "pkg")
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(HERE.parent / "src" / "companion", target / "companion",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    if rev is None:
+        shutil.copytree(HERE.parent / "src" / "companion", target / "companion",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", rev,
+                                  "src/companion"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "--strip-components=1", "-C", str(target)],
+                       input=archive, check=True)
     return {**os.environ, "PYTHONPATH": str(target)}
 
 
 def companion_tool(root: Path, posts: list[Post], jobs: int | None,
-                   env: dict[str, str]) -> Tool:
+                   env: dict[str, str], name: str = "companion") -> Tool:
     command = [sys.executable, "-m", "companion", "-C", str(root), "-q", "build"]
     if jobs:
         command += ["--jobs", str(jobs)]
@@ -162,7 +174,7 @@ def companion_tool(root: Path, posts: list[Post], jobs: int | None,
             shutil.rmtree(root / name, ignore_errors=True)
 
     post = posts[len(posts) // 2]
-    return Tool("companion", root, root / "site", command, clean,
+    return Tool(name, root, root / "site", command, clean,
                 root / "episodes" / post.filename, post.body[:40], env)
 
 
@@ -385,8 +397,8 @@ def bench_tool(tool: Tool) -> dict[str, Run]:
     return results
 
 
-def bench_size(size: int, peers: list[str], jobs: int | None,
-               env: dict[str, str]) -> dict[str, dict[str, Run]]:
+def bench_size(size: int, peers: list[str], jobs: int | None, env: dict[str, str],
+               others: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, Run]]:
     work = WORK / str(size)
     corpus = work / "companion"
     if not (corpus / "companion.toml").exists():
@@ -395,6 +407,8 @@ def bench_size(size: int, peers: list[str], jobs: int | None,
     corpus.mkdir(parents=True, exist_ok=True)
     posts = _posts(corpus, size)
     tools = [companion_tool(corpus, posts, jobs, env)]
+    tools += [companion_tool(corpus, posts, jobs, other, name)
+              for name, other in (others or {}).items()]
     for name in peers:
         tool = PEERS[name](work, posts)
         if tool is None:
@@ -408,8 +422,8 @@ def bench_size(size: int, peers: list[str], jobs: int | None,
     for tool in tools:
         print(f"N={size} {tool.name} ...", flush=True)
         results[tool.name] = bench_tool(tool)
-        if tool.name == "companion":
-            results["companion"] = with_inner(tool, results["companion"])
+        if tool.name.startswith("companion"):
+            results[tool.name] = with_inner(tool, results[tool.name])
         print(table({tool.name: results[tool.name]}), flush=True)
     return results
 
@@ -471,6 +485,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--peers", default="hugo,pelican,jekyll")
     parser.add_argument("--jobs", type=int, default=None, help="companion --jobs")
+    parser.add_argument("--compare", action="append", default=[], metavar="REV",
+                        help="also run companion as it was at this git revision")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     peers = [p for p in args.peers.split(",") if p]
@@ -479,8 +495,9 @@ def main() -> None:
         raise SystemExit(f"unknown peers: {', '.join(sorted(unknown))}")
     everything = {}
     env = snapshot_package()
+    others = {f"companion@{rev}": snapshot_package(rev) for rev in args.compare}
     for size in sizes:
-        results = bench_size(size, peers, args.jobs, env)
+        results = bench_size(size, peers, args.jobs, env, others)
         everything[size] = {k: {r: asdict(v) for r, v in runs.items()}
                             for k, runs in results.items()}
         print(f"\n## N = {size}\n\n{table(results)}\n\ncompanion / peer (lower is better "

@@ -43,6 +43,7 @@ from companion._build.state import (
     EpisodeState,
     FeedState,
     FileHashes,
+    IdentityData,
     Parts,
     digest,
     digest_object,
@@ -248,7 +249,7 @@ def describe_selection(select: FeedSelection) -> str:
     return "; ".join(parts) or "every article"
 
 
-def _identity_data(identity: Identity | None) -> list[Any] | None:
+def _identity_data(identity: Identity | None) -> IdentityData | None:
     if identity is None:
         return None
     return [identity.slug, identity.guid, identity.draft,
@@ -256,12 +257,13 @@ def _identity_data(identity: Identity | None) -> list[Any] | None:
             list(identity.files)]
 
 
-def _identity(data: Sequence[Any] | None) -> Identity | None:
+def _identity(data: IdentityData | None) -> Identity | None:
     if data is None:
         return None
     slug, guid, draft, date, hidden, files = data
-    return Identity(slug, guid, draft, datetime.fromisoformat(date) if date else None, hidden,
-                    tuple(files))
+    return Identity(str(slug), str(guid), bool(draft),
+                    datetime.fromisoformat(date) if isinstance(date, str) else None,
+                    bool(hidden), tuple(files) if isinstance(files, list) else ())
 
 
 # -- the build -----------------------------------------------------------------------------
@@ -278,7 +280,7 @@ class _Build(Generic[E, I]):
         self.clock = clock
         old = load_state(site.root)
         previous = dict(old.outputs) if old.out_dir == str(self.out) else {}
-        self.parts = Parts(site.root)
+        self.parts: Parts[E, I] = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
         self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
@@ -533,14 +535,14 @@ class _Build(Generic[E, I]):
         try:
             return self.parts.load(source)
         except (OSError, EOFError, pickle.UnpicklingError):
-            raise _lost(source, self.parts) from None
+            raise _lost(source, self.parts.folder) from None
 
     def _entries_of(self, sources: Iterable[str]) -> list[E]:
         entries = []
         for source in sources:
             entry = self._entry(source)
             if entry is None:
-                raise _lost(source, self.parts)
+                raise _lost(source, self.parts.folder)
             entries.append(entry)
         return entries
 
@@ -601,8 +603,8 @@ def _problem(data: Mapping[str, str | None]) -> Problem:
                    data.get("field"))
 
 
-def _lost(source: str, parts: Parts) -> RenderError:
-    return RenderError(f"the build cache has no parts for {source}", where=str(parts.folder),
+def _lost(source: str, folder: Path) -> RenderError:
+    return RenderError(f"the build cache has no parts for {source}", where=str(folder),
                        fix="run `companion build --force`")
 
 
@@ -624,7 +626,7 @@ class _Worker:
     """What a worker process keeps between tasks."""
 
     renderer: Renderer[object, object] | None = None
-    parts: Parts | None = None
+    parts: Parts[object, object] | None = None
 
 
 _WORKER = _Worker()
@@ -659,7 +661,8 @@ class _Failure:
         return self.kind(self.message, where=self.where, field=self.field, fix=self.fix)
 
 
-def _save_items(parts: Parts, builds: Iterable[EpisodeBuild[E, I]]) -> Iterator[Done[E, I]]:
+def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
+                ) -> Iterator[Done[E, I]]:
     """Store each episode's parts on disk; hand back the build without them (memory stays
     flat: feeds and index pages read them back when needed) and their digests. An article
     without a page (a draft, a broken one) has no parts."""

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from companion._files import atomic_write
 from companion._build.writer import OutputRecord
@@ -58,6 +58,11 @@ def digest_object(value: object) -> str:
     return digest_bytes(pickle.dumps(value, protocol=5))
 
 
+#: An article's `Identity` as `marshal` keeps it: slug, GUID, draft, date (ISO or None),
+#: hidden, the project files it points at.
+IdentityData = list[str | bool | None | list[str]]
+
+
 @dataclass
 class EpisodeState:
     """What one article source produced last time."""
@@ -71,7 +76,7 @@ class EpisodeState:
     item: str  # digest of its feed part
     problems: list[dict[str, str | None]] = field(default_factory=list)  # warnings it had
     guid: str = ""  # its GUID: one article per GUID, as one per slug
-    ident: list[Any] | None = None  # its `Identity` as plain data (None: unreadable)
+    ident: IdentityData | None = None  # its `Identity` as plain data (None: unreadable)
     flags: str = ""  # how it was rendered (`_build.Flags.key`)
     selected: list[str] = field(default_factory=list)  # feeds whose selection matches it
     title: str = ""
@@ -238,7 +243,11 @@ def _hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-class Parts:
+E = TypeVar("E")  # what an episode's index entry is
+I = TypeVar("I")  # what an episode's feed items are
+
+
+class Parts(Generic[E, I]):
     """Per-episode parts on disk, one file each: the index entry and the feed item.
 
     Both are pickled separately, so an entry can be read without its item and each has
@@ -264,12 +273,13 @@ class Parts:
         size = int.from_bytes(data[:8], "little")
         return data[8:8 + size], data[8 + size:]
 
-    def load(self, source: str) -> tuple[Any, Any]:
+    def load(self, source: str) -> tuple[E, I]:
         entry, item = self._split(source)
-        return pickle.loads(entry), pickle.loads(item)  # noqa: S301 - our own cache file
+        return (cast("E", pickle.loads(entry)),  # noqa: S301 - our own cache file
+                cast("I", pickle.loads(item)))  # noqa: S301
 
-    def load_entry(self, source: str) -> Any:
-        return pickle.loads(self._split(source)[0])  # noqa: S301 - our own cache file
+    def load_entry(self, source: str) -> E:
+        return cast("E", pickle.loads(self._split(source)[0]))  # noqa: S301 - our own file
 
     def drop(self, source: str) -> None:
         self._path(source).unlink(missing_ok=True)

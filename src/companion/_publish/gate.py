@@ -139,8 +139,9 @@ def _state_files(state: BuildState) -> list[str]:
     """The project files that articles' audio: and image: point at (from the build state)."""
     found: set[str] = set()
     for episode in state.episodes.values():
-        if episode.ident is not None:
-            found.update(episode.ident[5])
+        files = episode.ident[5] if episode.ident is not None else None
+        if isinstance(files, list):
+            found.update(files)
     return sorted(found)
 
 
