@@ -181,7 +181,8 @@ def companion_tool(root: Path, posts: list[Post], jobs: int | None,
 def inner_build_seconds(root: Path, env: dict[str, str]) -> float:
     """build() alone in a fresh interpreter (the CLI's start-up excluded)."""
     code = ("import time,sys;from pathlib import Path\n"
-            "try:\n from companion import load_project;p=load_project(Path(sys.argv[1]))\n"
+            "try:\n from companion import load_project;import companion._build.engine\n"
+            " p=load_project(Path(sys.argv[1]))\n"
             "except ImportError:\n"
             " from companion._project import load_site;from companion._build import build\n"
             " s=load_site(Path(sys.argv[1]));p=type('P',(),{'build':lambda self:build(s)})()\n"

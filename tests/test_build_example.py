@@ -124,7 +124,7 @@ def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> N
     from companion._build.prepare import Preparer
     from companion._build.state import Parts
     from companion._config.feeds import load_feeds, select_episodes
-    from companion._read.articles import discover
+    from companion._read.files import discover
     from companion._render.rss import render_feed
 
     proj = companion.load_project(project)

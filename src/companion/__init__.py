@@ -23,8 +23,6 @@ The API a newsroom scripts (the command line calls exactly this)::
 from typing import TYPE_CHECKING
 
 from companion._api import Project, init_project, load_project
-from companion._build.check import CheckResult
-from companion._build.engine import BuildResult
 from companion._errors import (
     CompanionError,
     FeedError,
@@ -51,22 +49,29 @@ from companion._model import (
     Transcript,
     YouTubeVideo,
 )
-from companion._publish.gate import PublishOutcome
-from companion._publish.run import PublishReport
 from companion._version import __version__
 
 if TYPE_CHECKING:
+    from companion._build.check import CheckResult
+    from companion._build.engine import BuildResult
     from companion._fetch import FetchOptions, FetchReport
+    from companion._publish.gate import PublishOutcome
+    from companion._publish.run import PublishReport
+
+#: The stages' result types, imported when first asked for: `import companion` stays light
+#: (a command that builds from the cache never imports the network or storage stages).
+_LAZY = {"CheckResult": "companion._build.check", "BuildResult": "companion._build.engine",
+         "FetchOptions": "companion._fetch", "FetchReport": "companion._fetch",
+         "PublishOutcome": "companion._publish.gate", "PublishReport": "companion._publish.run"}
 
 
 def __getattr__(name: str) -> object:
-    """The fetch stage's names, imported when asked for (it pulls in httpx, which a build
-    from the cache never needs)."""
-    if name in ("FetchOptions", "FetchReport"):
-        from companion import _fetch
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'companion' has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(_fetch, name)
-    raise AttributeError(f"module 'companion' has no attribute {name!r}")
+    return getattr(import_module(module), name)
 
 __all__ = [
     "Article",

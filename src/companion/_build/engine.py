@@ -56,7 +56,7 @@ from companion._clock import clock_now
 from companion._model import Clock, Identity, Standing, Status
 from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
 from companion._build.writer import Writer
-from companion._read.articles import SIDECAR_SUFFIXES, discover
+from companion._read.files import SIDECAR_SUFFIXES, discover
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
     from concurrent.futures import Future

@@ -26,7 +26,7 @@ from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
 from companion._model import Clock, Site
-from companion._read.articles import discover
+from companion._read.files import discover
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
     from companion._publish.run import Progress as PublishProgress

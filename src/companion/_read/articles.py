@@ -9,10 +9,9 @@ in one pass; `read_article` reads one file and raises the first `ReadError`.
 
 from __future__ import annotations
 
-import os
 import stat
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
@@ -25,6 +24,12 @@ from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
 from companion._model import Article, ArticleFormat, Identity, Inference, Site
 from companion._read import links as _links
+from companion._read.files import (
+    ARTICLE_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    SIDECAR_SUFFIXES,
+    walk,
+)
 from companion._read.lang import (
     detect_language,
     direction,
@@ -34,11 +39,6 @@ from companion._read.lang import (
 )
 from companion._read.slugs import make_slug, split_jekyll_name
 from companion._text import clean_text, nearest
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-TEXT_SUFFIXES = (".txt",)
-SIDECAR_SUFFIXES = (".yml", ".yaml")
-ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + TEXT_SUFFIXES
 
 KNOWN_KEYS = frozenset({
     "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
@@ -154,33 +154,6 @@ class _Fields:
 
 
 # -- files ---------------------------------------------------------------------------------
-
-
-def _outside_link(path: Path, site: Site) -> Problem:
-    return Problem("error", project_rel(path, site),
-                   "a symbolic link that points outside the project; not followed",
-                   "copy the file into episodes/ instead of linking to it")
-
-
-def _walk(site: Site) -> Iterator[Path | Problem]:
-    """Visible files under episodes/ (sorted); problems for linked folders that leave the
-    project. Hidden files and folders are skipped; linked folders are not followed; a
-    linked file is yielded, and reading it refuses it when it leads out of the project."""
-    for folder, dirs, files in os.walk(site.episodes_dir, followlinks=False):
-        base = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in [d for d in dirs if (base / d).is_symlink()]:
-            dirs.remove(name)
-            if not inside(base / name, site.root):
-                yield _outside_link(base / name, site)
-        yield from (base / name for name in sorted(files) if not name.startswith("."))
-
-
-def discover(site: Site) -> list[str]:
-    """Project-relative paths of the article files under episodes/, sorted: what a build
-    and `read_project` read."""
-    return sorted(project_rel(item, site) for item in _walk(site)
-                  if isinstance(item, Path) and item.suffix.lower() in ARTICLE_SUFFIXES)
 
 
 def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
@@ -668,7 +641,7 @@ def read_project(site: Site) -> ReadResult:
     if not site.episodes_dir.is_dir():
         return ReadResult([], [Problem("error", "episodes", "the episodes folder is missing",
                                        "create episodes/ and put the articles in it")])
-    for item in _walk(site):
+    for item in walk(site):
         if isinstance(item, Problem):
             problems.append(item)
         elif item.suffix.lower() in ARTICLE_SUFFIXES:
