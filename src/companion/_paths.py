@@ -8,6 +8,10 @@ be cached forever and a re-fetch of the same audio changes nothing downstream.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+
+#: The bundled theme: Jinja2 templates and assets that a project's templates/ may override.
+THEME_DIR = Path(__file__).resolve().parent / "_render" / "theme"
 
 
 def episode_dir(slug: str) -> str:

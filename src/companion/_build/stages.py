@@ -9,17 +9,19 @@ process) holds what is costly to make: the templates, the placed shows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion._build.engine import EpisodeBuild, Flags, Rendered, base_deps
 from companion._build.ledger import PublishedIndex
 from companion._errors import CompanionError, Problem
 from companion._model import Episode, FeedDefinition, Identity, Site
-from companion._render.rss import FeedItem
 
-FeedItems = Mapping[str, FeedItem]
-Build = EpisodeBuild[Episode, FeedItems]
+if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
+    from companion._render.rss import FeedItems
+
+Build = EpisodeBuild["Episode", "FeedItems"]
 
 
 class RealStages:
@@ -42,7 +44,7 @@ class RealStages:
         return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
-        from companion._render.pages import THEME_DIR
+        from companion._paths import THEME_DIR
 
         files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
         if site.templates_dir.is_dir():

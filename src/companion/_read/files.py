@@ -39,6 +39,8 @@ def walk(site: Site) -> Iterator[Path | Problem]:
 
 def discover(site: Site) -> list[str]:
     """Project-relative paths of the article files under episodes/, sorted: what a build
-    and `read_project` read."""
-    return sorted(project_rel(item, site) for item in walk(site)
-                  if isinstance(item, Path) and item.suffix.lower() in ARTICLE_SUFFIXES)
+    and `read_project` read. (String work, not `Path.relative_to`: a no-change build asks
+    this of every article.)"""
+    prefix = len(str(site.root)) + 1
+    return sorted(str(item)[prefix:].replace(os.sep, "/") for item in walk(site)
+                  if isinstance(item, Path) and item.name.lower().endswith(ARTICLE_SUFFIXES))

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
@@ -47,7 +46,7 @@ from companion._render.i18n import direction, format_date, t
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
 from companion._text import NOT_XML
 
-THEME_DIR = Path(__file__).resolve().parent / "theme"
+THEME_DIR = _paths.THEME_DIR
 _TEMPLATES = ("episode.html", "feed_index.html", "site_index.html")
 _SQUARE = (300, 300)  # display size of show artwork (Apple and Spotify require it square)
 
