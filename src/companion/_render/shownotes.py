@@ -61,7 +61,7 @@ class ShowNotes:
     chapters: tuple[Chapter, ...]
     sources: tuple[Link, ...]
     homes: tuple[Home, ...]
-    duration: float | None = None  # seconds: YouTube's rule for the last chapter needs it
+    duration: float | None = None  # the video's seconds: YouTube's last-chapter rule needs it
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,10 @@ def for_feed(notes: ShowNotes, title: str, url: str) -> ShowNotes:
 
 
 def _duration(episode: Episode) -> float | None:
-    if episode.audio is not None:
-        return episode.audio.duration
-    return episode.youtube.duration if episode.youtube else None
+    """The video's length (YouTube's chapter rules are about the video), else the audio's."""
+    if episode.youtube is not None and episode.youtube.duration:
+        return episode.youtube.duration
+    return episode.audio.duration if episode.audio else None
 
 
 def summary(episode: Episode) -> str:
@@ -316,7 +317,7 @@ def youtube_chapters_problem(chapters: Sequence[Chapter], duration: float | None
 def _fit(notes: ShowNotes, limit: Limit, chapters: list[str], skip: tuple[str, ...]) -> Fitted:
     """The notes within `limit`: the summary (cut at a sentence end when it must be), the
     other homes, the chapters (all or none), then as many sources as fit, in order, with a
-    line saying how many were left out and where they are."""
+    last line saying how many were left out and where they are."""
     homes = [f"{h.label}: {h.url}" for h in notes.homes if h.kind not in skip]
     page = next((h.url for h in notes.homes if h.kind == "page"), "")
     sources = [f"- {' '.join(link_text(s).split())}: {s.url}" if has_anchor(s) else f"- {s.url}"
@@ -367,6 +368,8 @@ class _Parts:
 
     def render(self) -> str:
         blocks = [self.head] if self.head else []
+        if self.homes:
+            blocks.append("\n".join(self.homes))
         if self.chapters:
             blocks.append(t(self.lang, "Chapters") + ":\n" + "\n".join(self.chapters))
         lines = [*self.sources]
@@ -374,8 +377,6 @@ class _Parts:
             lines.append(more_sources(self.lang, self.left, self.page))
         if lines:
             blocks.append(t(self.lang, "Sources") + ":\n" + "\n".join(lines))
-        if self.homes:
-            blocks.append("\n".join(self.homes))
         return "\n\n".join(blocks)
 
 
