@@ -129,6 +129,8 @@ def test_georgian_lines_are_balanced_and_within_42() -> None:
     assert len(lines) == 2
     assert max(map(len, lines)) <= 42
     assert abs(len(lines[0]) - len(lines[1])) < 12
+    assert layout([Cue(0.0, 1.0, "Four vessels waited at anchor.")], 42, 2)[0].text \
+        == "Four vessels waited at anchor."  # what fits on one line stays on one
 
 
 def test_written_captions_have_a_bare_signature_and_escape_cue_text() -> None:

@@ -121,7 +121,10 @@ def layout(cues: list[Cue], width: int, lines: int) -> list[Cue]:
 
 
 def _balanced(text: str, width: int, lines: int) -> str:
-    """`text` in at most `lines` lines of at most `width`, the lines as even as they go."""
+    """`text` on one line when it fits, else in at most `lines` lines of at most `width`,
+    the lines as even as they go."""
+    if len(text) <= width:
+        return text
     for narrower in range(-(-len(text) // lines), width):
         wrapped = textwrap.wrap(text, narrower, break_on_hyphens=False,
                                 break_long_words=False)
