@@ -44,6 +44,10 @@ def test_the_build_writes_notes_for_every_episode_outside_the_site(
     site = project.site.out_dir
     assert not (site / "episodes" / "night-trains").exists()  # a draft is not published
     assert not [p for p in site.rglob("*.txt") if p.name != "robots.txt"]
+    (example_project / DRAFT).unlink()  # an article that is gone takes its notes along
+    project.build(jobs=1, now=NOW)
+    assert not (folder / "night-trains").exists()
+    assert (folder / "caspian-ports" / "youtube.txt").is_file()
 
 
 def _fake_clipboard(folder: Path, name: str) -> Path:

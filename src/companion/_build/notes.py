@@ -10,6 +10,7 @@ says when one had to be cut or lost its chapter list (`notes_problems`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,15 @@ _NAMES = {"youtube": "YouTube description", "spotify": "Spotify description",
 def notes_folder(site: Site, slug: str) -> Path:
     """Where the paste-ready texts of an episode are kept."""
     return site.root / ".companion" / "notes" / slug
+
+
+def drop_notes(site: Site, slug: str) -> None:
+    """Remove the paste-ready texts of an episode that is gone."""
+    folder = notes_folder(site, slug)
+    for target in FILES:
+        (folder / f"{target}.txt").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty: something of the producer's is in it
+        folder.rmdir()
 
 
 def paste_texts(episode: Episode, site: Site,
