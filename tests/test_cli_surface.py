@@ -6,7 +6,7 @@ import pytest
 
 from companion._cli.main import cli, main
 
-COMMANDS = ["init", "check", "build", "fetch", "publish", "serve"]
+COMMANDS = ["init", "check", "build", "fetch", "publish", "serve", "notes"]
 
 
 def test_every_command_is_listed_and_documented() -> None:

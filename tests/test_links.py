@@ -7,6 +7,7 @@ from linkify_it import LinkifyIt
 
 from companion._read.links import (
     FastLinkify,
+    clean_text_urls,
     clean_url,
     extract_links,
     spotify_episode_id,
@@ -87,9 +88,22 @@ def test_spotify_show_is_not_an_episode_but_is_recognised() -> None:
     ("https://x.org/a?utm_source=z#section-2", "https://x.org/a#section-2"),
     ("https://x.org/a?b=2&a=1", "https://x.org/a?b=2&a=1"),
     ("https://x.org/plain", "https://x.org/plain"),
+    ("https://www.instagram.com/p/Cx1/?igsh=abc&si=x", "https://www.instagram.com/p/Cx1/"),
+    ("https://www.youtube-nocookie.com/embed/02el3F-AjQw?start=4&si=Q",
+     "https://www.youtube-nocookie.com/embed/02el3F-AjQw?start=4"),
+    ("https://data.worldbank.org/indicator/NY.GDP?locations=AZ",
+     "https://data.worldbank.org/indicator/NY.GDP?locations=AZ"),
 ])
 def test_clean_url(url: str, clean: str) -> None:
     assert clean_url(url) == clean
+
+
+def test_clean_text_urls_cleans_every_bare_url_and_keeps_the_punctuation() -> None:
+    text = ("Read https://a.example/x?utm_source=tg&id=2, then "
+            "(https://youtu.be/02el3F-AjQw?si=Q&t=12). And https://b.example/y?fbclid=1.")
+    assert clean_text_urls(text) == ("Read https://a.example/x?id=2, then "
+                                     "(https://youtu.be/02el3F-AjQw?t=12). And "
+                                     "https://b.example/y.")
 
 
 def test_extract_markdown_links_every_kind_in_order() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import lxml.html
 import pytest
 
@@ -123,3 +125,19 @@ def test_plain_text_of_markdown() -> None:
 ])
 def test_lead_blocks_are_the_paragraphs_of_a_whole_parse(md: str) -> None:
     assert list(lead_blocks(md)) == plain_blocks(md, paragraphs_only=True)
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_text])
+def test_every_rendered_link_is_clean_and_its_ampersands_escaped(render: Any) -> None:
+    body = ("See <https://example.org/x?fbclid=Iw&a=1&b=2> and https://e.org/?utm_source=n&q=1"
+            " and [text](https://f.org/p?gclid=3&keep=yes).")
+    out = render(body)
+    assert "fbclid" not in out
+    assert "utm_" not in out
+    root = lxml.html.fragment_fromstring(out, create_parent="div")
+    hrefs = root.xpath("//a/@href")
+    assert "https://example.org/x?a=1&b=2" in hrefs  # the autolink is a link, not text
+    assert "https://e.org/?q=1" in hrefs
+    assert "&b=2" not in out  # every & of an href or a shown URL is escaped
+    assert root.xpath("//a[@href='https://example.org/x?a=1&b=2']/text()") == [
+        "https://example.org/x?a=1&b=2"]

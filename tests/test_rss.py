@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 from pathlib import Path
 
 import pytest
@@ -210,8 +211,18 @@ def test_description_is_cut_to_4000() -> None:
     root = etree.fromstring(render_feed(show_for(make_feed(), SITE), [episode],
                                         {episode.guid: ref}))
     text = xp(root, "//item/description/text()")[0]
-    assert len(text) <= 4000
+    assert len(text.encode("utf-8")) <= 4000
     assert text.endswith("…")
+
+
+def test_description_is_cut_to_4000_bytes_in_georgian() -> None:
+    episode = make_episode("long")
+    ref = dataclasses.replace(media_for(episode), description_text="სიტყვა & " * 800)
+    root = etree.fromstring(render_feed(show_for(make_feed(), SITE), [episode],
+                                        {episode.guid: ref}))
+    text = xp(root, "//item/description/text()")[0]
+    assert 3900 < len(text.encode("utf-8")) <= 4000  # bytes, escaped as it stands
+    assert len(text) < 2200  # characters: far fewer than the bytes
 
 
 NASTY = "Tom & Jerry <script>alert(1)</script> ]]> \x00\x01\x0b\x1f\ufffe end"
@@ -228,7 +239,10 @@ def test_untrusted_text_stays_text() -> None:
     assert b"<title>Tom &amp; Jerry &lt;script&gt;" in data
     assert xp(root, "/rss/channel/title/text()") == [CLEAN]
     assert xp(root, "//item/title/text()") == [CLEAN]
-    assert xp(root, "//item/description/text()") == [CLEAN]
+    # description is read as HTML: its plain text is HTML-escaped (then XML-escaped)
+    assert xp(root, "//item/description/text()") == [html_lib.escape(CLEAN, quote=False)]
+    assert xp(root, "/rss/channel/description/text()") == [html_lib.escape(CLEAN, quote=False)]
+    assert b"<description>Tom &amp;amp; Jerry &amp;lt;script&amp;gt;" in data
     assert xp(root, "//item/podcast:person/text()") == [CLEAN]
     assert xp(root, "//item/psc:chapters/psc:chapter/@title") == [CLEAN]
     html = xp(root, "//item/content:encoded/text()")[0]

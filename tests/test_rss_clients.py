@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import podcastparser
 import pytest
 
@@ -141,7 +143,8 @@ def test_untrusted_text_survives_both_parsers(site: Site,
     assert item["title"] == CLEAN
     assert item["chapters"][0]["title"] == CLEAN
     # podcastparser reads <description> as HTML: the tags go, the words stay
-    assert item["description"] == "Tom & Jerry alert(1) ]]> end"
+    # <description> is read as HTML, so its plain text is HTML-escaped: shown, it is the text
+    assert item["description"] == html.escape(CLEAN, quote=False)
     fp = feedparser.parse(data)
     assert fp.bozo == 0, fp.get("bozo_exception")
     (entry,) = fp.entries
@@ -150,3 +153,24 @@ def test_untrusted_text_survives_both_parsers(site: Site,
     # feedparser sanitizes HTML content: the script is gone, the text is still there
     assert "<script" not in entry.content[0].value
     assert entry.content[0].value == "<p>Tom & Jerry  ]]&gt; end</p>"
+    assert entry.summary_detail.type == "text/html"
+    assert entry.summary == html.escape(CLEAN, quote=False)
+
+
+def test_markup_in_a_description_reaches_a_reader_as_text(
+        site: Site, feeds: dict[str, FeedDefinition]) -> None:
+    """feedparser says what it saw: HTML whose only markup is entities, nothing for its
+    sanitizer to remove (before, it saw a <b> element and had to strip onmouseover)."""
+    hostile = 'Read <b onmouseover="alert(1)">this</b> & that'
+    feed = dataclasses.replace(feeds["en"], description=hostile)
+    episode = sample_episode("en", description=hostile)
+    media = media_map([episode])
+    media[episode.guid] = dataclasses.replace(media[episode.guid], description_text=hostile)
+    fp = feedparser.parse(render_feed(show_for(feed, site), [episode], media))
+    assert fp.bozo == 0, fp.get("bozo_exception")
+    for detail in (fp.entries[0].summary_detail, fp.feed.subtitle_detail):
+        assert detail.type == "text/html"
+        assert detail.value == html.escape(hostile, quote=False)  # onmouseover kept, as text
+        shown = lxml.html.fragment_fromstring(detail.value, create_parent="div")
+        assert shown.text_content() == hostile
+        assert not shown.xpath("//b")

@@ -12,6 +12,7 @@ import pytest
 
 from companion import Chapter, Episode, Link, Site, SpotifyEpisode
 from companion._render.i18n import KEYS, direction, format_date, t
+from companion._render.limits import Limit
 from companion._render.shownotes import (
     ShowNotes,
     cut,
@@ -28,6 +29,7 @@ from tests.test_markdown import assert_inert
 
 SITE = Site(root=Path("/tmp/project"), title="Show", base_url="https://pod.example.org/")
 PAGE = "https://pod.example.org/episodes/x/"
+CHARS_4000 = Limit("test", max_chars=4000)
 FEED = "https://pod.example.org/en/feed.xml"
 
 BODY = """First sentence here. Second sentence follows! Third one? Fourth is too many.
@@ -43,7 +45,7 @@ def episode(body: str = BODY, **kw: object) -> Episode:
     values.update(kw)
     return Episode(
         article("x", "en", "An episode", body, **values), guid="g",
-        youtube=youtube("abcdefghijk", "Video title", "Video description."),
+        youtube=youtube("abcdefghijk", "Video title", "Video description.", duration=150.0),
         spotify=SpotifyEpisode("4XgHKQm17uIi39qzDIrs99"),
         chapters=(Chapter(0, "Intro"), Chapter(30, "Part one"), Chapter(90, "Part two")),
     )
@@ -158,7 +160,7 @@ def test_notes_text_limit_never_cuts_a_url(limit: int) -> None:
                             for i in range(200))
     ep = episode(description=long_summary, links=_many_sources(200))
     notes = notes_of(ep)
-    text = notes_text(notes, limit=limit)
+    text = notes_text(notes, limit=Limit("test", max_chars=limit))
     assert len(text) <= limit
     known = {s.url for s in notes.sources} | {h.url for h in notes.homes} | {
         f"https://x.example.org/p{i}" for i in range(200)}
@@ -171,7 +173,7 @@ def test_notes_text_limit_never_cuts_a_url(limit: int) -> None:
 
 def test_notes_text_cuts_the_summary_at_a_sentence_end() -> None:
     summary = "A short sentence. " * 300
-    text = notes_text(notes_of(episode(description=summary.strip())), limit=4000)
+    text = notes_text(notes_of(episode(description=summary.strip())), limit=CHARS_4000)
     assert len(text) <= 4000
     assert text.split("\n\n")[0].endswith("sentence.")
     assert FEED in text  # the homes are kept
@@ -179,7 +181,7 @@ def test_notes_text_cuts_the_summary_at_a_sentence_end() -> None:
 
 def test_notes_text_drops_whole_source_lines() -> None:
     ep = episode(links=_many_sources(100))
-    text = notes_text(notes_of(ep), limit=4000)
+    text = notes_text(notes_of(ep), limit=CHARS_4000)
     kept = [line for line in text.splitlines() if line.startswith("- ")]
     assert 0 < len(kept) < 100
     assert kept == [f"- Source number {i}: {s.url}" for i, s in
@@ -278,7 +280,8 @@ def test_notes_text_keeps_sources_in_order_without_gaps() -> None:
     links = tuple(Link(f"https://s{i}.example.org/" + "p" * (300 if i == 5 else 5), f"S{i}",
                        f"s{i}.example.org") for i in range(40))
     notes = notes_of(episode(links=links))
-    budget = len(notes_text(replace(notes, sources=links[:5]))) + 40
-    text = notes_text(notes, limit=budget)
+    budget = len(notes_text(replace(notes, sources=links[:5]))) + 40 \
+        + len("\nand 35 more sources: " + PAGE)
+    text = notes_text(notes, limit=Limit("test", max_chars=budget))
     kept = [line for line in text.splitlines() if line.startswith("- ")]
     assert kept == [f"- S{i}: {links[i].url}" for i in range(5)]  # S5 is too long: stop there

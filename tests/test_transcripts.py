@@ -11,10 +11,13 @@ from companion._pair.cache import Cache
 from companion._pair.transcripts import (
     Cue,
     cached,
+    captions,
     clean_cues,
     collapse_rolling,
     convert,
+    layout,
     parse_vtt,
+    read_cues,
     store,
     to_srt,
 )
@@ -65,7 +68,7 @@ def test_collapsed_captions_have_no_tags_and_no_repeats() -> None:
     assert "<c>" not in vtt
     assert "<00:" not in vtt
     assert vtt.count("walked off the job") == 1
-    assert vtt.startswith("WEBVTT\nLanguage: en\n\n00:00:00.160 --> 00:00:02.270\n")
+    assert vtt.startswith("WEBVTT\n\n00:00:00.160 --> 00:00:02.270\n")
     assert srt.startswith("1\n00:00:00,160 --> 00:00:02,270\ndock workers at batumi\n\n2\n")
 
 
@@ -98,3 +101,42 @@ def test_a_damaged_transcript_record_is_a_clear_error(tmp_path: Path) -> None:
         cached(cache, "vid", "my-episode")
     assert str(record) in str(caught.value)
     assert "companion fetch --refresh my-episode" in caught.value.fix
+
+
+def test_layout_wraps_at_42_and_two_lines_and_shares_the_time() -> None:
+    long = ("This is a long spoken sentence that runs on and on, far past what one caption "
+            "card can show, so it has to be split into more than one cue on the screen.")
+    cues = layout([Cue(10.0, 20.0, long), Cue(20.0, 21.0, "Short.")], 42, 2)
+    assert [c.text for c in cues][-1] == "Short."
+    split = cues[:-1]
+    assert len(split) == 2
+    assert all(len(line) <= 42 for c in split for line in c.text.split("\n"))
+    assert all(len(c.text.split("\n")) <= 2 for c in split)
+    assert " ".join(c.text.replace("\n", " ") for c in split) == long
+    assert split[0].start == 10.0
+    assert split[-1].end == 20.0
+    assert split[0].end == split[1].start
+    chars = [len(c.text) for c in split]
+    share = (split[0].end - 10.0) / 10.0
+    assert abs(share - chars[0] / sum(chars)) < 0.001  # time in proportion to characters
+
+
+def test_georgian_lines_are_balanced_and_within_42() -> None:
+    text = "ექთნები, მცხობლები და სტუდენტები ღამის მეტროში ერთად მგზავრობენ ყოველ საღამოს."
+    (cue, *rest) = layout([Cue(0.0, 4.0, text)], 42, 2)
+    assert rest == []
+    lines = cue.text.split("\n")
+    assert len(lines) == 2
+    assert max(map(len, lines)) <= 42
+    assert abs(len(lines[0]) - len(lines[1])) < 12
+    assert layout([Cue(0.0, 1.0, "Four vessels waited at anchor.")], 42, 2)[0].text \
+        == "Four vessels waited at anchor."  # what fits on one line stays on one
+
+
+def test_written_captions_have_a_bare_signature_and_escape_cue_text() -> None:
+    vtt, srt = captions([Cue(0.0, 1.5, "Tom & Jerry <b> --> x"), Cue(1.5, 3.25, "two")])
+    assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n")
+    assert "Tom &amp; Jerry &lt;b&gt; --&gt; x" in vtt
+    assert read_cues(vtt)[0].text == "Tom & Jerry <b> --> x"
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:01,500\nTom & Jerry <b> --> x\n\n2\n")
+    assert srt.endswith("two\n\n")

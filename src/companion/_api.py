@@ -6,6 +6,7 @@
     result = project.check()                 # CheckResult: articles, standings, problems
     project.fetch(["night-trains"])          # FetchReport: fetched, cached, failed
     built = project.build()                  # BuildResult: files written, problems
+    text = project.notes("night-trains", "youtube").text   # paste-ready, within 5,000 bytes
     outcome = project.publish("s3://bucket/shows", dry_run=True)   # PublishOutcome
 
 Each call returns the same typed result that ``companion <command> --json`` prints;
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishEvent
+    from companion._render.shownotes import Fitted
 
 Moment = datetime | str | None
 
@@ -94,6 +96,16 @@ class Project:
         clock = Clock(self.now(now), drafts=drafts, future=future)
         return build(self.site, Path(out) if out is not None else None, force=force, jobs=jobs,
                      progress=progress, clock=clock)
+
+    def notes(self, slug: str, target: str = "youtube") -> Fitted:
+        """The paste-ready show notes of the episode `slug` for `target` ("youtube",
+        "spotify", or "apple": the feed's description), within that platform's limit;
+        `.text` is the text, `.cut` and `.sources_left` say what had to go for it to fit.
+        A draft or scheduled episode has them too. The build also writes the YouTube and
+        Spotify texts to ``.companion/notes/<slug>/``."""
+        from companion._build.notes import notes_for
+
+        return notes_for(self.site, slug, target)
 
     def publish(self, target: str | None = None, *, dry_run: bool = False,
                 prune: bool = False, verify: bool = False, strict: bool = False,

@@ -2,7 +2,8 @@
 
 It reads the project as the build does and takes the same decisions (`_lifecycle`:
 drafts, schedules, one slug and GUID per article, empty feeds), from the cache only,
-without rendering: what it says is what ``build`` and ``publish`` will do.
+without rendering: what it says is what ``build`` and ``publish`` will do. It also
+says which paste-ready notes had to be cut to fit their platform (`_build.notes`).
 
     articles ─read─▶ lifecycle + clashes ─pair (the cache)─▶ standings ─▶ feed rules
 """
@@ -68,7 +69,18 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
                  for a in read.articles]
     problems += _audio_problems(standings, problems)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
+    problems += _notes_problems(site, loaded.feeds, episodes, standings)
     return CheckResult(read.articles, problems, standings)
+
+
+def _notes_problems(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],
+                    standings: Sequence[Standing]) -> list[Problem]:
+    """What the paste-ready notes of each paired episode had to give up to fit."""
+    from companion._build.notes import notes_problems
+
+    selected = {s.source: set(s.selected) for s in standings}
+    return [p for source, episode in episodes.items() for p in notes_problems(
+        episode, site, [f for f in feeds if f.slug in selected.get(source, set())])]
 
 
 def _pair(site: Site, articles: Sequence[Article], status: Mapping[str, Status],

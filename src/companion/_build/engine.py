@@ -571,9 +571,17 @@ class _Build(Generic[E, I]):
     # -- state ----------------------------------------------------------------------------
 
     def _drop_parts(self, sources: list[str]) -> None:
+        """Forget the parts of articles that are gone, and their paste-ready notes (unless
+        another article has their slug now)."""
+        from companion._build.notes import drop_notes
+
         gone = set(self.old.episodes) - set(sources)
+        slugs = {state.slug for state in self.new.episodes.values()}
         for source in gone:
             self.parts.drop(source)
+            slug = self.old.episodes[source].slug
+            if slug and slug not in slugs:
+                drop_notes(self.site, slug)
 
     def _save(self, removed: bool) -> None:
         errors = sum(p.severity == "error" for p in self.problems)

@@ -3,7 +3,8 @@
 For a show: its compliant artwork copy (`_pair.artwork`, kept in
 ``.companion/artwork/``). For an episode: a tagged copy of its audio per show, in
 the show's format (`_pair.tagging`, kept in ``cache/published/``), its compliant
-image, and its transcripts read from the cache. What comes out is the model the
+image, and its transcripts: WebVTT and SRT written from the cached cues, wrapped at
+the caption limits of `_render.limits`. What comes out is the model the
 render takes: `Show` and `RenderEpisode`, every file placed (path and URL).
 """
 
@@ -11,9 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Literal
-
 from companion import _paths
 from companion._config.feeds import show_of
 from companion._errors import CompanionError, Problem
@@ -27,6 +25,7 @@ from companion._model import (
     Show,
     Site,
     Status,
+    Transcript,
 )
 
 TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}
@@ -100,14 +99,24 @@ class Preparer:
     def _transcripts(self, episode: Episode) -> tuple[PlacedTranscript, ...]:
         placed: list[PlacedTranscript] = []
         for transcript in episode.transcripts:
-            kinds: tuple[tuple[Literal["vtt", "srt"], Path], ...] = (
-                ("vtt", transcript.vtt), ("srt", transcript.srt))
-            for kind, source in kinds:
+            files = dict(zip(("vtt", "srt"), published_captions(transcript), strict=True))
+            for kind in ("vtt", "srt"):
                 path = _paths.transcript(episode.slug, transcript.lang, kind)
                 placed.append(PlacedTranscript(transcript.lang, kind, path,
                                                self.site.file_url(path),
-                                               TRANSCRIPT_TYPES[kind], source.read_bytes()))
+                                               TRANSCRIPT_TYPES[kind], files[kind]))
         return tuple(placed)
+
+
+def published_captions(transcript: Transcript) -> tuple[bytes, bytes]:
+    """The WebVTT and SRT bytes to publish, written from the cached cues."""
+    from companion._pair.transcripts import captions, layout, read_cues
+    from companion._render.limits import CAPTION_LINE, CAPTION_LINES
+
+    cues = layout(read_cues(transcript.vtt.read_text(encoding="utf-8")), CAPTION_LINE,
+                  CAPTION_LINES)
+    vtt, srt = captions(cues)
+    return vtt.encode("utf-8"), srt.encode("utf-8")
 
 
 def _art(show: Show) -> bytes | None:
@@ -122,11 +131,11 @@ def _own_format(episode: Episode) -> str:
 
 def _cues(episode: Episode) -> tuple[Cue, ...]:
     """The transcript in the episode's language (else the first), for its page."""
-    from companion._pair.transcripts import parse_vtt
+    from companion._pair.transcripts import read_cues
 
     if not episode.transcripts:
         return ()
     lang = episode.article.lang
     chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
                   episode.transcripts[0])
-    return tuple(parse_vtt(chosen.vtt.read_text(encoding="utf-8")))
+    return tuple(read_cues(chosen.vtt.read_text(encoding="utf-8")))

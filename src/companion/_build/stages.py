@@ -1,5 +1,6 @@
 """The real stages behind the build engine's seams: for one article, read, pair,
-prepare (the side effects: tagged audio, artwork copies) and render (pure).
+prepare (the side effects: tagged audio, artwork copies, the paste-ready notes in
+``.companion/notes/``) and render (pure).
 
     article ─read─▶ Article ─pair─▶ Episode ─prepare─▶ RenderEpisode ─render─▶ files, items
 
@@ -79,7 +80,8 @@ class SiteRenderer:
 
     def _one(self, path: Path, flags: Flags) -> Build:
         """Read, pair and render one article; a broken one comes back with its problems and
-        no file, a draft or scheduled one (not in a preview) read but not rendered."""
+        no file, a draft or scheduled one (not in a preview) read and paired, its
+        paste-ready notes written, but not rendered."""
         from companion._config.project import project_rel
         from companion._pair.cache import Cache
         from companion._pair.episodes import pair_episode
@@ -94,7 +96,8 @@ class SiteRenderer:
         bare = Episode(article=article, guid=article_guid(article))
         selected = tuple(self.members(bare))
         if not flags.render:
-            return EpisodeBuild(source, article.slug, base_deps(source), (), None, None, (),
+            deps = self._unreleased_notes(bare, flags, selected)
+            return EpisodeBuild(source, article.slug, deps, (), None, None, (),
                                 tuple(problems), guid=bare.guid, selected=selected,
                                 title=article.title)
         try:
@@ -105,8 +108,27 @@ class SiteRenderer:
                                 selected=selected, title=article.title)
         return self.episode(episode, [*problems, *found], flags, selected)
 
+    def _unreleased_notes(self, bare: Episode, flags: Flags,
+                          selected: Sequence[str]) -> tuple[str, ...]:
+        """A draft or scheduled episode's paste-ready notes (the YouTube text is pasted before
+        the release), from what the cache has; the files they were made from."""
+        from companion._build.notes import write_notes
+        from companion._pair.cache import Cache
+        from companion._pair.episodes import pair_episode
+
+        source = bare.article.relpath
+        if flags.mark == "live":  # left out for a clash: its slug's notes are another's
+            return base_deps(source)
+        try:
+            episode, _found = pair_episode(bare.article, self.site, Cache(self.site.cache_dir))
+        except CompanionError:  # reported when it is released; the notes wait for a fix
+            return base_deps(source)
+        write_notes(episode, self.site, [f for f in self.feeds if f.slug in selected])
+        return _deps(episode, self.site)
+
     def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
                 selected: Sequence[str] | None = None) -> Build:
+        from companion._build.notes import write_notes
         from companion._render.site import light, render_episode
 
         if selected is None:
@@ -121,6 +143,7 @@ class SiteRenderer:
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
                 "run `companion fetch`, or give `audio:` in the front matter", "audio"))
         rep = self.prepare.episode(episode, feeds, problems, flags.mark)
+        write_notes(episode, self.site, [show.definition for show in rep.shows])
         why = ""
         if selected and not rep.shows:
             why = ("another article has its GUID" if not flags.in_feeds

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from companion._cli import build, check, fetch, init, publish, serve
+from companion._cli import build, check, fetch, init, notes, publish, serve
 from companion._cli.common import Ctx
 from companion._errors import CompanionError
 from companion._version import __version__
@@ -34,7 +34,7 @@ def cli(ctx: click.Context, project: Path, quiet: bool) -> None:
 
 
 for _command in (init.command, check.command, fetch.command, build.command, publish.command,
-                 serve.command):
+                 serve.command, notes.command):
     cli.add_command(_command)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from companion._model import Chapter
+from companion._read.links import clean_url
 
 JSON_CHAPTERS_VERSION = "1.2.0"
 
@@ -91,7 +92,7 @@ def chapters_json(chapters: Iterable[Chapter], title: str | None = None) -> byte
         if chapter.end is not None:
             item["endTime"] = _number(chapter.end)
         if chapter.url:
-            item["url"] = chapter.url
+            item["url"] = clean_url(chapter.url)
         items.append(item)
     doc: dict[str, Any] = {"version": JSON_CHAPTERS_VERSION}
     if title:

@@ -4,12 +4,26 @@ YouTube's automatic captions "roll": each cue shows the previous line again
 above the new words, the new words carry ``<00:00:01.000><c> word</c>`` timing
 tags, and a 10 ms cue repeats the finished line. `collapse_rolling` turns that
 into one clean cue per spoken line.
+
+What is published is written from the cached cues (`read_cues`, `captions`), so a
+change of format needs no new fetch: `layout` wraps each cue at a line width and a
+number of lines (the build passes `_render.limits`: 42 characters, 2 lines) and
+splits a longer cue into several, its time shared in proportion to their
+characters. WebVTT is read and written by webvtt-py, SRT written by srt; the
+signature line is ``WEBVTT`` alone: the language and the kind go in the feed's
+``podcast:transcript`` attributes.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import textwrap
+from datetime import timedelta
+
+import srt
+import webvtt
+from webvtt.models import Timestamp
 
 from companion._model import Cue, Transcript
 from companion._pair.cache import Cache, corrupt, need
@@ -82,31 +96,85 @@ def _no_overlap(cues: list[Cue]) -> list[Cue]:
     return fixed
 
 
-def _stamp(seconds: float, sep: str) -> str:
-    millis = round(seconds * 1000)
-    h, rest = divmod(millis, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+def read_cues(vtt_text: str) -> list[Cue]:
+    """The cues of a clean WebVTT (as `store` caches it): times, and plain text (tags
+    removed, character references decoded), one line of text per line."""
+    out = []
+    for caption in webvtt.from_string(vtt_text).captions:
+        text = "\n".join(x for x in map(clean_line, caption.raw_text.split("\n")) if x)
+        if text:
+            out.append(Cue(caption.start_time.in_milliseconds() / 1000,
+                           caption.end_time.in_milliseconds() / 1000, text))
+    return out
 
 
-def to_vtt(cues: list[Cue], lang: str | None = None) -> str:
-    head = f"WEBVTT\nLanguage: {lang}\n" if lang else "WEBVTT\n"
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{c.text}\n" for c in cues]
-    return "\n".join([head, *blocks])
+def layout(cues: list[Cue], width: int, lines: int) -> list[Cue]:
+    """The cues with their text wrapped at `width` characters, at most `lines` lines a
+    cue: a longer cue becomes several, sharing its time in proportion to characters."""
+    out: list[Cue] = []
+    for cue in cues:
+        wrapped = textwrap.wrap(" ".join(cue.text.split()), width, break_on_hyphens=False)
+        groups = [_balanced(" ".join(wrapped[i:i + lines]), width, lines)
+                  for i in range(0, len(wrapped), lines)]
+        out += _share(cue, groups)
+    return out
+
+
+def _balanced(text: str, width: int, lines: int) -> str:
+    """`text` on one line when it fits, else in at most `lines` lines of at most `width`,
+    the lines as even as they go."""
+    if len(text) <= width:
+        return text
+    for narrower in range(-(-len(text) // lines), width):
+        wrapped = textwrap.wrap(text, narrower, break_on_hyphens=False,
+                                break_long_words=False)
+        if len(wrapped) <= lines and max(map(len, wrapped)) <= width:
+            return "\n".join(wrapped)
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+
+
+def _share(cue: Cue, texts: list[str]) -> list[Cue]:
+    """`texts` one after another in `cue`'s time, each for a share as long as its text."""
+    total = sum(len(text) for text in texts) or 1
+    span = max(cue.end - cue.start, 0.0)
+    done, start, out = 0, cue.start, []
+    for text in texts:
+        done += len(text)
+        end = cue.end if done == total else round(cue.start + span * done / total, 3)
+        out.append(Cue(start, end, text))
+        start = end
+    return out
+
+
+def captions(cues: list[Cue]) -> tuple[str, str]:
+    """(WebVTT, SRT) of `cues`. WebVTT cue text escapes ``&``, ``<`` and ``>``; SRT is
+    plain text."""
+    vtt = webvtt.WebVTT(captions=[
+        webvtt.Caption(_stamp(c.start), _stamp(c.end), html.escape(c.text, quote=False))
+        for c in cues])
+    subtitles = [srt.Subtitle(n, timedelta(milliseconds=round(c.start * 1000)),
+                              timedelta(milliseconds=round(c.end * 1000)), c.text)
+                 for n, c in enumerate(cues, 1)]
+    return vtt.content, srt.compose(subtitles, reindex=False)
+
+
+def _stamp(seconds: float) -> str:
+    return str(Timestamp.from_seconds(max(seconds, 0.0)))
+
+
+def to_vtt(cues: list[Cue]) -> str:
+    return captions(cues)[0]
 
 
 def to_srt(cues: list[Cue]) -> str:
-    blocks = [f"{n}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n"
-              for n, c in enumerate(cues, 1)]
-    return "\n".join(blocks)
+    return captions(cues)[1]
 
 
 def convert(vtt_text: str, lang: str, automatic: bool) -> tuple[str, str]:
     """(clean WebVTT, SRT) from a downloaded WebVTT."""
     cues = parse_vtt(vtt_text)
     cues = collapse_rolling(cues) if automatic else clean_cues(cues)
-    return to_vtt(cues, lang), to_srt(cues)
+    return captions(cues)
 
 
 def record_rel(video_id: str) -> str:

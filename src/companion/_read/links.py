@@ -2,6 +2,27 @@
 
 Everything here is pure string work: no network. URLs are edited as text (never
 re-encoded), so the parameters and fragments that are kept stay byte-for-byte.
+
+`clean_url` is the one cleaning rule for every URL the project emits: source links,
+links in bodies and summaries (Markdown links, autolinks, bare URLs in plain text:
+`clean_text_urls`), chapter URLs and the paste-ready texts. It removes parameters
+that only track the reader (``utm_*``, ``fbclid``, ``gclid``, ``dclid``, ``msclkid``,
+``mc_cid``, ``mc_eid``, ``igshid``, ``igsh``, ``ref_src``, ...; ``si``, ``feature``,
+``ab_channel``, ... on YouTube, Spotify and Instagram share links) and keeps every
+other parameter (``v``, ``t``, ``list``, ``start``, ``id``, ...), their order and
+encoding, and the fragment (text fragments ``#:~:text=`` included).
+
+Why a list of our own rather than a package. Measured on the cases above (14 URLs:
+what must go, what must stay, order and percent-encoding kept):
+``courlan`` 1.4 (maintained) passed 6: it sorts the query and keeps ``si`` and
+``ab_channel``; ``Unalix-Rev`` 0.9.1 (ClearURLs' rules, a 2024 snapshot) passed 9: it
+keeps a bare ``?utm_source``, ``ab_channel`` and ``igsh``, and drops Amazon's
+``tag``; ``url-unwrap`` (ClearURLs' rules) passed 10 with the same misses and
+downloads the rules at run time (no network in a build); ``detrack`` 0.4.1 passed 8:
+it keeps ``ab_channel``, ``feature`` and ``ref_src`` and removes ``si`` on every
+site; ``sanitizr`` passed 7; ``url-sanitize`` shells out to a native binary that
+its wheel does not ship. None fits, so the rule stays this short list, kept in one
+place; ClearURLs' global rules are the reference it follows.
 """
 
 from __future__ import annotations
@@ -33,8 +54,9 @@ TRACKING_PARAMS = frozenset({
     "_hsmi", "mkt_tok", "oly_enc_id", "oly_anon_id", "vero_id", "wickedid", "rb_clickid",
     "s_cid", "wt_mc", "cmpid",
 })
-#: Parameters that only track the reader on YouTube and Spotify share links.
+#: Parameters that only track the reader on YouTube, Spotify and Instagram share links.
 _SHARE_PARAMS = frozenset({"si", "ab_channel", "feature", "pp", "nd", "context"})
+_INSTAGRAM_HOSTS = {"instagram.com", "www.instagram.com", "m.instagram.com"}
 #: The scheme a ``://`` closes (markdown-it's, for its inline linkify rule).
 _SCHEME_LIMIT = 64  # longer than any scheme linkify-it links (a longer word: none)
 _SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
@@ -123,11 +145,22 @@ def clean_url(url: str) -> str:
     if not question:
         return url
     host = _host(base)
-    share = _is_youtube(host) or host in _SPOTIFY_HOSTS
+    share = _is_youtube(host) or host in _SPOTIFY_HOSTS or host in _INSTAGRAM_HOSTS
     kept = [part for part in query.split("&")
             if part and not _is_tracking(part.partition("=")[0], share)]
     cleaned = base + ("?" + "&".join(kept) if kept else "")
     return cleaned + (hash_mark + fragment if hash_mark else "")
+
+
+def clean_text_urls(text: str) -> str:
+    """`text` with every bare http(s) URL in it cleaned by `clean_url` (punctuation a
+    sentence put after a URL stays where it was)."""
+    return _BARE_URL.sub(_clean_match, text)
+
+
+def _clean_match(match: re.Match[str]) -> str:
+    url = _trim(match.group(0))
+    return clean_url(url) + match.group(0)[len(url):]
 
 
 def _is_web(url: str) -> bool:

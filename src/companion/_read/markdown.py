@@ -2,10 +2,12 @@
 
 `render_markdown` is CommonMark (markdown-it-py, with tables, strikethrough and
 bare-URL linking); `render_text` turns a plain-text article into escaped
-paragraphs with its bare URLs linked. Whatever comes out goes through
-`sanitize_html` (nh3, an allow-list): no script, style, iframe or object, no
-`on*` attributes, only http, https and mailto URLs, and `rel="noopener
-noreferrer"` on every link. The parser and the cleaner are built once per
+paragraphs with its bare URLs linked (`linkify_text` does it for one line of plain
+text, such as a summary). Every link's URL, and the text of an autolink or a bare
+URL, goes through `_read.links.clean_url`: no tracking parameter reaches a page.
+Whatever comes out goes through `sanitize_html` (nh3, an allow-list): no script,
+style, iframe or object, no `on*` attributes, only http, https and mailto URLs, and
+`rel="noopener noreferrer"` on every link. The parser and the cleaner are built once per
 process: a 10,000-page build must not rebuild them per page.
 """
 
@@ -21,9 +23,21 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from companion._read.links import FastLinkify, linear_linkify
+from companion._read.links import FastLinkify, clean_url, linear_linkify
 
-_MD = linear_linkify(MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
+
+class _CleanLinks(MarkdownIt):
+    """markdown-it whose link destinations, and the text of autolinks and bare URLs, are
+    cleaned of tracking parameters."""
+
+    def normalizeLink(self, url: str) -> str:  # markdown-it's hook, so its name
+        return clean_url(str(super().normalizeLink(url)))
+
+    def normalizeLinkText(self, link: str) -> str:  # only called on a URL shown as text
+        return clean_url(str(super().normalizeLinkText(link)))
+
+
+_MD = linear_linkify(_CleanLinks("commonmark", {"linkify": True, "html": True}).enable(
     ["table", "strikethrough", "linkify"]
 ))
 _LINKIFY = FastLinkify()
@@ -82,8 +96,8 @@ def render_markdown(text: str) -> str:
 def render_text(text: str) -> str:
     """A plain-text article to sanitized HTML: one `<p>` per block, bare URLs linked."""
     paragraphs = [block.strip() for block in _BLOCK_BREAK.split(text.strip())]
-    parts = ["<p>" + "<br>\n".join(_linkify(line) for line in block.splitlines()) + "</p>"
-             for block in paragraphs if block]
+    parts = ["<p>" + "<br>\n".join(linkify_text(line) for line in block.splitlines())
+             + "</p>" for block in paragraphs if block]
     return sanitize_html("\n".join(parts))
 
 
@@ -92,14 +106,17 @@ def render_body(text: str, fmt: str) -> str:
     return render_text(text) if fmt == "text" else render_markdown(text)
 
 
-def _linkify(line: str) -> str:
+def linkify_text(line: str) -> str:
+    """Plain text as escaped HTML with its URLs linked (cleaned; ``&`` escaped in both the
+    link and its text). Not sanitized: the caller sanitizes the document it builds."""
     matches = _LINKIFY.match(line) or []
     out: list[str] = []
     pos = 0
     for match in matches:
         out.append(html.escape(line[pos:match.index]))
-        url = html.escape(match.url, quote=True)
-        out.append(f'<a href="{url}">{html.escape(match.text)}</a>')
+        url = clean_url(match.url)
+        text = clean_url(match.text) if match.text == match.raw else match.text
+        out.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>')
         pos = match.last_index
     out.append(html.escape(line[pos:]))
     return "".join(out)

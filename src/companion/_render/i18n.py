@@ -41,6 +41,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "ტრანსკრიპტის ჩამოტვირთვა",
         "Home": "მთავარი",
         "Shows": "გადაცემები",
+        "and {count} more sources": "და კიდევ {count} წყარო",
     },
     "ar": {
         "Sources": "المصادر",
@@ -67,6 +68,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "تنزيل النص المكتوب",
         "Home": "الرئيسية",
         "Shows": "البرامج",
+        "and {count} more sources": "و{count} من المصادر الأخرى",
     },
     "es": {
         "Sources": "Fuentes",
@@ -91,6 +93,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "Descargar la transcripción",
         "Home": "Inicio",
         "Shows": "Programas",
+        "and {count} more sources": "y {count} fuentes más",
     },
     "fr": {
         "Sources": "Sources",
@@ -115,6 +118,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "Télécharger la transcription",
         "Home": "Accueil",
         "Shows": "Émissions",
+        "and {count} more sources": "et {count} autres sources",
     },
     "ru": {
         "Sources": "Источники",
@@ -139,6 +143,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "Скачать расшифровку",
         "Home": "Главная",
         "Shows": "Подкасты",
+        "and {count} more sources": "и другие источники ({count})",
     },
     "tr": {
         "Sources": "Kaynaklar",
@@ -163,6 +168,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "Download transcript": "Dökümü indir",
         "Home": "Ana sayfa",
         "Shows": "Programlar",
+        "and {count} more sources": "ve {count} kaynak daha",
     },
 }
 

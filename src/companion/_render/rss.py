@@ -7,6 +7,12 @@ artwork, chapters, transcripts, page, show notes) as `ItemParts` per episode
 GUID; an episode without them is left out, so a feed never carries a broken
 enclosure.
 
+Text stays text: plain text that goes into a field readers treat as HTML
+(``description``, ``itunes:summary``; ``content:encoded`` is HTML already, sanitized)
+is HTML-escaped before lxml's XML escaping (`html_text`), so ``<b onmouseover=...>`` in a
+description reaches a reader as those characters, never as markup. Fields apps show
+as plain text (``title``, ``itunes:title``, ``podcast:person``) are XML-escaped only.
+
 The output depends only on the input: `lastBuildDate` and `pubDate` are the
 newest episode's date, never "now" (the build never writes an empty feed).
 
@@ -18,6 +24,7 @@ those bytes together, byte for byte what `render_feed` gives for the same input.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +34,8 @@ from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
 from companion._model import Episode, FileUrl, OutputFile, PageUrl, PlacedMedia, Show
+from companion._read.links import clean_url
+from companion._render.limits import APPLE_DESCRIPTION
 from companion._render.podcast_ext import (
     ChapterMark,
     ItunesEntryExtension,
@@ -41,7 +50,7 @@ from companion._render.podcast_ext import (
 )
 
 GENERATOR = "companion"
-DESCRIPTION_LIMIT = 4000
+DESCRIPTION_LIMIT = APPLE_DESCRIPTION.most  # bytes, as the text stands in the feed
 FEED_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 #: Only for a channel rendered without dated items: the item-less channel that items are
 #: cut from (`render_item`), never a published feed (the build leaves undated episodes
@@ -67,7 +76,7 @@ class ItemParts:
     image_url: str | None = None  # episode artwork
     chapters_url: FileUrl | None = None  # Podcasting 2.0 chapters JSON
     transcripts: tuple[TranscriptRef, ...] = ()
-    description_text: str = ""  # plain show notes, <= 4000 characters
+    description_text: str = ""  # plain show notes, within Apple's 4,000 bytes
     description_html: str = ""  # HTML show notes, for content:encoded
 
     @property
@@ -202,7 +211,7 @@ def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
     link = show.link
     artwork_url = show.artwork.url if show.artwork else None
     fg.title(xml_text(feed.title))
-    fg.description(xml_text(feed.description or feed.title))
+    fg.description(html_text(feed.description or feed.title))
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=link, rel="alternate")  # feedgen uses the last link as RSS <link>
     fg.language(feed.language)
@@ -222,7 +231,7 @@ def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
 def _map_itunes(itunes: ItunesExtension, show: Show, artwork_url: str | None) -> None:
     feed = show.definition
     itunes.author = feed.author
-    itunes.summary = feed.description or None
+    itunes.summary = html.escape(feed.description, quote=False) or None
     if feed.owner.email:
         itunes.owner = (feed.owner.name or feed.author, feed.owner.email)
     itunes.image = artwork_url
@@ -257,7 +266,8 @@ def _map_item(fe: Any, show: Show, episode: Episode, ref: ItemParts) -> None:
     _map_item_itunes(_ext(fe, "itunes"), episode, ref, explicit)
     _map_item_podcastindex(_ext(fe, "podcastindex"), episode, ref)
     psc: PodloveChaptersEntryExtension = _ext(fe, "psc")
-    psc.chapters = [ChapterMark(c.start, c.title, c.url) for c in episode.chapters]
+    psc.chapters = [ChapterMark(c.start, c.title, clean_url(c.url) if c.url else None)
+                    for c in episode.chapters]
 
 
 def _map_item_itunes(ext: ItunesEntryExtension, episode: Episode, ref: ItemParts,
@@ -284,15 +294,17 @@ def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
 
 
 def plain_description(ref: ItemParts, episode: Episode) -> str:
-    """Plain show notes for <description>, cut to 4000 characters."""
+    """Plain show notes for <description>, HTML-escaped, within Apple's 4,000 bytes."""
+    from companion._render.shownotes import cut
+
     text = xml_text(ref.description_text or episode.article.description or episode.title)
-    return truncate(text, DESCRIPTION_LIMIT)
+    return html_text(cut(text, DESCRIPTION_LIMIT, APPLE_DESCRIPTION.size))
 
 
-def truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
+def html_text(text: str) -> str:
+    """Plain text for a field readers treat as HTML: ``&``, ``<`` and ``>`` escaped (lxml
+    then escapes the result for XML)."""
+    return html.escape(xml_text(text), quote=False)
 
 
 def cdata_safe(html: str) -> str:

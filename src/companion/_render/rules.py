@@ -18,6 +18,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from companion._config.feeds import is_email
 from companion._errors import Problem, Severity
 from companion._model import Episode, FeedDefinition, Show, Site
+from companion._render.limits import APPLE_DESCRIPTION, PODCAST_FUNDING, PODCAST_PERSON
 from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._render.rss import DESCRIPTION_LIMIT, ItemParts, render_feed
 from companion._text import is_language
@@ -66,9 +67,15 @@ def channel_problems(feed: FeedDefinition, show: Show, where: str) -> list[Probl
     if not feed.description.strip():
         add("error", "description", "the show has no description (Apple requires one)",
             'add description = "..."')
-    elif len(feed.description) > DESCRIPTION_LIMIT:
-        add("error", "description", f"the description is {len(feed.description)} characters, "
-            f"over Apple's {DESCRIPTION_LIMIT}", "shorten it")
+    elif APPLE_DESCRIPTION.size(feed.description) > DESCRIPTION_LIMIT:
+        add("error", "description", f"the description is "
+            f"{APPLE_DESCRIPTION.size(feed.description)} bytes, over Apple's "
+            f"{DESCRIPTION_LIMIT}", "shorten it")
+    for funding in feed.funding:
+        if not PODCAST_FUNDING.fits(funding.text):
+            add("warning", "funding.text", f"funding text {funding.text!r} is "
+                f"{len(funding.text)} characters; podcast apps may cut it after "
+                f"{PODCAST_FUNDING.most}", "shorten it")
     if not feed.categories:
         add("error", "categories", "no Apple Podcasts category (Apple requires one)",
             'add categories = [["News", "Politics"]]')
@@ -145,11 +152,17 @@ def episode_problems(episode: Episode, ref: ItemParts | None) -> list[Problem]:
     for field, url in (("image", ref.image_url), ("page", ref.page_url),
                        ("chapters", ref.chapters_url)):
         problems += url_problems(url, where, field)
-    if len(ref.description_text) > DESCRIPTION_LIMIT:
+    size = APPLE_DESCRIPTION.size(ref.description_text)
+    if size > DESCRIPTION_LIMIT:
         problems.append(Problem(
-            "warning", where, f"show notes are {len(ref.description_text)} characters; the "
-            f"feed's description is cut to {DESCRIPTION_LIMIT}", "shorten the show notes",
-            "description"))
+            "warning", where, f"show notes are {size} bytes; the feed's description is cut "
+            f"to {DESCRIPTION_LIMIT}", "shorten the show notes", "description"))
+    author = episode.article.author
+    if author and not PODCAST_PERSON.fits(author):
+        problems.append(Problem(
+            "warning", where, f"the author is {len(author)} characters; "
+            f"podcast apps may cut podcast:person after {PODCAST_PERSON.most}",
+            "shorten the author", "author"))
     return problems
 
 

@@ -1,7 +1,8 @@
 """The files of the site, rendered from the model: pure (bytes and paths, nothing written).
 
 - `render_episode`: an episode's page, chapters JSON, transcripts, placed media and
-  image, and its ``<item>`` for each show it is in (kept by the build between runs);
+  image, and its ``<item>`` for each show it is in (kept by the build between runs),
+  whose notes name and link that show's feed;
 - `render_show`: a show's feed (assembled from the items) and its page;
 - `render_home`: the home page, sitemap, robots.txt and the stylesheet.
 """
@@ -44,7 +45,7 @@ class EpisodeFiles:
 
 def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> EpisodeFiles:
     from companion._pair.chapters import chapters_json
-    from companion._render.shownotes import notes_html, notes_text, show_notes
+    from companion._render.shownotes import for_feed, notes_html, notes_text, show_notes
 
     episode = rep.episode
     files = [media.file() for media in rep.media.values()]
@@ -57,20 +58,19 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
                                 data=chapters_json(episode.chapters, episode.title)))
         chapters_url = site.file_url(path)
     files += [site_file(t.path, t.data) for t in rep.transcripts]
-    first = rep.shows[0] if rep.shows else None
     notes = show_notes(episode, site, page_url=rep.page_url,
-                       feed_url=first.feed_url if first else None)
+                       feeds=[(show.title, show.feed_url) for show in rep.shows])
     files.append(site_file(_paths.episode_page(episode.slug),
                            pages.episode(rep, notes, chapters_url)))
     items: dict[str, FeedItem] = {}
     if rep.shows:
-        text, html = notes_text(notes), notes_html(notes)
         refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
         lightened = light(episode)  # what the feed stage sees of it
         for show in rep.shows:
+            own = for_feed(notes, show.title, show.feed_url)
             parts = ItemParts(rep.media[show.slug], rep.page_url,
                               rep.image.url if rep.image else None, chapters_url, refs,
-                              text, html)
+                              notes_text(own), notes_html(own))
             items[show.slug] = (parts, render_item(show, lightened, parts))
     return EpisodeFiles(tuple(files), items)
 

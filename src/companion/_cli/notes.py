@@ -1,0 +1,66 @@
+"""`companion notes SLUG --for youtube|spotify|apple [--copy]`: the paste-ready show notes.
+
+The text is `Project.notes`; this command prints it, or hands it to the first clipboard
+tool the machine has (`wl-copy` under Wayland, `xclip` or `xsel` under X11, `pbcopy`
+on macOS).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import click
+
+from companion._cli.common import Ctx
+
+#: Clipboard tools, each with the display it needs ("" for none) and its arguments.
+CLIPBOARDS = (
+    ("wl-copy", "WAYLAND_DISPLAY", ()),
+    ("xclip", "DISPLAY", ("-selection", "clipboard")),
+    ("xsel", "DISPLAY", ("--clipboard", "--input")),
+    ("pbcopy", "", ()),
+)
+
+
+def clipboard() -> list[str] | None:
+    """The command that copies its standard input to the clipboard here, if any."""
+    for name, display, args in CLIPBOARDS:
+        tool = shutil.which(name)
+        if tool and (not display or os.environ.get(display)):
+            return [tool, *args]
+    return None
+
+
+@click.command("notes")
+@click.argument("slug")
+@click.option("--for", "target", type=click.Choice(["youtube", "spotify", "apple"]),
+              default="youtube", show_default=True,
+              help="Where the text goes: a YouTube or Spotify description, or the feed's "
+                   "(Apple Podcasts) description.")
+@click.option("--copy", is_flag=True, help="Copy the text to the clipboard instead of printing it.")
+@click.pass_obj
+def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
+    """Print an episode's show notes ready to paste into YouTube or Spotify (drafts and
+    scheduled episodes too), within the platform's limit; a cut text says so on stderr."""
+    fitted = ctx.load().notes(slug, target)
+    if fitted.cut:
+        ctx.err.print(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
+                      f"{fitted.limit.unit}" + (f"; {fitted.sources_left} source(s) left out"
+                                                if fitted.sources_left else ""), markup=False)
+    if fitted.chapters_refused:
+        ctx.err.print(f"note: no chapter list: {fitted.chapters_refused}", markup=False)
+    if not copy:
+        ctx.out.file.write(fitted.text + "\n")
+        return 0
+    tool = clipboard()
+    if tool is None:
+        ctx.err.print("error: no clipboard here: --copy needs wl-copy (Wayland), xclip or "
+                      "xsel (X11) or pbcopy (macOS); run without --copy and copy the printed "
+                      "text", markup=False)
+        return 1
+    subprocess.run(tool, input=fitted.text.encode("utf-8"), check=True, timeout=30)
+    ctx.say(f"copied the {target} notes of {slug} to the clipboard "
+            f"({len(fitted.text.encode('utf-8')):,} bytes)")
+    return 0
