@@ -517,7 +517,7 @@ class _Build(Generic[E, I]):
                                                   old.problems, items)
             self.problems.extend(_problem(p) for p in old.problems)
             return True
-        parts = [self._part(s) for s in members]
+        parts = self._parts(members)
         rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
         outputs = self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
@@ -531,20 +531,22 @@ class _Build(Generic[E, I]):
             project_relative(feed.path, self.site), feed.slug, describe_selection(feed.select),
             standings, self.published.feeds.get(feed.slug, 0)))
 
-    def _part(self, source: str) -> tuple[E, I]:
+    def _parts(self, sources: Sequence[str]) -> list[tuple[E, I]]:
         try:
-            return self.parts.load(source)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            raise _lost(source, self.parts.folder) from None
+            return self.parts.load_many(sources)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            raise _lost(getattr(exc, "filename", None) or "an episode",
+                        self.parts.folder) from None
 
-    def _entries_of(self, sources: Iterable[str]) -> list[E]:
-        entries = []
-        for source in sources:
-            entry = self._entry(source)
-            if entry is None:
-                raise _lost(source, self.parts.folder)
-            entries.append(entry)
-        return entries
+    def _entries_of(self, sources: Sequence[str]) -> list[E]:
+        """The index entries of `sources`: this build's, the rest read in one go."""
+        missing = [s for s in sources if s not in self._entries]
+        try:
+            self._entries.update(zip(missing, self.parts.load_entries(missing), strict=True))
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            raise _lost(getattr(exc, "filename", None) or "an episode",
+                        self.parts.folder) from None
+        return [self._entries[source] for source in sources]
 
     def _site_pages(self, sources: list[str], shows: list[str]) -> None:
         pages = [s for s in sources if s in self.new.episodes and self.new.episodes[s].page]
@@ -577,8 +579,8 @@ class _Build(Generic[E, I]):
 
         gone = set(self.old.episodes) - set(sources)
         slugs = {state.slug for state in self.new.episodes.values()}
+        self.parts.drop_many(gone)
         for source in gone:
-            self.parts.drop(source)
             slug = self.old.episodes[source].slug
             if slug and slug not in slugs:
                 drop_notes(self.site, slug)
@@ -599,6 +601,7 @@ class _Build(Generic[E, I]):
             self.new.files = dict(self.hashes.seen)
             self.new.outputs = dict(self.writer.records)
             save_state(self.site.root, self.new)
+        self.parts.close()
         self.writer.close_journal()
 
 
@@ -674,13 +677,15 @@ def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
     """Store each episode's parts on disk; hand back the build without them (memory stays
     flat: feeds and index pages read them back when needed) and their digests. An article
     without a page (a draft, a broken one) has no parts."""
-    for build in builds:
+    done = list(builds)  # a batch: its parts go in one transaction
+    parts.drop_many(b.source for b in done if b.entry is None)
+    saved = iter(parts.save_many([(b.source, b.entry, b.item) for b in done
+                                  if b.entry is not None]))
+    for build in done:
         if build.entry is None:
-            parts.drop(build.source)
             yield build, ("", "")
-            continue
-        digests = parts.save(build.source, build.entry, build.item)
-        yield dataclasses.replace(build, entry=None, item=None), digests
+        else:
+            yield dataclasses.replace(build, entry=None, item=None), next(saved)
 
 
 def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
