@@ -60,12 +60,16 @@ class SiteRenderer:
     """The real `Renderer`: read, pair, prepare and render (one per process)."""
 
     def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
+        from jinja2 import FileSystemBytecodeCache
+
         from companion._build.prepare import Preparer
         from companion._render.pages import PageRenderer
 
         self.site = site
         self.feeds = list(feeds)
-        self.pages = PageRenderer(site)
+        compiled = site.root / ".companion" / "templates"  # Jinja2's compiled templates
+        compiled.mkdir(parents=True, exist_ok=True)
+        self.pages = PageRenderer(site, FileSystemBytecodeCache(str(compiled)))
         self.prepare = Preparer(site)
 
     def members(self, entry: Episode) -> list[str]:

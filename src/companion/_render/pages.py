@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -66,7 +67,8 @@ class _Url:
 class PageRenderer:
     """Renders the site's HTML pages and side files; templates are compiled once."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, bytecode_cache: BytecodeCache | None = None) -> None:
+        """`bytecode_cache` (the build's) keeps the compiled templates between runs."""
         self.site = site
         self._loader = ChoiceLoader([FileSystemLoader(site.templates_dir),
                                      FileSystemLoader(THEME_DIR)])
@@ -77,6 +79,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=bytecode_cache,
         )
         self._templates = {name: self._load(name) for name in _TEMPLATES}
 
