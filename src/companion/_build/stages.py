@@ -63,6 +63,7 @@ class SiteRenderer:
         from jinja2 import FileSystemBytecodeCache
 
         from companion._build.prepare import Preparer
+        from companion._read.parsed import ParsedCache
         from companion._render.pages import PageRenderer
 
         self.site = site
@@ -71,6 +72,7 @@ class SiteRenderer:
         compiled.mkdir(parents=True, exist_ok=True)
         self.pages = PageRenderer(site, FileSystemBytecodeCache(str(compiled)))
         self.prepare = Preparer(site)
+        self.parsed = ParsedCache(site.root / ".companion")
 
     def members(self, entry: Episode) -> list[str]:
         from companion._config.feeds import selects
@@ -80,7 +82,9 @@ class SiteRenderer:
     # -- episodes ---------------------------------------------------------------------------
 
     def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[Build]:
-        return [self._one(path, flags) for path, flags in jobs]
+        done = [self._one(path, flags) for path, flags in jobs]
+        self.parsed.flush()
+        return done
 
     def _one(self, path: Path, flags: Flags) -> Build:
         """Read, pair and render one article; a broken one comes back with its problems and
@@ -92,7 +96,7 @@ class SiteRenderer:
         from companion._read.articles import article_guid, article_notes, read_with_problems
 
         source = project_rel(path, self.site)
-        article, problems = read_with_problems(path, self.site)
+        article, problems = read_with_problems(path, self.site, self.parsed)
         if article is None:
             return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
                                 tuple(problems))
