@@ -223,6 +223,11 @@ class FileHashes:
             os.stat
         for rel in rels:
             known = known_of(rel)
+            answered = seen.get(rel)
+            if answered is not None:  # asked already (an article is its own identity's dep)
+                if answered != known:
+                    return False
+                continue
             try:
                 st = stat(rel if rel.startswith(sep) else prefix + rel)
             except OSError:
