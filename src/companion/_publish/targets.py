@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from companion._errors import PublishError
 from companion._model import PublishSettings
@@ -721,10 +721,12 @@ def _retries() -> Any:
 
 
 def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3Client:
-    """A boto3 S3 client: settings give endpoint/region/addressing; boto3 gives credentials."""
-    import boto3
+    """An S3 client: settings give endpoint/region/addressing; botocore's standard chain
+    gives credentials. botocore's own session, not boto3's: the same client, without
+    importing boto3 and s3transfer (about 0.1 s) on a publish with nothing to send."""
     from botocore import exceptions as bx
     from botocore.config import Config
+    from botocore.session import Session
 
     s3_options: Any = {"addressing_style": settings.addressing_style} if (
         settings.addressing_style) else None
@@ -743,8 +745,8 @@ def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3C
     if settings.region:
         kwargs["region_name"] = settings.region
     try:
-        session = boto3.session.Session(profile_name=settings.profile or None)
-        return session.client("s3", **kwargs)
+        session = Session(profile=settings.profile or None)
+        return cast("S3Client", session.create_client("s3", **kwargs))
     except bx.ProfileNotFound as exc:
         raise s3_error(exc, "[publish] profile", "", endpoint) from None
     except ValueError as exc:
