@@ -10,6 +10,7 @@ under a prefix; canonical, feed and Open Graph URLs are absolute.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import (
     BytecodeCache,
@@ -307,7 +307,8 @@ class PageRenderer:
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for url, changed in urls:
             lastmod = f"<lastmod>{_day(changed).isoformat()}</lastmod>" if changed else ""
-            lines.append(f"<url><loc>{xml_escape(url)}</loc>{lastmod}</url>")
+            # &, < and > (xml.sax.saxutils.escape's; importing it imports urllib.request)
+            lines.append(f"<url><loc>{html.escape(url, quote=False)}</loc>{lastmod}</url>")
         lines.append("</urlset>")
         return ("\n".join(lines) + "\n").encode("utf-8")
 
