@@ -11,8 +11,8 @@ Every run is a fresh process, measured from outside:
 Wall time, CPU time (user + system, the process and the children it waited for:
 steadier than wall time on a shared machine), files written (outputs whose mtime
 changed), peak memory of the process tree (sum of RSS, sampled every 20 ms) and of
-the largest single process (``wait4`` ru_maxrss). For companion also the time of `build()` alone, without
-the CLI's start-up.
+the largest single process (``wait4`` ru_maxrss). For companion also the time of
+`build()` alone, without the CLI's start-up.
 
     python benchmarks/build_bench.py --sizes 1000,10000 --peers hugo,pelican,jekyll
     python benchmarks/build_bench.py --sizes 1000 --peers "" --compare 9c1c98d
