@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 _BATCH = 500  # keys per query: far below SQLite's limit on parameters
@@ -72,17 +72,16 @@ class Store:
         row = self._connect().execute(query, (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, bytes]:
-        """The values of those `keys` that are stored."""
+    def get_many(self, table: str, keys: Iterable[str]) -> Iterator[dict[str, bytes]]:
+        """The values of those `keys` that are stored, a batch of keys at a time (so a
+        caller that decodes each batch never holds all the bytes at once)."""
         db = self._connect()
         wanted = list(keys)
-        found: dict[str, bytes] = {}
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start:start + _BATCH]
             marks = ",".join("?" * len(batch))
             query = self._sql(table, "SELECT key, value FROM {table} WHERE key IN (") + marks
-            found.update(db.execute(query + ")", batch).fetchall())
-        return found
+            yield dict(db.execute(query + ")", batch).fetchall())
 
     def put(self, rows: Mapping[str, Iterable[tuple[str, bytes]]]) -> None:
         """Store (key, value) rows in their tables, all in one transaction."""

@@ -284,15 +284,19 @@ class Parts(Generic[E, I]):
         return [(digest_bytes(e), digest_bytes(i)) for (_, e), (_, i) in zip(
             entries, items, strict=True)]
 
-    def _get(self, table: str, sources: Sequence[str]) -> list[bytes]:
+    def _get(self, table: str, sources: Sequence[str]) -> list[object]:
+        """The unpickled values of `sources`, in order, decoded a batch at a time."""
+        values: dict[str, object] = {}
         try:
-            found = self._store.get_many(table, sources)
+            for batch in self._store.get_many(table, sources):
+                values.update((key, pickle.loads(data))  # noqa: S301 - our own cache
+                              for key, data in batch.items())
         except sqlite3.Error as exc:
             raise OSError(f"the build cache cannot be read: {exc}") from None
-        missing = next((s for s in sources if s not in found), None)
+        missing = next((s for s in sources if s not in values), None)
         if missing is not None:
             raise FileNotFoundError(2, "no parts", missing)
-        return [found[source] for source in sources]
+        return [values[source] for source in sources]
 
     def load(self, source: str) -> tuple[E, I]:
         return self.load_many([source])[0]
@@ -300,16 +304,13 @@ class Parts(Generic[E, I]):
     def load_many(self, sources: Sequence[str]) -> list[tuple[E, I]]:
         """The entry and item of each of `sources`, in order."""
         entries, items = self._get("entries", sources), self._get("items", sources)
-        return [(cast("E", pickle.loads(e)),  # noqa: S301 - our own cache file
-                 cast("I", pickle.loads(i)))  # noqa: S301
-                for e, i in zip(entries, items, strict=True)]
+        return [(cast("E", e), cast("I", i)) for e, i in zip(entries, items, strict=True)]
 
     def load_entry(self, source: str) -> E:
         return self.load_entries([source])[0]
 
     def load_entries(self, sources: Sequence[str]) -> list[E]:
-        return [cast("E", pickle.loads(data))  # noqa: S301 - our own cache file
-                for data in self._get("entries", sources)]
+        return [cast("E", entry) for entry in self._get("entries", sources)]
 
     def drop(self, source: str) -> None:
         self.drop_many([source])
