@@ -83,9 +83,13 @@ class Store:
             query = self._sql(table, "SELECT key, value FROM {table} WHERE key IN (") + marks
             yield dict(db.execute(query + ")", batch).fetchall())
 
-    def put(self, rows: Mapping[str, Iterable[tuple[str, bytes]]]) -> None:
-        """Store (key, value) rows in their tables, all in one transaction."""
+    def put(self, rows: Mapping[str, Iterable[tuple[str, bytes]]], *,
+            wait: bool = True) -> None:
+        """Store (key, value) rows in their tables, all in one transaction. Without
+        `wait`, raise `sqlite3.OperationalError` at once when another process is writing
+        (SQLite's wait sleeps, up to 100 ms at a time)."""
         db = self._connect()
+        db.execute(f"PRAGMA busy_timeout = {int(_TIMEOUT * 1000) if wait else 0}")
         db.execute("BEGIN IMMEDIATE")
         try:
             for table, items in rows.items():

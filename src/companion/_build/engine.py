@@ -443,8 +443,9 @@ class _Build(Generic[E, I]):
     def _renders(self, dirty: list[str]) -> Iterator[Done[E, I]]:
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
-            yield from _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
-                                 self.jobs)
+            for builds in _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
+                                    self.jobs):
+                yield from _save_items(self.parts, builds)
         else:
             for start in range(0, len(jobs), CHUNK):
                 yield from _save_items(self.parts, self.renderer.episodes(
@@ -637,7 +638,6 @@ class _Worker:
     """What a worker process keeps between tasks."""
 
     renderer: Renderer[object, object] | None = None
-    parts: Parts[object, object] | None = None
 
 
 _WORKER = _Worker()
@@ -647,13 +647,14 @@ Job = tuple[Path, Flags]
 def _init_worker(site: Site, stages: Stages[object, object],
                  feeds: list[FeedDefinition]) -> None:
     _WORKER.renderer = stages.renderer(site, feeds)
-    _WORKER.parts = Parts(site.root)
 
 
-def _work(jobs: list[Job]) -> list[Done[object, object]] | _Failure:
-    assert _WORKER.renderer is not None and _WORKER.parts is not None
+def _work(jobs: list[Job]) -> list[EpisodeBuild[object, object]] | _Failure:
+    """Render a chunk; its parts go back whole: the parent alone writes the parts store
+    (two writers of one SQLite file take turns, and a turn waited for is time lost)."""
+    assert _WORKER.renderer is not None
     try:
-        return list(_save_items(_WORKER.parts, _WORKER.renderer.episodes(jobs)))
+        return _WORKER.renderer.episodes(jobs)
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
 
@@ -689,17 +690,17 @@ def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
 
 
 def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[Done[E, I]]:
-    """Render in `workers` processes, at most 2 chunks per process in flight, results streamed
-    in completion order (memory stays flat however many articles there are). The workers'
-    renderer is `stages`' own, so what comes back is of its types."""
+              workers: int) -> Iterator[list[EpisodeBuild[E, I]]]:
+    """Render in `workers` processes, at most 2 chunks per process in flight, each chunk's
+    builds streamed in completion order (memory stays flat however many articles there
+    are). The workers' renderer is `stages`' own, so what comes back is of its types."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from functools import partial
 
     chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
     start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
     with ProcessPoolExecutor(workers, initializer=start) as pool:
-        pending: set[Future[list[Done[object, object]] | _Failure]] = set()
+        pending: set[Future[list[EpisodeBuild[object, object]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
             if len(pending) >= 2 * workers:
@@ -710,7 +711,7 @@ def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], job
                 result = future.result()
                 if isinstance(result, _Failure):
                     raise result.error()
-                yield from cast("list[Done[E, I]]", result)
+                yield cast("list[EpisodeBuild[E, I]]", result)
                 chunk = next(chunks, [])
                 if chunk:
                     pending.add(pool.submit(_work, chunk))

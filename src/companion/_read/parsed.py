@@ -28,6 +28,7 @@ from companion._version import __version__
 
 T = TypeVar("T")
 _FLUSH_AT = 64  # new results kept in memory before they are written in one transaction
+_KEEP = 1024  # results kept for a later try when another process holds the file
 
 
 def _code_version() -> str:
@@ -73,13 +74,21 @@ class ParsedCache:
         """`detect()`'s language of `sample`, from the cache when it was detected before."""
         return self._cached(self._key("lang", sample), detect)
 
-    def flush(self) -> None:
-        """Write what was computed since the last flush (a cache: a failure is ignored)."""
-        pending, self._pending = self._pending, []
-        if pending:
-            with contextlib.suppress(sqlite3.Error, OSError):
-                self._store.put({"parsed": pending})
+    def flush(self, *, wait: bool = False) -> None:
+        """Write what was computed since the last flush. A cache: the render does not wait
+        for another process's write (what could not be written is tried again at the
+        next flush, up to `_KEEP` results) and a failure is ignored."""
+        if not self._pending:
+            return
+        try:
+            self._store.put({"parsed": self._pending}, wait=wait)
+        except sqlite3.OperationalError:  # locked by another worker: later
+            del self._pending[:-_KEEP]
+            return
+        except (sqlite3.Error, OSError):
+            pass
+        self._pending = []
 
     def close(self) -> None:
-        self.flush()
+        self.flush(wait=True)
         self._store.close()
