@@ -437,10 +437,10 @@ def _posts(corpus: Path, size: int) -> list[Post]:
     if marker.exists():
         import random
 
-        from corpus import make_post
+        from corpus import make_post, step_minutes
 
         rng = random.Random(7)
-        posts = [make_post(i, rng) for i in range(size)]
+        posts = [make_post(i, rng, step_minutes(size)) for i in range(size)]
         if not (corpus / ".corpus-thumbnails").exists():
             from corpus import add_thumbnails
 
