@@ -21,7 +21,7 @@ feed is still built. A feed with no item is not written (see `_feed`).
 What each output depends on is hashed into a key (see `_incremental`); an
 unchanged key and an unchanged file on disk mean nothing is rendered or written.
 Feeds and the site pages are assembled from per-episode parts kept in
-``.companion/parts/``, so an edit to one article re-renders that article, the
+``.companion/parts.sqlite``, so an edit to one article re-renders that article, the
 feeds it belongs to and the index pages, and nothing else.
 """
 
