@@ -48,6 +48,7 @@ from companion._build.state import (
     digest,
     digest_object,
     load_state,
+    pack,
     save_state,
 )
 from companion._build.ledger import PublishedIndex
@@ -443,9 +444,9 @@ class _Build(Generic[E, I]):
     def _renders(self, dirty: list[str]) -> Iterator[Done[E, I]]:
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
-            for builds in _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
+            for packed in _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
                                     self.jobs):
-                yield from _save_items(self.parts, builds)
+                yield from _save_packed(self.parts, packed)
         else:
             for start in range(0, len(jobs), CHUNK):
                 yield from _save_items(self.parts, self.renderer.episodes(
@@ -649,12 +650,21 @@ def _init_worker(site: Site, stages: Stages[object, object],
     _WORKER.renderer = stages.renderer(site, feeds)
 
 
-def _work(jobs: list[Job]) -> list[EpisodeBuild[object, object]] | _Failure:
-    """Render a chunk; its parts go back whole: the parent alone writes the parts store
-    (two writers of one SQLite file take turns, and a turn waited for is time lost)."""
+#: A build as a worker hands it back: without its entry and item, which come pickled
+#: (None: the article has no page).
+Packed = tuple[EpisodeBuild[E, I], tuple[bytes, bytes] | None]
+
+
+def _work(jobs: list[Job]) -> list[Packed[object, object]] | _Failure:
+    """Render a chunk; its parts go back pickled: the parent alone writes the parts store
+    (two writers of one SQLite file take turns, and a turn waited for is time lost), and
+    stores the bytes as they come (decoding and encoding them again made the parent the
+    bottleneck of a parallel build)."""
     assert _WORKER.renderer is not None
     try:
-        return _WORKER.renderer.episodes(jobs)
+        return [(dataclasses.replace(b, entry=None, item=None), pack(b.entry, b.item))
+                if b.entry is not None else (b, None)
+                for b in _WORKER.renderer.episodes(jobs)]
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
 
@@ -689,8 +699,17 @@ def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
             yield dataclasses.replace(build, entry=None, item=None), next(saved)
 
 
+def _save_packed(parts: Parts[E, I], done: Sequence[Packed[E, I]]) -> Iterator[Done[E, I]]:
+    """`_save_items` for a chunk a worker rendered: its parts come pickled."""
+    parts.drop_many(build.source for build, packed in done if packed is None)
+    saved = iter(parts.save_packed([(build.source, *packed) for build, packed in done
+                                    if packed is not None]))
+    for build, packed in done:
+        yield build, (next(saved) if packed is not None else ("", ""))
+
+
 def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[list[EpisodeBuild[E, I]]]:
+              workers: int) -> Iterator[list[Packed[E, I]]]:
     """Render in `workers` processes, at most 2 chunks per process in flight, each chunk's
     builds streamed in completion order (memory stays flat however many articles there
     are). The workers' renderer is `stages`' own, so what comes back is of its types."""
@@ -700,7 +719,7 @@ def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], job
     chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
     start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
     with ProcessPoolExecutor(workers, initializer=start) as pool:
-        pending: set[Future[list[EpisodeBuild[object, object]] | _Failure]] = set()
+        pending: set[Future[list[Packed[object, object]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
             if len(pending) >= 2 * workers:
@@ -711,7 +730,7 @@ def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], job
                 result = future.result()
                 if isinstance(result, _Failure):
                     raise result.error()
-                yield cast("list[EpisodeBuild[E, I]]", result)
+                yield cast("list[Packed[E, I]]", result)
                 chunk = next(chunks, [])
                 if chunk:
                     pending.add(pool.submit(_work, chunk))

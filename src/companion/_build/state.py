@@ -275,14 +275,16 @@ class Parts(Generic[E, I]):
 
     def save_many(self, parts: Sequence[tuple[str, object, object]]) -> list[tuple[str, str]]:
         """Store the parts of several episodes in one transaction; their digests."""
-        entries = [(source, pickle.dumps(entry, protocol=5)) for source, entry, _ in parts]
-        items = [(source, pickle.dumps(item, protocol=5)) for source, _, item in parts]
+        return self.save_packed([(source, *pack(entry, item)) for source, entry, item in parts])
+
+    def save_packed(self, parts: Sequence[tuple[str, bytes, bytes]]) -> list[tuple[str, str]]:
+        """`save_many` for parts `pack`ed already (by the worker process that made them)."""
         try:
-            self._store.put({"entries": entries, "items": items})
+            self._store.put({"entries": [(source, e) for source, e, _ in parts],
+                             "items": [(source, i) for source, _, i in parts]})
         except sqlite3.Error as exc:
             raise OSError(f"the build cache cannot be written: {exc}") from None
-        return [(digest_bytes(e), digest_bytes(i)) for (_, e), (_, i) in zip(
-            entries, items, strict=True)]
+        return [(digest_bytes(e), digest_bytes(i)) for _, e, i in parts]
 
     def _get(self, table: str, sources: Sequence[str]) -> list[object]:
         """The unpickled values of `sources`, in order, decoded a batch at a time."""
@@ -325,3 +327,8 @@ class Parts(Generic[E, I]):
     def close(self) -> None:
         """Done for this build (the last connection folds SQLite's log into the file)."""
         self._store.close()
+
+
+def pack(entry: object, item: object) -> tuple[bytes, bytes]:
+    """An episode's entry and item as `Parts` stores them."""
+    return pickle.dumps(entry, protocol=5), pickle.dumps(item, protocol=5)
