@@ -37,6 +37,10 @@ MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newslett
                      "courses"})
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: A feed's file name names its folder in the site and its ledger (cache/ledger/<name>.json):
+#: kept short enough that every name made from it, temporary ones too, fits in the 255 bytes
+#: a file system allows.
+MAX_FEED_NAME = 100
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
 
 
@@ -96,6 +100,11 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
         return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
                               "feed's address", "rename it with a-z, 0-9 and hyphens only, "
                               "e.g. feeds/my-show.toml", "file name")]
+    if len(path.stem) > MAX_FEED_NAME:
+        return None, [Problem("error", where, f"the file name is too long ({len(path.stem)} "
+                              f"characters; at most {MAX_FEED_NAME}): it names the feed's folder "
+                              "and its ledger", "rename it to something shorter, e.g. "
+                              "feeds/my-show.toml", "file name")]
     if path.is_symlink() and not inside(path, site.root):
         return None, [Problem("error", where, "a symbolic link that points outside the project; "
                               "not followed", "copy the file into feeds/ instead")]
