@@ -120,6 +120,10 @@ _OS_CAUSES: dict[int, tuple[str, str]] = {
 }
 
 
+#: Errors of a write: in a copy (which names source and destination), the destination.
+_WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
 def os_cause(exc: OSError) -> tuple[str, str]:
     """(the cause of an `OSError` in words, what to do about it)."""
     known = _OS_CAUSES.get(exc.errno or 0)
@@ -135,5 +139,7 @@ def from_os_error(exc: OSError, kind: type[CompanionError] = CompanionError,
     the disk is full" at the file it happened to."""
     cause, fix = os_cause(exc)
     path = exc.filename if exc.filename is not None else where
+    if exc.filename2 is not None and exc.errno in _WRITING:  # a copy: where it was going
+        path = exc.filename2
     shown = os.fsdecode(path) if isinstance(path, str | bytes) else str(path or "")
     return kind(f"{doing}: {cause}" if doing else cause, where=shown or "companion", fix=fix)
