@@ -683,6 +683,10 @@ def s3_error(exc: BaseException, where: str, bucket: str, endpoint: str | None) 
     from botocore import exceptions as bx
 
     place = redact(endpoint) if endpoint else "the default AWS endpoint"
+    if isinstance(exc, OSError) and not isinstance(exc, ConnectionError) and exc.errno:
+        words, fix = os_cause(exc)  # the site's own file, read to be sent
+        return PublishError(f"cannot read {exc.filename or 'a file of the site'}: {words}",
+                            where=where, fix=fix)
     cause = _transfer_cause(exc)
     if cause is not None:
         return PublishError(cause, where=where, fix="check the network and the endpoint, "
