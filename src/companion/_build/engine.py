@@ -95,6 +95,23 @@ class BuildResult:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the build had an error (with `strict`, a warning too)."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def to_json(self, out: Path, strict: bool = False) -> dict[str, Any]:
+        """What ``companion build --json`` prints (the README documents it)."""
+        return {
+            "ok": not self.failed(strict), "out": str(out), "preview": self.preview,
+            "episodes": self.episodes, "rendered": self.rendered,
+            "feeds": {"defined": self.feeds, "written": list(self.feeds_written)},
+            "files": {"written": self.written, "unchanged": self.unchanged,
+                      "removed": self.removed},
+            "standings": [{"path": s.source, "slug": s.slug, "title": s.title, **s.to_json()}
+                          for s in self.standings],
+            "problems": [p.to_json() for p in self.problems],
+        }
+
 
 @dataclass(frozen=True)
 class Flags:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from companion._errors import RenderError
-from companion._files import sha256_file
+from companion._files import named, sha256_file
 from companion._model import OutputFile
 
 CHUNK = 1 << 20
@@ -275,14 +275,19 @@ def _same_stat(path: Path | str, record: OutputRecord) -> bool:
 
 
 def _atomic(path: Path, fill: Callable[[str], object]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        raise named(exc, path) from None
     os.close(fd)
     try:
         fill(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise named(exc, path) from None
         raise
 
 

@@ -46,8 +46,7 @@ def _report(ctx: Ctx, result: CheckResult) -> None:
         ctx.say(episode_line(article, result.standing(article)))
     problems = result.problems
     for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
-        if problem.severity != "info" or not ctx.quiet:
-            ctx.out.print(f"{problem.severity}: {problem}", markup=False)
+        ctx.problem(problem, to_out=True)
     counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
     states = [s.status for s in result.standings]
     ready = sum(bool(s.feeds) for s in result.standings)
@@ -58,21 +57,21 @@ def _report(ctx: Ctx, result: CheckResult) -> None:
 
 
 @click.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Print episodes and problems as JSON.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--now", metavar="TIME",
               help="Check as if it were this moment (ISO 8601); default: now, or "
                    "COMPANION_NOW.")
 @click.pass_obj
-def command(ctx: Ctx, as_json: bool, strict: bool, now: str | None) -> int:
+def command(ctx: Ctx, strict: bool, now: str | None) -> int:
     """Read every episode, say what becomes of it (published, draft, scheduled, hidden,
     in no feed and why) and list problems, warnings and guesses to confirm.
 
     Exits 1 if there is any error (with --strict, any warning too).
     """
     result = ctx.load().check(now=now)
-    if as_json:
-        ctx.print_json({"episodes": [episode_json(a, result.standing(a))
+    if ctx.json:
+        ctx.print_json({"ok": not result.failed(strict),
+                        "episodes": [episode_json(a, result.standing(a))
                                      for a in result.articles],
                         "problems": [p.to_json() for p in result.problems]})
     else:
