@@ -16,7 +16,16 @@ from typing import Any
 
 from companion import Article, Audio, Chapter, Episode, FeedDefinition, Site, Transcript
 from companion._config.feeds import show_of
-from companion._model import ArtworkUrl, FileUrl, MediaUrl, PageUrl, PlacedImage, PlacedMedia, Show
+from companion._model import (
+    ArtworkUrl,
+    FileUrl,
+    MediaUrl,
+    Neighbour,
+    PageUrl,
+    PlacedImage,
+    PlacedMedia,
+    Show,
+)
 from companion._render.rss import ItemParts, TranscriptRef
 
 BASE_URL = "https://podcasts.example.org/"
@@ -134,9 +143,11 @@ def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
              chapters_url: str | None = None,
              cues: tuple[tuple[float, float, str], ...] = (),
              transcripts: tuple[tuple[str, str, str], ...] = (),
-             article_url: str | None = None) -> bytes:
+             article_url: str | None = None,
+             neighbours: tuple[Neighbour, ...] = ()) -> bytes:
     """An episode page as the build renders it, with what was placed given by URL:
-    `transcripts` as (language, kind, URL)."""
+    `transcripts` as (language, kind, URL); the image is also the page's picture (and the
+    video's, when there is a video)."""
     from companion._model import Cue, PlacedTranscript, RenderEpisode
     from companion._render.pages import PageRenderer
     from companion._render.shownotes import show_notes
@@ -147,12 +158,14 @@ def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
                              3.0, "0" * 64, Path("/nowhere/a.mp3"))
         media = {show.slug: placed for show in shows} or {"": placed}
     page_url = site.episode_url(episode.slug)
+    image = PlacedImage(ArtworkUrl(image_url), image_size) if image_url else None
     rep = RenderEpisode(
-        episode, page_url, shows, media,
-        PlacedImage(ArtworkUrl(image_url), image_size) if image_url else None,
+        episode, page_url, shows, media, image,
         tuple(PlacedTranscript(lang, kind, f"episodes/{episode.slug}/t.{kind}",  # type: ignore[arg-type]
                                FileUrl(url), "text/vtt", b"") for lang, kind, url in transcripts),
-        tuple(Cue(*cue) for cue in cues))
+        tuple(Cue(*cue) for cue in cues), picture=(image,) if image else (),
+        video_picture=(image,) if image and episode.youtube else (), neighbours=neighbours)
     notes = show_notes(episode, site, page_url=page_url,
                        feed_url=shows[0].feed_url if shows else None, article_url=article_url)
-    return PageRenderer(site).episode(rep, notes, FileUrl(chapters_url) if chapters_url else None)
+    del chapters_url  # pages no longer link the chapters file (feeds do)
+    return PageRenderer(site).episode(rep, notes)

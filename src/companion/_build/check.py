@@ -68,7 +68,22 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
                  for a in read.articles]
     problems += _audio_problems(standings, problems)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
+    problems += catalog_problems(read.articles)
     return CheckResult(read.articles, problems, standings)
+
+
+def catalog_problems(articles: Sequence[Article]) -> list[Problem]:
+    """A note for each article whose language has no interface catalog: its page's words
+    (Published, Chapters, Play...) are in English, its own text in its language."""
+    from companion._render.i18n import catalog_languages, has_catalog, primary
+
+    known = ", ".join(sorted(catalog_languages()))
+    return [Problem("info", a.relpath, f"language {a.lang!r} has no interface catalog: its "
+                    "page's labels and buttons are in English",
+                    f"companion has catalogs for {known}; a new one is "
+                    f"src/companion/_render/locale/{primary(a.lang)}/LC_MESSAGES/messages.po "
+                    "(CONTRIBUTING.md, Translations)", "lang")
+            for a in articles if not has_catalog(a.lang)]
 
 
 def _pair(site: Site, articles: Sequence[Article], status: Mapping[str, Status],
