@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from companion._cli.build import summary
+from companion._cli.check import print_problems
 from companion._cli.common import Ctx
 
 if TYPE_CHECKING:
@@ -26,19 +28,25 @@ if TYPE_CHECKING:
               help="The folder to build into and serve (default: [site] out).")
 @click.option("--drafts", is_flag=True, help="Show drafts too, marked as such.")
 @click.option("--future", is_flag=True, help="Show scheduled episodes too, marked as such.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the site in the web browser once it is served.")
 @click.pass_obj
 def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, drafts: bool,
-            future: bool) -> int:
-    """Build the site and serve it locally, rebuilding on change. Ctrl-C stops."""
+            future: bool, open_browser: bool) -> int:
+    """Build the site and serve it locally, rebuilding on change (open pages reload
+    themselves) and listing each build's problems as `check` does. Ctrl-C stops."""
     project = ctx.load()
     folder = out or project.site.out_dir
 
     def show(event: ServeEvent) -> None:
         if event.kind == "serving":
             ctx.out.print(f"serving {folder} at {event.url} (Ctrl-C to stop)", markup=False)
+            if open_browser and not webbrowser.open(event.url):
+                ctx.err.print(f"no web browser to open: open {event.url}", markup=False)
         elif event.kind == "failed" and event.error is not None:
             ctx.err.print(f"error: {event.error}", markup=False, highlight=False)
         elif event.result is not None:
+            print_problems(ctx, event.result.problems)
             changed = f" after {', '.join(event.changed[:3])}" if event.changed else ""
             ctx.say(f"{summary(event.result, folder)}{changed}")
         sys.stdout.flush()
