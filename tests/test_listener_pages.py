@@ -341,7 +341,7 @@ def test_the_native_player_without_javascript_has_a_ring_too(visit: Any) -> None
     assert width >= 2
 
 
-def test_share_copies_a_link_at_the_current_time(browser: Any,
+def test_share_and_copy_rss_use_the_clipboard(browser: Any,
                                                  served: tuple[str, Path]) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -359,6 +359,14 @@ def test_share_copies_a_link_at_the_current_time(browser: Any,
         assert page.locator(".player .status").inner_text() == "پیوند کپی شد."
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == f"https://podcasts.example.org/episodes/astara/#t={at}"
+        page.goto(f"{served[0]}fa/", wait_until="load")  # the show's page: copy its feed
+        page.click("a[data-copy]")
+        page.wait_for_function(
+            "document.querySelector('.subscribe .status').textContent !== ''")
+        assert page.locator(".subscribe .status").inner_text() == "پیوند RSS کپی شد."
+        assert page.evaluate("navigator.clipboard.readText()") == \
+            "https://podcasts.example.org/fa/feed.xml"
+        assert page.url == f"{served[0]}fa/"  # the link did not navigate
     finally:
         context.close()
 
