@@ -2,7 +2,7 @@
 
 `make_episode(...)` builds one episode with sensible defaults; every field of
 the `Article` can be overridden by keyword. `sample_episodes()` gives one
-episode per example language (ka, ar, es, en), mirroring the example project.
+episode per example language (ka, ar, es, en, fa), mirroring the example project.
 `media_for(episode)` gives the `ItemParts` a build would hand to `render_feed`, and
 `show_for(feed, site)` the `Show` (artwork placed at a URL of the site's).
 """
@@ -43,6 +43,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "en": {"slug": "night-trains", "title": "Night trains across the Caucasus",
            "description": "Riding the sleeper from Tbilisi to Baku.", "author": "Sam Reed",
            "date": datetime(2025, 9, 25, 8, 0, tzinfo=UTC)},
+    "fa": {"slug": "astara", "title": "آستارا؛ شهری که مرز از میانش می‌گذرد",
+           "description": "از پل مرزی، بازار و راه‌آهن آستارا.", "author": "مریم احمدی",
+           "date": datetime(2025, 10, 15, 8, 0, tzinfo=UTC)},
 }
 
 DEFAULT_CHAPTERS = (Chapter(0.0, "Intro"), Chapter(62.5, "The story"), Chapter(3725.25, "End"))
@@ -95,7 +98,7 @@ def sample_episode(lang: str, **overrides: Any) -> Episode:
 
 
 def sample_episodes() -> list[Episode]:
-    """One episode per example language, oldest first (ka, ar, es, en)."""
+    """One episode per example language, oldest first (ka, ar, es, en, fa)."""
     return [sample_episode(lang) for lang in SAMPLES]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -98,7 +99,13 @@ def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
     serial = proj.build(tmp_path / "serial", force=True, jobs=1)
     assert parallel.rendered == serial.rendered == 52
     assert [p for p in parallel.problems if p.severity == "error"] == []
-    assert tree(site.out_dir) == tree(tmp_path / "serial")
+    first, second = tree(site.out_dir), tree(tmp_path / "serial")
+    assert first.keys() == second.keys()
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ == [], "".join(difflib.unified_diff(
+        first[differ[0]].decode("utf-8", "replace").splitlines(keepends=True),
+        second[differ[0]].decode("utf-8", "replace").splitlines(keepends=True),
+        f"parallel/{differ[0]}", f"serial/{differ[0]}"))
 
 
 def test_example_template_and_feed_changes(project: Path) -> None:

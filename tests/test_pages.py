@@ -97,7 +97,7 @@ def test_episode_page_media(sample: SampleSite) -> None:
     assert spotify.get("href") == "https://open.spotify.com/episode/4XgHKQm17uIi39qzDIrs99"
     assert spotify.get("data-embed") == \
         "https://open.spotify.com/embed/episode/4XgHKQm17uIi39qzDIrs99"
-    notes = doc.xpath('//p[@class="facade-note"]/text()')
+    notes = [p.text_content() for p in doc.xpath('//p[@class="facade-note"]')]
     assert any("open.spotify.com" in n for n in notes)
     assert any("youtube-nocookie.com" in n for n in notes)
 
