@@ -288,16 +288,21 @@ def test_rebuild_reads_changed_settings_and_survives_errors(tmp_path: Path) -> N
     (tmp_path / "episodes").mkdir()
     site = Site(root=tmp_path, title="Old", base_url="https://x.org/")
     events: list[ServeEvent] = []
+    reloads = Reloads()
     (tmp_path / "companion.toml").write_text(
         '[site]\ntitle = "New"\nbase_url = "https://x.org/"\n', encoding="utf-8")
-    site = rebuild(site, tmp_path / "site", ("companion.toml",), events.append)
+    site = rebuild(site, tmp_path / "site", ("companion.toml",), events.append,
+                   reloads=reloads)
     assert site.title == "New"
     assert events[-1].kind == "rebuilt"
+    assert reloads.count == 1  # open pages reload
     (tmp_path / "companion.toml").write_text("[site\n", encoding="utf-8")
-    same = rebuild(site, tmp_path / "site", ("companion.toml",), events.append)
+    same = rebuild(site, tmp_path / "site", ("companion.toml",), events.append,
+                   reloads=reloads)
     assert same is site
     assert events[-1].kind == "failed"
     assert events[-1].error is not None
+    assert reloads.count == 1  # a failed build reloads nothing
 
 
 def test_serve_without_watch_stops_on_ctrl_c(example_project: Path) -> None:
