@@ -144,3 +144,12 @@ def test_check_names_articles_whose_language_has_no_catalog(make_project) -> Non
     assert [(p.where, p.severity) for p in notes] == [("episodes/2025-01-01-tokyo.md", "info")]
     assert "'ja'" in notes[0].message
     assert "ja/LC_MESSAGES/messages.po" in notes[0].fix
+
+
+def test_a_changed_catalog_renders_the_pages_again(tmp_path: Path) -> None:
+    """The catalogs are inputs of every page: an edited translation is not left unbuilt."""
+    from companion._build.stages import RealStages
+
+    site = Site(root=tmp_path, title="T", base_url="https://pod.example.org/")
+    inputs = RealStages().page_inputs(site)
+    assert {po(lang) for lang in NEWSROOM} <= set(inputs)

@@ -44,9 +44,11 @@ class RealStages:
         return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
-        from companion._paths import THEME_DIR
+        """The theme, its interface words (the catalogs) and the project's templates."""
+        from companion._paths import LOCALE_DIR, THEME_DIR
 
         files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        files += sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
         if site.templates_dir.is_dir():
             files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
         return sorted(files)

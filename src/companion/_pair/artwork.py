@@ -394,8 +394,11 @@ def _page_placed(copy: _Copy, site: Site) -> PlacedImage:
 
 def page_picture(source: bytes, where: str, site: Site) -> tuple[PlacedImage, ...]:
     """The picture as it is, one copy per width of `PAGE_WIDTHS` below the source's own
-    (and one at most as wide as the source), narrowest first."""
-    facts = image_facts(source, where)
+    (and one at most as wide as the source), narrowest first. The source's width comes
+    from its header (nothing is decoded when every copy is kept already)."""
+    facts = _header(source)
+    if facts is None:
+        facts = image_facts(source, where)  # raises FeedError, naming what is wrong
     recipes = [r for w, r in zip(PAGE_WIDTHS, _PAGE, strict=True) if w < facts.width]
     wider = next((r for w, r in zip(PAGE_WIDTHS, _PAGE, strict=True) if w >= facts.width),
                  None)

@@ -29,8 +29,10 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from companion import _paths
+
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = _paths.LOCALE_DIR
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"  # the language the messages are written in
 
