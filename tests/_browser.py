@@ -211,6 +211,7 @@ def build_sample_site(folder: Path, project: Path | None = None,
     write(sample.root, audio_rel, audio)
     write(sample.root, art_rel, art)
     write(sample.root, _paths.STYLESHEET, renderer.stylesheet())
+    write(sample.root, _paths.PLAYER_SCRIPT, renderer.player_script())
     for episode in sample.episodes:
         _write_episode(sample, renderer, episode, site.url(audio_rel), len(audio),
                        site.url(art_rel))

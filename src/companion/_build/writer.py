@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -72,6 +72,7 @@ class Writer:
         for rel in read_journal(journal, root) if journal else ():
             self._previous.setdefault(rel, UNKNOWN)
         self.records: dict[str, OutputRecord] = {}
+        self._wrote_now: set[str] = set()  # paths written (not kept) by this build
         self.written = 0
         self.unchanged = 0
         self.removed = 0
@@ -139,6 +140,19 @@ class Writer:
             return self._write_data(file.path, path, file.data, sha)
         assert file.source is not None
         return self._write_source(file.path, path, file.source, sha)
+
+    def release(self, paths: Iterable[str]) -> None:
+        """Let this build claim `paths` once more: an episode rendered again in the same
+        build (its neighbours changed once every episode was known) writes its files anew,
+        and each file counts once (written or unchanged) in the build's figures."""
+        for rel in paths:
+            if self.records.pop(rel, None) is None:
+                continue
+            if rel in self._wrote_now:
+                self._wrote_now.discard(rel)
+                self.written -= 1
+            else:
+                self.unchanged -= 1
 
     def write_bytes(self, rel: str, data: bytes) -> bool:
         return self._write_data(rel, self._claim(rel), data, sha256_bytes(data))
@@ -234,6 +248,7 @@ class Writer:
     def _wrote(self, rel: str, path: Path, sha: str) -> bool:
         stat = path.stat()
         self.records[rel] = (stat.st_mtime_ns, stat.st_size, sha)
+        self._wrote_now.add(rel)
         self.written += 1
         return True
 

@@ -5,12 +5,14 @@ The work is `_check.check_project`; this command only prints it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from companion._build.check import CheckResult
 from companion._cli.common import Ctx
+from companion._errors import Problem
 from companion._model import Article, Standing
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -41,12 +43,17 @@ def episode_line(article: Article, standing: Standing | None = None,
         if x)
 
 
+def print_problems(ctx: Ctx, problems: Sequence[Problem]) -> None:
+    """Problems as `check` lists them: errors, then warnings, then notes (not with -q)."""
+    for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
+        ctx.problem(problem, to_out=True)
+
+
 def _report(ctx: Ctx, result: CheckResult) -> None:
     for article in result.articles:
         ctx.say(episode_line(article, result.standing(article)))
     problems = result.problems
-    for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
-        ctx.problem(problem, to_out=True)
+    print_problems(ctx, problems)
     counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
     states = [s.status for s in result.standings]
     ready = sum(bool(s.feeds) for s in result.standings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from companion._cli.build import summary
+from companion._cli.check import print_problems
 from companion._cli.common import Ctx
 from companion._errors import CompanionError
 
@@ -28,10 +30,13 @@ if TYPE_CHECKING:
               help="The folder to build into and serve (default: [site] out).")
 @click.option("--drafts", is_flag=True, help="Show drafts too, marked as such.")
 @click.option("--future", is_flag=True, help="Show scheduled episodes too, marked as such.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the site in the web browser once it is served.")
 @click.pass_obj
 def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, drafts: bool,
-            future: bool) -> int:
-    """Build the site and serve it locally, rebuilding on change. Ctrl-C stops.
+            future: bool, open_browser: bool) -> int:
+    """Build the site and serve it locally, rebuilding on change (open pages reload
+    themselves) and listing each build's problems as `check` does. Ctrl-C stops.
 
     With --json, each event is one line of JSON: the first build (and each rebuild) as
     `build --json` prints it with "event": "built", then {"event": "serving", "url": ...};
@@ -39,7 +44,7 @@ def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, draft
     """
     project = ctx.load()
     folder = out or project.site.out_dir
-    show = _json_events(ctx, folder) if ctx.json else _text_events(ctx, folder)
+    show = _json_events(ctx, folder) if ctx.json else _text_events(ctx, folder, open_browser)
     try:
         project.serve(out=folder, host=host, port=port, watch=watch, on_event=show,
                       drafts=drafts, future=future)
@@ -52,13 +57,16 @@ def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, draft
     return 0
 
 
-def _text_events(ctx: Ctx, folder: Path) -> Callable[[ServeEvent], None]:
+def _text_events(ctx: Ctx, folder: Path, open_browser: bool) -> Callable[[ServeEvent], None]:
     def show(event: ServeEvent) -> None:
         if event.kind == "serving":
             ctx.out.print(f"serving {folder} at {event.url} (Ctrl-C to stop)")
+            if open_browser and not webbrowser.open(event.url):
+                ctx.tell(f"no web browser to open: open {event.url}")
         elif event.kind == "failed" and event.error is not None:
             ctx.problem(event.error.problem())
         elif event.result is not None:
+            print_problems(ctx, event.result.problems)
             changed = f" after {', '.join(event.changed[:3])}" if event.changed else ""
             ctx.say(f"{summary(event.result, folder)}{changed}")
         sys.stdout.flush()

@@ -27,7 +27,8 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 KNOWN_KEYS = frozenset({
     "title", "description", "author", "language", "artwork", "explicit", "type", "copyright",
     "link", "locked", "medium", "audio_format", "podcast_guid", "apple_podcasts_url",
-    "spotify_show_url", "categories", "owner", "funding", "select",
+    "spotify_show_url", "youtube_url", "castbox_url", "categories", "owner", "funding",
+    "select",
 })
 OWNER_KEYS = frozenset({"name", "email"})
 FUNDING_KEYS = frozenset({"url", "text"})
@@ -157,6 +158,8 @@ class _Reader:
             podcast_guid=self.guid(data),
             apple_podcasts_url=self.url(data, "apple_podcasts_url"),
             spotify_show_url=self.url(data, "spotify_show_url"),
+            youtube_url=self.url(data, "youtube_url"),
+            castbox_url=self.url(data, "castbox_url"),
             select=self.selection(data.get("select", {})),
         )
 
