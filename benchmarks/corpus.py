@@ -148,8 +148,9 @@ def shared_audio(cache: Path) -> dict[str, object]:
     target = cache / "media" / f"{sha}.mp3"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    record = json.loads(next((REPO / "cache" / "audio").glob("*.json")).read_text())
-    mp3 = next(v for v in record["files"].values() if v["file"].endswith(source.name))
+    records = (json.loads(p.read_text()) for p in sorted((REPO / "cache" / "audio").glob("*.json")))
+    mp3 = next(v for record in records for v in record["files"].values()
+               if v["file"].endswith(source.name))
     return {**mp3, "file": f"media/{sha}.mp3", "sha256": sha, "size": len(data)}
 
 

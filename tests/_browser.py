@@ -4,6 +4,7 @@ headless Chromium launcher that uses the system browser."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.server
 import os
@@ -33,8 +34,12 @@ from companion import (
 from companion._model import FeedSelection, Person, Thumbnail
 from companion._render.pages import PageRenderer
 from tests._episodes import page_for, show_for
+from tests._groups import skip
 
-CHROMIUM = "/usr/bin/chromium"
+#: Where Chromium may be: Debian's package, Ubuntu's snap (its /usr/bin/chromium-browser is
+#: a stub that only says to install the snap: it is tried and refused), Google's Chrome.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "/snap/bin/chromium", "google-chrome",
+                  "google-chrome-stable")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -206,6 +211,7 @@ def build_sample_site(folder: Path, project: Path | None = None,
     write(sample.root, audio_rel, audio)
     write(sample.root, art_rel, art)
     write(sample.root, _paths.STYLESHEET, renderer.stylesheet())
+    write(sample.root, _paths.PLAYER_SCRIPT, renderer.player_script())
     for episode in sample.episodes:
         _write_episode(sample, renderer, episode, site.url(audio_rel), len(audio),
                        site.url(art_rel))
@@ -301,7 +307,40 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def _answers(executable: str) -> bool:
+    """Whether `executable` is a Chromium that runs (a snap stub or a broken one is not)."""
+    try:
+        done = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and ("Chromium" in done.stdout or "Chrome" in done.stdout)
+
+
+@functools.cache
+def find_chromium() -> str | None:
+    """A working Chromium: $COMPANION_CHROMIUM, else the first of `CHROMIUM_NAMES` on this
+    system that answers `--version`; None when there is none."""
+    given = os.environ.get("COMPANION_CHROMIUM")
+    names = (given,) if given else CHROMIUM_NAMES
+    for name in names:
+        found = shutil.which(name)
+        if found and _answers(found):
+            return found
+    return None
+
+
+def chromium_or_skip() -> str:
+    """The Chromium to test with; the test is skipped (group "browser") where there is none."""
+    found = find_chromium()
+    if found is None:
+        skip("browser", "no working Chromium (install Debian's chromium, or set "
+                        "COMPANION_CHROMIUM to a Chromium or Chrome binary)")
+    assert found is not None
+    return found
+
+
 def launch_chromium(playwright: Any) -> Any:
     """Headless Chromium from the system (never `playwright install`)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+    return playwright.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS,
                                       headless=True)

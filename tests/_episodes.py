@@ -2,7 +2,7 @@
 
 `make_episode(...)` builds one episode with sensible defaults; every field of
 the `Article` can be overridden by keyword. `sample_episodes()` gives one
-episode per example language (ka, ar, es, en), mirroring the example project.
+episode per example language (ka, ar, es, en, fa), mirroring the example project.
 `media_for(episode)` gives the `ItemParts` a build would hand to `render_feed`, and
 `show_for(feed, site)` the `Show` (artwork placed at a URL of the site's).
 """
@@ -16,7 +16,16 @@ from typing import Any
 
 from companion import Article, Audio, Chapter, Episode, FeedDefinition, Site, Transcript
 from companion._config.feeds import show_of
-from companion._model import ArtworkUrl, FileUrl, MediaUrl, PageUrl, PlacedImage, PlacedMedia, Show
+from companion._model import (
+    ArtworkUrl,
+    FileUrl,
+    MediaUrl,
+    Neighbour,
+    PageUrl,
+    PlacedImage,
+    PlacedMedia,
+    Show,
+)
 from companion._render.rss import ItemParts, TranscriptRef
 
 BASE_URL = "https://podcasts.example.org/"
@@ -34,6 +43,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "en": {"slug": "night-trains", "title": "Night trains across the Caucasus",
            "description": "Riding the sleeper from Tbilisi to Baku.", "author": "Sam Reed",
            "date": datetime(2025, 9, 25, 8, 0, tzinfo=UTC)},
+    "fa": {"slug": "astara", "title": "آستارا؛ شهری که مرز از میانش می‌گذرد",
+           "description": "از پل مرزی، بازار و راه‌آهن آستارا.", "author": "مریم احمدی",
+           "date": datetime(2025, 10, 15, 8, 0, tzinfo=UTC)},
 }
 
 DEFAULT_CHAPTERS = (Chapter(0.0, "Intro"), Chapter(62.5, "The story"), Chapter(3725.25, "End"))
@@ -86,7 +98,7 @@ def sample_episode(lang: str, **overrides: Any) -> Episode:
 
 
 def sample_episodes() -> list[Episode]:
-    """One episode per example language, oldest first (ka, ar, es, en)."""
+    """One episode per example language, oldest first (ka, ar, es, en, fa)."""
     return [sample_episode(lang) for lang in SAMPLES]
 
 
@@ -134,9 +146,11 @@ def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
              chapters_url: str | None = None,
              cues: tuple[tuple[float, float, str], ...] = (),
              transcripts: tuple[tuple[str, str, str], ...] = (),
-             article_url: str | None = None) -> bytes:
+             article_url: str | None = None,
+             neighbours: tuple[Neighbour, ...] = ()) -> bytes:
     """An episode page as the build renders it, with what was placed given by URL:
-    `transcripts` as (language, kind, URL)."""
+    `transcripts` as (language, kind, URL); the image is also the page's picture (and the
+    video's, when there is a video)."""
     from companion._model import Cue, PlacedTranscript, RenderEpisode
     from companion._render.pages import PageRenderer
     from companion._render.shownotes import show_notes
@@ -147,12 +161,14 @@ def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
                              3.0, "0" * 64, Path("/nowhere/a.mp3"))
         media = {show.slug: placed for show in shows} or {"": placed}
     page_url = site.episode_url(episode.slug)
+    image = PlacedImage(ArtworkUrl(image_url), image_size) if image_url else None
     rep = RenderEpisode(
-        episode, page_url, shows, media,
-        PlacedImage(ArtworkUrl(image_url), image_size) if image_url else None,
+        episode, page_url, shows, media, image,
         tuple(PlacedTranscript(lang, kind, f"episodes/{episode.slug}/t.{kind}",  # type: ignore[arg-type]
                                FileUrl(url), "text/vtt", b"") for lang, kind, url in transcripts),
-        tuple(Cue(*cue) for cue in cues))
+        tuple(Cue(*cue) for cue in cues), picture=(image,) if image else (),
+        video_picture=(image,) if image and episode.youtube else (), neighbours=neighbours)
     notes = show_notes(episode, site, page_url=page_url,
                        feed_url=shows[0].feed_url if shows else None, article_url=article_url)
-    return PageRenderer(site).episode(rep, notes, FileUrl(chapters_url) if chapters_url else None)
+    del chapters_url  # pages no longer link the chapters file (feeds do)
+    return PageRenderer(site).episode(rep, notes)

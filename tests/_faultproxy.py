@@ -3,7 +3,8 @@
 Point a client's endpoint at `FaultProxy.url`; requests are forwarded verbatim
 (the Host header too, so SigV4 signatures stay valid) unless a queued fault
 matches: an error status (500, 503 SlowDown, ...), a connection reset (RST
-without a response), or a stall (the request hangs until `release()`).
+without a response), a stall (the request hangs until `release()`), or a truncated
+answer (the upstream's headers, then half of its body, then the connection closes).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
-FaultKind = Literal["status", "reset", "stall"]
+FaultKind = Literal["status", "reset", "stall", "truncate"]
 
 _ERROR_XML = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>"
               "<Message>injected by the test proxy</Message></Error>")
@@ -129,8 +130,8 @@ class FaultProxy:
             def _handle(self) -> None:
                 body = self._body()
                 fault = proxy.take(self.command, self.path)
-                if fault is None:
-                    self._forward(body)
+                if fault is None or fault.kind == "truncate":
+                    self._forward(body, truncate=fault is not None)
                 elif fault.kind == "status":
                     self._error(fault)
                 elif fault.kind == "reset":
@@ -155,7 +156,7 @@ class FaultProxy:
                     self.connection.close()
                 self.close_connection = True
 
-            def _forward(self, body: bytes) -> None:
+            def _forward(self, body: bytes, truncate: bool = False) -> None:
                 conn = http.client.HTTPConnection(*proxy.upstream, timeout=120)
                 try:
                     conn.putrequest(self.command, self.path, skip_host=True,
@@ -179,7 +180,10 @@ class FaultProxy:
                     self.send_header("Content-Length", length or "0")
                     self.end_headers()
                     if self.command != "HEAD":
-                        self.wfile.write(payload)
+                        self.wfile.write(payload[:len(payload) // 2] if truncate else payload)
+                    if truncate:
+                        self.wfile.flush()
+                        self._reset()
                 finally:
                     conn.close()
 

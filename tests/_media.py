@@ -5,8 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests._groups import require
+
 
 def run(*args: str) -> None:
+    require("media", args[0])
     subprocess.run(args, check=True, capture_output=True)
 
 
@@ -36,6 +39,7 @@ def speech(path: Path, text: str, voice: str = "en") -> Path:
 def ffprobe_json(path: Path) -> dict[str, object]:
     import json
 
+    require("media", "ffprobe")
     out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
                           "-show_chapters", "-show_streams", str(path)],
                          check=True, capture_output=True, text=True).stdout

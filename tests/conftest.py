@@ -1,15 +1,21 @@
-"""Shared fixtures. Stage-specific fixtures live in their own conftest modules."""
+"""Shared fixtures, and the count of skipped test groups that `scripts/test` reports.
+Stage-specific fixtures live in their own conftest modules."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import companion
 from companion import BuildResult, Site
+from tests._groups import group_of
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -23,7 +29,7 @@ def seeds_or_skip(pattern: str = "*.txt") -> list[Path]:
     if not found:
         if IN_CI:
             pytest.fail(f"CI=true and no seed articles at {SEEDS}")
-        pytest.skip(f"no seed articles at {SEEDS}")
+        pytest.skip(f"seeds: no seed articles at {SEEDS}")
     return found
 
 
@@ -73,3 +79,50 @@ def make_project(tmp_path: Path):  # type: ignore[no-untyped-def]
         return root
 
     return make
+
+
+# -- skipped groups -----------------------------------------------------------------------
+
+_SKIPPED: Counter[str] = Counter()
+_REASONS: dict[str, str] = {}
+
+
+def _reason(report: pytest.TestReport) -> str:
+    longrepr: Any = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = _reason(report)
+        group = group_of(reason)
+        _SKIPPED[group] += 1
+        _REASONS.setdefault(group, reason.removeprefix("Skipped: ").removeprefix(f"{group}: "))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the skipped groups; write the counts where `scripts/test` asked for them."""
+    if _SKIPPED:
+        terminalreporter.section("skipped test groups")
+        for group, count in sorted(_SKIPPED.items()):
+            terminalreporter.write_line(f"{group}: {count} test(s) skipped ({_REASONS[group]})")
+    target = os.environ.get("COMPANION_TEST_SUMMARY")
+    if target:
+        stats = terminalreporter.stats
+        counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "error", "skipped")}
+        Path(target).write_text(json.dumps({
+            **counts, "groups": {g: {"tests": n, "reason": _REASONS[g]}
+                                 for g, n in sorted(_SKIPPED.items())}}), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (a working one: see `tests._browser.chromium_or_skip`), one per
+    test module."""
+    from tests._browser import launch_chromium
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

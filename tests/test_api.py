@@ -11,11 +11,12 @@ import companion
 from companion._cli.main import main
 
 PUBLIC = [
-    "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "Clock", "CompanionError",
-    "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions", "FetchReport",
-    "Link", "OutputFile", "PairError", "Problem", "Project", "ProjectError", "PublishError",
-    "PublishOutcome", "PublishReport", "ReadError", "RenderError", "Site", "SpotifyEpisode",
-    "Standing", "Transcript", "YouTubeVideo", "__version__", "init_project", "load_project",
+    "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "CleanReport", "Clock",
+    "CompanionError", "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions",
+    "FetchReport", "Link", "NewArticle", "OutputFile", "PairError", "Problem", "Project",
+    "ProjectError", "PublishError", "PublishOutcome", "PublishReport", "ReadError",
+    "RenderError", "Site", "SpotifyEpisode", "Standing", "Transcript", "YouTubeVideo",
+    "__version__", "init_project", "load_project",
 ]
 
 
@@ -47,11 +48,11 @@ def test_a_project_does_what_the_commands_do(example_project: Path, tmp_path: Pa
     checked = project.check(now="2026-01-01")
     assert isinstance(checked, companion.CheckResult)
     assert not checked.failed(strict=True)
-    assert [s.status for s in checked.standings] == ["live"] * 6
+    assert [s.status for s in checked.standings] == ["live"] * 7
     built = project.build(now="2026-01-01", jobs=1)
     assert isinstance(built, companion.BuildResult)
     assert not built.errors
-    assert built.feeds_written == ("ar", "en", "es", "ka")
+    assert built.feeds_written == ("ar", "en", "es", "fa", "ka")
     outcome = project.publish(str(tmp_path / "out"), now="2026-01-01")
     assert isinstance(outcome, companion.PublishOutcome)
     assert outcome.ok

@@ -13,12 +13,17 @@ from typing import Any
 import pytest
 
 from companion import Clock, FeedDefinition, OutputFile, Problem, ReadError, RenderError, Site
-from companion._build.engine import BuildResult, EpisodeBuild, Flags, Rendered, build
+from companion._build.engine import BuildResult, EpisodeBuild, Flags, Nav, Rendered, build
 from companion._build.ledger import PublishedIndex
 from companion._model import FeedSelection, Identity, Person
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []
+RELINKS: list[str] = []
+
+
+def nav_html(nav: Nav) -> str:
+    return "<nav>" + " ".join(f"{rel}={slug}:{title}" for rel, slug, title in nav) + "</nav>"
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class FakeRenderer:
         body += extra.read_text() if extra.exists() else ""
         RENDERS.append(slug)
         mark = "" if flags.mark == "live" else f"[{flags.mark}]"
-        html = (mark + self.template.format(title=entry.title, body=body)).encode()
+        html = (mark + self.template.format(title=entry.title, body=body)
+                + nav_html(flags.nav)).encode()
         problems = (Problem("warning", path.name, "short"),) if len(body) < 5 else ()
         return EpisodeBuild(
             source=source, slug=slug,
@@ -73,6 +79,15 @@ class FakeRenderer:
 
     def members(self, entry: Any) -> list[str]:
         return [f.slug for f in self.feeds if entry.lang in f.select.languages]
+
+    def relink(self, slug: str, nav: Nav, read: Any) -> OutputFile | None:
+        page = read(f"episodes/{slug}/index.html")
+        if page is None or b"<nav>" not in page or "NOPATCH" in self.template:
+            return None
+        RELINKS.append(slug)
+        head = page.decode().split("<nav>")[0]
+        return OutputFile(f"episodes/{slug}/index.html", "text/html",
+                          data=(head + nav_html(nav)).encode())
 
     def feed(self, feed: FeedDefinition, entries: Sequence[Any],
              items: Sequence[Any]) -> Rendered:
@@ -146,12 +161,14 @@ def project(tmp_path: Path) -> Site:
         article(root, f"ka-{i}", "ka")
     RENDERS.clear()
     FEED_RENDERS.clear()
+    RELINKS.clear()
     return Site(root=root, title="t", base_url="https://x.org/")
 
 
 def run(site: Site, **kwargs: Any) -> BuildResult:
     RENDERS.clear()
     FEED_RENDERS.clear()
+    RELINKS.clear()
     kwargs.setdefault("jobs", 1)
     return build(site, stages=FakeStages(), **kwargs)
 
@@ -172,7 +189,8 @@ def test_cold_build_writes_everything(project: Site) -> None:
     assert result.written == 6 + 2 * 2 + 2
     assert (result.unchanged, result.removed) == (0, 0)
     out = project.out_dir
-    assert (out / "episodes" / "en-0" / "index.html").read_bytes() == b"<h1>En-0</h1>some words"
+    assert (out / "episodes" / "en-0" / "index.html").read_bytes() == \
+        b"<h1>En-0</h1>some words<nav>prev=en-1:En-1</nav>"
     assert b"En-0|some words" in (out / "en" / "feed.xml").read_bytes()
     assert (out / "index.html").read_bytes() == b"En-0,En-1,En-2,Ka-0,Ka-1,Ka-2"
 
@@ -205,7 +223,10 @@ def test_edit_one_article_renders_it_its_feed_and_the_index(project: Site) -> No
     result = run(project)
     assert (RENDERS, FEED_RENDERS, result.site_rendered) == (["en-1"], ["en"], True)
     assert (project.out_dir / "index.html").read_bytes() == b"En-0,Renamed,En-2,Ka-0,Ka-1,Ka-2"
-    assert result.written == 4
+    # its neighbours name it: their pages are patched with the new title, not rendered
+    assert sorted(RELINKS) == ["en-0", "en-2"]
+    assert "Renamed" in (project.out_dir / "episodes" / "en-0" / "index.html").read_text()
+    assert result.written == 4 + 2
 
 
 def test_edit_that_keeps_the_bytes_rewrites_nothing(project: Site) -> None:
@@ -254,7 +275,7 @@ def test_new_cache_file_renders_its_episode(project: Site) -> None:
     run(project)
     assert RENDERS == ["ka-0"]
     page = project.out_dir / "episodes" / "ka-0" / "index.html"
-    assert page.read_text().endswith("{fetched}")
+    assert page.read_text().endswith("{fetched}<nav>prev=ka-1:Ka-1</nav>")
 
 
 def test_force_renders_everything_but_writes_no_equal_bytes(project: Site) -> None:
@@ -328,8 +349,8 @@ def test_duplicate_slug_goes_to_the_published_article(project: Site) -> None:
     result = build(project, stages=stages, jobs=1)
     assert [p.where for p in result.errors] == ["episodes/other.md"]
     assert "which was published with it" in result.errors[0].message
-    assert (project.out_dir / "episodes" / "en-0" / "index.html").read_bytes() == \
-        b"<h1>En-0</h1>some words"
+    assert (project.out_dir / "episodes" / "en-0" / "index.html").read_bytes().startswith(
+        b"<h1>En-0</h1>some words<nav>")
 
 
 def test_duplicate_guid_keeps_the_published_one_in_the_feed(project: Site) -> None:
@@ -459,3 +480,66 @@ def test_progress_is_reported(project: Site) -> None:
     build(project, stages=FakeStages(), jobs=1, progress=lambda *a: seen.append(a))
     assert seen[0] == ("render", 0, 6)
     assert seen[-1] == ("render", 6, 6)
+
+
+# -- neighbours: each page links the older and newer episode of its first show ---------------
+
+
+def dated(root: Path, slug: str, day: int, title: str | None = None) -> Path:
+    path = article(root, slug, "en", title=title)
+    text = path.read_text()
+    path.write_text(text.replace("\n\n", f"\ndate: 2025-01-{day:02d}T08:00:00+00:00\n\n", 1))
+    return path
+
+
+def page_of(site: Site, slug: str) -> str:
+    return (site.out_dir / "episodes" / slug / "index.html").read_text()
+
+
+def test_a_cold_build_gives_every_page_its_neighbours_rendering_each_once(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    result = run(project)
+    assert sorted(RENDERS) == ["en-0", "en-1", "en-2", "ka-0", "ka-1", "ka-2"]  # once each
+    assert result.rendered == 6
+    # newest first: en-2 (12th), en-1, en-0; "prev" is the older one, "next" the newer
+    assert page_of(project, "en-2").endswith("<nav>prev=en-1:En-1</nav>")
+    assert page_of(project, "en-1").endswith("<nav>prev=en-0:En-0 next=en-2:En-2</nav>")
+    assert page_of(project, "en-0").endswith("<nav>next=en-1:En-1</nav>")
+    assert result.written == 6 + 2 * 2 + 2  # a patched page counts once
+
+
+def test_a_new_episode_patches_its_neighbours_pages_without_rendering_them(
+        project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    assert run(project).written == 0  # nothing moved
+    dated(project.root, "en-3", 20, title="Newest")
+    run(project)
+    assert RENDERS == ["en-3"]
+    assert RELINKS == ["en-2", "en-3"]  # the old newest, and the new one (first guess: none)
+    assert page_of(project, "en-2").endswith("<nav>prev=en-1:En-1 next=en-3:Newest</nav>")
+    assert page_of(project, "en-3").endswith("<nav>prev=en-2:En-2</nav>")
+    assert run(project).written == 0
+
+
+def test_a_page_that_cannot_be_patched_is_rendered_again(project: Site) -> None:
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "page.html").write_text("<h1>{title}</h1>{body} NOPATCH")
+    for n, slug in enumerate(("en-0", "en-1")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    assert sorted(RENDERS) == sorted(2 * ["en-0", "en-1", "en-2", "ka-0", "ka-1", "ka-2"])
+    assert page_of(project, "en-1").endswith("NOPATCH<nav>prev=en-0:En-0</nav>")
+    assert run(project).written == 0
+
+
+def test_hidden_episodes_are_nobodys_neighbour(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    path = project.root / "episodes" / "en-1.md"
+    path.write_text(path.read_text().replace("\n\n", "\nhidden: true\n\n", 1))
+    run(project)
+    assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
+    assert page_of(project, "en-1").endswith("<nav></nav>")

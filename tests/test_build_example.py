@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -31,14 +32,15 @@ def test_example_builds_every_output(project: Path) -> None:
     site = proj.site
     result = proj.build(jobs=1)
     assert [p for p in result.problems if p.severity == "error"] == []
-    assert (result.episodes, result.feeds, result.rendered) == (6, 4, 6)
+    assert (result.episodes, result.feeds, result.rendered) == (7, 5, 7)
     out = site.out_dir
-    for name in ("index.html", "sitemap.xml", "robots.txt", "assets/style.css"):
+    for name in ("index.html", "sitemap.xml", "robots.txt", "assets/style.css",
+                 "assets/player.js", "favicon.ico"):
         assert (out / name).is_file(), name
     pages = sorted(p.parent.name for p in (out / "episodes").glob("*/index.html"))
-    assert len(pages) == 6
+    assert len(pages) == 7
     assert "cafe-de-altura" in pages
-    for lang in ("ka", "ar", "es", "en"):
+    for lang in ("ka", "ar", "es", "en", "fa"):
         parsed = feedparser.parse((out / lang / "feed.xml").read_bytes())
         assert not parsed.bozo, lang
         assert parsed.entries, lang
@@ -47,7 +49,7 @@ def test_example_builds_every_output(project: Path) -> None:
             media = out / enclosure.href.removeprefix(site.base_url)
             assert media.stat().st_size == int(enclosure.length)
     sitemap = (out / "sitemap.xml").read_text()
-    assert sitemap.count("<url>") == 1 + 4 + 6
+    assert sitemap.count("<url>") == 1 + 5 + 7
 
 
 def test_example_rebuild_is_incremental(project: Path) -> None:
@@ -76,8 +78,8 @@ def test_cli_build_prints_a_summary(project: Path, capsys: pytest.CaptureFixture
     code = main(["-C", str(project), "build", "--jobs", "1"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "6 episodes" in out
-    assert "4 feeds" in out
+    assert "7 episodes" in out
+    assert "5 feeds" in out
     assert main(["-C", str(project), "build", "--force"]) == 0
     assert "0 written" in capsys.readouterr().out
 
@@ -97,7 +99,13 @@ def test_parallel_real_build_matches_serial(tmp_path: Path) -> None:
     serial = proj.build(tmp_path / "serial", force=True, jobs=1)
     assert parallel.rendered == serial.rendered == 52
     assert [p for p in parallel.problems if p.severity == "error"] == []
-    assert tree(site.out_dir) == tree(tmp_path / "serial")
+    first, second = tree(site.out_dir), tree(tmp_path / "serial")
+    assert first.keys() == second.keys()
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ == [], "".join(difflib.unified_diff(
+        first[differ[0]].decode("utf-8", "replace").splitlines(keepends=True),
+        second[differ[0]].decode("utf-8", "replace").splitlines(keepends=True),
+        f"parallel/{differ[0]}", f"serial/{differ[0]}"))
 
 
 def test_example_template_and_feed_changes(project: Path) -> None:
@@ -110,7 +118,7 @@ def test_example_template_and_feed_changes(project: Path) -> None:
     override.write_text("<!-- local -->\n" + theme.read_text(encoding="utf-8"),
                         encoding="utf-8")
     result = proj.build(jobs=1)
-    assert (result.rendered, result.site_rendered) == (6, True)
+    assert (result.rendered, result.site_rendered) == (7, True)
     assert b"<!-- local -->" in (site.out_dir / "episodes/cafe-de-altura/index.html").read_bytes()
     feed_toml = project / "feeds" / "es.toml"
     feed_toml.write_text(feed_toml.read_text(encoding="utf-8").replace(
@@ -151,7 +159,7 @@ def test_a_forced_build_takes_parses_from_the_cache_by_content(project: Path) ->
     text = article.read_text(encoding="utf-8")
     body = text.split("---\n", 2)[2].strip("\n")
     forced = proj.build(jobs=1, force=True)  # every article read again, none parsed again
-    assert forced.rendered == 6
+    assert forced.rendered == forced.episodes == 7  # every episode of the example
     assert tree(proj.site.out_dir) == before
     head = text[:len(text) - len(text.split("---\n", 2)[2])]
     article.write_text(head + text[len(head):] + "\nSee [more](https://new.example.org/"

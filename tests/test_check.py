@@ -36,6 +36,7 @@ def test_bundled_examples_pass(example_project: Path,
         "2025-09-25-night-trains.md": ("en", "Qp7Rs3Tu9Vw", "7Hj6Gf5Ds4Aq3Wz2Xc1Vb0"),
         "2025-10-01-harbour-strike.txt": ("en", "Hb3Kd9Lp2Qs", None),
         "2025-10-08-سوق-الكتب.txt": ("ar", "Ar5Bc6De7Fg", None),
+        "2025-10-15-آستارا.md": ("fa", "Fa4Rz8Kq1Ts", "6Fa9Tr2Qw8Er5Ty1Ui3Op7"),
     }
     assert set(episodes) == set(expected)
     for name, (lang, video, spotify) in expected.items():
@@ -53,7 +54,7 @@ def test_bundled_examples_have_source_links_and_good_titles(example_project: Pat
     from companion._read.articles import read_project
 
     result = read_project(load_site(example_project))
-    assert len(result.articles) == 6
+    assert len(result.articles) == 7
     for article in result.articles:
         assert 3 <= len(article.links) <= 8, article.relpath
         assert not any("utm_" in link.url or "fbclid" in link.url for link in article.links)
@@ -109,7 +110,9 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
         "selected_by": [], "why": None}]
     assert data["problems"][0] == {
         "severity": "error", "where": "episodes/bad.md", "field": "season",
-        "message": "season must be a positive whole number, not 0", "fix": "write season: 1"}
+        "message": "season must be a whole number from 1 to 999,999, not 0",
+        "fix": "write season: 1 (in the digits 0-9)"}
+    assert data["ok"] is False
 
 
 def test_quiet_prints_only_problems(make_project: MakeProject,

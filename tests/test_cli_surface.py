@@ -6,7 +6,8 @@ import pytest
 
 from companion._cli.main import cli, main
 
-COMMANDS = ["init", "check", "build", "fetch", "publish", "serve", "notes"]
+COMMANDS = ["init", "new", "check", "build", "fetch", "publish", "serve", "notes", "clean",
+            "completion", "version"]
 
 
 def test_every_command_is_listed_and_documented() -> None:

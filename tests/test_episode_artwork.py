@@ -42,7 +42,7 @@ def test_no_feed_links_a_youtube_thumbnail(built: tuple[Site, BuildResult]) -> N
     site, result = built
     assert [p for p in result.problems if p.severity == "error"] == []
     feeds = sorted(site.out_dir.glob("*/feed.xml"))
-    assert len(feeds) == 4
+    assert len(feeds) == 5
     for feed in feeds:
         assert b"ytimg.com" not in feed.read_bytes(), feed
 
@@ -57,7 +57,7 @@ def test_every_item_image_is_a_compliant_file_in_the_site(
             image = item.find(f"{{{ITUNES}}}image")
             assert image is not None, (feed, item.findtext("title"))
             assert_apple_compliant(site_file(site, image.get("href", "")))
-    assert items == 6
+    assert items == 7
 
 
 def test_every_youtube_episode_gets_its_own_square_copy(
@@ -74,13 +74,13 @@ def test_every_youtube_episode_gets_its_own_square_copy(
             href = item.find(f"{{{ITUNES}}}image").get("href")  # type: ignore[union-attr]
             assert href not in show_art  # the episode's own image, not the show's fallback
             seen.add(href)
-    assert len(seen) == 6  # one per episode: each video has its own thumbnail
+    assert len(seen) == 7  # one per episode: each video has its own thumbnail
 
 
 def test_pages_show_the_compliant_copy_with_its_size(built: tuple[Site, BuildResult]) -> None:
     site, _ = built
     pages = sorted((site.out_dir / "episodes").glob("*/index.html"))
-    assert len(pages) == 6
+    assert len(pages) == 7
     for page in pages:
         html = page.read_bytes()
         assert b"ytimg.com" not in JSON_LD.sub(b"", html), page
@@ -89,7 +89,9 @@ def test_pages_show_the_compliant_copy_with_its_size(built: tuple[Site, BuildRes
         image = assert_apple_compliant(site_file(site, url.group(1).decode()))
         assert f'<meta property="og:image:width" content="{image.width}">'.encode() in html
         assert f'<meta property="og:image:height" content="{image.height}">'.encode() in html
-        assert re.search(rb'<img class="artwork" src="\.\./\.\./artwork/[0-9a-f]+\.(jpg|png)" '
+        # the page shows the picture as it is (not the square copy), a copy per width
+        assert re.search(rb'<img class="picture( square)?" src="\.\./\.\./artwork/[0-9a-f]+\.jpg" '
+                         rb'srcset="[^"]+ 640w, [^"]+ \d+w" sizes="[^"]+" '
                          rb'width="\d+" height="\d+"', html), page
 
 

@@ -51,7 +51,7 @@ def test_everything_cached_runs_offline(example_project: Path,
     project = with_media(example_project)
     before = tree(project / "cache")
     assert main(["--project", str(project), "fetch", "--jobs", "2"]) == 0
-    assert "fetched 0 episode(s), 6 already cached" in capsys.readouterr().out
+    assert "fetched 0 episode(s), 7 already cached" in capsys.readouterr().out
     assert tree(project / "cache") == before
 
 

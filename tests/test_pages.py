@@ -8,7 +8,7 @@ import shutil
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -71,7 +71,8 @@ def test_episode_page_structure(sample: SampleSite, slug: str, lang: str,
     assert skip.get("href") == "#main"
     assert doc.xpath('//main[@id="main"]')
     assert doc.xpath('//meta[@name="viewport"]')
-    assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["../../assets/style.css"]
+    (style,) = doc.xpath('//link[@rel="stylesheet"]/@href')
+    assert re.fullmatch(r"\.\./\.\./assets/style\.css\?v=[0-9a-f]{10}", style)
     assert doc.xpath('//link[@rel="canonical"]/@href') == [f"{BASE_URL}episodes/{slug}/"]
 
 
@@ -83,16 +84,34 @@ def test_episode_page_media(sample: SampleSite) -> None:
     (source,) = audio.xpath("source")
     assert source.get("type") == "audio/mpeg"
     assert (sample.pages[KA].parent / source.get("src")).resolve().is_file()
-    (img,) = doc.xpath('//img[@class="artwork"]')
+    (img,) = doc.xpath('//img[contains(@class, "picture")]')
     assert (img.get("width"), img.get("height")) == ("300", "300")
-    youtube_frame, spotify_frame = (doc.xpath('//iframe[contains(@src, "youtube")]'),
-                                    doc.xpath('//iframe[contains(@src, "spotify")]'))
-    assert youtube_frame[0].get("src") == "https://www.youtube-nocookie.com/embed/02el3F-AjQw"
-    assert spotify_frame[0].get("src") == \
+    # YouTube and Spotify are facades: plain links, our own picture, nothing of theirs loaded
+    assert doc.xpath("//iframe") == []
+    (video,) = doc.xpath('//a[contains(@class, "facade youtube")]')
+    assert video.get("href") == "https://www.youtube.com/watch?v=02el3F-AjQw"
+    assert video.get("data-embed") == \
+        "https://www.youtube-nocookie.com/embed/02el3F-AjQw?autoplay=1"
+    assert not urlsplit(video.xpath("img/@src")[0]).netloc
+    (spotify,) = doc.xpath('//a[contains(@class, "facade spotify")]')
+    assert spotify.get("href") == "https://open.spotify.com/episode/4XgHKQm17uIi39qzDIrs99"
+    assert spotify.get("data-embed") == \
         "https://open.spotify.com/embed/episode/4XgHKQm17uIi39qzDIrs99"
-    for frame in (*youtube_frame, *spotify_frame):
-        assert frame.get("loading") == "lazy"
-        assert frame.get("title")
+    notes = [p.text_content() for p in doc.xpath('//p[@class="facade-note"]')]
+    assert any("open.spotify.com" in n for n in notes)
+    assert any("youtube-nocookie.com" in n for n in notes)
+
+
+def test_player_knows_its_length_before_it_plays(sample: SampleSite) -> None:
+    doc = parse(sample.pages[EN])
+    (player,) = doc.xpath('//section[@class="player"]')
+    assert player.get("data-duration") == "3.000"
+    assert player.xpath('.//span[@class="total"]/text()') == ["0:03"]
+    speeds = player.xpath(".//select/option/@value")
+    assert speeds == ["0.75", "1", "1.25", "1.5", "1.75", "2"]
+    assert player.xpath('.//button[@data-skip="-15"]')
+    assert player.xpath('.//button[@data-skip="30"]')
+    assert player.xpath('.//div[@class="controls"]/@hidden') == [""]  # shown by the script
 
 
 def test_episode_page_chapters_sources_transcript(sample: SampleSite) -> None:
@@ -100,17 +119,22 @@ def test_episode_page_chapters_sources_transcript(sample: SampleSite) -> None:
     chapter_links = doc.xpath('//ol[@class="chapter-list"]//a')
     assert [a.get("href") for a in chapter_links] == ["#t=0", "#t=15", "#t=30"]
     assert "الموانئ" in chapter_links[1].text_content()
+    assert "chapters.json" not in doc.xpath("string(//main)")  # a file for apps, not people
     sources = doc.xpath('//ol[@class="source-list"]/li/a')
     assert [a.get("href") for a in sources] == ["https://port.example.az/report"]
     assert sources[0].get("rel") == "noopener"
     assert doc.xpath('//ol[@class="source-list"]/li/span[@class="domain"]/text()') == [
         "port.example.az"]
-    cues = doc.xpath("//details//p")
+    cues = doc.xpath('//div[@class="cues"]/p')
     assert cues[0].text_content().strip() == "00:00 First cue <b>not bold</b>"
-    assert doc.xpath("//details//p/b") == []  # cue text escaped
-    assert doc.xpath('//ul[@class="transcript-files"]//a/@href') == [
-        f"../../episodes/{AR}/transcript.ar.vtt"]
-    assert doc.xpath("//script[not(@type)]")  # the seek script
+    assert [c.get("data-end") for c in cues] == ["5", "20"]
+    assert doc.xpath('//div[@class="cues"]//b') == []  # cue text escaped
+    assert doc.xpath("//details") == []  # the heading is not repeated as an expander
+    (files,) = doc.xpath('//p[@class="transcript-files"]')
+    assert files.xpath("a/@href") == [f"../../episodes/{AR}/transcript.ar.vtt"]
+    assert files.xpath("a/text()") == ["WebVTT"]
+    assert "(ar" not in files.text_content()
+    assert doc.xpath('//script[@src][contains(@src, "assets/player.js")]')
 
 
 def test_episode_page_metadata(sample: SampleSite) -> None:
@@ -154,9 +178,18 @@ def test_feed_index(sample: SampleSite) -> None:
     links = doc.xpath('//ol[@class="episode-list"]//a/@href')
     assert links == [f"../episodes/{KA}/index.html"]
     assert (sample.pages["ka"].parent / links[0]).resolve().is_file()
-    subscribe = doc.xpath('//p[@class="subscribe-links"]/a/@href')
-    assert subscribe == [f"{BASE_URL}ka/feed.xml",
-                         "https://podcasts.apple.com/ge/podcast/id1234567890"]
+    apps = doc.xpath('//section[@class="subscribe"]//a[@class="app"]')
+    assert [a.text for a in apps] == ["Apple Podcasts", "Pocket Casts", "Overcast",
+                                      "AntennaPod", "Podcast Addict"]
+    assert apps[0].get("href") == "https://podcasts.apple.com/ge/podcast/id1234567890"
+    feed_url = f"{BASE_URL}ka/feed.xml"
+    assert apps[3].get("href") == ("https://antennapod.org/deeplink/subscribe?url="
+                                   + quote(feed_url, safe="") + "&title="
+                                   + quote("კავკასიის მაგიდა", safe=""))
+    assert apps[4].get("href") == "https://podcastaddict.com/feed/" + quote(feed_url, safe="")
+    assert apps[1].get("href") == "pktc://subscribe/podcasts.example.org/shows/ka/feed.xml"
+    (copy,) = doc.xpath('//a[@data-copy]')
+    assert copy.get("href") == copy.get("data-copy") == feed_url
     data = ld(doc)
     assert data["@type"] == "PodcastSeries"
     assert data["webFeed"] == f"{BASE_URL}ka/feed.xml"
@@ -178,7 +211,7 @@ def test_site_index(sample: SampleSite) -> None:
     shows = doc.xpath('//ul[@class="show-list"]/li')
     assert [li.get("lang") for li in shows] == ["ka", "ar", "en"]
     assert shows[0].xpath(".//a/@href")[0] == "ka/index.html"
-    assert "ეპიზოდები: 1" in shows[0].text_content()
+    assert "1 ეპიზოდი" in shows[0].text_content()
 
 
 def test_sitemap_and_robots(sample: SampleSite) -> None:
@@ -192,7 +225,7 @@ def test_sitemap_and_robots(sample: SampleSite) -> None:
 
 def test_stylesheet_is_small_logical_and_has_script_fonts(sample: SampleSite) -> None:
     css = (sample.root / _paths.STYLESHEET).read_text()
-    assert len(css) < 8000
+    assert len(css) < 12_000
     assert "margin-inline" in css
     assert not re.search(r"(margin|padding)-(left|right)|float:\s*(left|right)", css)
     assert "Noto Sans Georgian" in css
@@ -342,6 +375,8 @@ def test_georgian_seed_page(make_project, tmp_path: Path) -> None:  # type: igno
     assert "წყაროები" in doc.xpath("//h2/text()")
     assert doc.xpath('//a[@class="skip-link"]/text()') == ["მთავარ შინაარსზე გადასვლა"]
     assert notes.summary.startswith("კავკასიაში მნიშვნელოვანი გეოპოლიტიკური ძვრებია")
-    assert doc.xpath('//iframe[contains(@src, "youtube-nocookie.com/embed/02el3F-AjQw")]')
+    assert doc.xpath('//a[@href="https://www.youtube.com/watch?v=02el3F-AjQw"]'
+                     '[@data-embed="https://www.youtube-nocookie.com/embed/02el3F-AjQw'
+                     '?autoplay=1"]')
     first = doc.xpath('//ol[@class="source-list"]/li/a')[0]
     assert first.get("href").startswith("https://president.az/")

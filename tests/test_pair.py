@@ -75,12 +75,12 @@ def test_example_project_pairs_offline(example_project: Path) -> None:
     site = load_site(example_project)
     result = pair_project(read_project(site).articles, site)
     assert [p for p in result.problems if p.severity == "error"] == []
-    assert len(result.episodes) == 6
+    assert len(result.episodes) == 7
     assert all(e.audio is not None and e.audio.duration > 10 for e in result.episodes)
     assert all(e.youtube is not None for e in result.episodes)
-    assert sum(1 for e in result.episodes if e.chapters) == 5
-    assert sum(1 for e in result.episodes if e.transcripts) == 3
-    assert sum(1 for e in result.episodes if e.spotify and e.spotify.title) == 4
+    assert sum(1 for e in result.episodes if e.chapters) == 6
+    assert sum(1 for e in result.episodes if e.transcripts) == 4
+    assert sum(1 for e in result.episodes if e.spotify and e.spotify.title) == 5
     trains = next(e for e in result.episodes if e.slug == "night-trains")
     assert trains.audio is not None
     assert trains.audio.source == "media/night-trains.mp3"

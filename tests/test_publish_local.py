@@ -228,9 +228,11 @@ def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> 
         return Sent(upload)
 
     done: list[str] = []
-    results = run_parallel(work, uploads, 4, OSError, lambda e: local_error(e, tmp_path))
-    with pytest.raises(PublishError, match="disk is full"):
+    results = run_parallel(work, uploads, 4, OSError,
+                           lambda e, path: local_error(e, tmp_path / path))
+    with pytest.raises(PublishError, match="disk is full") as failure:
         done.extend(sent.upload.path for sent in results)
+    assert failure.value.where == str(tmp_path / "f3")  # the upload that failed is named
     assert "f3" not in done
     assert len(done) < 100  # the rest were never started
 

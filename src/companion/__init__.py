@@ -53,7 +53,9 @@ from companion._version import __version__
 
 if TYPE_CHECKING:
     from companion._build.check import CheckResult
+    from companion._build.clean import CleanReport
     from companion._build.engine import BuildResult
+    from companion._build.new import NewArticle
     from companion._fetch import FetchOptions, FetchReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishReport
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
 #: The stages' result types, imported when first asked for: `import companion` stays light
 #: (a command that builds from the cache never imports the network or storage stages).
 _LAZY = {"CheckResult": "companion._build.check", "BuildResult": "companion._build.engine",
+         "CleanReport": "companion._build.clean", "NewArticle": "companion._build.new",
          "FetchOptions": "companion._fetch", "FetchReport": "companion._fetch",
          "PublishOutcome": "companion._publish.gate", "PublishReport": "companion._publish.run"}
 
@@ -79,6 +82,7 @@ __all__ = [
     "BuildResult",
     "Chapter",
     "CheckResult",
+    "CleanReport",
     "Clock",
     "CompanionError",
     "Episode",
@@ -88,6 +92,7 @@ __all__ = [
     "FetchOptions",
     "FetchReport",
     "Link",
+    "NewArticle",
     "OutputFile",
     "PairError",
     "Problem",

@@ -11,25 +11,37 @@
 
 Each call returns the same typed result that ``companion <command> --json`` prints;
 the command line is a thin layer over exactly these calls. A user's mistake raises a
-`CompanionError` (with where and fix) or comes back as a `Problem` in the result.
+`CompanionError` (with where and fix) or comes back as a `Problem` in the result; so does
+a full disk, a folder without permission or a name too long (an `OSError` becomes one
+error naming the path and the cause).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._errors import PairError
+from companion._errors import (
+    CompanionError,
+    PairError,
+    ProjectError,
+    PublishError,
+    RenderError,
+    from_os_error,
+)
 from companion._model import Article, Clock, Site
 
 if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in httpx, publish boto3)
     import threading
 
     from companion._build.check import CheckResult
+    from companion._build.clean import CleanReport
     from companion._build.engine import BuildResult
+    from companion._build.new import NewArticle
     from companion._build.serve import ServeEvent
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
     from companion._publish.gate import PublishOutcome
@@ -37,6 +49,16 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     from companion._render.shownotes import Fitted
 
 Moment = datetime | str | None
+
+
+@contextmanager
+def _os_errors(kind: type[CompanionError], doing: str) -> Iterator[None]:
+    """An `OSError` (a full disk, a permission, a name too long) as one `kind` error naming
+    the path and the cause, never a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise from_os_error(exc, kind, doing) from None
 
 
 @dataclass(frozen=True)
@@ -62,7 +84,8 @@ class Project:
         """Read every article, decide what a build would publish, list every problem."""
         from companion._build.check import check_project
 
-        return check_project(self.site, now=self.now(now))
+        with _os_errors(ProjectError, "cannot check"):
+            return check_project(self.site, now=self.now(now))
 
     def fetch(self, slugs: Sequence[str] = (), *, refresh: bool = False,
               formats: Sequence[str] | None = None, options: FetchOptions | None = None,
@@ -73,10 +96,11 @@ class Project:
         from companion._fetch import FetchOptions, fetch
         from companion._read.articles import read_project
 
-        articles = _select(read_project(self.site).articles, slugs)
-        chosen = tuple(formats) if formats else self.audio_formats()
-        opts = replace(options or FetchOptions(), formats=chosen)
-        return fetch(articles, self.site, refresh, progress, options=opts)
+        with _os_errors(PairError, "cannot fetch"):
+            articles = _select(read_project(self.site).articles, slugs)
+            chosen = tuple(formats) if formats else self.audio_formats()
+            opts = replace(options or FetchOptions(), formats=chosen)
+            return fetch(articles, self.site, refresh, progress, options=opts)
 
     def audio_formats(self) -> tuple[str, ...]:
         """The audio formats the feed definitions ask for (mp3 when there is no feed)."""
@@ -94,8 +118,9 @@ class Project:
         from companion._build.engine import build
 
         clock = Clock(self.now(now), drafts=drafts, future=future)
-        return build(self.site, Path(out) if out is not None else None, force=force, jobs=jobs,
-                     progress=progress, clock=clock)
+        with _os_errors(RenderError, "the build stopped"):
+            return build(self.site, Path(out) if out is not None else None, force=force,
+                         jobs=jobs, progress=progress, clock=clock)
 
     def notes(self, slug: str, target: str = "youtube") -> Fitted:
         """The paste-ready show notes of the episode `slug` for `target` ("youtube",
@@ -110,20 +135,51 @@ class Project:
     def publish(self, target: str | None = None, *, dry_run: bool = False,
                 prune: bool = False, verify: bool = False, strict: bool = False,
                 no_build: bool = False, endpoint_url: str | None = None,
-                break_lock: bool = False, now: Moment = None, cwd: Path | None = None,
+                break_lock: bool = False, rebuild_manifest: bool = False,
+                now: Moment = None, cwd: Path | None = None,
                 progress: Callable[[PublishEvent], None] | None = None,
                 build_progress: Callable[[str, int, int], None] | None = None
                 ) -> PublishOutcome:
         """Build, refuse when the build has errors (with `strict`, warnings), then send
         what changed to `target` (a folder relative to `cwd`, or ``s3://bucket/prefix``;
-        default ``[publish] target``) and record what was published."""
+        default ``[publish] target``) and record what was published. `rebuild_manifest`
+        lists the target and writes its manifest anew first (the recovery from a damaged
+        one)."""
         from companion._publish.gate import publish_project
 
-        return publish_project(self.site, to=target, endpoint_url=endpoint_url,
-                               dry_run=dry_run, prune=prune, verify=verify,
-                               break_lock=break_lock, strict=strict, no_build=no_build,
-                               now=self.now(now), cwd=cwd, progress=progress,
-                               build_progress=build_progress)
+        with _os_errors(PublishError, "cannot publish"):
+            return publish_project(self.site, to=target, endpoint_url=endpoint_url,
+                                   dry_run=dry_run, prune=prune, verify=verify,
+                                   break_lock=break_lock, strict=strict, no_build=no_build,
+                                   rebuild_manifest=rebuild_manifest, now=self.now(now),
+                                   cwd=cwd, progress=progress, build_progress=build_progress)
+
+    def new(self, title: str, *, lang: str | None = None, video: str | None = None,
+            spotify: str | None = None, date: Moment = None, publish: bool = False,
+            now: Moment = None) -> NewArticle:
+        """Write a new article in ``episodes/``, dated `date` (default: now), a draft unless
+        `publish`; what it wrote, its state and the feeds that select it."""
+        from companion._build.new import new_article
+
+        moment = self.now(now)
+        when = date if isinstance(date, datetime) else (
+            self._moment(date, "--date") if date else moment)
+        with _os_errors(ProjectError, "cannot write the article"):
+            return new_article(self.site, title, when, now=moment, lang=lang, video=video,
+                               spotify=spotify, publish=publish)
+
+    def clean(self, *, cache: bool = False) -> CleanReport:
+        """Remove the site folder, ``.companion/`` and ``cache/published/``; with `cache`,
+        everything fetched too. Never the ledger of published GUIDs (``cache/ledger/``)."""
+        from companion._build.clean import clean
+
+        with _os_errors(ProjectError, "cannot clean"):
+            return clean(self.site, cache=cache)
+
+    def _moment(self, text: str, where: str) -> datetime:
+        from companion._clock import parse_moment
+
+        return parse_moment(text, self.site.tz, where)
 
     def serve(self, *, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
               watch: bool = True, drafts: bool = False, future: bool = False,
@@ -140,7 +196,8 @@ def load_project(path: Path | str = ".") -> Project:
     """The project in `path` (its companion.toml read and validated)."""
     from companion._config.project import load_site
 
-    return Project(load_site(Path(path)))
+    with _os_errors(ProjectError, "cannot read the project"):
+        return Project(load_site(Path(path)))
 
 
 def init_project(path: Path | str) -> list[Path]:

@@ -18,6 +18,8 @@ Stages raise these; they never print.
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,3 +98,48 @@ class RenderError(CompanionError):
 
 class PublishError(CompanionError):
     """The publish target refused or failed (credentials, bucket, lock, disk)."""
+
+
+#: What an operating-system error means, in words, and what to do about it.
+_OS_CAUSES: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("the disk is full", "free some space, then run the command again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, then run the command again"),
+    errno.EFBIG: ("the file is larger than this system allows (ulimit -f?)",
+                  "raise the file size limit (ulimit -f), then run the command again"),
+    errno.EACCES: ("permission denied", "check the permissions of the file and its folder"),
+    errno.EPERM: ("operation not permitted",
+                  "check the permissions of the file and its folder"),
+    errno.EROFS: ("the file system is read-only", "choose a folder you can write to"),
+    errno.ENAMETOOLONG: ("the file name is too long (at most 255 bytes a name)",
+                         "use a shorter name or a shorter folder path"),
+    errno.ENOENT: ("no such file or folder", "check that it exists"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.EISDIR: ("it is a folder, not a file", "check the path"),
+    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n) and run it again"),
+    errno.EIO: ("an input/output error (a failing disk?)", "check the disk"),
+}
+
+
+#: Errors of a write: in a copy (which names source and destination), the destination.
+_WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def os_cause(exc: OSError) -> tuple[str, str]:
+    """(the cause of an `OSError` in words, what to do about it)."""
+    known = _OS_CAUSES.get(exc.errno or 0)
+    if known is not None:
+        return known
+    words = exc.strerror or (os.strerror(exc.errno) if exc.errno else type(exc).__name__)
+    return words[:1].lower() + words[1:], "check the path and run the command again"
+
+
+def from_os_error(exc: OSError, kind: type[CompanionError] = CompanionError,
+                  doing: str = "", where: str = "") -> CompanionError:
+    """An `OSError` as one error naming the path and the cause in words: "cannot write:
+    the disk is full" at the file it happened to."""
+    cause, fix = os_cause(exc)
+    path = exc.filename if exc.filename is not None else where
+    if exc.filename2 is not None and exc.errno in _WRITING:  # a copy: where it was going
+        path = exc.filename2
+    shown = os.fsdecode(path) if isinstance(path, str | bytes) else str(path or "")
+    return kind(f"{doing}: {cause}" if doing else cause, where=shown or "companion", fix=fix)

@@ -14,16 +14,29 @@ from pathlib import Path
 CHUNK = 1 << 20
 
 
+def named(exc: OSError, path: Path | str) -> OSError:
+    """`exc` naming `path` when it names no file (a failed write says nothing of where)."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    """Write `data` to `path` through a temporary file and a rename; an `OSError` names
+    `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        raise named(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise named(exc, path) from None
         raise
 
 

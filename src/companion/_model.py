@@ -240,6 +240,8 @@ class FeedDefinition:
     podcast_guid: str | None = None  # default: UUIDv5 of the feed URL, per the namespace
     apple_podcasts_url: str | None = None
     spotify_show_url: str | None = None
+    youtube_url: str | None = None  # the show on YouTube: a playlist or a channel
+    castbox_url: str | None = None
     select: FeedSelection = field(default_factory=FeedSelection)
 
 
@@ -409,6 +411,8 @@ class Show:
     page_url: PageUrl  # the show's page on this site
     guid: str  # podcast:guid
     artwork: PlacedImage | None = None
+    thumb: PlacedImage | None = None  # a small square copy of the artwork, for pages
+    icons: tuple[PlacedImage, ...] = ()  # favicons made from the artwork: PNGs, then an ICO
 
     @property
     def slug(self) -> str:
@@ -491,6 +495,15 @@ class Standing:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """An episode next to another in its show: the older one ("prev") or the newer ("next")."""
+
+    rel: Literal["prev", "next"]
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class RenderEpisode:
     """An episode as the render sees it: the episode, its page, the shows it is an item
     of, and what the build placed for it (media per show, image, transcripts)."""
@@ -504,6 +517,11 @@ class RenderEpisode:
     transcripts: tuple[PlacedTranscript, ...] = ()
     cues: tuple[Cue, ...] = ()  # the transcript in the episode's language, for its page
     mark: Status = "live"  # a draft or scheduled episode in a preview says so
+    # The page's picture as it is (a 16:9 thumbnail stays 16:9), one copy per width,
+    # narrowest first; `image` is the square copy for feeds.
+    picture: tuple[PlacedImage, ...] = ()
+    video_picture: tuple[PlacedImage, ...] = ()  # the YouTube thumbnail, for the video's facade
+    neighbours: tuple[Neighbour, ...] = ()  # older and newer episodes in its first show
 
     @property
     def player(self) -> PlacedMedia | None:

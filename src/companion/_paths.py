@@ -12,6 +12,8 @@ from pathlib import Path
 
 #: The bundled theme: Jinja2 templates and assets that a project's templates/ may override.
 THEME_DIR = Path(__file__).resolve().parent / "_render" / "theme"
+#: The interface words: a gettext catalog per language (`_render/i18n.py`).
+LOCALE_DIR = Path(__file__).resolve().parent / "_render" / "locale"
 
 
 def episode_dir(slug: str) -> str:
@@ -69,3 +71,5 @@ SITE_INDEX = "index.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 STYLESHEET = "assets/style.css"
+PLAYER_SCRIPT = "assets/player.js"
+FAVICON = "favicon.ico"

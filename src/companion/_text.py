@@ -1,13 +1,17 @@
-"""Text helpers every stage shares: characters XML forbids, language tags, "did you mean".
+"""Text helpers every stage shares: characters XML forbids, language tags, "did you mean",
+numbers read from text, credentials in URLs.
 
 One regular expression for the characters XML 1.0 (and so HTML and RSS) forbid,
 used wherever untrusted text enters the model or leaves as a page; one for BCP 47
-language tags; and one way to suggest the nearest known name for a misspelt key.
+language tags; one way to suggest the nearest known name for a misspelt key; one
+reading of a number a user or a remote wrote (ASCII digits, a sane range, finite); and
+one redaction of ``user:password@`` in URLs, for everything printed, logged or reported.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable
 
@@ -59,3 +63,46 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """' did you mean `x`?' for the nearest known name, or ''."""
     hint = nearest(name, known)
     return f"did you mean `{hint}`?" if hint else ""
+
+
+def whole_number(value: object, low: int, high: int) -> int | None:
+    """`value` as a whole number from `low` to `high`: an int, or text of ASCII digits;
+    None for anything else ("²", "٣", "1e3", a bool, a float, a number out of range or
+    longer than `high`, which never reaches int()'s 4,300-digit limit)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def finite_number(value: object, low: float, high: float) -> float | None:
+    """`value` (an int or a float, never text or a bool) from `low` to `high`, finite; None
+    for NaN, the infinities, a number out of range or too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+#: A URL's user information: from the scheme to the last "@" of the authority (the part
+#: before the first "/", "?" or "#"), as every URL parser reads it.
+_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s\"'<>]*@")
+
+
+def has_userinfo(url: str) -> bool:
+    """Whether `url` carries a user name or password (``user:password@host``), read the
+    way any parser reads it, or holds an "@" at all (a password with a "/" in it moves the
+    rest into the path: still a secret)."""
+    return "@" in url
+
+
+def redact(text: str) -> str:
+    """`text` with the ``user:password@`` of every URL in it replaced by ``***@``."""
+    return _USERINFO.sub(r"\1***@", text)

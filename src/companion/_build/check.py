@@ -70,6 +70,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _audio_problems(standings, problems)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
+    problems += catalog_problems(read.articles)
     return CheckResult(read.articles, problems, standings)
 
 
@@ -81,6 +82,20 @@ def _notes_problems(site: Site, feeds: Sequence[FeedDefinition], episodes: Mappi
     selected = {s.source: set(s.selected) for s in standings}
     return [p for source, episode in episodes.items() for p in notes_problems(
         episode, site, [f for f in feeds if f.slug in selected.get(source, set())])]
+
+
+def catalog_problems(articles: Sequence[Article]) -> list[Problem]:
+    """A note for each article whose language has no interface catalog: its page's words
+    (Published, Chapters, Play...) are in English, its own text in its language."""
+    from companion._render.i18n import catalog_languages, has_catalog, primary
+
+    known = ", ".join(sorted(catalog_languages()))
+    return [Problem("info", a.relpath, f"language {a.lang!r} has no interface catalog: its "
+                    "page's labels and buttons are in English",
+                    f"companion has catalogs for {known}; a new one is "
+                    f"src/companion/_render/locale/{primary(a.lang)}/LC_MESSAGES/messages.po "
+                    "(CONTRIBUTING.md, Translations)", "lang")
+            for a in articles if not has_catalog(a.lang)]
 
 
 def _pair(site: Site, articles: Sequence[Article], status: Mapping[str, Status],

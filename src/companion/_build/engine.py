@@ -23,6 +23,13 @@ unchanged key and an unchanged file on disk mean nothing is rendered or written.
 Feeds and the site pages are assembled from per-episode parts kept in
 ``.companion/parts.sqlite``, so an edit to one article re-renders that article, the
 feeds it belongs to and the index pages, and nothing else.
+
+An episode's page links its older and newer neighbours in its first show (`Flags.nav`).
+Who is in which show is known only once every episode is paired, so the build
+renders with the neighbours the last build knew, then has the renderer put the
+right ones into the pages whose neighbours turned out different (a new episode, a
+changed title, every page of a first build): a patch of the written page, or, for
+a page it cannot patch, a second render.
 """
 
 from __future__ import annotations
@@ -96,6 +103,28 @@ class BuildResult:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def failed(self, strict: bool = False) -> bool:
+        """Whether the build had an error (with `strict`, a warning too)."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def to_json(self, out: Path, strict: bool = False) -> dict[str, Any]:
+        """What ``companion build --json`` prints (the README documents it)."""
+        return {
+            "ok": not self.failed(strict), "out": str(out), "preview": self.preview,
+            "episodes": self.episodes, "rendered": self.rendered,
+            "feeds": {"defined": self.feeds, "written": list(self.feeds_written)},
+            "files": {"written": self.written, "unchanged": self.unchanged,
+                      "removed": self.removed},
+            "standings": [{"path": s.source, "slug": s.slug, "title": s.title, **s.to_json()}
+                          for s in self.standings],
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+#: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,
+#: its slug, its title).
+Nav = tuple[tuple[str, str, str], ...]
+
 
 @dataclass(frozen=True)
 class Flags:
@@ -104,10 +133,12 @@ class Flags:
     render: bool = True  # False: read only (a draft, a scheduled or a dropped article)
     mark: Status = "live"  # a draft or scheduled article in a preview says so on its page
     in_feeds: bool = True  # False: another article keeps its GUID, it gets a page only
+    nav: Nav = ()  # the episodes its page links to as older and newer
 
     @property
     def key(self) -> str:
-        return f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
+        base = f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
+        return f"{base}:{digest(*(chr(31).join(n) for n in self.nav))}" if self.nav else base
 
 
 E = TypeVar("E")  # an episode's index entry: what the index pages and feed selection need
@@ -154,6 +185,12 @@ class Renderer(Protocol[E, I]):
 
     def site_pages(self, entries: Sequence[E], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered: ...
+
+    def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
+               ) -> OutputFile | None:
+        """The episode's page (as `read` gives a site path's bytes) with `nav` as its
+        neighbours; None when it cannot be patched (it is rendered again)."""
+        ...
 
 
 class Stages(Protocol[E, I]):
@@ -284,6 +321,7 @@ class _Build(Generic[E, I]):
         self.parts: Parts[E, I] = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
+        self.known = old  # who was in which show last time: the first guess of neighbours
         self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
         self.hashes = FileHashes(site.root, {} if force else old.files)
         self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
@@ -293,7 +331,7 @@ class _Build(Generic[E, I]):
         self.identities: dict[str, Identity | None] = {}
         self.status: dict[str, Status] = {}
         self.flags: dict[str, Flags] = {}
-        self.rendered = 0
+        self._rendered: set[str] = set()
         self.feeds_rendered = 0
         self.site_rendered = False
 
@@ -310,8 +348,10 @@ class _Build(Generic[E, I]):
         sources = discover(self.site)
         self._identify(sources)
         self._decide(sources)
+        self._navigate(sources, self.known.episodes)  # as the last build knew the shows
         dirty = self._clean_episodes(sources)
         self._render_episodes(dirty)
+        self._relink(self._navigate(sources, self.new.episodes))
         standings = self._standings(sources)
         written = [f.slug for f in feeds if self._feed(f, sources, standings)]
         self._site_pages(sources, written)
@@ -325,7 +365,7 @@ class _Build(Generic[E, I]):
         counts = self.writer.counts()
         problems = sorted(set(self.problems), key=lambda p: (p.where, p.message))
         return BuildResult(counts.written, counts.unchanged, counts.removed, episodes,
-                           len(self.feeds), problems, self.rendered, self.feeds_rendered,
+                           len(self.feeds), problems, len(self._rendered), self.feeds_rendered,
                            self.site_rendered, tuple(standings), self.clock.preview,
                            tuple(written))
 
@@ -434,6 +474,69 @@ class _Build(Generic[E, I]):
             self.problems.extend(_problem(p) for p in state.problems)
         return True
 
+    def _navigate(self, sources: list[str], states: Mapping[str, EpisodeState]) -> list[str]:
+        """Set each article's neighbours (`Flags.nav`) in its first show, newest first as
+        the show's page lists them (hidden ones left out), from who `states` say is in
+        which show; return the articles whose neighbours changed."""
+        members: dict[str, list[str]] = {slug: [] for slug in self.feeds}
+        for source in sources:
+            state, identity = states.get(source), self.identities.get(source)
+            if (state is None or identity is None or identity.hidden or not state.page
+                    or not self.flags[source].render):
+                continue
+            for slug in state.feeds:
+                members.get(slug, []).append(source)
+        nav: dict[str, Nav] = {}
+        for listed in members.values():  # in the order of the feeds: the first show wins
+            listed.sort(key=self._newest_first)
+            for at, source in enumerate(listed):
+                older = listed[at + 1] if at + 1 < len(listed) else None
+                newer = listed[at - 1] if at > 0 else None
+                nav.setdefault(source, tuple(
+                    (rel, states[n].slug, states[n].title)
+                    for rel, n in (("prev", older), ("next", newer)) if n is not None))
+        moved = [s for s in sources if self.flags[s].nav != nav.get(s, ())]
+        for source in moved:
+            self.flags[source] = dataclasses.replace(self.flags[source], nav=nav.get(source, ()))
+        return moved
+
+    def _newest_first(self, source: str) -> tuple[bool, float, str]:
+        identity = self.identities[source]
+        when = identity.date if identity is not None else None
+        slug = identity.slug if identity is not None else source
+        return (when is None, -when.timestamp() if when else 0.0, slug)
+
+    def _relink(self, sources: list[str]) -> None:
+        """Give the pages whose neighbours changed their new neighbours: patched by the
+        renderer where it can, rendered again where it cannot."""
+        again: list[str] = []
+        for source in sources:
+            state = self.new.episodes.get(source)
+            if state is None or not state.page:
+                continue
+            flags = self.flags[source]
+            file = self.renderer.relink(state.slug, flags.nav, self._output_bytes)
+            if file is None:
+                again.append(source)
+                continue
+            self.writer.release([file.path])
+            self.writer.write(file)
+            outputs = {**state.outputs, file.path: self.writer.records[file.path][2]}
+            self.new.episodes[source] = dataclasses.replace(
+                state, outputs=outputs, flags=flags.key,
+                key=self._episode_key(state.deps, state.feeds, flags))
+        for source in again:
+            self.writer.release(self.new.episodes[source].outputs)
+        if again:
+            self._render_episodes(again)
+
+    def _output_bytes(self, path: str) -> bytes | None:
+        """A file this build (or the last) wrote, as it is now; None when it is not there."""
+        try:
+            return self.writer.target(path).read_bytes()
+        except (OSError, RenderError):
+            return None
+
     def _render_episodes(self, dirty: list[str]) -> None:
         total = len(dirty)
         self.progress("render", 0, total)
@@ -468,7 +571,7 @@ class _Build(Generic[E, I]):
             bool(entry_digest))
         self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
-        self.rendered += 1
+        self._rendered.add(build.source)
 
     def _entry(self, source: str) -> E | None:
         """An episode's index entry: this build's, else the last build's (None if lost)."""
@@ -591,7 +694,7 @@ class _Build(Generic[E, I]):
         errors = sum(p.severity == "error" for p in self.problems)
         warnings = sum(p.severity == "warning" for p in self.problems)
         self.new.errors, self.new.warnings = errors, warnings
-        changed = (removed or self.rendered or self.feeds_rendered or self.site_rendered
+        changed = (removed or self._rendered or self.feeds_rendered or self.site_rendered
                    or self.writer.written or self.hashes.hashed or self.writer.journaled
                    or self.hashes.seen.keys() != self.old.files.keys()
                    or self.new.episodes.keys() != self.old.episodes.keys()

@@ -1,10 +1,11 @@
 """The build's side effects, named: what it makes before the (pure) render.
 
 For a show: its compliant artwork copy (`_pair.artwork`, kept in
-``.companion/artwork/``). For an episode: a tagged copy of its audio per show, in
-the show's format (`_pair.tagging`, kept in ``cache/published/``), its compliant
-image, and its transcripts: WebVTT and SRT written from the cached cues, wrapped at
-the caption limits of `_render.limits`. What comes out is the model the
+``.companion/artwork/``) and the small copies its pages use (a square, favicons).
+For an episode: a tagged copy of its audio per show, in the show's format
+(`_pair.tagging`, kept in ``cache/published/``), its compliant image and its
+page's picture, and its transcripts: WebVTT and SRT written from the cached cues,
+wrapped at the caption limits of `_render.limits`. What comes out is the model the
 render takes: `Show` and `RenderEpisode`, every file placed (path and URL).
 """
 
@@ -19,6 +20,7 @@ from companion._model import (
     Cue,
     Episode,
     FeedDefinition,
+    Neighbour,
     PlacedMedia,
     PlacedTranscript,
     RenderEpisode,
@@ -52,13 +54,16 @@ class Preparer:
         if known is None or known.show.definition != feed:
             art = show_artwork(feed, self.site)
             known = self._shows[feed.slug] = PreparedShow(
-                replace(show_of(feed, self.site), artwork=art.image), art.problems)
+                replace(show_of(feed, self.site), artwork=art.image, thumb=art.thumb,
+                        icons=art.icons), art.problems)
         return known
 
     def episode(self, episode: Episode, feeds: Sequence[FeedDefinition],
-                problems: list[Problem], mark: Status = "live") -> RenderEpisode:
+                problems: list[Problem], mark: Status = "live",
+                neighbours: Sequence[Neighbour] = ()) -> RenderEpisode:
         """Place what the episode's page and items need; what fails is added to `problems`
-        (an episode whose audio cannot be tagged for a show is not in that show)."""
+        (an episode whose audio cannot be tagged for a show is not in that show).
+        `neighbours` are its older and newer episodes in its first show, for its page."""
         from companion._pair.artwork import episode_artwork
 
         page_url = self.site.episode_url(episode.slug)
@@ -68,7 +73,8 @@ class Preparer:
         problems.extend(image.problems)
         transcripts = self._transcripts(episode)
         return RenderEpisode(episode, page_url, tuple(s for s in shows if s.slug in media),
-                             media, image.image, transcripts, _cues(episode), mark)
+                             media, image.image, transcripts, _cues(episode), mark,
+                             image.picture, image.video_picture, tuple(neighbours))
 
     def _media(self, episode: Episode, shows: Sequence[Show], page_url: str,
                problems: list[Problem]) -> dict[str, PlacedMedia]:

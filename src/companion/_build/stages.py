@@ -10,16 +10,19 @@ process) holds what is costly to make: the templates, the placed shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._build.engine import EpisodeBuild, Flags, Rendered, base_deps
+from companion._build.engine import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._build.ledger import PublishedIndex
 from companion._errors import CompanionError, Problem
-from companion._model import Episode, FeedDefinition, Identity, Site
+from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
+    from jinja2.bccache import Bucket, BytecodeCache
+
     from companion._render.rss import FeedItems
 
 Build = EpisodeBuild["Episode", "FeedItems"]
@@ -45,9 +48,11 @@ class RealStages:
         return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
-        from companion._paths import THEME_DIR
+        """The theme, its interface words (the catalogs) and the project's templates."""
+        from companion._paths import LOCALE_DIR, THEME_DIR
 
         files = [p for p in THEME_DIR.rglob("*") if p.is_file()]
+        files += sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
         if site.templates_dir.is_dir():
             files += [p for p in site.templates_dir.rglob("*") if p.is_file()]
         return sorted(files)
@@ -56,12 +61,24 @@ class RealStages:
         return SiteRenderer(site, feeds)
 
 
+def _bytecode_cache(folder: Path) -> BytecodeCache:
+    """Jinja2's compiled templates in `folder`, best effort: a cache that cannot be
+    written (a full disk, a file size limit) costs the next build a compile, never this
+    build its pages; the output files then report the disk themselves, by name."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class _BestEffort(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return _BestEffort(str(folder))
+
+
 class SiteRenderer:
     """The real `Renderer`: read, pair, prepare and render (one per process)."""
 
     def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
-        from jinja2 import FileSystemBytecodeCache
-
         from companion._build.prepare import Preparer
         from companion._read.parsed import ParsedCache
         from companion._render.pages import PageRenderer
@@ -70,7 +87,7 @@ class SiteRenderer:
         self.feeds = list(feeds)
         compiled = site.root / ".companion" / "templates"  # Jinja2's compiled templates
         compiled.mkdir(parents=True, exist_ok=True)
-        self.pages = PageRenderer(site, FileSystemBytecodeCache(str(compiled)))
+        self.pages = PageRenderer(site, _bytecode_cache(compiled))
         self.prepare = Preparer(site)
         self.parsed = ParsedCache(site.root / ".companion")
 
@@ -150,7 +167,7 @@ class SiteRenderer:
                 "warning", episode.article.relpath, "no audio: the episode is left out of "
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
                 "run `companion fetch`, or give `audio:` in the front matter", "audio"))
-        rep = self.prepare.episode(episode, feeds, problems, flags.mark)
+        rep = self.prepare.episode(episode, feeds, problems, flags.mark, _neighbours(flags.nav))
         write_notes(episode, self.site, [show.definition for show in rep.shows])
         why = ""
         if selected and not rep.shows:
@@ -174,12 +191,23 @@ class SiteRenderer:
         files, problems = render_show(prepared.show, entries, items, self.pages)
         return Rendered(files, (*prepared.problems, *problems))
 
+    def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
+               ) -> OutputFile | None:
+        from companion._render.site import relink_page
+
+        return relink_page(self.pages, slug, _neighbours(nav), read)
+
     def site_pages(self, entries: Sequence[Episode], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered:
         from companion._render.site import render_home
 
         written = [self.prepare.show(f).show for f in self.feeds if f.slug in shows]
         return Rendered(render_home(self.site, written, entries, feeds_of, self.pages))
+
+
+def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:
+    return tuple(Neighbour("prev" if rel == "prev" else "next", slug, title)
+                 for rel, slug, title in nav)
 
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:

@@ -21,12 +21,12 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from companion._errors import RenderError
-from companion._files import sha256_file
+from companion._files import named, sha256_file
 from companion._model import OutputFile
 
 CHUNK = 1 << 20
@@ -73,6 +73,7 @@ class Writer:
         for rel in read_journal(journal, root) if journal else ():
             self._previous.setdefault(rel, UNKNOWN)
         self.records: dict[str, OutputRecord] = {}
+        self._wrote_now: set[str] = set()  # paths written (not kept) by this build
         self.written = 0
         self.unchanged = 0
         self.removed = 0
@@ -141,6 +142,19 @@ class Writer:
         assert file.source is not None
         return self._write_source(file.path, path, file.source, sha)
 
+    def release(self, paths: Iterable[str]) -> None:
+        """Let this build claim `paths` once more: an episode rendered again in the same
+        build (its neighbours changed once every episode was known) writes its files anew,
+        and each file counts once (written or unchanged) in the build's figures."""
+        for rel in paths:
+            if self.records.pop(rel, None) is None:
+                continue
+            if rel in self._wrote_now:
+                self._wrote_now.discard(rel)
+                self.written -= 1
+            else:
+                self.unchanged -= 1
+
     def write_bytes(self, rel: str, data: bytes) -> bool:
         return self._write_data(rel, self._claim(rel), data, sha256_bytes(data))
 
@@ -191,7 +205,10 @@ class Writer:
         """Make `folder` once per build (a 10,000-episode build asked 30,000 times)."""
         key = str(folder)
         if key not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise named(exc, folder) from None
             self._made.add(key)
 
     def _write_source(self, rel: str, path: Path, source: Path, sha: str) -> bool:
@@ -244,6 +261,7 @@ class Writer:
     def _wrote(self, rel: str, path: Path, sha: str) -> bool:
         stat = path.stat()
         self.records[rel] = (stat.st_mtime_ns, stat.st_size, sha)
+        self._wrote_now.add(rel)
         self.written += 1
         return True
 
@@ -285,27 +303,37 @@ def _same_stat(path: Path | str, record: OutputRecord) -> bool:
 
 
 def _atomic(path: Path, fill: Callable[[str], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        raise named(exc, path) from None
     os.close(fd)
     try:
         fill(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise named(exc, path) from None
         raise
 
 
 def _write_new(path: Path, data: bytes) -> None:
     """`data` to `path` atomically (a temporary file in the same folder, then a rename),
     readable by all, through the one descriptor the temporary file was made with."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        raise named(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             os.fchmod(out.fileno(), 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise named(exc, path) from None
         raise
 
 

@@ -14,7 +14,8 @@ from companion._cli.common import Ctx
 
 @click.command("build")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site (default: [site] out in companion.toml).")
+              help="Where to write the site, relative to the current folder (default: "
+                   "[site] out in companion.toml, relative to the project).")
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the last build.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for a large build (default: every core).")
@@ -39,15 +40,18 @@ def command(ctx: Ctx, out: Path | None, force: bool, jobs: int | None, drafts: b
     with _bar(ctx) as show:
         result = project.build(out, force=force, jobs=jobs, drafts=drafts, future=future,
                                now=now, progress=show)
-    report(ctx, result, out or project.site.out_dir)
-    bad = ("error", "warning") if strict else ("error",)
-    return 1 if any(p.severity in bad for p in result.problems) else 0
+    folder = out or project.site.out_dir
+    if ctx.json:
+        ctx.print_json(result.to_json(folder.absolute(), strict))
+    else:
+        report(ctx, result, folder)
+    return 1 if result.failed(strict) else 0
 
 
 @contextmanager
 def _bar(ctx: Ctx) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar on a terminal (none when quiet or piped)."""
-    if ctx.quiet or not ctx.err.is_terminal:
+    """A progress bar on a terminal (none when quiet, JSON or piped)."""
+    if not ctx.chatty or not ctx.err.is_terminal:
         yield None
         return
     from rich.progress import Progress
@@ -62,9 +66,10 @@ def _bar(ctx: Ctx) -> Iterator[Callable[[str, int, int], None] | None]:
 
 
 def report(ctx: Ctx, result: BuildResult, out: Path) -> None:
+    """The build's problems (its notes too with --verbose) and its summary line."""
     for problem in result.problems:
-        if problem.severity != "info":
-            ctx.err.print(f"{problem.severity}: {problem}", markup=False, highlight=False)
+        if problem.severity != "info" or ctx.verbose:
+            ctx.problem(problem)
     ctx.say(summary(result, out))
 
 

@@ -5,12 +5,14 @@ The work is `_check.check_project`; this command only prints it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from companion._build.check import CheckResult
 from companion._cli.common import Ctx
+from companion._errors import Problem
 from companion._model import Article, Standing
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -41,13 +43,17 @@ def episode_line(article: Article, standing: Standing | None = None,
         if x)
 
 
+def print_problems(ctx: Ctx, problems: Sequence[Problem]) -> None:
+    """Problems as `check` lists them: errors, then warnings, then notes (not with -q)."""
+    for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
+        ctx.problem(problem, to_out=True)
+
+
 def _report(ctx: Ctx, result: CheckResult) -> None:
     for article in result.articles:
         ctx.say(episode_line(article, result.standing(article)))
     problems = result.problems
-    for problem in sorted(problems, key=lambda p: _ORDER[p.severity]):
-        if problem.severity != "info" or not ctx.quiet:
-            ctx.out.print(f"{problem.severity}: {problem}", markup=False)
+    print_problems(ctx, problems)
     counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
     states = [s.status for s in result.standings]
     ready = sum(bool(s.feeds) for s in result.standings)
@@ -58,21 +64,21 @@ def _report(ctx: Ctx, result: CheckResult) -> None:
 
 
 @click.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Print episodes and problems as JSON.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--now", metavar="TIME",
               help="Check as if it were this moment (ISO 8601); default: now, or "
                    "COMPANION_NOW.")
 @click.pass_obj
-def command(ctx: Ctx, as_json: bool, strict: bool, now: str | None) -> int:
+def command(ctx: Ctx, strict: bool, now: str | None) -> int:
     """Read every episode, say what becomes of it (published, draft, scheduled, hidden,
     in no feed and why) and list problems, warnings and guesses to confirm.
 
     Exits 1 if there is any error (with --strict, any warning too).
     """
     result = ctx.load().check(now=now)
-    if as_json:
-        ctx.print_json({"episodes": [episode_json(a, result.standing(a))
+    if ctx.json:
+        ctx.print_json({"ok": not result.failed(strict),
+                        "episodes": [episode_json(a, result.standing(a))
                                      for a in result.articles],
                         "problems": [p.to_json() for p in result.problems]})
     else:

@@ -37,11 +37,15 @@ def command(ctx: Ctx, slugs: tuple[str, ...], refresh: bool, jobs: int,
 
     project = ctx.load()
     options = dataclasses.replace(ctx.fetch_options or FetchOptions(), jobs=jobs)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=ctx.err, disable=ctx.quiet, transient=True) as bar:
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  MofNCompleteColumn(), console=ctx.err, disable=not ctx.chatty,
+                  transient=True) as bar:
         task = bar.add_task("fetching", total=len(slugs) or None)
         report = project.fetch(slugs, refresh=refresh, formats=(fmt,) if fmt else None,
                                options=options, progress=_advance(bar, task))
+    if ctx.json:
+        ctx.print_json(report.to_json())
+        return 0 if report.ok else 1
     return _summary(ctx, report)
 
 
@@ -56,14 +60,19 @@ def _advance(bar: Progress, task: TaskID) -> Callable[[FetchEvent], None]:
 
 
 def _summary(ctx: Ctx, report: FetchReport) -> int:
+    if ctx.verbose:
+        for slug in report.fetched:
+            ctx.say(f"  fetched {slug}")
+        for slug in report.cached:
+            ctx.say(f"  cached  {slug}")
     ctx.say(f"fetched {len(report.fetched)} episode(s), {len(report.cached)} already cached")
     if report.warnings:
-        ctx.err.print(f"{len(report.warnings)} warning(s):", markup=False)
+        ctx.tell(f"{len(report.warnings)} warning(s):")
         for problem in report.warnings:
-            ctx.err.print(f"  {problem}", markup=False, highlight=False)
+            ctx.problem(problem)
     if not report.failed:
         return 0
-    ctx.err.print(f"{len(report.failed)} episode(s) failed:", markup=False)
+    ctx.tell(f"{len(report.failed)} episode(s) failed:")
     for problem in report.failed:
-        ctx.err.print(f"  {problem}", markup=False, highlight=False)
+        ctx.problem(problem)
     return 1

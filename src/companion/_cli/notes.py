@@ -45,6 +45,14 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
     """Print an episode's show notes ready to paste into YouTube or Spotify (drafts and
     scheduled episodes too), within the platform's limit; a cut text says so on stderr."""
     fitted = ctx.load().notes(slug, target)
+    if ctx.json:
+        ctx.print_json({"ok": True, "problems": [], "slug": slug, "for": target,
+                        "text": fitted.text, "bytes": len(fitted.text.encode("utf-8")),
+                        "limit": {"name": fitted.limit.name, "most": fitted.limit.most,
+                                  "unit": fitted.limit.unit},
+                        "cut": fitted.cut, "sources_left": fitted.sources_left,
+                        "chapters_refused": fitted.chapters_refused or None})
+        return 0
     if fitted.cut:
         ctx.err.print(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
                       f"{fitted.limit.unit}" + (f"; {fitted.sources_left} source(s) left out"

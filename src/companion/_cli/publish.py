@@ -70,7 +70,7 @@ def _progress_bar(ctx: Ctx, show: bool) -> Iterator[_Bar | None]:
         yield _Bar(progress)
 
 
-def _summary(report: PublishReport, verbose: bool) -> list[str]:
+def _summary(report: PublishReport, verbose: bool, seconds: float) -> list[str]:
     verb = ("would send", "would delete") if report.dry_run else ("sent", "deleted")
     head = "Plan for" if report.dry_run else "Published to"
     lines = [
@@ -94,18 +94,17 @@ def _summary(report: PublishReport, verbose: bool) -> list[str]:
         lines += [f"  + {path}" for path in report.sent]
         lines += [f"  - {path}" for path in report.deleted]
     if not report.dry_run:
-        lines.append(f"  in {report.seconds:.1f}s")
+        lines.append(f"  in {seconds:.1f}s (build included)")
     return lines
 
 
 def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
     for problem in outcome.problems:
         if problem.severity != "info":
-            ctx.err.print(f"{problem.severity}: {problem}", markup=False, highlight=False)
+            ctx.problem(problem)
     verdict = "publish would be refused" if outcome.dry_run else "publish refused"
-    ctx.err.print(f"{verdict}: {outcome.reason}", markup=False, highlight=False)
-    ctx.err.print("fix the errors above (or run `companion check`), then publish again",
-                  markup=False, highlight=False)
+    ctx.tell(f"{verdict}: {outcome.reason}")
+    ctx.tell("fix the errors above (or run `companion check`), then publish again")
 
 
 @click.command("publish")
@@ -120,9 +119,9 @@ def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
                    "(media only after [publish] prune_grace_days, default 30).")
 @click.option("--verify", is_flag=True,
               help="List the target and re-send anything missing or different.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--endpoint-url", metavar="URL",
-              help="S3 endpoint (overrides [publish] endpoint_url).")
+              help="S3 endpoint (overrides [publish] endpoint_url); never with a "
+                   "user:password@ in it.")
 @click.option("--no-build", is_flag=True,
               help="Publish the last build as it is: refused if it had errors, was a "
                    "preview, or is older than the sources.")
@@ -131,12 +130,15 @@ def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
               help="Publish as if it were this moment (ISO 8601); default: now, or "
                    "COMPANION_NOW.")
 @click.option("--break-lock", is_flag=True,
-              help="Take the target's lock even if another publish seems to hold it.")
-@click.option("--verbose", "-v", is_flag=True, help="List the paths sent and deleted.")
+              help="Take the target's lock even if another publish seems to hold it, or the "
+                   "lock is damaged.")
+@click.option("--rebuild-manifest", is_flag=True,
+              help="List the target and write its manifest anew (the recovery from a damaged "
+                   "one): what matches the site is kept, the rest is sent.")
 @click.pass_obj
-def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, as_json: bool,
+def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool,
             endpoint_url: str | None, no_build: bool, strict: bool, now: str | None,
-            break_lock: bool, verbose: bool) -> int:
+            break_lock: bool, rebuild_manifest: bool) -> int:
     """Build the site, then send what changed to a folder or an S3-compatible bucket.
 
     Nothing is sent when the build has errors (with --strict, warnings too): the
@@ -146,20 +148,21 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool, 
     from companion.toml.
     """
     project = ctx.load()
-    with _progress_bar(ctx, not (as_json or ctx.quiet or dry_run)) as bar:
+    with _progress_bar(ctx, ctx.chatty and not dry_run and ctx.err.is_terminal) as bar:
         outcome = project.publish(to, endpoint_url=endpoint_url, dry_run=dry_run,
                                   prune=prune, verify=verify, break_lock=break_lock,
-                                  strict=strict, no_build=no_build, now=now, progress=bar)
-    if as_json:
+                                  rebuild_manifest=rebuild_manifest, strict=strict,
+                                  no_build=no_build, now=now, progress=bar)
+    if ctx.json:
         ctx.print_json(outcome.to_json())
     elif outcome.refused:
         _refusal(ctx, outcome)
     else:
         for problem in outcome.problems:
             if problem.severity == "warning":
-                ctx.err.print(f"warning: {problem}", markup=False, highlight=False)
+                ctx.problem(problem)
         assert outcome.report is not None
-        for line in _summary(outcome.report, verbose):
+        for line in _summary(outcome.report, ctx.verbose, outcome.seconds):
             ctx.say(line)
         if outcome.recorded:
             ctx.say(f"  recorded as published: {', '.join(outcome.recorded)} "

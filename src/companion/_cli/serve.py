@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from companion._cli.build import summary
+from companion._cli.check import print_problems
 from companion._cli.common import Ctx
+from companion._errors import CompanionError
 
 if TYPE_CHECKING:
     from companion._build.serve import ServeEvent
@@ -26,30 +30,59 @@ if TYPE_CHECKING:
               help="The folder to build into and serve (default: [site] out).")
 @click.option("--drafts", is_flag=True, help="Show drafts too, marked as such.")
 @click.option("--future", is_flag=True, help="Show scheduled episodes too, marked as such.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the site in the web browser once it is served.")
 @click.pass_obj
 def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, drafts: bool,
-            future: bool) -> int:
-    """Build the site and serve it locally, rebuilding on change. Ctrl-C stops."""
+            future: bool, open_browser: bool) -> int:
+    """Build the site and serve it locally, rebuilding on change (open pages reload
+    themselves) and listing each build's problems as `check` does. Ctrl-C stops.
+
+    With --json, each event is one line of JSON: the first build (and each rebuild) as
+    `build --json` prints it with "event": "built", then {"event": "serving", "url": ...};
+    a build that could not run is {"event": "failed", "ok": false, "problems": [...]}.
+    """
     project = ctx.load()
     folder = out or project.site.out_dir
-
-    def show(event: ServeEvent) -> None:
-        if event.kind == "serving":
-            ctx.out.print(f"serving {folder} at {event.url} (Ctrl-C to stop)", markup=False)
-        elif event.kind == "failed" and event.error is not None:
-            ctx.err.print(f"error: {event.error}", markup=False, highlight=False)
-        elif event.result is not None:
-            changed = f" after {', '.join(event.changed[:3])}" if event.changed else ""
-            ctx.say(f"{summary(event.result, folder)}{changed}")
-        sys.stdout.flush()
-
+    show = _json_events(ctx, folder) if ctx.json else _text_events(ctx, folder, open_browser)
     try:
         project.serve(out=folder, host=host, port=port, watch=watch, on_event=show,
                       drafts=drafts, future=future)
     except KeyboardInterrupt:
-        ctx.err.print("stopped")
+        ctx.tell("stopped")
     except OSError as exc:
-        ctx.err.print(f"error: cannot listen on {host}:{port}: {exc.strerror} "
-                      "(choose another port with --port)", markup=False)
+        ctx.fail(CompanionError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                                where="companion serve", fix="choose another port with --port"))
         return 1
     return 0
+
+
+def _text_events(ctx: Ctx, folder: Path, open_browser: bool) -> Callable[[ServeEvent], None]:
+    def show(event: ServeEvent) -> None:
+        if event.kind == "serving":
+            ctx.out.print(f"serving {folder} at {event.url} (Ctrl-C to stop)")
+            if open_browser and not webbrowser.open(event.url):
+                ctx.tell(f"no web browser to open: open {event.url}")
+        elif event.kind == "failed" and event.error is not None:
+            ctx.problem(event.error.problem())
+        elif event.result is not None:
+            print_problems(ctx, event.result.problems)
+            changed = f" after {', '.join(event.changed[:3])}" if event.changed else ""
+            ctx.say(f"{summary(event.result, folder)}{changed}")
+        sys.stdout.flush()
+
+    return show
+
+
+def _json_events(ctx: Ctx, folder: Path) -> Callable[[ServeEvent], None]:
+    def show(event: ServeEvent) -> None:
+        data: dict[str, Any] = {"event": event.kind, "changed": list(event.changed)}
+        if event.kind == "serving":
+            data.update(url=event.url, ok=True, problems=[])
+        elif event.error is not None:
+            data.update(event="failed", ok=False, problems=[event.error.problem().to_json()])
+        elif event.result is not None:
+            data.update(event="built", **event.result.to_json(folder.absolute()))
+        ctx.print_json_line(data)
+
+    return show

@@ -8,7 +8,6 @@ picks a show's episodes, newest first.
 from __future__ import annotations
 
 import re
-import tomllib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
-from companion._config.project import inside, project_rel
+from companion._config.project import inside, project_rel, read_toml
 from companion._errors import Problem
 from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Show, Site
 from companion._text import NOT_XML, did_you_mean, is_language
@@ -28,7 +27,8 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 KNOWN_KEYS = frozenset({
     "title", "description", "author", "language", "artwork", "explicit", "type", "copyright",
     "link", "locked", "medium", "audio_format", "podcast_guid", "apple_podcasts_url",
-    "spotify_show_url", "categories", "owner", "funding", "select",
+    "spotify_show_url", "youtube_url", "castbox_url", "categories", "owner", "funding",
+    "select",
 })
 OWNER_KEYS = frozenset({"name", "email"})
 FUNDING_KEYS = frozenset({"url", "text"})
@@ -37,6 +37,10 @@ MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newslett
                      "courses"})
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: A feed's file name names its folder in the site and its ledger (cache/ledger/<name>.json):
+#: kept short enough that every name made from it, temporary ones too, fits in the 255 bytes
+#: a file system allows.
+MAX_FEED_NAME = 100
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
 
 
@@ -96,6 +100,11 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
         return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
                               "feed's address", "rename it with a-z, 0-9 and hyphens only, "
                               "e.g. feeds/my-show.toml", "file name")]
+    if len(path.stem) > MAX_FEED_NAME:
+        return None, [Problem("error", where, f"the file name is too long ({len(path.stem)} "
+                              f"characters; at most {MAX_FEED_NAME}): it names the feed's folder "
+                              "and its ledger", "rename it to something shorter, e.g. "
+                              "feeds/my-show.toml", "file name")]
     if path.is_symlink() and not inside(path, site.root):
         return None, [Problem("error", where, "a symbolic link that points outside the project; "
                               "not followed", "copy the file into feeds/ instead")]
@@ -103,11 +112,10 @@ def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Probl
         return None, [Problem("error", where, "not a regular file (a pipe, device or folder)",
                               "remove it from feeds/")]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        return None, [Problem("error", where, f"not valid TOML: {exc}", "correct the TOML syntax")]
-    except UnicodeDecodeError:
-        return None, [Problem("error", where, "not UTF-8", "save the file as UTF-8")]
+        data = read_toml(path)
+    except ValueError as exc:
+        fix = "save the file as UTF-8" if str(exc) == "not UTF-8" else "correct the TOML syntax"
+        return None, [Problem("error", where, str(exc), fix)]
     reader = _Reader(where)
     feed = reader.feed(path, data, site)
     errors = [p for p in reader.problems if p.severity == "error"]
@@ -150,6 +158,8 @@ class _Reader:
             podcast_guid=self.guid(data),
             apple_podcasts_url=self.url(data, "apple_podcasts_url"),
             spotify_show_url=self.url(data, "spotify_show_url"),
+            youtube_url=self.url(data, "youtube_url"),
+            castbox_url=self.url(data, "castbox_url"),
             select=self.selection(data.get("select", {})),
         )
 

@@ -56,17 +56,35 @@ def find_config(root: Path) -> Path:
     return config
 
 
+def toml_error(exc: ValueError | RecursionError) -> str:
+    """Why a TOML file could not be read, in words (tomllib raises a bare ValueError for an
+    integer beyond Python's 4,300 digits, and RecursionError for arrays nested too deeply)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        return f"not valid TOML: {exc}"
+    if isinstance(exc, RecursionError):
+        return "not valid TOML: nested too deeply"
+    return "not valid TOML: a number is too long"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file at `path`; ValueError (with `toml_error`'s words) when it is not one."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(toml_error(exc)) from None
+
+
 def load_site(root: Path) -> Site:
     """Read and validate companion.toml in `root`."""
     root = root.resolve()
     config = find_config(root)
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"not valid TOML: {exc}", where=str(config),
-                           fix="correct the TOML syntax") from None
-    except UnicodeDecodeError:
-        raise ProjectError("not UTF-8", where=str(config), fix="save the file as UTF-8") from None
+        data = read_toml(config)
+    except ValueError as exc:
+        fix = "save the file as UTF-8" if str(exc) == "not UTF-8" else "correct the TOML syntax"
+        raise ProjectError(str(exc), where=str(config), fix=fix) from None
     _reject_secrets(data, config, "")
     for key in data:
         if key not in _SECTIONS:

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
-from companion._errors import CompanionError, Problem
+from companion._errors import CompanionError, FetchError, Problem, from_os_error
 from companion._fetch import http as _http
 from companion._fetch import spotify as _spotify
 from companion._fetch import thumbnails as _thumbs
@@ -56,6 +56,12 @@ class FetchReport:
     def ok(self) -> bool:
         return not self.failed
 
+    def to_json(self) -> dict[str, Any]:
+        """What ``companion fetch --json`` prints (the README documents it)."""
+        return {"ok": self.ok, "fetched": list(self.fetched), "cached": list(self.cached),
+                "failed": len(self.failed),
+                "problems": [p.to_json() for p in [*self.failed, *self.warnings]]}
+
 
 def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
           progress: Progress | None = None, *, options: FetchOptions | None = None
@@ -87,6 +93,10 @@ def _fetch_one(article: Article, cache: Cache, refresh: bool, opts: FetchOptions
     except CompanionError as exc:
         _tell(progress, FetchEvent(article.slug, "failed", exc.message))
         return exc.problem()
+    except OSError as exc:  # the cache's disk: full, read-only, a name too long
+        error = from_os_error(exc, FetchError, "cannot write the cache")
+        _tell(progress, FetchEvent(article.slug, "failed", error.message))
+        return error.problem()
     except Exception as exc:  # one broken episode must not stop the others
         _tell(progress, FetchEvent(article.slug, "failed", repr(exc)))
         return Problem("error", article.relpath, f"unexpected error while fetching: {exc!r}",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from companion._errors import FetchError
+from companion._text import whole_number
 from companion._version import __version__
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ class RetryingClient(httpx.Client):
 
 def _pause(response: httpx.Response, backoff: float) -> float:
     """The backoff, or the server's Retry-After (in seconds) when it asks for longer."""
-    asked = response.headers.get("retry-after", "")
-    return min(MAX_WAIT, max(backoff, float(asked) if asked.isdigit() else 0.0))
+    asked = whole_number(response.headers.get("retry-after", ""), 0, int(MAX_WAIT))
+    return min(MAX_WAIT, max(backoff, float(asked or 0)))
 
 
 def client(options: FetchOptions) -> httpx.Client:
@@ -118,8 +119,8 @@ def _check(response: httpx.Response, name: str, where: str, max_bytes: int, fix:
             article = "an" if kind[:1] in "aeiou" else "a"
             raise FetchError(f"{name} is not {article} {kind} ({found or 'no type'})",
                              where=where, fix=fix)
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    declared = response.headers.get("content-length", "").strip()
+    if declared and whole_number(declared, 0, max_bytes) is None:
         raise _too_large(name, where, max_bytes, fix)
 
 

@@ -12,6 +12,11 @@ the show's artwork; an episode's own `image:`, else the YouTube thumbnail that
 else none (feeds fall back to the show's artwork). Making a copy is a side effect
 of the build (`_build.prepare`), never of the render.
 
+Pages get copies of their own, since the square compliant copy is for feeds: the
+episode's picture as it is (a 16:9 thumbnail stays 16:9) at 640 and 1280 px wide,
+never upscaled; for a show, a 400 px square and favicons (32 and 180 px PNGs, and
+an ICO). They are made and kept the same way, under a recipe of their own.
+
 Copies are keyed by the source's content alone (its sha256): the same bytes give
 the same copy, made once per process (a small in-memory cache) and kept between
 builds in ``<project>/.companion/artwork/<recipe>/<source-sha256>.<ext>`` (git-ignored,
@@ -28,6 +33,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -56,7 +62,7 @@ MIME_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 # the bytes a source gives could change, so the on-disk cache is not reused.
 RECIPE = "r2"
 CACHE_DIR = Path(".companion") / "artwork"  # relative to the project folder
-_MEMORY_ENTRIES = 32  # compliant copies kept in memory (about 0.1-0.6 MB each)
+_MEMORY_ENTRIES = 64  # copies kept in memory (about 0.01-0.6 MB each)
 
 
 @dataclass(frozen=True)
@@ -280,10 +286,133 @@ def is_url(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Artwork:
-    """An image resolved for the site: placed (or None) and what was said about it."""
+    """An image resolved for the site: placed (or None), its copies for pages, and what
+    was said about it."""
 
     image: PlacedImage | None = None
     problems: tuple[Problem, ...] = ()
+    picture: tuple[PlacedImage, ...] = ()  # as it is, narrowest first (an episode's page)
+    video_picture: tuple[PlacedImage, ...] = ()  # the YouTube thumbnail as it is
+    thumb: PlacedImage | None = None  # a small square (a show's page, the Spotify facade)
+    icons: tuple[PlacedImage, ...] = ()  # favicons: PNGs by size, then an ICO
+
+
+# -- copies for pages --------------------------------------------------------------------
+
+PAGE_WIDTHS = (640, 1280)  # the picture on an episode's page, one copy per width
+PAGE_QUALITY = 82
+THUMB_SIDE = 400
+ICON_SIDES = (32, 180)  # the favicon, and the icon phones keep on a home screen
+ICO_SIDES = ((16, 16), (32, 32), (48, 48))
+# Names the settings above for the on-disk copies, as RECIPE does for the compliant ones.
+PAGE_RECIPE = "p1"
+PAGE_TYPES = {**MIME_TYPES, "ico": "image/x-icon"}
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    """How one kind of page copy is made from a source image."""
+
+    name: str  # also its folder in the on-disk cache
+    ext: str  # jpg, png or ico
+    make: Callable[[Image.Image], Image.Image]
+
+
+def _width(limit: int) -> Callable[[Image.Image], Image.Image]:
+    def scale(image: Image.Image) -> Image.Image:
+        if image.width <= limit:
+            return image
+        height = max(1, round(image.height * limit / image.width))
+        return image.resize((limit, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return scale
+
+
+def _side(side: int) -> Callable[[Image.Image], Image.Image]:
+    def scale(image: Image.Image) -> Image.Image:
+        square = _square(image)
+        return square.resize((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return scale
+
+
+_PAGE = tuple(_Recipe(f"page{w}", "jpg", _width(w)) for w in PAGE_WIDTHS)
+_THUMB = _Recipe(f"square{THUMB_SIDE}", "jpg", _side(THUMB_SIDE))
+_ICONS = (*(_Recipe(f"icon{n}", "png", _side(n)) for n in ICON_SIDES),
+          _Recipe("favicon", "ico", _side(max(s for s, _ in ICO_SIDES))))
+
+
+def _encode(image: Image.Image, ext: str) -> bytes:
+    out = io.BytesIO()
+    if ext == "jpg":
+        image.save(out, "JPEG", quality=PAGE_QUALITY, optimize=False, progressive=False)
+    elif ext == "png":
+        image.save(out, "PNG", optimize=False)
+    else:
+        image.save(out, "ICO", sizes=list(ICO_SIDES))
+    return out.getvalue()
+
+
+def _page_copy(source: bytes, recipe: _Recipe, where: str, cache_dir: Path | None) -> _Copy:
+    """A page copy of `source` by `recipe`: from memory, from the copies kept on disk, or
+    made (deterministically) and kept."""
+    digest = hashlib.sha256(source).hexdigest()
+    key = f"{recipe.name}:{digest}"
+    found = _recall(key)
+    if found is not None:
+        return found
+    path = cache_dir / f"{recipe.name}-{PAGE_RECIPE}" / f"{digest}.{recipe.ext}" \
+        if cache_dir is not None else None
+    kept = _kept(path) if path is not None else None
+    if kept is not None:
+        return _remember(key, kept)
+    made = recipe.make(_rgb(ImageOps.exif_transpose(_open(source, where))))
+    data = _encode(made, recipe.ext)
+    copy = _Copy(data, recipe.ext, hashlib.sha256(data).hexdigest(), made.size, ())
+    if path is not None:
+        with contextlib.suppress(OSError):
+            atomic_write(path, data)
+    return _remember(key, copy)
+
+
+def _kept(path: Path) -> _Copy | None:
+    """A page copy from the on-disk cache; None when it is missing or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    facts = _header(data)
+    if facts is None:
+        return None
+    return _Copy(data, path.suffix.lstrip("."), hashlib.sha256(data).hexdigest(),
+                 (facts.width, facts.height), ())
+
+
+def _page_placed(copy: _Copy, site: Site) -> PlacedImage:
+    file = OutputFile(paths.artwork(copy.digest, copy.ext), PAGE_TYPES[copy.ext], "immutable",
+                      data=copy.data)
+    return PlacedImage(site.artwork_url(file.path), copy.size, file)
+
+
+def page_picture(source: bytes, where: str, site: Site) -> tuple[PlacedImage, ...]:
+    """The picture as it is, one copy per width of `PAGE_WIDTHS` below the source's own
+    (and one at most as wide as the source), narrowest first. The source's width comes
+    from its header (nothing is decoded when every copy is kept already)."""
+    facts = _header(source)
+    if facts is None:
+        facts = image_facts(source, where)  # raises FeedError, naming what is wrong
+    recipes = [r for w, r in zip(PAGE_WIDTHS, _PAGE, strict=True) if w < facts.width]
+    wider = next((r for w, r in zip(PAGE_WIDTHS, _PAGE, strict=True) if w >= facts.width),
+                 None)
+    recipes += [wider] if wider is not None else []
+    cache = site_cache_dir(site)
+    return tuple(_page_placed(_page_copy(source, r, where, cache), site) for r in recipes)
+
+
+def _show_copies(copy: _Copy, where: str, site: Site) -> tuple[PlacedImage,
+                                                               tuple[PlacedImage, ...]]:
+    cache = site_cache_dir(site)
+    thumb = _page_placed(_page_copy(copy.data, _THUMB, where, cache), site)
+    icons = tuple(_page_placed(_page_copy(copy.data, r, where, cache), site) for r in _ICONS)
+    return thumb, icons
 
 
 def _placed(copy: _Copy, site: Site) -> PlacedImage:
@@ -313,27 +442,39 @@ def show_artwork(feed: FeedDefinition, site: Site) -> Artwork:
             Problem("error", where, f"{feed.artwork}: {exc.message}", exc.fix, "artwork"),))
     named = tuple(Problem(p.severity, p.where, f"{feed.artwork}: {p.message}", p.fix, p.field)
                   for p in (_info(where, fault) for fault in copy.faults))
-    return Artwork(_placed(copy, site), named)
+    thumb, icons = _show_copies(copy, where, site)
+    return Artwork(_placed(copy, site), named, thumb=thumb, icons=icons)
 
 
 def episode_artwork(episode: Episode, site: Site) -> Artwork:
     """The episode's `image:` (a URL as given; a local file as a compliant copy), else its
-    cached YouTube thumbnail as a compliant square copy, else no image."""
+    cached YouTube thumbnail as a compliant square copy, else no image; with the copies
+    its page shows (the image, and the thumbnail for the video, as they are)."""
+    art = _episode_image(episode, site)
+    video = _video_picture(episode, site)
+    if not art.picture and art.image is not None and art.image.file is None:
+        art = Artwork(art.image, art.problems, (art.image,))  # a URL: shown as given
+    return Artwork(art.image, art.problems, art.picture or video, video)
+
+
+def _episode_image(episode: Episode, site: Site) -> Artwork:
     article = episode.article
     problems: list[Problem] = []
     if article.image and is_url(article.image):
         return Artwork(PlacedImage(ArtworkUrl(article.image)))
     if article.image:
+        where = f"{article.relpath} (image)"
         try:
-            copy = _compliant_copy(_project_bytes(site, article.image),
-                                   f"{article.relpath} (image)", site_cache_dir(site))
+            source = _project_bytes(site, article.image)
+            copy = _compliant_copy(source, where, site_cache_dir(site))
+            picture = page_picture(source, where, site)
         except (OSError, CompanionError) as exc:
             problems.append(Problem("warning", article.relpath,
                                     f"image {article.image} cannot be used: {exc}",
                                     "correct the `image:` path", "image"))
         else:
-            found = [_info(f"{article.relpath} (image)", fault) for fault in copy.faults]
-            return Artwork(_placed(copy, site), tuple(found))
+            found = [_info(where, fault) for fault in copy.faults]
+            return Artwork(_placed(copy, site), tuple(found), picture)
     thumb = episode.youtube.thumbnail_file if episode.youtube else None
     if thumb is not None:
         try:  # a thumbnail is never square: fixing it is expected, not worth a note
@@ -346,6 +487,18 @@ def episode_artwork(episode: Episode, site: Site) -> Artwork:
         else:
             return Artwork(_placed(copy, site), tuple(problems))
     return Artwork(None, tuple(problems))
+
+
+def _video_picture(episode: Episode, site: Site) -> tuple[PlacedImage, ...]:
+    """The cached YouTube thumbnail as it is (its faults are reported with the image)."""
+    thumb = episode.youtube.thumbnail_file if episode.youtube else None
+    if thumb is None:
+        return ()
+    try:
+        return page_picture(thumb.read_bytes(), f"{episode.article.relpath} (YouTube "
+                            "thumbnail)", site)
+    except (OSError, CompanionError):
+        return ()
 
 
 def _project_bytes(site: Site, rel: str) -> bytes:

@@ -21,6 +21,8 @@ from companion._errors import PairError
 from companion._files import sha256_file
 from companion._model import Audio
 from companion._pair.cache import Cache, corrupt, need
+from companion._pair.chapters import MAX_SECONDS
+from companion._text import finite_number
 
 MIME = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "audio/mp4", "aac": "audio/aac",
         "ogg": "audio/ogg", "opus": "audio/ogg", "oga": "audio/ogg", "wav": "audio/wav",
@@ -140,9 +142,17 @@ def audio_from_entry(data: dict[str, Any], cache: Cache, record: Path, slug: str
         raise corrupt(record, slug, f"{rel} is missing or has the wrong size")
     return Audio(path=path, sha256=need(data, "sha256", str, record, slug), size=size,
                  mime_type=need(data, "mime_type", str, record, slug),
-                 duration=float(need(data, "duration", (int, float), record, slug)),
+                 duration=_seconds(need(data, "duration", (int, float), record, slug), record,
+                                   slug),
                  bitrate=data.get("bitrate") if isinstance(data.get("bitrate"), int) else None,
                  source=source)
+
+
+def _seconds(value: float, record: Path, slug: str) -> float:
+    found = finite_number(value, 0, MAX_SECONDS)
+    if found is None:
+        raise corrupt(record, slug, "'duration' is not a number of seconds")
+    return found
 
 
 def cached_audio(cache: Cache, source: str, slug: str, fmt: str | None = None

@@ -26,9 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from companion._errors import PairError
-from companion._files import atomic_write, sha256_file
+from companion._files import atomic_write, named, sha256_file
 
 CHUNK = 1 << 20
+#: The folders `companion fetch` fills (what `companion clean --cache` removes).
+FETCHED_DIRS = ("youtube", "spotify", "audio", "media", "transcripts", "images")
+#: Tagged copies of the audio, made by a build (`_tagging.published_audio`).
+PUBLISHED_DIR = "published"
 
 
 class Cache:
@@ -50,8 +54,10 @@ class Cache:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise corrupt(path, slug, f"not valid JSON ({exc})") from None
+        except (UnicodeDecodeError, ValueError) as exc:  # ValueError: JSON, or an integer
+            raise corrupt(path, slug, f"not valid JSON ({str(exc)[:120]})") from None
+        except RecursionError:
+            raise corrupt(path, slug, "JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise corrupt(path, slug, "not a JSON object")
         return data
@@ -79,8 +85,10 @@ class Cache:
         try:
             shutil.copyfile(src, tmp)
             os.replace(tmp, dest)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise named(exc, dest) from None
             raise
         return sha, dest
 

@@ -16,10 +16,14 @@ from typing import Any
 
 from companion._model import Chapter
 from companion._read.links import clean_url
+from companion._text import finite_number
+
+#: The longest episode a cache record may claim (a damaged one can say 1e300 or NaN).
+MAX_SECONDS = 1e7
 
 JSON_CHAPTERS_VERSION = "1.2.0"
 
-_TIME = r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})"
+_TIME = r"(?:([0-9]{1,2}):)?([0-9]{1,2}):([0-9]{2})"
 _LINE = re.compile(
     rf"^\s*(?:[-*•▶]\s*)?(?:\(\s*{_TIME}\s*\)|\[\s*{_TIME}\s*\]|{_TIME})"
     r"\s*(?:[-–—:|.)]\s*)?(?P<title>\S.*?)\s*$"
@@ -32,10 +36,11 @@ def from_info(chapters: object) -> tuple[Chapter, ...]:
         return ()
     out = []
     for item in chapters:
-        if isinstance(item, Mapping) and isinstance(item.get("start_time"), int | float):
-            end = item.get("end_time")
-            out.append(Chapter(float(item["start_time"]), str(item.get("title") or "").strip(),
-                               float(end) if isinstance(end, int | float) else None))
+        start = finite_number(item.get("start_time"), 0, MAX_SECONDS) if isinstance(
+            item, Mapping) else None
+        if isinstance(item, Mapping) and start is not None:
+            out.append(Chapter(start, str(item.get("title") or "").strip(),
+                               finite_number(item.get("end_time"), 0, MAX_SECONDS)))
     return tuple(out)
 
 

@@ -21,10 +21,10 @@ from mutagen import mp4 as _mp4
 from mutagen.id3 import _tags as _id3_tags
 
 from companion._errors import PairError
-from companion._files import sha256_file
+from companion._files import named, sha256_file
 from companion._model import Audio, Chapter, Episode, Site
 from companion._pair.audio import add_format, cached_audio, run_ffmpeg, variant_source
-from companion._pair.cache import Cache
+from companion._pair.cache import PUBLISHED_DIR, Cache
 
 NO_OFFSET = 0xFFFFFFFF
 ID3M: Any = _id3  # mutagen is only partly typed
@@ -84,7 +84,7 @@ def _clip(chapters: tuple[Chapter, ...], duration: float | None) -> tuple[Chapte
 
 
 def _tagged_copy(cache: Cache, source: Audio, tags: Tags, where: str) -> Audio:
-    folder = cache.path("published")
+    folder = cache.path(PUBLISHED_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="." + source.extension)
     os.close(fd)
@@ -94,6 +94,8 @@ def _tagged_copy(cache: Cache, source: Audio, tags: Tags, where: str) -> Audio:
         sha = sha256_file(tmp)
         dest = folder / f"{sha}.{source.extension}"
         os.replace(tmp, dest)
+    except OSError as exc:  # named by its folder: the temporary name means nothing to anyone
+        raise named(exc, folder) from None
     finally:
         tmp.unlink(missing_ok=True)
     return Audio(dest, sha, dest.stat().st_size, source.mime_type, source.duration,

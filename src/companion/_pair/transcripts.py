@@ -29,7 +29,8 @@ from companion._model import Cue, Transcript
 from companion._pair.cache import Cache, corrupt, need
 
 _TIMING = re.compile(
-    r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})")
+    r"^\s*((?:[0-9]{1,6}:)?[0-9]{1,2}:[0-9]{2}[.,][0-9]{3})\s*-->\s*"
+    r"((?:[0-9]{1,6}:)?[0-9]{1,2}:[0-9]{2}[.,][0-9]{3})")
 _TAG = re.compile(r"<[^>]*>")
 MIN_CUE = 0.05  # seconds; YouTube's 10 ms "snapshot" cues are shorter
 

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 from companion._model import Thumbnail, YouTubeVideo
 from companion._pair import thumbnails as _thumbnails
 from companion._pair.cache import corrupt, need
-from companion._pair.chapters import episode_chapters
+from companion._pair.chapters import MAX_SECONDS, episode_chapters
+from companion._text import finite_number
 
 WATCH_URL = "https://www.youtube.com/watch?v={id}"
 KEEP = ("id", "title", "description", "duration", "upload_date", "timestamp", "channel",
@@ -104,8 +105,12 @@ def video_from_info(info: dict[str, Any], path: Path, slug: str) -> YouTubeVideo
     title = need(info, "title", str, path, slug)
     description = info.get("description") or ""
     duration = info.get("duration")
-    if not isinstance(description, str) or not isinstance(duration, int | float | None):
-        raise corrupt(path, slug, "description or duration has the wrong type")
+    if duration is not None:
+        duration = finite_number(duration, 0, MAX_SECONDS)
+        if duration is None:
+            raise corrupt(path, slug, "duration is not a number of seconds")
+    if not isinstance(description, str):
+        raise corrupt(path, slug, "description has the wrong type")
     thumbs = info.get("thumbnails") or []
     thumb = thumbs[0] if isinstance(thumbs, list) and thumbs else None
     return YouTubeVideo(

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,7 @@ class PublishOutcome:
     recorded: tuple[str, ...] = ()  # feeds whose ledger this publish changed
     reason: str = ""  # one line: why it refused
     dry_run: bool = False
+    seconds: float = 0.0  # the whole publish, build included
 
     @property
     def ok(self) -> bool:
@@ -64,6 +66,7 @@ class PublishOutcome:
         else:
             none = {"files": 0, "bytes": 0, "paths": []}
             data.update({"sent": none, "deleted": none})
+        data["seconds"] = round(self.seconds, 3)
         return data
 
 
@@ -76,16 +79,18 @@ def blocking(problems: tuple[Problem, ...] | list[Problem], strict: bool) -> lis
 def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | None = None,
                     dry_run: bool = False, prune: bool = False, verify: bool = False,
                     break_lock: bool = False, strict: bool = False, no_build: bool = False,
-                    now: datetime | None = None, cwd: Path | None = None,
+                    rebuild_manifest: bool = False, now: datetime | None = None,
+                    cwd: Path | None = None,
                     progress: PublishProgress | None = None,
                     build_progress: BuildProgress | None = None) -> PublishOutcome:
     """Build (or judge the last build), refuse on errors, publish, record the ledger.
 
     `to` is a folder (relative to `cwd`, the current folder by default) or
     ``s3://bucket/prefix``; without it, ``[publish] target`` (a folder relative to the
-    project)."""
+    project). `rebuild_manifest` lists the target and writes its manifest anew first."""
     from companion._publish.run import open_target, publish
 
+    started = time.monotonic()
     moment = now or clock_now(site.tz)
     out = site.out_dir.absolute()
     if no_build:
@@ -112,19 +117,19 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
                   f"{errors} error(s) and {len(stop) - errors} warning(s) (--strict)")
         return PublishOutcome(tuple(problems), True, strict, build=result,
                               reason=f"the build has {reason}: nothing was sent",
-                              dry_run=dry_run)
+                              dry_run=dry_run, seconds=time.monotonic() - started)
     target = open_target(spec, site.publish, endpoint_url=endpoint_url, project_root=site.root)
     try:
         built = state.outputs if state.out_dir == str(out.resolve()) else {}
         report = publish(out, target, dry_run=dry_run, prune=prune, verify=verify,
-                         break_lock=break_lock, progress=progress,
-                         grace_days=site.publish.prune_grace_days,
+                         break_lock=break_lock, rebuild_manifest=rebuild_manifest,
+                         progress=progress, grace_days=site.publish.prune_grace_days,
                          state_dir=site.root / ".companion", built=built)
     finally:
         target.close()
     recorded = () if dry_run else record_published(site, state, moment)
     return PublishOutcome(tuple(problems), False, strict, report, result, recorded,
-                          dry_run=dry_run)
+                          dry_run=dry_run, seconds=time.monotonic() - started)
 
 
 def _apart(folder: Path, out: Path, what: str) -> None:

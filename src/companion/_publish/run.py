@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import json
-import math
 import os
 import socket
 import threading
@@ -64,8 +63,10 @@ from companion._publish.targets import (
     Sent,
     Target,
     Upload,
+    moment,
     open_target,
 )
+from companion._text import whole_number
 
 __all__ = [
     "STAGES",
@@ -249,19 +250,12 @@ def scan_site(site_dir: Path, hasher: Hasher | None = None) -> dict[str, Upload]
 
 
 def _entry(raw: Any) -> Entry:
-    size = raw["size"]
-    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 1 << 50:
+    size = whole_number(raw["size"], 0, 1 << 50) if isinstance(raw["size"], int) else None
+    if size is None:
         raise ValueError("size")
     etag = raw.get("etag")
     return Entry(str(raw["sha256"]), size, str(raw["content_type"]),
                  str(raw["cache_control"]), etag if isinstance(etag, str) else None)
-
-
-def _since(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value) or not 0 <= value < 1e11:
-        raise ValueError("since")
-    return float(value)
 
 
 def parse_manifest(data: bytes | None, where: str) -> Manifest:
@@ -272,15 +266,37 @@ def parse_manifest(data: bytes | None, where: str) -> Manifest:
         if raw.get("format") != MANIFEST_FORMAT or raw.get("version") not in (1, 2):
             raise ValueError("unknown format")
         files = {str(path): _entry(e) for path, e in raw["files"].items()}
-        stale = {str(path): Stale(_entry(e), _since(e["since"]))
+        stale = {str(path): Stale(_entry(e), moment(e["since"]))
                  for path, e in (raw.get("stale") or {}).items()}
         released = raw.get("released")
         pending = frozenset(str(p) for p in raw.get("pending") or ())
         return Manifest(files, stale, released if isinstance(released, str) else "", pending)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise PublishError("the target's manifest is not readable", where=where,
-                           fix=f"delete {META_DIR}/manifest.json in the target to send "
-                               "everything again") from None
+        raise PublishError(f"the target's manifest ({META_DIR}/manifest.json) is not "
+                           "readable (damaged, or written by another program)", where=where,
+                           fix=REBUILD_FIX) from None
+
+
+REBUILD_FIX = ("run `companion publish --rebuild-manifest`: it lists the target, keeps what "
+               "matches the site and sends the rest")
+
+
+def rebuilt_manifest(site: Mapping[str, Upload], target: Target,
+                     now: float) -> tuple[Manifest, str]:
+    """A manifest made anew from the target's listing (the recovery from a damaged one), and
+    a note saying what it found. An object that holds the site's file (same size, and same
+    checksum or bytes) is vouched for; a site path whose object differs is pending (sent
+    again); an object the site does not have is stale (``--prune`` deletes it)."""
+    remote = target.listing()
+    files = {path: Entry(u.sha256, u.size, u.content_type, u.cache_control, remote[path].etag)
+             for path, u in site.items() if path in remote and target.confirms(u, remote[path])}
+    pending = frozenset(p for p in site if p in remote and p not in files)
+    stale = {p: Stale(replace(UNKNOWN, size=o.size, etag=o.etag), now)
+             for p, o in remote.items() if p not in site}
+    note = (f"rebuilt the manifest from the target's listing: {len(files)} files match the "
+            f"site, {len(pending)} differ and are sent again, {len(stale)} are not in the "
+            "site (--prune deletes them)")
+    return Manifest(files, stale, "", pending), note
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:
@@ -521,30 +537,45 @@ def _report(target: Target, plan: Plan, *, dry_run: bool, started: float,
     )
 
 
+def _manifest(site: Mapping[str, Upload], target: Target, rebuild: bool,
+              notes: list[str]) -> Manifest:
+    """The target's manifest as it is, or (with `rebuild`) made anew from its listing."""
+    if not rebuild:
+        return parse_manifest(target.read_manifest(), target.label)
+    manifest, note = rebuilt_manifest(site, target, time.time())
+    notes[:] = [note]
+    return manifest
+
+
 def publish(site_dir: Path, target: Target, *, dry_run: bool = False, prune: bool = False,
-            verify: bool = False, break_lock: bool = False,
+            verify: bool = False, break_lock: bool = False, rebuild_manifest: bool = False,
             progress: Progress | None = None,
             grace_days: float = DEFAULT_GRACE_DAYS, state_dir: Path | None = None,
             built: Mapping[str, Record] | None = None) -> PublishReport:
     """Publish the built site in `site_dir` to `target`; see the module docstring.
 
-    `state_dir` (the project's ``.companion/``) keeps the hashes of this scan for the
-    next one, and `built` gives those the build recorded (`_publish.hashes`): a file
-    whose stat is unchanged is not read again, except with `verify`."""
+    `rebuild_manifest` makes the target's manifest anew from its listing first (written
+    at once, under the lease), whatever the old one holds. `state_dir` (the project's
+    ``.companion/``) keeps the hashes of this scan for the next one, and `built` gives
+    those the build recorded (`_publish.hashes`): a file whose stat is unchanged is not
+    read again, except with `verify`."""
     started = time.monotonic()
     emit: Progress = progress or (lambda event: None)
     site = _scan(site_dir, verify, state_dir, built or {})
     remote = target.listing() if verify else None
     grace = max(0.0, grace_days) * DAY
-    old = parse_manifest(target.read_manifest(), target.label)
+    notes: list[str] = []
+    old = _manifest(site, target, rebuild_manifest, notes)
     plan = make_plan(site, old, prune=prune, remote=remote, grace=grace)
-    if dry_run or (not plan.changes(old) and not break_lock):
-        return _report(target, plan, dry_run=dry_run, started=started)
+    if dry_run or (not plan.changes(old) and not break_lock and not rebuild_manifest):
+        return _report(target, plan, dry_run=dry_run, started=started, notes=notes)
     info = _lock_info(time.time())
     note = target.lock(info, force=break_lock, released=old.released)
     try:
         with _Lease(target, info) as lease:
-            old = parse_manifest(target.read_manifest(), target.label)  # again, leased
+            old = _manifest(site, target, rebuild_manifest, notes)  # again, leased
+            if rebuild_manifest:
+                target.write_manifest(manifest_bytes(old))  # readable from now on
             plan = make_plan(site, old, prune=prune, remote=remote, grace=grace)
             emit(PublishEvent("plan", files=len(plan.send), bytes=plan.send_bytes))
             _Run(target, old, emit, lease).run(plan)
@@ -554,4 +585,5 @@ def publish(site_dir: Path, target: Target, *, dry_run: bool = False, prune: boo
         raise
     target.unlock(info.token)
     emit(PublishEvent("done"))
-    return _report(target, plan, dry_run=False, started=started, notes=[note] if note else [])
+    return _report(target, plan, dry_run=False, started=started,
+                   notes=[*notes, *([note] if note else [])])

@@ -19,8 +19,8 @@ import contextlib
 import errno
 import hashlib
 import json
-import math
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -32,8 +32,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from companion._errors import PublishError
+from companion._errors import PublishError, os_cause
+from companion._files import sha256_file
 from companion._model import PublishSettings
+from companion._text import finite_number, has_userinfo, redact, whole_number
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -83,13 +85,13 @@ class RemoteObject:
     etag: str | None = None
 
 
-def _moment(value: object) -> float:
-    """Seconds since the epoch, finite and within reason (a damaged lock can hold 1e300)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("not a number")
-    if not math.isfinite(value) or not 0 <= value < 1e11:
-        raise ValueError("out of range")
-    return float(value)
+def moment(value: object) -> float:
+    """Seconds since the epoch, finite and within reason (a damaged lock or manifest can
+    hold 1e300, NaN or an integer of 5,000 digits); ValueError otherwise."""
+    found = finite_number(value, 0, 1e11)
+    if found is None:
+        raise ValueError("not a moment")
+    return found
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,12 @@ class LockInfo:
         """The lease, or None when the object is not one (damaged, or not ours)."""
         try:
             raw = json.loads(data)
-            pid = raw["pid"]
-            if isinstance(pid, bool) or not isinstance(pid, int) or not 0 < pid < 1 << 31:
+            pid = whole_number(raw["pid"], 1, (1 << 31) - 1) if isinstance(
+                raw["pid"], int) else None
+            if pid is None:
                 raise ValueError("pid")
-            taken = _moment(raw["time"])
-            expires = _moment(raw["expires"]) if "expires" in raw else taken + 2 * 3600.0
+            taken = moment(raw["time"])
+            expires = moment(raw["expires"]) if "expires" in raw else taken + 2 * 3600.0
             return cls(str(raw["owner"])[:200], str(raw["host"])[:255], pid, taken,
                        str(raw["token"])[:100], expires)
         except (ValueError, KeyError, TypeError, RecursionError):
@@ -169,6 +172,10 @@ class Target(Protocol):
 
     def listing(self) -> dict[str, RemoteObject]: ...
 
+    def confirms(self, upload: Upload, found: RemoteObject) -> bool:
+        """Whether the object `found` (from `listing`) holds exactly `upload`'s bytes."""
+        ...
+
     def lock(self, info: LockInfo, *, force: bool = False, released: str = "") -> str | None:
         ...
 
@@ -195,33 +202,34 @@ def lost_lease_error(where: str, holder: LockInfo | None) -> PublishError:
 
 
 def run_parallel(work: Callable[[Upload], Sent], uploads: Sequence[Upload], workers: int,
-                 error: type[Exception], convert: Callable[[Any], PublishError],
+                 error: type[Exception], convert: Callable[[Any, str], PublishError],
                  ) -> Iterator[Sent]:
     """Run `work` on every upload in a thread pool; yield each result as it finishes.
 
     After the first failure (or if the consumer stops early) the uploads not yet
     started are skipped; the ones running finish and are still yielded; then the
-    failure is raised, as a `PublishError` when it is an `error`.
+    failure is raised, as a `PublishError` naming the upload's path when it is an `error`.
     """
     stop = threading.Event()
 
     def task(upload: Upload) -> Sent | None:
         return None if stop.is_set() else work(upload)
 
-    first: BaseException | None = None
+    first: tuple[BaseException, str] | None = None
     with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(task, u): u.path for u in uploads}
         try:
-            for future in as_completed([pool.submit(task, u) for u in uploads]):
+            for future in as_completed(futures):
                 exc = future.exception()
                 if exc is not None:
-                    first = first or exc
+                    first = first or (exc, futures[future])
                     stop.set()
                 elif (sent := future.result()) is not None:
                     yield sent
         finally:
             stop.set()
     if first is not None:
-        raise convert(first) if isinstance(first, error) else first
+        raise convert(*first) if isinstance(first[0], error) else first[0]
 
 
 # --- local folder -----------------------------------------------------------------------
@@ -259,7 +267,7 @@ class LocalTarget:
     def _write(self, dest: Path, data: bytes | None, source: Path | None = None) -> None:
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tmp", dir=dest.parent)
             try:
                 with os.fdopen(fd, "wb") as out:
                     if source is not None:
@@ -281,7 +289,7 @@ class LocalTarget:
 
     def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
         return run_parallel(self._send_one, uploads, self.concurrency, OSError,
-                            lambda e: local_error(e, self.root))
+                            lambda e, path: local_error(e, self.root / path))
 
     def delete(self, paths: Sequence[str]) -> None:
         for path in paths:
@@ -310,6 +318,13 @@ class LocalTarget:
             if file.is_file() and not rel.startswith(META_DIR + "/"):
                 found[rel] = RemoteObject(file.stat().st_size)
         return found
+
+    def confirms(self, upload: Upload, found: RemoteObject) -> bool:
+        try:
+            return found.size == upload.size and sha256_file(self._file(upload.path)) == (
+                upload.sha256)
+        except OSError:
+            return False
 
     def _holder(self, path: Path) -> tuple[bool, LockInfo | None]:
         """(there is a lock, the lease it holds: None when it does not parse)."""
@@ -371,8 +386,8 @@ def local_error(exc: OSError, where: Path) -> PublishError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PublishError(f"not allowed to write: {exc.strerror}", where=str(where),
                             fix="check the folder's permissions, or choose another --to folder")
-    return PublishError(f"cannot write: {exc.strerror or exc}", where=str(where),
-                        fix="check the target folder and run publish again")
+    cause, fix = os_cause(exc)
+    return PublishError(f"cannot write: {cause}", where=str(where), fix=fix)
 
 
 # --- S3-compatible bucket ---------------------------------------------------------------
@@ -567,6 +582,10 @@ class S3Target:
             raise self._error(exc) from None
         return found
 
+    def confirms(self, upload: Upload, found: RemoteObject) -> bool:
+        return found.size == upload.size and found.etag == expected_etag(
+            upload.source, upload.size, MULTIPART_THRESHOLD)
+
     def lock(self, info: LockInfo, *, force: bool = False, released: str = "") -> str | None:
         key = self.key(LOCK_NAME)
         try:
@@ -665,13 +684,37 @@ _CLIENT_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
+def _transfer_cause(exc: BaseException) -> str | None:
+    """What went wrong in a transfer, in words (None: not a transfer failure)."""
+    from botocore import exceptions as bx
+
+    causes: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+        (bx.FlexibleChecksumError, "what arrived does not match its checksum (the response "
+                                   "was cut off or damaged on the way)"),
+        (bx.ChecksumError, "what arrived does not match its checksum"),
+        ((bx.IncompleteReadError, bx.ResponseStreamingError),
+         "the connection broke off in the middle of a transfer"),
+        (bx.ReadTimeoutError, "the endpoint stopped answering (timed out)"),
+        (bx.ConnectionClosedError, "the endpoint closed the connection"),
+    )
+    return next((words for kind, words in causes if isinstance(exc, kind)), None)
+
+
 def s3_error(exc: BaseException, where: str, bucket: str, endpoint: str | None) -> PublishError:
     """A botocore/boto3 failure as one clear message (never with credentials in it)."""
     if isinstance(exc, PublishError):
         return exc
     from botocore import exceptions as bx
 
-    place = endpoint or "the default AWS endpoint"
+    place = redact(endpoint) if endpoint else "the default AWS endpoint"
+    if isinstance(exc, OSError) and not isinstance(exc, ConnectionError) and exc.errno:
+        words, fix = os_cause(exc)  # the site's own file, read to be sent
+        return PublishError(f"cannot read {exc.filename or 'a file of the site'}: {words}",
+                            where=where, fix=fix)
+    cause = _transfer_cause(exc)
+    if cause is not None:
+        return PublishError(cause, where=where, fix="check the network and the endpoint, "
+                            "then run publish again (what was stored is not sent again)")
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return PublishError("no S3 credentials found", where=where, fix=_CREDENTIAL_FIX)
     if isinstance(exc, bx.ProfileNotFound):
@@ -695,29 +738,56 @@ def s3_error(exc: BaseException, where: str, bucket: str, endpoint: str | None) 
     if code:
         return PublishError(f"the endpoint refused the request ({code})", where=where,
                             fix="check the target and run publish again")
-    return PublishError(f"S3 transfer failed: {type(exc).__name__}", where=where,
-                        fix="run publish again")
+    detail = redact(str(exc)).strip()[:200]
+    return PublishError(f"the transfer failed ({type(exc).__name__}{': ' if detail else ''}"
+                        f"{detail})", where=where,
+                        fix="run publish again; if it fails the same way, check the endpoint")
 
 
 # --- opening a target -------------------------------------------------------------------
 
 
+#: A bucket name as S3 and its kin accept one (AWS's legacy names, with capitals and
+#: underscores, included): letters, digits, dots, hyphens, underscores.
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,254}")
+CREDENTIALS_FIX = ("remove the user:password@ part; use AWS_ACCESS_KEY_ID/"
+                   "AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)")
+
+
 def parse_s3(spec: str) -> tuple[str, str]:
-    """``s3://bucket/prefix`` -> (bucket, prefix)."""
+    """``s3://bucket/prefix`` -> (bucket, prefix); a target with credentials in it is refused
+    without being echoed."""
     rest = spec[len("s3://"):]
     bucket, _, prefix = rest.partition("/")
+    if has_userinfo(bucket):
+        raise PublishError("the target carries a user name or password", where="--to",
+                           fix=CREDENTIALS_FIX)
     if not bucket:
         raise PublishError(f"no bucket in {spec!r}", where=spec, fix="write s3://bucket/prefix")
+    if not _BUCKET.fullmatch(bucket):
+        raise PublishError(f"{bucket!r} is not a valid bucket name", where=spec,
+                           fix="a bucket name has 3 to 63 letters, digits, dots and hyphens")
     return bucket, prefix.strip("/")
+
+
+#: Where boto3 takes an endpoint from, besides companion's own settings.
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+
+
+def refuse_credentials(endpoint: str | None, source: str) -> None:
+    """Refuse an endpoint URL with a user name or password in it, naming where it came from
+    (never the URL: it holds a secret)."""
+    if endpoint and has_userinfo(endpoint):
+        raise PublishError("the endpoint URL carries a user name or password, and "
+                           "credentials never go in a URL", where=source, fix=CREDENTIALS_FIX)
 
 
 def _retries() -> Any:
     """Standard retries with backoff (throttling, 5xx, resets); AWS_RETRY_MODE and
     AWS_MAX_ATTEMPTS still apply, as boto3 users expect."""
     mode = os.environ.get("AWS_RETRY_MODE") or "standard"
-    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
-    return {"mode": mode,
-            "total_max_attempts": int(attempts) if attempts.isdigit() else MAX_ATTEMPTS}
+    attempts = whole_number(os.environ.get("AWS_MAX_ATTEMPTS", ""), 1, 100)
+    return {"mode": mode, "total_max_attempts": attempts or MAX_ATTEMPTS}
 
 
 def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3Client:
@@ -739,6 +809,10 @@ def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3C
                     response_checksum_validation="when_required",
                     user_agent_extra="companion")
     kwargs: dict[str, Any] = {"config": config}
+    refuse_credentials(endpoint_url, "--endpoint-url")
+    refuse_credentials(settings.endpoint_url, "[publish] endpoint_url")
+    for name in ENDPOINT_VARIABLES:
+        refuse_credentials(os.environ.get(name), f"the environment variable {name}")
     endpoint = endpoint_url or settings.endpoint_url
     if endpoint:
         kwargs["endpoint_url"] = endpoint
@@ -746,12 +820,15 @@ def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3C
         kwargs["region_name"] = settings.region
     try:
         session = Session(profile=settings.profile or None)
-        return cast("S3Client", session.create_client("s3", **kwargs))
+        client = cast("S3Client", session.create_client("s3", **kwargs))
     except bx.ProfileNotFound as exc:
         raise s3_error(exc, "[publish] profile", "", endpoint) from None
     except ValueError as exc:
-        raise PublishError(f"invalid S3 settings: {exc}", where="[publish]",
+        raise PublishError(f"invalid S3 settings: {redact(str(exc))}", where="[publish]",
                            fix="check endpoint_url and region") from None
+    refuse_credentials(client.meta.endpoint_url, "the AWS configuration (endpoint_url in "
+                                                 "~/.aws/config or AWS_CONFIG_FILE)")
+    return client
 
 
 def open_target(spec: str, settings: PublishSettings, *, endpoint_url: str | None = None,

@@ -38,7 +38,7 @@ from companion._read.lang import (
     normalize_lang,
 )
 from companion._read.slugs import make_slug, split_jekyll_name
-from companion._text import clean_text, nearest
+from companion._text import clean_text, nearest, whole_number
 
 if TYPE_CHECKING:  # the cache (SQLite) is the build's: `check` reads without it
     from companion._read.parsed import ParsedCache
@@ -67,6 +67,11 @@ _EPISODE_TYPES = ("full", "trailer", "bonus")
 MAX_ARTICLE_BYTES = 2_000_000
 #: Front matter is a handful of keys: a YAML alias bomb expands far beyond this.
 MAX_FRONT_MATTER_NODES = 20_000
+#: The largest season or episode number (apps show them; none counts this far).
+MAX_NUMBER = 999_999
+#: A YAML integer longer than this stays text: a field that wants a number says what is wrong
+#: (Python refuses to read integers of more than 4,300 digits, with a message about itself).
+MAX_YAML_DIGITS = 30
 #: companion's own namespace for episode GUIDs (UUIDv5). Never change it.
 GUID_NAMESPACE = uuid.UUID("89b64a9b-cf28-4b0a-b902-a9f7ffea180c")
 
@@ -144,16 +149,16 @@ class _Fields:
         return default
 
     def positive(self, key: str) -> int | None:
+        """A whole number from 1 to `MAX_NUMBER`, in ASCII digits ("²" or "٣" are not)."""
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(key, f"{key} must be a positive whole number, not {value!r}",
-                       f"write {key}: 1")
-            return None
-        return value
+        number = whole_number(value, 1, MAX_NUMBER)
+        if number is None:
+            shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:37]}..."
+            self.error(key, f"{key} must be a whole number from 1 to {MAX_NUMBER:,}, "
+                       f"not {shown}", f"write {key}: 1 (in the digits 0-9)")
+        return number
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -224,7 +229,18 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
 
 
+def _int_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A YAML integer, or its text when it is absurdly long (see `MAX_YAML_DIGITS`)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    text = loader.construct_scalar(node)
+    if isinstance(text, str) and len(text) > MAX_YAML_DIGITS:
+        return text
+    return loader.construct_yaml_int(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:

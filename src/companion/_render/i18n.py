@@ -1,179 +1,51 @@
-"""Interface words of pages and show notes, in the languages of the shows, and dates.
+"""Interface words through gettext, and dates, numbers and durations through Babel's CLDR.
 
-`t(lang, key)` gives the word for `key` (the English text) in `lang`, falling back
-to the primary subtag ("pt-br" -> "pt") and then to English. `format_date` uses
-babel's CLDR data (Georgian via the ``ka`` locale).
+The words of pages and show notes are gettext messages: `pybabel extract` (its
+settings are in pyproject.toml) collects them from the templates (`_()`,
+`{% trans %}`) and the code (`t(lang, "...")`, `tn(...)`) into
+``locale/messages.pot``; each language has its catalog,
+``locale/<lang>/LC_MESSAGES/messages.po``, kept in the repository.
+
+A catalog is compiled when a build first needs it, in memory, by Babel (`read_po`,
+`write_mo`), once per process: no compiled ``.mo`` file is kept in the repository
+(where it would drift from its ``.po``) or made at install time (an editable install
+or a plain checkout would miss it), and an edited ``.po`` shows in the next build.
+Compiling one takes a few milliseconds.
+
+A language without a catalog gets the English words (the messages themselves);
+`has_catalog` says whether one exists, so `check` can name such articles and the
+pages can mark the English words as English.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from companion import _paths
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+LOCALE_DIR = _paths.LOCALE_DIR
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"  # the language the messages are written in
 
-_CATALOGUE: dict[str, dict[str, str]] = {
-    "ka": {
-        "Sources": "წყაროები",
-        "Chapters": "თავები",
-        "Listen on Spotify": "მოუსმინეთ Spotify-ზე",
-        "Watch on YouTube": "უყურეთ YouTube-ზე",
-        "Read the article": "წაიკითხეთ სტატია",
-        "Transcript": "ტრანსკრიპტი",
-        "Subscribe": "გამოწერა",
-        "RSS feed": "RSS არხი",
-        "Apple Podcasts": "Apple Podcasts",
-        "Spotify": "Spotify",
-        "Episodes": "ეპიზოდები",
-        "Episode": "ეპიზოდი",
-        "Published": "გამოქვეყნდა",
-        "Listen": "მოსმენა",
-        "Skip to content": "მთავარ შინაარსზე გადასვლა",
-        "Episode page": "ეპიზოდის გვერდი",
-        "Video": "ვიდეო",
-        "Show notes": "ეპიზოდის აღწერა",
-        "Elsewhere": "სხვა პლატფორმებზე",
-        "Download audio": "აუდიოს ჩამოტვირთვა",
-        "Podcasts": "პოდკასტები",
-        "Download transcript": "ტრანსკრიპტის ჩამოტვირთვა",
-        "Home": "მთავარი",
-        "Shows": "გადაცემები",
-        "and {count} more sources": "და კიდევ {count} წყარო",
-    },
-    "ar": {
-        "Sources": "المصادر",
-        "Chapters": "الفصول",
-        "Listen on Spotify": "استمع على Spotify",
-        "Watch on YouTube": "شاهد على YouTube",
-        "Read the article": "اقرأ المقال",
-        "Transcript": "النص المكتوب",
-        "Subscribe": "اشترك",
-        "RSS feed": "موجز RSS",
-        "Apple Podcasts": "Apple Podcasts",
-        "Spotify": "Spotify",
-        "Episodes": "الحلقات",
-        "Episode": "الحلقة",
-        "Published": "تاريخ النشر",
-        "Listen": "استمع",
-        "Skip to content": "انتقل إلى المحتوى",
-        "Episode page": "صفحة الحلقة",
-        "Video": "فيديو",
-        "Show notes": "ملاحظات الحلقة",
-        "Elsewhere": "على منصات أخرى",
-        "Download audio": "تنزيل الملف الصوتي",
-        "Podcasts": "البودكاست",
-        "Download transcript": "تنزيل النص المكتوب",
-        "Home": "الرئيسية",
-        "Shows": "البرامج",
-        "and {count} more sources": "و{count} من المصادر الأخرى",
-    },
-    "es": {
-        "Sources": "Fuentes",
-        "Chapters": "Capítulos",
-        "Listen on Spotify": "Escuchar en Spotify",
-        "Watch on YouTube": "Ver en YouTube",
-        "Read the article": "Leer el artículo",
-        "Transcript": "Transcripción",
-        "Subscribe": "Suscribirse",
-        "RSS feed": "Feed RSS",
-        "Episodes": "Episodios",
-        "Episode": "Episodio",
-        "Published": "Publicado",
-        "Listen": "Escuchar",
-        "Skip to content": "Saltar al contenido",
-        "Episode page": "Página del episodio",
-        "Video": "Vídeo",
-        "Show notes": "Notas del episodio",
-        "Elsewhere": "En otras plataformas",
-        "Download audio": "Descargar el audio",
-        "Podcasts": "Pódcasts",
-        "Download transcript": "Descargar la transcripción",
-        "Home": "Inicio",
-        "Shows": "Programas",
-        "and {count} more sources": "y {count} fuentes más",
-    },
-    "fr": {
-        "Sources": "Sources",
-        "Chapters": "Chapitres",
-        "Listen on Spotify": "Écouter sur Spotify",
-        "Watch on YouTube": "Regarder sur YouTube",
-        "Read the article": "Lire l’article",
-        "Transcript": "Transcription",
-        "Subscribe": "S’abonner",
-        "RSS feed": "Flux RSS",
-        "Episodes": "Épisodes",
-        "Episode": "Épisode",
-        "Published": "Date de publication",
-        "Listen": "Écouter",
-        "Skip to content": "Aller au contenu",
-        "Episode page": "Page de l’épisode",
-        "Video": "Vidéo",
-        "Show notes": "Notes de l’épisode",
-        "Elsewhere": "Ailleurs",
-        "Download audio": "Télécharger l’audio",
-        "Podcasts": "Podcasts",
-        "Download transcript": "Télécharger la transcription",
-        "Home": "Accueil",
-        "Shows": "Émissions",
-        "and {count} more sources": "et {count} autres sources",
-    },
-    "ru": {
-        "Sources": "Источники",
-        "Chapters": "Главы",
-        "Listen on Spotify": "Слушать в Spotify",
-        "Watch on YouTube": "Смотреть на YouTube",
-        "Read the article": "Читать статью",
-        "Transcript": "Расшифровка",
-        "Subscribe": "Подписаться",
-        "RSS feed": "RSS-лента",
-        "Episodes": "Выпуски",
-        "Episode": "Выпуск",
-        "Published": "Опубликовано",
-        "Listen": "Слушать",
-        "Skip to content": "Перейти к содержанию",
-        "Episode page": "Страница выпуска",
-        "Video": "Видео",
-        "Show notes": "Описание выпуска",
-        "Elsewhere": "На других платформах",
-        "Download audio": "Скачать аудио",
-        "Podcasts": "Подкасты",
-        "Download transcript": "Скачать расшифровку",
-        "Home": "Главная",
-        "Shows": "Подкасты",
-        "and {count} more sources": "и другие источники ({count})",
-    },
-    "tr": {
-        "Sources": "Kaynaklar",
-        "Chapters": "Kısımlar",
-        "Listen on Spotify": "Spotify’da dinle",
-        "Watch on YouTube": "YouTube’da izle",
-        "Read the article": "Makaleyi oku",
-        "Transcript": "Döküm",
-        "Subscribe": "Abone ol",
-        "RSS feed": "RSS beslemesi",
-        "Episodes": "Bölümler",
-        "Episode": "Bölüm",
-        "Published": "Yayınlanma tarihi",
-        "Listen": "Dinle",
-        "Skip to content": "İçeriğe geç",
-        "Episode page": "Bölüm sayfası",
-        "Video": "Video",
-        "Show notes": "Bölüm notları",
-        "Elsewhere": "Diğer platformlarda",
-        "Download audio": "Sesi indir",
-        "Podcasts": "Podcast’ler",
-        "Download transcript": "Dökümü indir",
-        "Home": "Ana sayfa",
-        "Shows": "Programlar",
-        "and {count} more sources": "ve {count} kaynak daha",
-    },
-}
 
-#: Every key of the catalogue, in English (the fallback).
-KEYS: tuple[str, ...] = tuple(_CATALOGUE["ka"])
+class _Words:
+    """The gettext calls a template or the code makes; what `translations` gives."""
+
+    def __init__(self, compiled: bytes | None) -> None:
+        from babel.support import NullTranslations, Translations
+
+        self.catalog: NullTranslations = (
+            Translations(io.BytesIO(compiled), domain=DOMAIN) if compiled is not None
+            else NullTranslations())
 
 
 def primary(lang: str) -> str:
@@ -181,14 +53,70 @@ def primary(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
-def t(lang: str, key: str) -> str:
-    """`key` (English) in `lang`; English when there is no translation."""
-    lang = lang.replace("_", "-").lower()
-    for code in (lang, primary(lang)):
-        words = _CATALOGUE.get(code)
-        if words and key in words:
-            return words[key]
-    return key
+@lru_cache(maxsize=1)
+def catalog_languages() -> frozenset[str]:
+    """The languages with a catalog in ``locale/`` (lower case, "-" for "_")."""
+    if not LOCALE_DIR.is_dir():
+        return frozenset()
+    return frozenset(path.parent.parent.name.replace("_", "-").lower()
+                     for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def catalog_of(lang: str) -> str | None:
+    """The catalog a language uses: its own, else its primary subtag's; None when neither."""
+    wanted = lang.replace("_", "-").lower()
+    known = catalog_languages()
+    return next((code for code in (wanted, primary(wanted)) if code in known), None)
+
+
+def has_catalog(lang: str) -> bool:
+    return catalog_of(lang) is not None
+
+
+def ui_language(lang: str) -> str:
+    """The language a page's interface is in (its words, and the dates and numbers next to
+    them): the page's when it has a catalog, else English."""
+    return lang if has_catalog(lang) else SOURCE_LANGUAGE
+
+
+@lru_cache(maxsize=32)
+def translations(lang: str) -> _Words:
+    """The compiled catalog for `lang` (see the module docstring); the messages as they are
+    (English) for a language without one."""
+    code = catalog_of(lang)
+    if code is None:
+        return _Words(None)
+    return _Words(compile_catalog(_po_path(code), code))
+
+
+def _po_path(code: str) -> Path:
+    folder = next(p for p in LOCALE_DIR.iterdir()
+                  if p.name.replace("_", "-").lower() == code)
+    return folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(po: Path, code: str) -> bytes:
+    """A ``.po`` file compiled to ``.mo`` bytes, in memory (fuzzy entries left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=code.replace("-", "_"), domain=DOMAIN)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def t(lang: str, message: str) -> str:
+    """`message` (English) in `lang`; English when `lang` has no catalog or no translation."""
+    return str(translations(lang).catalog.gettext(message))
+
+
+def tn(lang: str, singular: str, plural: str, count: int) -> str:
+    """The plural form for `count` (CLDR's rules, from the catalog), with ``%(num)s``
+    replaced by the number as `lang` writes it."""
+    text = str(translations(lang).catalog.ngettext(singular, plural, count))
+    return text % {"num": format_number(count, lang)}
 
 
 def direction(lang: str) -> str:
@@ -213,3 +141,33 @@ def format_date(value: date | datetime, lang: str) -> str:
     """A long, localized date ("20 July 2025", "20 ივლისი, 2025")."""
     day = value.date() if isinstance(value, datetime) else value
     return str(_babel_format_date(day, format="long", locale=locale(lang)))
+
+
+def format_number(value: float, lang: str) -> str:
+    """A number as `lang` writes it ("1.5", "1,5")."""
+    return str(format_decimal(value, locale=locale(lang)))
+
+
+def format_duration(seconds: float, lang: str) -> str:
+    """A duration in CLDR's short units: "45 sec", "12 min", "1 hr 3 min" (in `lang`). The
+    hours and minutes are joined by a space: Babel's list patterns for units fail for some
+    languages (a KeyError for es and hy, a repeated item for ar, Babel 2.19)."""
+    whole = max(0, round(seconds))
+    where = locale(lang)
+    if whole < 60:
+        return str(format_unit(whole, "duration-second", "short", locale=where))
+    hours, minutes = divmod(round(whole / 60), 60)
+    parts = [str(format_unit(hours, "duration-hour", "short", locale=where))] if hours else []
+    if minutes or not hours:
+        parts.append(str(format_unit(minutes, "duration-minute", "short", locale=where)))
+    return " ".join(parts)
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language `code` in `lang` ("Georgian", "ქართული"); the code itself
+    when CLDR has no name for it."""
+    try:
+        name = locale(code).get_display_name(locale(lang))
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or code

@@ -6,12 +6,22 @@ rest). Everything is autoescaped; the only raw HTML is the sanitized show notes
 and the JSON-LD, which is escaped for a `<script>` element. Links between the
 site's own pages are relative, so the site works at the root of a host and
 under a prefix; canonical, feed and Open Graph URLs are absolute.
+
+Interface words are gettext messages (`jinja2.ext.i18n`, the catalogs of `i18n`),
+installed for each page's language before it renders; where a language has no
+catalog the words are English and say so (`lang="en"` on what carries them).
+Nothing on a page loads from another host before the listener acts: YouTube and
+Spotify are facades (`page_parts`). The stylesheet and the player script are
+linked with a hash of their bytes (``style.css?v=...``), so a browser never keeps
+an old one after a change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,21 +45,36 @@ from companion._errors import RenderError
 from companion._model import (
     Episode,
     FeedDefinition,
-    FileUrl,
     Link,
+    Neighbour,
     PlacedImage,
     PlacedMedia,
     RenderEpisode,
     Show,
     Site,
 )
-from companion._render.i18n import direction, format_date, t
+from companion._render import page_parts as parts
+from companion._render.i18n import (
+    direction,
+    format_date,
+    has_catalog,
+    primary,
+    t,
+    tn,
+    translations,
+    ui_language,
+)
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
 from companion._text import NOT_XML
 
 THEME_DIR = _paths.THEME_DIR
-_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html")
-_SQUARE = (300, 300)  # display size of show artwork (Apple and Spotify require it square)
+_NEIGHBOURS = "partials/neighbours.html"
+_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html", _NEIGHBOURS)
+# Where the theme marks the neighbours on an episode's page, so a build can put in new ones
+# without rendering the page again (`relink`).
+_NEIGHBOURS_BLOCK = re.compile(
+    rb"<!--companion:neighbours ([A-Za-z0-9-]{1,35})-->\n.*?<!--/companion:neighbours-->\n",
+    re.S)
 
 
 @dataclass(frozen=True)
@@ -80,8 +105,11 @@ class PageRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=bytecode_cache,
+            extensions=["jinja2.ext.i18n"],
         )
         self._templates = {name: self._load(name) for name in _TEMPLATES}
+        self._assets = {"style": _versioned(_paths.STYLESHEET, self.stylesheet()),
+                        "player": _versioned(_paths.PLAYER_SCRIPT, self.player_script())}
 
     def _load(self, name: str) -> Template:
         try:
@@ -93,6 +121,13 @@ class PageRenderer:
                               ) from None
 
     def _render(self, name: str, context: dict[str, Any]) -> bytes:
+        return self._text(name, context).encode("utf-8")
+
+    def _text(self, name: str, context: dict[str, Any]) -> str:
+        """A template rendered with the words of `context["lang"]` (one page at a time: the
+        translations are installed in the environment)."""
+        i18n: Any = self._env  # the i18n extension adds the method at run time
+        i18n.install_gettext_translations(translations(context["lang"]).catalog, newstyle=True)
         try:
             text = self._templates[name].render(context)
         except TemplateError as exc:
@@ -102,7 +137,7 @@ class PageRenderer:
                               ) from None
         # Control characters from untrusted text (a YouTube description, a feed title) are
         # not allowed in HTML: drop them, whatever the template did with the text.
-        return NOT_XML.sub("", text).encode("utf-8")
+        return NOT_XML.sub("", text)
 
     def _relative(self, url: str | None, root: str) -> str | None:
         """A URL inside the site, made relative to the page (so previews and prefixes work);
@@ -114,61 +149,98 @@ class PageRenderer:
     def _base(self, path: str, lang: str, canonical: str) -> dict[str, Any]:
         return {
             "site": self.site, "lang": lang, "dir": direction(lang), "t": partial(t, lang),
-            "root": "../" * path.count("/"), "canonical": canonical,
+            "ui": ui_attribute(lang), "root": "../" * path.count("/"), "canonical": canonical,
             "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
             "subscribe": [], "description": "", "robots": "", "preview": "",
+            "assets": self._assets, "icons": [], "subscribe_shows": [],
         }
+
+    def _relative_to(self, root: str) -> parts.Relative:
+        return partial(self._relative, root=root)
 
     # -- episode page --------------------------------------------------------------------
 
-    def episode(self, rep: RenderEpisode, notes: ShowNotes,
-                chapters_url: FileUrl | None) -> bytes:
+    def episode(self, rep: RenderEpisode, notes: ShowNotes) -> bytes:
         """The landing page of an episode, at `_paths.episode_page(slug)`. A draft or
         scheduled episode in a preview (``--drafts``, ``--future``) says so and asks search
         engines to stay away."""
         episode = rep.episode
+        lang = notes.lang
         path = _paths.episode_page(episode.slug)
-        context = self._base(path, notes.lang, rep.page_url)
+        context = self._base(path, lang, rep.page_url)
         context["dir"] = notes.direction
         root = context["root"]
-        transcripts = [_Url(f"{tr.lang} ({tr.kind.upper()})", local)
-                       for tr in rep.transcripts if (local := self._relative(tr.url, root))]
-        context.update(self._episode_body(rep, notes, root, self._relative(chapters_url, root),
-                                          transcripts))
+        context.update(self._episode_body(rep, notes, root))
         context.update(self._episode_head(rep, notes))
         context["nav"] = [_Nav(show.title, f"{root}{_paths.feed_index(show.slug)}")
                           for show in rep.shows]
-        context["subscribe"] = [_Url(f"{t(notes.lang, 'RSS feed')}: {show.title}",
-                                     show.feed_url) for show in rep.shows]
-        context["preview"] = _preview(rep.mark, episode, notes.lang)
+        context["subscribe"] = [_Url(f"{t(lang, 'RSS feed')}: {show.title}", show.feed_url)
+                                for show in rep.shows]
+        context["subscribe_shows"] = [parts.show_links(show, safe_url, len(rep.shows) > 1)
+                                      for show in rep.shows]
+        context["icons"] = parts.icons(rep.shows[0] if rep.shows else None,
+                                       self._relative_to(root))
+        context["neighbours"] = self._neighbours(lang, rep.neighbours, root)
+        context["preview"] = _preview(rep.mark, episode, lang)
         context["robots"] = "noindex" if context["preview"] else ""
         return self._render("episode.html", context)
 
-    def _episode_body(self, rep: RenderEpisode, notes: ShowNotes, root: str,
-                      chapters_url: str | None, transcripts: Sequence[_Url]) -> dict[str, Any]:
-        episode = rep.episode
+    def _episode_body(self, rep: RenderEpisode, notes: ShowNotes,
+                      root: str) -> dict[str, Any]:
+        episode, lang = rep.episode, notes.lang
+        relative = self._relative_to(root)
         youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
         spotify_id = episode.spotify.id if episode.spotify else episode.article.spotify_id
-        image = rep.image
+        first = rep.shows[0] if rep.shows else None
         return {
             "title": episode.title,
-            "published": _published(episode.article.date, notes.lang),
-            "duration": _duration_text(episode),
-            "image": _image(self._relative(image.url, root), image.size) if image else None,
-            "audio": _audio(rep.player, self._relative(rep.player.url, root))
-            if rep.player else None,
+            "show": {"title": first.title, "href": f"{root}{_paths.feed_index(first.slug)}"}
+            if first else None,
+            "facts": parts.facts(episode, lang),
+            "picture": parts.picture(rep.picture, relative),
+            "audio": self._player(rep, root, lang),
+            "speeds": parts.speeds(lang),
             "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
             "chapters": [_seek_item(c.start, c.title) for c in notes.chapters],
-            "chapters_url": chapters_url,
-            "youtube": {"embed": f"https://www.youtube-nocookie.com/embed/{youtube_id}"}
+            "youtube": parts.youtube_facade(youtube_id, rep.video_picture, relative)
             if youtube_id else None,
-            "spotify": {"embed": f"https://open.spotify.com/embed/episode/{spotify_id}"}
-            if spotify_id else None,
+            "spotify": parts.spotify_facade(spotify_id, first.thumb if first else None,
+                                            relative) if spotify_id else None,
             "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
-            "cues": [_seek_item(cue.start, cue.text) for cue in rep.cues],
-            "transcript_links": list(transcripts),
-            "homes": [h for h in notes.homes if h.kind != "page" and safe_url(h.url)],
+            "cues": [_cue(cue.start, cue.end, cue.text) for cue in rep.cues],
+            "transcript_files": parts.transcript_files(rep.transcripts, lang, relative),
+            "homes": [h for h in notes.homes if h.kind not in ("page", "feed")
+                      and safe_url(h.url)],
         }
+
+    def _player(self, rep: RenderEpisode, root: str, lang: str) -> dict[str, Any] | None:
+        media = rep.player
+        url = self._relative(media.url, root) if media else None
+        if media is None or url is None:
+            return None
+        square = rep.image or (rep.shows[0].thumb if rep.shows else None)
+        art = self._relative(square.url, root) if square else None
+        return parts.player(media, url, art, lang)
+
+    def _neighbours(self, lang: str, neighbours: Sequence[Neighbour], root: str) -> Markup:
+        """The older and newer episodes, between the marks `relink` finds."""
+        items = [{"rel": n.rel, "title": n.title, "href": f"{root}{_paths.episode_page(n.slug)}"}
+                 for n in neighbours]
+        html = self._text(_NEIGHBOURS, {"lang": lang, "ui": ui_attribute(lang),
+                                        "neighbours": items})
+        return Markup(f"<!--companion:neighbours {lang}-->\n"  # noqa: S704 (rendered above)
+                      f"{html}<!--/companion:neighbours-->\n")
+
+    def relink(self, page: bytes, neighbours: Sequence[Neighbour]) -> bytes | None:
+        """An episode's page with other neighbours: the block between the theme's marks
+        rendered again; None when the page has no such block (a project's own template)."""
+        found = _NEIGHBOURS_BLOCK.search(page)
+        if found is None:
+            return None
+        lang = found.group(1).decode("ascii")
+        root = "../" * _paths.episode_page("x").count("/")
+        block = str(self._neighbours(lang, neighbours, root)).encode("utf-8")
+        return page[:found.start()] + block + page[found.end():]
 
     def _episode_head(self, rep: RenderEpisode, notes: ShowNotes) -> dict[str, Any]:
         episode = rep.episode
@@ -203,7 +275,7 @@ class PageRenderer:
             data["author"] = {"@type": "Person", "name": article.author}
         if image:
             data["image"] = image.url
-        seconds = _seconds(episode)
+        seconds = parts.seconds_of(episode)
         if seconds:
             data["duration"] = _iso_duration(seconds)
         data["associatedMedia"] = _associated_media(episode, rep.player, image, seconds)
@@ -218,20 +290,23 @@ class PageRenderer:
     # -- feed index ----------------------------------------------------------------------
 
     def feed_index(self, show: Show, episodes: Sequence[Episode]) -> bytes:
-        """The page of one show: its episodes, newest first, and where to subscribe."""
+        """The page of one show: where to subscribe, and its episodes, newest first."""
         feed = show.definition
         path = _paths.feed_index(feed.slug)
         canonical = show.page_url
         context = self._base(path, feed.language, canonical)
         root = context["root"]
         image_url = show.artwork.url if show.artwork else None
+        square = show.thumb or show.artwork
         context.update({
             "page_title": f"{feed.title} · {self.site.title}" if feed.title != self.site.title
             else feed.title,
             "title": feed.title, "show_description": feed.description,
             "description": _short(feed.description),
-            "image": _image(self._relative(image_url, root), _SQUARE),  # show art is square
+            "picture": parts.picture([square] if square else [], self._relative_to(root)),
             "subscribe": _subscribe_links(feed, show.feed_url),
+            "subscribe_shows": [parts.show_links(show, safe_url, False)],
+            "icons": parts.icons(show, self._relative_to(root)),
             "alternates": [{"title": feed.title, "url": show.feed_url}],
             "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
             "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
@@ -267,6 +342,8 @@ class PageRenderer:
         lang = self.site.language
         context = self._base(_paths.SITE_INDEX, lang, self.site.home_url())
         context.update({
+            "icons": parts.icons(home_show([show for show, _count in shows], lang),
+                                 self._relative_to("")),
             "page_title": self.site.title, "title": self.site.title,
             "show_description": self.site.description,
             "description": _short(self.site.description),
@@ -294,11 +371,16 @@ class PageRenderer:
 
     def _show_item(self, show: Show, count: int) -> dict[str, Any]:
         feed = show.definition
+        lang = feed.language
+        thumb = show.thumb
+        url = self._relative(thumb.url, "") if thumb else None
         return {
-            "title": feed.title, "description": feed.description, "count": count,
-            "href": _paths.feed_index(feed.slug), "lang": feed.language,
-            "dir": direction(feed.language), "feed_url": show.feed_url,
-            "t_episodes": t(feed.language, "Episodes"), "t_rss": t(feed.language, "RSS feed"),
+            "title": feed.title, "description": feed.description,
+            "count": tn(ui_language(lang), "%(num)s episode", "%(num)s episodes", count),
+            "href": _paths.feed_index(feed.slug), "lang": lang, "ui": ui_attribute(lang),
+            "dir": direction(lang), "feed_url": show.feed_url, "t_rss": t(lang, "RSS feed"),
+            "thumb": {"url": url, "width": thumb.size[0], "height": thumb.size[1]}
+            if thumb and thumb.size and url else None,
         }
 
     def sitemap(self, urls: Sequence[tuple[str, date | None]]) -> bytes:
@@ -319,8 +401,18 @@ class PageRenderer:
 
     def stylesheet(self) -> bytes:
         """The stylesheet: the project's `templates/assets/style.css`, else the theme's."""
-        source, _filename, _uptodate = self._loader.get_source(self._env, "assets/style.css")
-        return source.encode("utf-8")
+        return self._asset("assets/style.css").encode("utf-8")
+
+    def player_script(self) -> bytes:
+        """The player: the project's `templates/assets/player.js`, else the theme's,
+        minified (rjsmin)."""
+        from rjsmin import jsmin
+
+        return (str(jsmin(self._asset("assets/player.js"))).strip() + "\n").encode("utf-8")
+
+    def _asset(self, name: str) -> str:
+        source, _filename, _uptodate = self._loader.get_source(self._env, name)
+        return source
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -348,36 +440,43 @@ def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
     return [*dated, *undated]
 
 
+def ui_attribute(lang: str) -> Markup:
+    """` lang="en" dir="ltr"` for what carries interface words on a page whose language has
+    no catalog (they are English there); nothing otherwise."""
+    if has_catalog(lang) or primary(lang) == "en":
+        return Markup("")
+    return Markup(' lang="en" dir="ltr"')
+
+
+def home_show(shows: Sequence[Show], lang: str) -> Show | None:
+    """The show that stands for the site (its icon): the first in the site's language, else
+    the first."""
+    same = [show for show in shows if primary(show.definition.language) == primary(lang)]
+    chosen = same or list(shows)
+    return chosen[0] if chosen else None
+
+
+def _versioned(path: str, data: bytes) -> str:
+    """A site path with a hash of its bytes as a query, so browsers never keep an old copy."""
+    return f"{path}?v={hashlib.sha256(data).hexdigest()[:10]}"
+
+
 def _preview(mark: str, episode: Episode, lang: str) -> str:
     """The banner of a preview page: a draft, or scheduled for a date."""
+    lang = ui_language(lang)
     if mark == "draft":
         return t(lang, "Draft: not published")
     if mark == "scheduled":
         when = episode.article.date
-        day = format_date(when, lang) if when else ""
-        return f"{t(lang, 'Scheduled: not published before')} {day}".strip()
+        if when is None:
+            return t(lang, "Scheduled: not published yet")
+        return t(lang, "Scheduled: not published before %(date)s") % {
+            "date": format_date(when, lang)}
     return ""
 
 
 def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
-
-
-def _published(value: datetime | None, lang: str) -> dict[str, str] | None:
-    if value is None:
-        return None
-    return {"iso": _day(value).isoformat(), "text": format_date(value, lang)}
-
-
-def _seconds(episode: Episode) -> float | None:
-    if episode.audio:
-        return episode.audio.duration
-    return episode.youtube.duration if episode.youtube else None
-
-
-def _duration_text(episode: Episode) -> str:
-    seconds = _seconds(episode)
-    return timestamp(seconds) if seconds else ""
 
 
 def _iso_duration(seconds: float) -> str:
@@ -392,21 +491,8 @@ def _seek_item(start: float, text: str) -> dict[str, str]:
             "text": text}
 
 
-def _image(url: str | None, size: tuple[int, int] | None) -> dict[str, Any] | None:
-    if not url:
-        return None
-    width, height = size if size else (None, None)
-    return {"url": url, "width": width, "height": height}
-
-
-def _audio(media: PlacedMedia, url: str | None) -> dict[str, Any] | None:
-    if not url:
-        return None
-    return {"url": url, "type": media.type, "size": _megabytes(media.size)}
-
-
-def _megabytes(length: int | None) -> str:
-    return f"{length / 1_000_000:.1f} MB" if length else ""
+def _cue(start: float, end: float, text: str) -> dict[str, str]:
+    return {**_seek_item(start, text), "end": f"{max(end, start, 0.0):g}"}
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -514,11 +600,12 @@ def _video_object(episode: Episode, image_url: str | None) -> dict[str, Any] | N
 
 
 def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
+    """The footer's links of earlier themes (`subscribe`, kept for projects' templates)."""
     links = [_Url(t(feed.language, "RSS feed"), feed_url)]
     if safe_url(feed.apple_podcasts_url):
-        links.append(_Url(t(feed.language, "Apple Podcasts"), str(feed.apple_podcasts_url)))
+        links.append(_Url("Apple Podcasts", str(feed.apple_podcasts_url)))
     if safe_url(feed.spotify_show_url):
-        links.append(_Url(t(feed.language, "Spotify"), str(feed.spotify_show_url)))
+        links.append(_Url("Spotify", str(feed.spotify_show_url)))
     return links
 
 
@@ -526,7 +613,7 @@ def _episode_item(episode: Episode, lang: str, root: str) -> dict[str, Any]:
     return {
         "title": episode.title,
         "href": f"{root}{_paths.episode_page(episode.slug)}",
-        "published": _published(episode.article.date, lang),
+        "facts": parts.item_facts(episode, lang),
         "description": _short(episode.article.description or ""),
     }
 

@@ -91,7 +91,8 @@ def channel_problems(feed: FeedDefinition, show: Show, where: str) -> list[Probl
         add("error", "language", f"language {feed.language!r} is not a well-formed code",
             'use a BCP 47 code such as "en" or "pt-BR"')
     for name, url in (("link", feed.link), ("apple_podcasts_url", feed.apple_podcasts_url),
-                      ("spotify_show_url", feed.spotify_show_url)):
+                      ("spotify_show_url", feed.spotify_show_url),
+                      ("youtube_url", feed.youtube_url), ("castbox_url", feed.castbox_url)):
         problems += url_problems(url, where, name)
     problems += url_problems(show.feed_url, where, "base_url")
     for funding in feed.funding:

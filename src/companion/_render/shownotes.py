@@ -27,7 +27,7 @@ from companion._model import Article, Chapter, Episode, Link, Site
 from companion._read.lang import find_dateline
 from companion._read.links import clean_text_urls, clean_url
 from companion._read.markdown import lead_blocks, linkify_text, sanitize_html, text_blocks
-from companion._render.i18n import t
+from companion._render.i18n import t, tn
 from companion._render.limits import (
     APPLE_DESCRIPTION,
     SPOTIFY_DESCRIPTION,
@@ -382,7 +382,7 @@ class _Parts:
 
 def more_sources(lang: str, count: int, page: str) -> str:
     """The line that ends a cut list of sources: "and 8 more sources: <page>"."""
-    words = t(lang, "and {count} more sources").format(count=count)
+    words = tn(lang, "and %(num)s more source", "and %(num)s more sources", count)
     return f"{words}: {page}" if page else words
 
 

@@ -4,21 +4,31 @@
   image, and its ``<item>`` for each show it is in (kept by the build between runs),
   whose notes name and link that show's feed;
 - `render_show`: a show's feed (assembled from the items) and its page;
-- `render_home`: the home page, sitemap, robots.txt and the stylesheet.
+- `render_home`: the home page, sitemap, robots.txt, the stylesheet, the player script
+  and the site's favicon.ico;
+- `relink_page`: an episode's page with other neighbours (older, newer), patched.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from companion import _paths
 from companion._content_types import CHAPTERS_TYPE, cache_policy, content_type
 from companion._errors import Problem
-from companion._model import Episode, OutputFile, RenderEpisode, Show, Site
-from companion._render.pages import PageRenderer
+from companion._model import (
+    Episode,
+    Neighbour,
+    OutputFile,
+    PlacedImage,
+    RenderEpisode,
+    Show,
+    Site,
+)
+from companion._render.pages import PageRenderer, home_show
 from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_file, render_item
 
 
@@ -49,8 +59,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
 
     episode = rep.episode
     files = [media.file() for media in rep.media.values()]
-    if rep.image is not None and rep.image.file is not None:
-        files.append(rep.image.file)
+    files += image_files([rep.image, *rep.picture, *rep.video_picture])
     chapters_url = None
     if episode.chapters:
         path = _paths.chapters_json(episode.slug)
@@ -60,8 +69,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     files += [site_file(t.path, t.data) for t in rep.transcripts]
     notes = show_notes(episode, site, page_url=rep.page_url,
                        feeds=[(show.title, show.feed_url) for show in rep.shows])
-    files.append(site_file(_paths.episode_page(episode.slug),
-                           pages.episode(rep, notes, chapters_url)))
+    files.append(site_file(_paths.episode_page(episode.slug), pages.episode(rep, notes)))
     items: dict[str, FeedItem] = {}
     if rep.shows:
         refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
@@ -91,8 +99,7 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     listed = [e for e in chosen if not e.article.hidden]
     files = [feed_file(show, chosen, media, items=xmls),
              site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
-    if show.artwork is not None and show.artwork.file is not None:
-        files.append(show.artwork.file)
+    files += image_files([show.artwork, show.thumb, *show.icons])
     return tuple(files), problems
 
 
@@ -105,9 +112,33 @@ def render_home(site: Site, shows: Sequence[Show], episodes: Sequence[Episode],
     urls: list[tuple[str, datetime | None]] = [(site.home_url(), None)]
     urls += [(show.page_url, None) for show in shows]
     urls += [(site.episode_url(e.slug), e.article.date) for e, _f in listed]
+    icon = home_show(shows, site.language)
+    ico = next((i.file.data for i in (icon.icons if icon else ())
+                if i.file is not None and i.file.data and i.file.path.endswith(".ico")), None)
     return (
         site_file(_paths.SITE_INDEX, pages.site_index(counts)),
         site_file(_paths.SITEMAP, pages.sitemap(urls)),
         site_file(_paths.ROBOTS, pages.robots()),
         site_file(_paths.STYLESHEET, pages.stylesheet()),
+        site_file(_paths.PLAYER_SCRIPT, pages.player_script()),
+        *([site_file(_paths.FAVICON, ico)] if ico else []),
     )
+
+
+def image_files(images: Iterable[PlacedImage | None]) -> list[OutputFile]:
+    """The files of the images we placed (a producer's URL has none), each once."""
+    found: dict[str, OutputFile] = {}
+    for image in images:
+        if image is not None and image.file is not None:
+            found.setdefault(image.file.path, image.file)
+    return list(found.values())
+
+
+def relink_page(pages: PageRenderer, slug: str, neighbours: Sequence[Neighbour],
+                read: Callable[[str], bytes | None]) -> OutputFile | None:
+    """An episode's page, as `read` gives it, with `neighbours` as its older and newer
+    episodes; None when it is not there or cannot be patched (render it again)."""
+    path = _paths.episode_page(slug)
+    page = read(path)
+    patched = pages.relink(page, neighbours) if page is not None else None
+    return site_file(path, patched) if patched is not None else None

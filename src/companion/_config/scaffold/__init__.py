@@ -2,8 +2,9 @@
 
 `init_project(root)` writes companion.toml, one example article with a short audio
 file (so the new project's feed has a real item and passes `check --strict`), one
-feed definition with its artwork, a templates/ README, an empty cache/ and a
-.gitignore. It never overwrites a file; an existing companion.toml is an error.
+feed definition with its artwork, a templates/ README, an empty cache/, a .gitignore
+(the site, the publish folder, the build state) and a .gitattributes that keeps audio and
+images in Git LFS. It never overwrites a file; an existing companion.toml is an error.
 """
 
 from __future__ import annotations
@@ -89,7 +90,29 @@ folder and edit it: a template here overrides the bundled one of the same name,
 and every other template still comes from the theme.
 """
 
-GITIGNORE = "/site/\n/public/\n/.companion/\n"
+GITIGNORE = """\
+# What companion makes: the built site, the default publish folder, the build state,
+# and the tagged copies of the audio a build makes.
+/site/
+/public/
+/.companion/
+/cache/published/
+"""
+
+#: The cache holds audio, video thumbnails and artwork: Git LFS keeps them out of the
+#: history (`git lfs install` once; the metadata, captions and the ledger stay plain text).
+GITATTRIBUTES = """\
+# Audio and images live in Git LFS, not in the history (run `git lfs install` once).
+cache/media/** filter=lfs diff=lfs merge=lfs -text
+cache/images/** filter=lfs diff=lfs merge=lfs -text
+media/** filter=lfs diff=lfs merge=lfs -text
+*.mp3 filter=lfs diff=lfs merge=lfs -text
+*.m4a filter=lfs diff=lfs merge=lfs -text
+*.mp4 filter=lfs diff=lfs merge=lfs -text
+*.webm filter=lfs diff=lfs merge=lfs -text
+*.opus filter=lfs diff=lfs merge=lfs -text
+*.wav filter=lfs diff=lfs merge=lfs -text
+"""
 
 
 def _png(size: int = 1400, rgb: tuple[int, int, int] = (32, 64, 96)) -> bytes:
@@ -114,6 +137,7 @@ def _files(today: str) -> dict[str, str | bytes]:
         "templates/README.md": TEMPLATES_README,
         "cache/.gitkeep": "",
         ".gitignore": GITIGNORE,
+        ".gitattributes": GITATTRIBUTES,
     }
 
 

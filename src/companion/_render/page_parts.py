@@ -1,0 +1,242 @@
+"""The parts of an episode's page a listener uses, as plain data for the templates.
+
+The facts under the title (date, length, season, episode, hosts), the picture, the
+player's settings, the click-to-load facades of YouTube and Spotify (nothing of
+theirs loads before a click: our own copy of the picture, a plain link without
+JavaScript), the transcript's files, and the subscribe buttons of a show. Words
+come from the catalogs (`i18n.t`), dates, numbers and durations from CLDR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from companion._model import (
+    Article,
+    Episode,
+    FeedDefinition,
+    PlacedImage,
+    PlacedMedia,
+    PlacedTranscript,
+    Show,
+)
+from companion._render.i18n import (
+    format_date,
+    format_duration,
+    format_number,
+    language_name,
+    primary,
+    t,
+    tn,
+    ui_language,
+)
+
+Relative = Callable[[str | None], str | None]  # a URL made relative to the page (None: unsafe)
+
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+AUDIO_FORMATS = {"audio/mpeg": "MP3", "audio/mp4": "M4A", "audio/ogg": "Ogg", "audio/aac": "AAC"}
+TRANSCRIPT_FORMATS = {"vtt": "WebVTT", "srt": "SRT"}
+
+
+@dataclass(frozen=True)
+class App:
+    """A subscribe button: the app's name (a brand: never translated) and its link."""
+
+    label: str
+    url: str
+
+
+# -- facts under the title ------------------------------------------------------------------
+
+
+def seconds_of(episode: Episode) -> float | None:
+    if episode.audio:
+        return episode.audio.duration
+    return episode.youtube.duration if episode.youtube else None
+
+
+def facts(episode: Episode, lang: str) -> list[dict[str, Any]]:
+    """Label and values of each fact, in `lang`'s interface language (labels, dates and
+    numbers alike); a date also as ISO (for `<time>`)."""
+    lang = ui_language(lang)
+    article = episode.article
+    found: list[dict[str, Any]] = []
+    if article.date is not None:
+        found.append({"label": t(lang, "Published"), "values": [format_date(article.date, lang)],
+                      "iso": article.date.date().isoformat()})
+    seconds = seconds_of(episode)
+    if seconds:
+        # Translators: how long the episode is (its audio, or its video)
+        found.append(_fact(t(lang, "Length"), format_duration(seconds, lang)))
+    if article.season is not None:
+        found.append(_fact(t(lang, "Season"), format_number(article.season, lang)))
+    if article.episode is not None:
+        found.append(_fact(t(lang, "Episode"), format_number(article.episode, lang)))
+    hosts = hosts_of(article)
+    if hosts:
+        # Translators: who presents the episode (a label before one or more names)
+        found.append(_fact(tn(lang, "Host", "Hosts", len(hosts)), *hosts))
+    return found
+
+
+def _fact(label: str, *values: str) -> dict[str, Any]:
+    return {"label": label, "values": list(values), "iso": ""}
+
+
+def hosts_of(article: Article) -> list[str]:
+    """Who presents the episode: its `author` (the feed's ``podcast:person`` too)."""
+    return [article.author] if article.author else []
+
+
+def item_facts(episode: Episode, lang: str) -> list[dict[str, str]]:
+    """The short line under an episode in a show's list: its date, its length, its number."""
+    lang = ui_language(lang)
+    article = episode.article
+    found: list[dict[str, str]] = []
+    if article.date is not None:
+        found.append({"text": format_date(article.date, lang),
+                      "iso": article.date.date().isoformat()})
+    seconds = seconds_of(episode)
+    if seconds:
+        found.append({"text": format_duration(seconds, lang), "iso": ""})
+    if article.episode is not None:
+        number = format_number(article.episode, lang)
+        # Translators: the episode's number in its show, e.g. "Episode 4"
+        found.append({"text": t(lang, "Episode %(num)s") % {"num": number}, "iso": ""})
+    return found
+
+
+# -- the picture and the player ---------------------------------------------------------------
+
+
+def picture(images: Sequence[PlacedImage], relative: Relative) -> dict[str, Any] | None:
+    """An `<img>` with a copy per width (`srcset`), narrowest as its `src`."""
+    usable = [(url, image) for image in images if (url := relative(image.url))]
+    if not usable:
+        return None
+    width, height = usable[-1][1].size or (None, None)
+    srcset = ", ".join(f"{url} {image.size[0]}w" for url, image in usable if image.size)
+    return {"src": usable[0][0], "srcset": srcset if len(usable) > 1 else "",
+            "width": width, "height": height, "square": width is not None and width == height}
+
+
+def clock(seconds: float) -> str:
+    """`M:SS`, or `H:MM:SS` from an hour on: what the player shows."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def player(media: PlacedMedia, url: str, art: str | None, lang: str) -> dict[str, Any]:
+    """What the player needs: the audio, its length (shown before it plays), a word on its
+    format and size, the square artwork for the lock screen."""
+    lang = ui_language(lang)
+    kind = AUDIO_FORMATS.get(media.type, "")
+    size = f"{format_number(round(media.size / 1_000_000, 1), lang)} MB" if media.size else ""
+    return {"url": url, "type": media.type, "seconds": f"{media.duration:.3f}",
+            "clock": clock(media.duration), "about": ", ".join(x for x in (kind, size) if x),
+            "art": art}
+
+
+def speeds(lang: str) -> list[dict[str, str]]:
+    lang = ui_language(lang)
+    return [{"value": f"{rate:g}", "label": f"{format_number(rate, lang)}×"} for rate in SPEEDS]
+
+
+# -- facades: YouTube and Spotify load on a click, never before ------------------------------
+
+
+def youtube_facade(video_id: str, images: Sequence[PlacedImage],
+                   relative: Relative) -> dict[str, Any]:
+    return {"url": f"https://www.youtube.com/watch?v={quote(video_id)}",
+            "embed": f"https://www.youtube-nocookie.com/embed/{quote(video_id)}?autoplay=1",
+            "picture": picture(images, relative)}
+
+
+def spotify_facade(episode_id: str, art: PlacedImage | None,
+                   relative: Relative) -> dict[str, Any]:
+    url = relative(art.url) if art is not None else None
+    size = art.size if art is not None and art.size else (None, None)
+    return {"url": f"https://open.spotify.com/episode/{quote(episode_id)}",
+            "embed": f"https://open.spotify.com/embed/episode/{quote(episode_id)}",
+            "art": {"url": url, "width": size[0], "height": size[1]} if url else None}
+
+
+# -- transcripts --------------------------------------------------------------------------------
+
+
+def transcript_files(placed: Sequence[PlacedTranscript], lang: str,
+                     relative: Relative) -> list[dict[str, Any]]:
+    """The transcript's files by language ("WebVTT", "SRT"); a language is named only when it
+    is not the page's or there are several."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for transcript in placed:
+        url = relative(transcript.url)
+        if url:
+            groups.setdefault(transcript.lang, []).append(
+                {"label": TRANSCRIPT_FORMATS.get(transcript.kind, transcript.kind.upper()),
+                 "url": url, "type": transcript.type})
+    alone = len(groups) == 1
+    return [{"language": "" if alone and primary(code) == primary(lang)
+             else _capitalized(language_name(code, ui_language(lang))), "files": files}
+            for code, files in groups.items()]
+
+
+def _capitalized(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+# -- subscribe ----------------------------------------------------------------------------------
+
+
+def subscribe_apps(feed: FeedDefinition, feed_url: str) -> list[App]:
+    """The listening apps' buttons, plain links (no script of theirs). Apps that subscribe
+    from a feed URL get a link made from it (Pocket Casts, Overcast, AntennaPod, Podcast
+    Addict); the others (Apple Podcasts, Spotify, YouTube, Castbox) the show's own page
+    there, when the feed definition gives it."""
+    encoded = quote(feed_url, safe="")
+    bare = feed_url.split("://", 1)[-1]
+    made = {
+        "Pocket Casts": f"pktc://subscribe/{quote(bare, safe='/:')}",
+        "Overcast": f"overcast://x-callback-url/add?url={encoded}",
+        "AntennaPod": f"https://antennapod.org/deeplink/subscribe?url={encoded}"
+                      f"&title={quote(feed.title, safe='')}",
+        "Podcast Addict": f"https://podcastaddict.com/feed/{encoded}",
+    }
+    given = {"Apple Podcasts": feed.apple_podcasts_url, "Spotify": feed.spotify_show_url,
+             "YouTube": feed.youtube_url, "Castbox": feed.castbox_url}
+    order = ("Apple Podcasts", "Spotify", "YouTube", "Pocket Casts", "Overcast", "AntennaPod",
+             "Podcast Addict", "Castbox")
+    links = {**made, **{name: url for name, url in given.items() if url}}
+    return [App(name, links[name]) for name in order if name in links]
+
+
+def show_links(show: Show, safe: Callable[[str | None], str | None],
+               named: bool) -> dict[str, Any]:
+    """A show's subscribe block: its apps, "copy the RSS link", its funding links."""
+    feed = show.definition
+    return {"slug": show.slug, "title": show.title, "named": named, "feed_url": show.feed_url,
+            "apps": [app for app in subscribe_apps(feed, show.feed_url) if _app_url_ok(app, safe)],
+            "funding": [{"url": f.url, "text": f.text} for f in feed.funding if safe(f.url)]}
+
+
+def _app_url_ok(app: App, safe: Callable[[str | None], str | None]) -> bool:
+    """Our own deep links are known good; a configured URL must be http(s)."""
+    return app.url.startswith(("pktc://", "overcast://")) or safe(app.url) is not None
+
+
+def icons(show: Show | None, relative: Relative) -> list[dict[str, str]]:
+    """`<link>`s of the favicon (32 px) and the home-screen icon (180 px)."""
+    found: list[dict[str, str]] = []
+    for image in show.icons if show is not None else ():
+        url = relative(image.url)
+        if not url or image.size is None or not url.endswith(".png"):
+            continue
+        rel = "apple-touch-icon" if image.size[0] >= 120 else "icon"
+        found.append({"rel": rel, "url": url, "sizes": f"{image.size[0]}x{image.size[1]}",
+                      "type": "image/png" if rel == "icon" else ""})
+    return found
