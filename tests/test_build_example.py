@@ -178,3 +178,14 @@ def test_a_forced_build_takes_parses_from_the_cache_by_content(project: Path) ->
     fresh = (Link("https://x.example/", "x", "x.example"),)
     assert cache.links(body + "!", "markdown", [], lambda: fresh) == fresh
     cache.close()
+
+
+def test_the_quick_start_leaves_the_example_ledgers_as_committed(project: Path,
+                                                                 tmp_path: Path) -> None:
+    """The README's first command publishes the example: every feed's ledger is
+    committed with what that publish records, so a fresh clone stays clean."""
+    before = tree(project / "cache" / "ledger")
+    outcome = companion.load_project(project).publish(str(tmp_path / "public"))
+    assert outcome.ok
+    assert not outcome.refused
+    assert tree(project / "cache" / "ledger") == before
