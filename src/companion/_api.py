@@ -138,11 +138,12 @@ class Project:
                 break_lock: bool = False, rebuild_manifest: bool = False,
                 now: Moment = None, cwd: Path | None = None,
                 progress: Callable[[PublishEvent], None] | None = None,
-                build_progress: Callable[[str, int, int], None] | None = None
-                ) -> PublishOutcome:
+                build_progress: Callable[[str, int, int], None] | None = None,
+                notify: bool = True) -> PublishOutcome:
         """Build, refuse when the build has errors (with `strict`, warnings), then send
         what changed to `target` (a folder relative to `cwd`, or ``s3://bucket/prefix``;
-        default ``[publish] target``) and record what was published. `rebuild_manifest`
+        default ``[publish] target``), record what was published and tell ``[notify]``'s
+        services about each feed it sent (not with `notify` off). `rebuild_manifest`
         lists the target and writes its manifest anew first (the recovery from a damaged
         one)."""
         from companion._publish.gate import publish_project
@@ -152,7 +153,8 @@ class Project:
                                    dry_run=dry_run, prune=prune, verify=verify,
                                    break_lock=break_lock, strict=strict, no_build=no_build,
                                    rebuild_manifest=rebuild_manifest, now=self.now(now),
-                                   cwd=cwd, progress=progress, build_progress=build_progress)
+                                   cwd=cwd, progress=progress, build_progress=build_progress,
+                                   notify=notify)
 
     def new(self, title: str, *, lang: str | None = None, video: str | None = None,
             spotify: str | None = None, date: Moment = None, publish: bool = False,
