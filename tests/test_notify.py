@@ -161,4 +161,5 @@ def test_notify_settings_are_checked(tmp_path: Path,
         code = main(["--project", str(root), "check"])
         out, err = capsys.readouterr()
         assert code != 0
-        assert words in err and "Traceback" not in out + err
+        assert words in err
+        assert "Traceback" not in out + err

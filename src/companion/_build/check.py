@@ -48,6 +48,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     an article, a feed definition or a cache file holds (it is reported)."""
     from companion._config.feeds import load_feeds
     from companion._build.ledger import published_index
+    from companion._build.moves import vanished_feeds
     from companion._read.articles import article_guid, article_notes, read_project
 
     read = read_project(site)
@@ -71,6 +72,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
     problems += catalog_problems(read.articles)
+    problems += vanished_feeds(site, loaded.feeds, index)
     return CheckResult(read.articles, problems, standings)
 
 

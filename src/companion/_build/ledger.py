@@ -176,6 +176,7 @@ class PublishedIndex:
     feeds: Mapping[str, int] = field(default_factory=dict)  # feed -> items at its last publish
     problems: tuple[FeedError, ...] = ()
     was: Mapping[str, str] = field(default_factory=dict)  # an older slug -> its GUID
+    urls: Mapping[str, str] = field(default_factory=dict)  # feed -> its URL at its last publish
 
     @property
     def key(self) -> str:
@@ -189,6 +190,7 @@ def published_index(site: Site) -> PublishedIndex:
     guids: dict[str, str] = {}
     feeds: dict[str, int] = {}
     was: dict[str, str] = {}
+    urls: dict[str, str] = {}
     problems: list[FeedError] = []
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     for path in files:
@@ -201,4 +203,6 @@ def published_index(site: Site) -> PublishedIndex:
             guids.setdefault(guid, entry.slug)
             was.update(dict.fromkeys(entry.was, guid))
         feeds[path.stem] = len(ledger.live())
-    return PublishedIndex(guids, feeds, tuple(problems), was)
+        if ledger.url:
+            urls[path.stem] = ledger.url
+    return PublishedIndex(guids, feeds, tuple(problems), was, urls)

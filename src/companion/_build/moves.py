@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from companion import _paths
-from companion._build.ledger import PublishedIndex
+from companion._build.ledger import LEDGER_DIR, PublishedIndex
 from companion._content_types import cache_policy, content_type
 from companion._errors import Problem
 from companion._model import FeedDefinition, Identity, OutputFile, Site
@@ -149,6 +149,39 @@ class Mover:
                 "warning", page.source, f"redirect_from {wanted!r}: the site already has "
                 f"{path} (another page, a feed or a file it keeps), so it is left as it is",
                 "remove it from redirect_from, or rename what is there", "redirect_from"))
+
+
+# -- feeds that were published and are gone ---------------------------------------------
+
+
+def vanished_feeds(site: Site, feeds: Sequence[FeedDefinition],
+                   index: PublishedIndex) -> list[Problem]:
+    """A feed the ledger says was published (with episodes in it) that no feed definition
+    publishes at that address any more, and no ``moved_from`` claims: its subscribers get
+    nothing new, and nothing tells their apps where the show went."""
+    claimed = {old for f in feeds for old in f.moved_from}
+    claimed |= {site.feed_url(old) for old in claimed if "://" not in old}
+    current = {f.slug for f in feeds}
+    found: list[Problem] = []
+    for slug, live in sorted(index.feeds.items()):
+        url = index.urls.get(slug) or site.feed_url(slug)
+        if live == 0 or url in claimed or slug in claimed:
+            continue
+        if slug not in current:
+            found.append(_vanished(site, slug, url, f'moved_from = ["{slug}"]', live))
+        elif url != site.feed_url(slug):
+            found.append(_vanished(site, slug, url, f'moved_from = ["{url}"]', live))
+    return found
+
+
+def _vanished(site: Site, slug: str, url: str, key: str, live: int) -> Problem:
+    where = f"{site.cache}/{LEDGER_DIR}/{slug}.json"
+    return Problem("warning", where, f"the feed {url} was published with {live} episode(s) "
+                   "and has disappeared from the site: its subscribers get no new episode, "
+                   "and nothing tells their apps where the show went",
+                   f"add {key} to the feed definition that replaces it (its old address "
+                   "then carries itunes:new-feed-url and redirects); if the show has ended, "
+                   "leave it", "moved_from")
 
 
 def site_path(url: str, base_url: str) -> str | None:
