@@ -136,7 +136,7 @@ def _standing(article: Article, status: Status, episode: Episode | None,
     selected = tuple(f.slug for f in feeds
                      if selects(f.select, episode or Episode(article, article_guid(article))))
     ready = status == "live" and not dropped and not no_feed and article.date is not None
-    audio = episode is not None and episode.audio is not None
+    audio = episode is not None and episode.has_audio
     why = ""
     if status == "live" and selected and not (ready and audio):
         why = ("another article has its slug" if dropped else
@@ -195,6 +195,12 @@ def preview_parts(episode: Episode, feed: FeedDefinition, site: Site) -> ItemPar
     from companion._pair.audio import MIME
     from companion._render.rss import ItemParts
 
+    if episode.remote_audio is not None:
+        from companion._build.prepare import remote_media
+
+        return ItemParts(remote_media(episode.remote_audio, [feed.slug])[feed.slug],
+                         site.episode_url(episode.slug),
+                         description_text=episode.article.description or "")
     audio = episode.audio
     if audio is None:
         return None
