@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     from companion._build.new import NewArticle
     from companion._build.serve import ServeEvent
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
+    from companion._fetch.importer import ImportReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishEvent
     from companion._render.shownotes import Fitted
@@ -207,6 +208,25 @@ def init_project(path: Path | str) -> list[Path]:
     from companion._config.scaffold import init_project as scaffold
 
     return scaffold(Path(path))
+
+
+def import_show(source: str, path: Path | str = ".", *, feed: str | None = None,
+                base_url: str | None = None, jekyll: bool = False, cwd: Path | None = None,
+                options: FetchOptions | None = None) -> ImportReport:
+    """Turn an existing show into (or add it to) the project at `path`, subscribers kept:
+    `source` is its feed (a URL or a file, relative to `cwd`) or, with `jekyll`, a Jekyll
+    site's folder. `feed` names the feed definition; `base_url` is the new address, needed
+    when the project has no companion.toml yet. Importing again adds only what is new."""
+    root = Path(path).absolute()
+    with _os_errors(ProjectError, "cannot import"):
+        if jekyll:
+            from companion._fetch.jekyll import import_jekyll
+
+            return import_jekyll(root, (cwd or Path.cwd()) / source, base_url=base_url)
+        from companion._fetch.importer import run_import
+
+        return run_import(root, source, name=feed, base_url=base_url, cwd=cwd,
+                          options=options)
 
 
 def _select(articles: Sequence[Article], slugs: Sequence[str]) -> list[Article]:
