@@ -386,6 +386,15 @@ def existing_guids(paths: Sequence[Path]) -> dict[str, str]:
 # -- the whole import ----------------------------------------------------------------------
 
 
+def _new_config(show: ImportedShow, base_url: str | None, config: Path) -> bytes:
+    if not base_url or not base_url.startswith(("http://", "https://")):
+        raise ProjectError("the project has no companion.toml, so the import needs the "
+                           "show's new address", where=str(config),
+                           fix="add --base-url https://podcasts.example.org/ (where the "
+                               "site will be served)")
+    return site_config(show, base_url.rstrip("/") + "/").encode("utf-8")
+
+
 def read_source(source: str, cwd: Path, options: Any) -> tuple[bytes, str, str | None]:
     """The feed's bytes, where to say it came from, and its URL (None: a file)."""
     if source.startswith(("http://", "https://")):
@@ -431,40 +440,32 @@ def run_import(root: Path, source: str, *, name: str | None = None,
 
     data, where, old_url = read_source(source, cwd or Path.cwd(), options or FetchOptions())
     show = parse_feed(data, where)
-    config = root / CONFIG_NAME
-    files: dict[Path, bytes] = {}
-    if not config.is_file():
-        if not base_url or not base_url.startswith(("http://", "https://")):
-            raise ProjectError("the project has no companion.toml, so the import needs the "
-                               "show's new address", where=str(config),
-                               fix="add --base-url https://podcasts.example.org/ (where the "
-                                   "site will be served)")
-        files[config] = site_config(show, base_url.rstrip("/") + "/").encode("utf-8")
-        atomic_write(config, files.pop(config))
-        written = [config]
-    else:
-        written = []
-    site = load_site(root)
     feed = feed_name(show, name, where)
     definition = root / "feeds" / f"{feed}.toml"
-    text = feed_definition(show, feed, source if old_url else Path(where).name, old_url)
     if definition.exists() and f"tags = [{toml_string(feed)}]" not in definition.read_text(
             encoding="utf-8", errors="replace"):
         raise ProjectError(f"feeds/{feed}.toml exists and is another show's", where=str(
             definition), fix=f"give the imported show another name: --feed {feed}-imported")
+    config = root / CONFIG_NAME
+    written = [] if config.is_file() else write_all({config: _new_config(show, base_url,
+                                                                         config)})
+    site = load_site(root)
+    files: dict[Path, bytes] = {}
     if not definition.exists():
-        files[definition] = text.encode("utf-8")
+        files[definition] = feed_definition(show, feed, source if old_url else Path(where).name,
+                                            old_url).encode("utf-8")
     known = existing_guids(sorted((root / "episodes").rglob("*.md"))
                            if (root / "episodes").is_dir() else [])
     articles, kept = plan(show, root, feed, known)
     files.update(articles)
     written += write_all(files)
     cache = Cache(site.cache_dir)
-    for item in show.items:
-        if item.enclosure is not None and item.enclosure.size:
+    new = [i for i in show.items if i.guid not in known and i.enclosure is not None]
+    for item in new:
+        if item.enclosure and item.enclosure.size and _remote.cached(
+                cache, item.enclosure.url, item.guid) is None:
             _remote.store(cache, item.enclosure)
     skipped = list(show.skipped) + [
         f"{i.guid}: the enclosure gives no length; its audio is read by `companion fetch`"
-        for i in show.items if i.enclosure is not None and not i.enclosure.size
-        and i.guid not in known]
+        for i in new if i.enclosure is not None and not i.enclosure.size]
     return ImportReport(feed, written, kept, skipped, move_steps(old_url, site.feed_url(feed)))
