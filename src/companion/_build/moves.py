@@ -90,7 +90,7 @@ class Mover:
         itunes:new-feed-url) and a fallback of the show page."""
         from companion._render.redirects import redirect_page
 
-        for feed in feeds:
+        for feed in (f for f in feeds if f.moved_from):
             data = read(_paths.feed_xml(feed.slug))
             for old in feed.moved_from:
                 path = self.local_path(old)
