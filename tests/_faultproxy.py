@@ -5,6 +5,7 @@ Point a client's endpoint at `FaultProxy.url`; requests are forwarded verbatim
 matches: an error status (500, 503 SlowDown, ...), a connection reset (RST
 without a response), a stall (the request hangs until `release()`), or a truncated
 answer (the upstream's headers, then half of its body, then the connection closes).
+Every request's method, path and headers are kept in `seen`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class FaultProxy:
         self.faults: list[Fault] = []
         self.counts: Counter[str] = Counter()  # forwarded, by method
         self.injected: Counter[str] = Counter()  # faults served, by kind
+        self.seen: list[tuple[str, str, dict[str, str]]] = []  # method, path, headers
         self.released = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -129,6 +131,9 @@ class FaultProxy:
 
             def _handle(self) -> None:
                 body = self._body()
+                with proxy.lock:
+                    proxy.seen.append((self.command, self.path,
+                                       {k.lower(): v for k, v in self.headers.items()}))
                 fault = proxy.take(self.command, self.path)
                 if fault is None or fault.kind == "truncate":
                     self._forward(body, truncate=fault is not None)

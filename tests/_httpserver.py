@@ -1,7 +1,9 @@
-"""A small HTTP server on 127.0.0.1 (a free port) for yt-dlp and oEmbed tests.
+"""A small HTTP server on 127.0.0.1 (a free port) for yt-dlp and oEmbed tests, and a
+recorder of the notifications a publish sends.
 
 Routes map a path (query ignored) to a `Reply`; a reply with `hang=True` never
-answers (for timeouts) until the server stops.
+answers (for timeouts) until the server stops. Every request is recorded in `calls`
+(method, path with its query, body, headers); a POST is answered like a GET.
 """
 
 from __future__ import annotations
@@ -10,6 +12,14 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # with its query
+    body: bytes
+    headers: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -24,13 +34,20 @@ class Server:
     def __init__(self) -> None:
         self.routes: dict[str, Reply] = {}
         self.requests: list[str] = []
+        self.calls: list[Call] = []
         self.stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.do_GET()
+
             def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 server.requests.append(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                server.calls.append(Call(self.command, self.path, self.rfile.read(length),
+                                         {k.lower(): v for k, v in self.headers.items()}))
                 reply = server.routes.get(path, Reply(b"not found", "text/plain", 404))
                 if reply.hang:
                     server.stopping.wait(30)

@@ -13,10 +13,11 @@ from companion._cli.main import main
 PUBLIC = [
     "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "CleanReport", "Clock",
     "CompanionError", "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions",
-    "FetchReport", "Link", "NewArticle", "OutputFile", "PairError", "Problem", "Project",
+    "FetchReport", "ImportReport", "Link", "NewArticle", "OutputFile", "PairError", "Problem",
+    "Project",
     "ProjectError", "PublishError", "PublishOutcome", "PublishReport", "ReadError",
     "RenderError", "Site", "SpotifyEpisode", "Standing", "Transcript", "YouTubeVideo",
-    "__version__", "init_project", "load_project",
+    "__version__", "import_show", "init_project", "load_project",
 ]
 
 

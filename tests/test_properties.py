@@ -1,10 +1,11 @@
 """Property tests (hypothesis): whatever a user writes or a damaged remote holds, companion
 answers with its own errors, never another exception.
 
-Five readers, 2,000 generated examples each (10,000 in all), run in-process on the pure
-parsing functions: an article's front matter, companion.toml, a feed definition, a
-target's manifest and its lock. Each may accept the input or refuse it with a
-`CompanionError` (or a `Problem`); any other exception fails the test. The examples are
+Six readers, 2,000 generated examples each (12,000 in all), run in-process on the pure
+parsing functions: an article's front matter, companion.toml, a feed definition, an
+old feed that `companion import` reads, a target's manifest and its lock. Each may
+accept the input or refuse it with a `CompanionError` (or a `Problem`); any other
+exception fails the test. The examples are
 derandomized, so a run is reproducible; the strategies lean on what broke before:
 Unicode digits, integers past Python's 4,300-digit limit, NaN and the infinities, deep
 nesting, markup characters.
@@ -157,8 +158,8 @@ SITE_KEYS = st.sampled_from(["title", "base_url", "language", "description", "ti
                              "out", "cache", "target", "endpoint_url", "region",
                              "addressing_style", "acl", "profile", "prune_grace_days"])
 TABLE = st.dictionaries(st.one_of(SITE_KEYS, TEXT), VALUE, max_size=6)
-SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish"]), TEXT), TABLE,
-                           max_size=3)
+SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify"]), TEXT),
+                           TABLE, max_size=3)
 
 
 @EXAMPLES
@@ -177,7 +178,7 @@ def test_companion_toml(tmp_path_factory: pytest.TempPathFactory, tables: dict[s
 FEED_KEYS = st.sampled_from(["title", "description", "author", "language", "artwork",
                              "explicit", "type", "copyright", "link", "locked", "medium",
                              "audio_format", "podcast_guid", "apple_podcasts_url",
-                             "spotify_show_url", "categories"])
+                             "spotify_show_url", "categories", "moved_from"])
 FEED_TABLES = st.dictionaries(st.sampled_from(["owner", "select", "funding"]), TABLE,
                               max_size=3)
 
@@ -194,6 +195,54 @@ def test_feed_definition(site: Site, top: dict[str, Any], tables: dict[str, Any]
         load_feed(path, site)  # problems come back as Problems: nothing may be raised
     finally:
         path.unlink()
+
+
+# -- an imported feed (remote input) -------------------------------------------------------------
+
+ITEM_PARTS = st.fixed_dictionaries(
+    {"title": TEXT, "pubDate": st.one_of(TEXT, st.just("Tue, 05 Jan 2021 06:00:00 +0000"),
+                                         st.just("Wed, 31 Feb 2021 25:61:00 GMT")),
+     "guid": TEXT, "description": TEXT, "itunes:duration": st.one_of(TEXT, NUMBER.map(str)),
+     "itunes:episode": st.one_of(TEXT, NUMBER.map(str)), "url": TEXT,
+     "length": st.one_of(TEXT, NUMBER.map(str))})
+
+
+def _rss(channel: dict[str, str], items: list[dict[str, str]]) -> bytes:
+    from xml.sax.saxutils import escape, quoteattr
+
+    def element(name: str, text: str) -> str:
+        return f"<{name}>{escape(text)}</{name}>"
+
+    body = "".join(element(k, v) for k, v in channel.items())
+    for item in items:
+        url, length = item.pop("url"), item.pop("length")
+        body += ("<item>" + "".join(element(k, v) for k, v in item.items())
+                 + f"<enclosure url={quoteattr('https://h/' + url)} length={quoteattr(length)}"
+                 ' type="audio/mpeg"/></item>')
+    xml = ('<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+           f'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>{body}'
+           "</channel></rss>")
+    return xml.encode("utf-8", "surrogatepass")
+
+
+CHANNEL = st.dictionaries(st.sampled_from(["title", "description", "language", "itunes:author",
+                                           "podcast:guid", "itunes:type", "itunes:explicit"]),
+                          TEXT, max_size=7)
+
+
+@EXAMPLES
+@given(feed=st.one_of(st.builds(_rss, CHANNEL, st.lists(ITEM_PARTS, max_size=3)),
+                      st.binary(max_size=64), DEEP.map(str.encode)))
+def test_imported_feed(feed: bytes) -> None:
+    """An old feed is parsed, and what the import would write reads back (or a
+    `CompanionError` says why not)."""
+    from companion._fetch.importer import feed_definition, front_matter, parse_feed
+
+    with contextlib.suppress(CompanionError):
+        show = parse_feed(feed, "old-feed.xml")
+        feed_definition(show, "show", "https://old/feed.xml", "https://old/feed.xml")
+        for item in show.items:
+            front_matter(item, "show", show.language)
 
 
 # -- manifests and locks -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ The API a newsroom scripts (the command line calls exactly this)::
 
 from typing import TYPE_CHECKING
 
-from companion._api import Project, init_project, load_project
+from companion._api import Project, import_show, init_project, load_project
 from companion._errors import (
     CompanionError,
     FeedError,
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from companion._build.engine import BuildResult
     from companion._build.new import NewArticle
     from companion._fetch import FetchOptions, FetchReport
+    from companion._fetch.importer import ImportReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishReport
 
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
 _LAZY = {"CheckResult": "companion._build.check", "BuildResult": "companion._build.engine",
          "CleanReport": "companion._build.clean", "NewArticle": "companion._build.new",
          "FetchOptions": "companion._fetch", "FetchReport": "companion._fetch",
+         "ImportReport": "companion._fetch.importer",
          "PublishOutcome": "companion._publish.gate", "PublishReport": "companion._publish.run"}
 
 
@@ -91,6 +93,7 @@ __all__ = [
     "FetchError",
     "FetchOptions",
     "FetchReport",
+    "ImportReport",
     "Link",
     "NewArticle",
     "OutputFile",
@@ -109,6 +112,7 @@ __all__ = [
     "Transcript",
     "YouTubeVideo",
     "__version__",
+    "import_show",
     "init_project",
     "load_project",
 ]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     from companion._build.new import NewArticle
     from companion._build.serve import ServeEvent
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
+    from companion._fetch.importer import ImportReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishEvent
     from companion._render.shownotes import Fitted
@@ -138,11 +139,12 @@ class Project:
                 break_lock: bool = False, rebuild_manifest: bool = False,
                 now: Moment = None, cwd: Path | None = None,
                 progress: Callable[[PublishEvent], None] | None = None,
-                build_progress: Callable[[str, int, int], None] | None = None
-                ) -> PublishOutcome:
+                build_progress: Callable[[str, int, int], None] | None = None,
+                notify: bool = True) -> PublishOutcome:
         """Build, refuse when the build has errors (with `strict`, warnings), then send
         what changed to `target` (a folder relative to `cwd`, or ``s3://bucket/prefix``;
-        default ``[publish] target``) and record what was published. `rebuild_manifest`
+        default ``[publish] target``), record what was published and tell ``[notify]``'s
+        services about each feed it sent (not with `notify` off). `rebuild_manifest`
         lists the target and writes its manifest anew first (the recovery from a damaged
         one)."""
         from companion._publish.gate import publish_project
@@ -152,7 +154,8 @@ class Project:
                                    dry_run=dry_run, prune=prune, verify=verify,
                                    break_lock=break_lock, strict=strict, no_build=no_build,
                                    rebuild_manifest=rebuild_manifest, now=self.now(now),
-                                   cwd=cwd, progress=progress, build_progress=build_progress)
+                                   cwd=cwd, progress=progress, build_progress=build_progress,
+                                   notify=notify)
 
     def new(self, title: str, *, lang: str | None = None, video: str | None = None,
             spotify: str | None = None, date: Moment = None, publish: bool = False,
@@ -205,6 +208,25 @@ def init_project(path: Path | str) -> list[Path]:
     from companion._config.scaffold import init_project as scaffold
 
     return scaffold(Path(path))
+
+
+def import_show(source: str, path: Path | str = ".", *, feed: str | None = None,
+                base_url: str | None = None, jekyll: bool = False, cwd: Path | None = None,
+                options: FetchOptions | None = None) -> ImportReport:
+    """Turn an existing show into (or add it to) the project at `path`, subscribers kept:
+    `source` is its feed (a URL or a file, relative to `cwd`) or, with `jekyll`, a Jekyll
+    site's folder. `feed` names the feed definition; `base_url` is the new address, needed
+    when the project has no companion.toml yet. Importing again adds only what is new."""
+    root = Path(path).absolute()
+    with _os_errors(ProjectError, "cannot import"):
+        if jekyll:
+            from companion._fetch.jekyll import import_jekyll
+
+            return import_jekyll(root, (cwd or Path.cwd()) / source, base_url=base_url)
+        from companion._fetch.importer import run_import
+
+        return run_import(root, source, name=feed, base_url=base_url, cwd=cwd,
+                          options=options)
 
 
 def _select(articles: Sequence[Article], slugs: Sequence[str]) -> list[Article]:

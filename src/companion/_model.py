@@ -87,6 +87,7 @@ class Article:
     links: tuple[Link, ...] = ()  # source links: cleaned, de-duplicated, in order
     inferred: tuple[Inference, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    remote_audio: bool = False  # `remote_audio: true`: the `audio:` URL is the enclosure as it is
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,18 @@ class Audio:
 
 
 @dataclass(frozen=True)
+class RemoteAudio:
+    """An enclosure that stays where it is (`remote_audio: true`, an imported show's
+    audio): its URL as written, and what `fetch` read of it once (nothing is copied)."""
+
+    url: str
+    size: int  # bytes, exact: the server's Content-Length / Content-Range
+    mime_type: str
+    duration: float  # seconds
+    bitrate: int | None = None
+
+
+@dataclass(frozen=True)
 class Transcript:
     """Captions as WebVTT and SRT files (local), in one language."""
 
@@ -183,10 +196,16 @@ class Episode:
     audio: Audio | None = None
     chapters: tuple[Chapter, ...] = ()
     transcripts: tuple[Transcript, ...] = ()
+    remote_audio: RemoteAudio | None = None  # `remote_audio: true`: published at its own URL
 
     @property
     def slug(self) -> str:
         return self.article.slug
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether it has an enclosure: audio to tag and place, or a remote one kept as is."""
+        return self.audio is not None or self.remote_audio is not None
 
     @property
     def title(self) -> str:
@@ -243,6 +262,9 @@ class FeedDefinition:
     youtube_url: str | None = None  # the show on YouTube: a playlist or a channel
     castbox_url: str | None = None
     select: FeedSelection = field(default_factory=FeedSelection)
+    # -- issue 16, item 7 (moves): where the feed was published before, oldest first: feed
+    # names of this site (renamed definitions) or absolute feed URLs (another base_url)
+    moved_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +276,20 @@ class PublishSettings:
     acl: str | None = None
     profile: str | None = None
     prune_grace_days: int = 30  # --prune keeps replaced or removed media this long
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """``[notify]``: who is told when a publish changed a feed ("" or () = nobody)."""
+
+    websub: tuple[str, ...] = ()  # WebSub hubs: named in every feed, pinged after a change
+    podping: str = ""  # the Podping HTTP gateway
+    podping_token_env: str = "PODPING_TOKEN"  # noqa: S105 - the name of the variable
+    podcastindex: str = ""  # the Podcast Index hub/pubnotify endpoint
+
+    @property
+    def any(self) -> bool:
+        return bool(self.websub or self.podping or self.podcastindex)
 
 
 @dataclass(frozen=True)
@@ -269,6 +305,7 @@ class Site:
     out: str = "site"  # build output folder, relative to root
     cache: str = "cache"  # cache folder, relative to root
     publish: PublishSettings = field(default_factory=PublishSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def tz(self) -> tzinfo:
@@ -366,6 +403,7 @@ class PlacedMedia:
     duration: float  # seconds
     sha256: str
     source: Path  # the local file the site copy is made from (streamed, never loaded)
+    remote: bool = False  # an enclosure kept at its own URL: nothing placed (path "")
 
     def file(self) -> OutputFile:
         return OutputFile(self.path, self.type, "media", source=self.source)
@@ -413,6 +451,8 @@ class Show:
     artwork: PlacedImage | None = None
     thumb: PlacedImage | None = None  # a small square copy of the artwork, for pages
     icons: tuple[PlacedImage, ...] = ()  # favicons made from the artwork: PNGs, then an ICO
+    hubs: tuple[str, ...] = ()  # WebSub hubs ([notify] websub): atom:link rel="hub"
+    new_feed_url: FeedUrl | None = None  # a moved feed: itunes:new-feed-url (its own URL)
 
     @property
     def slug(self) -> str:
@@ -456,6 +496,7 @@ class Identity:
     date: datetime | None
     hidden: bool
     files: tuple[str, ...] = ()  # project paths its `audio:` and `image:` point at
+    redirect_from: tuple[str, ...] = ()  # `redirect_from:` (Jekyll): old site paths of its page
 
 
 @dataclass(frozen=True)

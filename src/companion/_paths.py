@@ -73,3 +73,7 @@ ROBOTS = "robots.txt"
 STYLESHEET = "assets/style.css"
 PLAYER_SCRIPT = "assets/player.js"
 FAVICON = "favicon.ico"
+#: The build's list of redirects (site path -> the URL it moved to), which publish reads to
+#: give each redirect object its `x-amz-website-redirect-location`; a dotfile, so it is
+#: never published itself.
+REDIRECTS = ".redirects.json"

@@ -48,6 +48,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     an article, a feed definition or a cache file holds (it is reported)."""
     from companion._config.feeds import load_feeds
     from companion._build.ledger import published_index
+    from companion._build.moves import vanished_feeds
     from companion._read.articles import article_guid, article_notes, read_project
 
     read = read_project(site)
@@ -71,6 +72,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
     problems += catalog_problems(read.articles)
+    problems += vanished_feeds(site, loaded.feeds, index)
     return CheckResult(read.articles, problems, standings)
 
 
@@ -134,7 +136,7 @@ def _standing(article: Article, status: Status, episode: Episode | None,
     selected = tuple(f.slug for f in feeds
                      if selects(f.select, episode or Episode(article, article_guid(article))))
     ready = status == "live" and not dropped and not no_feed and article.date is not None
-    audio = episode is not None and episode.audio is not None
+    audio = episode is not None and episode.has_audio
     why = ""
     if status == "live" and selected and not (ready and audio):
         why = ("another article has its slug" if dropped else
@@ -193,6 +195,12 @@ def preview_parts(episode: Episode, feed: FeedDefinition, site: Site) -> ItemPar
     from companion._pair.audio import MIME
     from companion._render.rss import ItemParts
 
+    if episode.remote_audio is not None:
+        from companion._build.prepare import remote_media
+
+        return ItemParts(remote_media(episode.remote_audio, [feed.slug])[feed.slug],
+                         site.episode_url(episode.slug),
+                         description_text=episode.article.description or "")
     audio = episode.audio
     if audio is None:
         return None

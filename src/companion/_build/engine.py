@@ -292,16 +292,18 @@ def _identity_data(identity: Identity | None) -> IdentityData | None:
         return None
     return [identity.slug, identity.guid, identity.draft,
             identity.date.isoformat() if identity.date else None, identity.hidden,
-            list(identity.files)]
+            list(identity.files), list(identity.redirect_from)]
 
 
 def _identity(data: IdentityData | None) -> Identity | None:
     if data is None:
         return None
-    slug, guid, draft, date, hidden, files = data
+    slug, guid, draft, date, hidden, files, *rest = data
+    moved = rest[0] if rest and isinstance(rest[0], list) else []
     return Identity(str(slug), str(guid), bool(draft),
                     datetime.fromisoformat(date) if isinstance(date, str) else None,
-                    bool(hidden), tuple(files) if isinstance(files, list) else ())
+                    bool(hidden), tuple(files) if isinstance(files, list) else (),
+                    tuple(moved))
 
 
 # -- the build -----------------------------------------------------------------------------
@@ -355,6 +357,7 @@ class _Build(Generic[E, I]):
         standings = self._standings(sources)
         written = [f.slug for f in feeds if self._feed(f, sources, standings)]
         self._site_pages(sources, written)
+        self._moves(sources, written)
         removed = self.writer.remove_stale()
         self._drop_parts(sources)
         self._save(bool(removed))
@@ -668,6 +671,21 @@ class _Build(Generic[E, I]):
         self.problems.extend(rendered.problems)
         self.site_rendered = True
 
+    def _moves(self, sources: list[str], written: list[str]) -> None:
+        """What old addresses keep: moved feeds, renamed pages (`_build.moves`)."""
+        from companion._build.moves import Mover, Page
+
+        mover = Mover(self.site, self.writer.records)
+        mover.feeds([self.feeds[slug] for slug in written], self._output_bytes)
+        pages = [Page(st.guid, st.slug, st.title, self.identities.get(s), s)
+                 for s in sources if (st := self.new.episodes.get(s)) is not None and st.page]
+        before = [(st.guid, st.slug) for st in self.known.episodes.values() if st.page]
+        mover.pages(pages, self.known.moved, before, self.published)
+        found = mover.found
+        self._write_all([*found.files, *([found.listing()] if found.targets else [])])
+        self.new.moved = found.moved
+        self.problems.extend(found.problems)
+
     def _write_all(self, files: Iterable[OutputFile]) -> dict[str, str]:
         outputs: dict[str, str] = {}
         for file in files:
@@ -701,7 +719,8 @@ class _Build(Generic[E, I]):
                    or (errors, warnings, self.new.preview, self.new.next_release)
                    != (self.old.errors, self.old.warnings, self.old.preview,
                        self.old.next_release)
-                   or self.new.feeds.keys() != self.old.feeds.keys())
+                   or self.new.feeds.keys() != self.old.feeds.keys()
+                   or self.new.moved != self.known.moved)
         if changed:
             self.new.files = dict(self.hashes.seen)
             self.new.outputs = dict(self.writer.records)

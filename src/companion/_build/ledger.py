@@ -39,6 +39,7 @@ class LedgerEntry:
     media: str = ""  # the enclosure's site path when it was published
     published: str = ""  # ISO date of the first publish that carried it
     removed: str = ""  # ISO date of the publish that took it out of the feed ("" = in it)
+    was: tuple[str, ...] = ()  # slugs it was published under before (its page's old homes)
 
     @property
     def live(self) -> bool:
@@ -61,6 +62,7 @@ class Ledger:
 
     feed: str
     entries: Mapping[str, LedgerEntry] = field(default_factory=dict)
+    url: str = ""  # the feed's URL at its last publish ("" = not recorded yet)
 
     def by_slug(self) -> dict[str, LedgerEntry]:
         return {e.slug: e for e in self.entries.values()}
@@ -69,30 +71,42 @@ class Ledger:
         """The entries the feed held after its last publish."""
         return {g: e for g, e in self.entries.items() if e.live}
 
-    def published(self, items: Iterable[PublishedItem], when: datetime) -> Ledger:
-        """This ledger after a publish whose feed holds exactly `items`."""
+    def published(self, items: Iterable[PublishedItem], when: datetime,
+                  url: str = "") -> Ledger:
+        """This ledger after a publish whose feed, at `url`, holds exactly `items`."""
         day = when.date().isoformat()
         entries = dict(self.entries)
         now = {item.guid for item in items}
         for item in items:
             old = entries.get(item.guid)
             first = old.published if old is not None and old.published else day
-            entries[item.guid] = LedgerEntry(item.guid, item.slug, item.title, item.media, first)
+            entries[item.guid] = LedgerEntry(item.guid, item.slug, item.title, item.media, first,
+                                             was=_was(old, item.slug))
         for guid, entry in entries.items():
             if guid not in now and entry.live:
                 entries[guid] = replace(entry, removed=day)
-        return Ledger(self.feed, entries)
+        return Ledger(self.feed, entries, url or self.url)
 
     def to_json(self) -> bytes:
-        episodes = {}
+        episodes: dict[str, dict[str, object]] = {}
         for guid, e in sorted(self.entries.items()):
-            data = {"slug": e.slug, "title": e.title}
+            data: dict[str, object] = {"slug": e.slug, "title": e.title}
             data.update({k: v for k, v in (("media", e.media), ("published", e.published),
                                            ("removed", e.removed)) if v})
+            if e.was:
+                data["was"] = list(e.was)
             episodes[guid] = data
-        text = json.dumps({"feed": self.feed, "episodes": episodes}, ensure_ascii=False,
-                          indent=2, sort_keys=True)
+        head = {"feed": self.feed, **({"url": self.url} if self.url else {})}
+        text = json.dumps({**head, "episodes": episodes}, ensure_ascii=False, indent=2,
+                          sort_keys=True)
         return (text + "\n").encode()
+
+
+def _was(old: LedgerEntry | None, slug: str) -> tuple[str, ...]:
+    """The slugs an entry was published under before, now that it goes out as `slug`."""
+    if old is None:
+        return ()
+    return tuple(s for s in dict.fromkeys((*old.was, old.slug)) if s and s != slug)
 
 
 def ledger_path(site: Site, feed_slug: str) -> Path:
@@ -122,21 +136,27 @@ def parse_ledger(raw: bytes, feed_slug: str, where: str) -> Ledger:
         episodes = data["episodes"]
         entries = {str(guid): LedgerEntry(str(guid), str(e["slug"]), _text(e.get("title")),
                                           _text(e.get("media")), _text(e.get("published")),
-                                          _text(e.get("removed")))
+                                          _text(e.get("removed")), _slugs(e.get("was")))
                    for guid, e in episodes.items()}
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise FeedError(f"the published-GUID ledger is damaged ({type(exc).__name__})",
                         where=where,
                         fix="restore it from version control (git checkout -- the file)"
                         ) from None
-    return Ledger(feed_slug, entries)
+    return Ledger(feed_slug, entries, _text(data.get("url")))
+
+
+def _slugs(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def record_publish(site: Site, feed_slug: str, items: Iterable[PublishedItem],
                    when: datetime) -> bool:
-    """Record a successful publish of the feed holding `items`; True when the file changed."""
+    """Record a successful publish of the feed holding `items` (and the URL it was published
+    at); True when the file changed."""
     path = ledger_path(site, feed_slug)
-    data = load_ledger(site, feed_slug).published(list(items), when).to_json()
+    data = load_ledger(site, feed_slug).published(list(items), when,
+                                                  site.feed_url(feed_slug)).to_json()
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
@@ -155,6 +175,8 @@ class PublishedIndex:
     guids: Mapping[str, str] = field(default_factory=dict)  # GUID -> slug it was published as
     feeds: Mapping[str, int] = field(default_factory=dict)  # feed -> items at its last publish
     problems: tuple[FeedError, ...] = ()
+    was: Mapping[str, str] = field(default_factory=dict)  # an older slug -> its GUID
+    urls: Mapping[str, str] = field(default_factory=dict)  # feed -> its URL at its last publish
 
     @property
     def key(self) -> str:
@@ -167,6 +189,8 @@ def published_index(site: Site) -> PublishedIndex:
     folder = site.cache_dir / LEDGER_DIR
     guids: dict[str, str] = {}
     feeds: dict[str, int] = {}
+    was: dict[str, str] = {}
+    urls: dict[str, str] = {}
     problems: list[FeedError] = []
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     for path in files:
@@ -177,5 +201,8 @@ def published_index(site: Site) -> PublishedIndex:
             continue
         for guid, entry in ledger.entries.items():
             guids.setdefault(guid, entry.slug)
+            was.update(dict.fromkeys(entry.was, guid))
         feeds[path.stem] = len(ledger.live())
-    return PublishedIndex(guids, feeds, tuple(problems))
+        if ledger.url:
+            urls[path.stem] = ledger.url
+    return PublishedIndex(guids, feeds, tuple(problems), was, urls)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from companion import _paths
 from companion._config.feeds import show_of
 from companion._errors import CompanionError, Problem
@@ -20,9 +21,11 @@ from companion._model import (
     Cue,
     Episode,
     FeedDefinition,
+    MediaUrl,
     Neighbour,
     PlacedMedia,
     PlacedTranscript,
+    RemoteAudio,
     RenderEpisode,
     Show,
     Site,
@@ -82,6 +85,8 @@ class Preparer:
         in no show gets one for its page's player, tagged with the site's title."""
         from companion._pair.tagging import published_audio
 
+        if episode.remote_audio is not None:
+            return remote_media(episode.remote_audio, [s.slug for s in shows])
         if episode.audio is None:
             return {}
         wanted: list[tuple[str, str, str, bytes | None]] = [
@@ -112,6 +117,14 @@ class Preparer:
                                                self.site.file_url(path),
                                                TRANSCRIPT_TYPES[kind], files[kind]))
         return tuple(placed)
+
+
+def remote_media(remote: RemoteAudio, shows: Sequence[str]) -> dict[str, PlacedMedia]:
+    """An enclosure kept at its own URL (`remote_audio: true`): the same in every show,
+    nothing placed in the site."""
+    placed = PlacedMedia("", MediaUrl(remote.url), remote.size, remote.mime_type,
+                         remote.duration, "", Path(), remote=True)
+    return {slug: placed for slug in shows or [""]}
 
 
 def published_captions(transcript: Transcript) -> tuple[bytes, bytes]:

@@ -162,7 +162,7 @@ class SiteRenderer:
         feeds = [f for f in self.feeds if f.slug in selected] if flags.in_feeds and dated \
             else []
         failed = any(p.field == "audio" and p.severity == "error" for p in problems)
-        if episode.audio is None and feeds and not failed:
+        if not episode.has_audio and feeds and not failed:
             problems.append(Problem(
                 "warning", episode.article.relpath, "no audio: the episode is left out of "
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
@@ -173,12 +173,13 @@ class SiteRenderer:
         if selected and not rep.shows:
             why = ("another article has its GUID" if not flags.in_feeds
                    else "no date" if not dated
-                   else "no audio" if episode.audio is None else "its audio failed")
+                   else "no audio" if not episode.has_audio else "its audio failed")
         out = render_episode(rep, self.site, self.pages)
         return EpisodeBuild(
             episode.article.relpath, episode.slug, _deps(episode, self.site), out.files,
             light(episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
-            {m.path: m.sha256 for m in rep.media.values()}, episode.guid, tuple(selected),
+            {m.path: m.sha256 for m in rep.media.values() if not m.remote}, episode.guid,
+            tuple(selected),
             episode.title, why, {slug: m.path for slug, m in rep.media.items() if slug})
 
     # -- feeds and site pages ---------------------------------------------------------------
@@ -214,6 +215,7 @@ def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     """The project files an episode was made from (cache records, transcripts, local files)."""
     from companion._build.engine import project_relative
     from companion._pair import audio as _audio
+    from companion._pair import remote as _remote
     from companion._pair import spotify as _spotify
     from companion._pair import youtube as _youtube
     from companion._pair.episodes import audio_source
@@ -227,7 +229,9 @@ def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     if article.spotify_id:
         deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
     source = audio_source(article)
-    if source and (source.startswith(("http://", "https://", "youtube:"))):
+    if source and article.remote_audio:
+        deps.append(f"{cache}/{_remote.record_rel(source)}")
+    elif source and (source.startswith(("http://", "https://", "youtube:"))):
         deps.append(f"{cache}/{_audio.record_rel(source)}")
     elif source:
         deps.append(source)

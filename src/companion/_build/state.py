@@ -114,6 +114,8 @@ class BuildState:
     warnings: int = 0
     preview: bool = False  # drafts or scheduled articles were included: never published
     next_release: str = ""  # ISO time of the earliest scheduled article ("" = none)
+    moved: dict[str, str] = field(default_factory=dict)  # a page's older slug -> its GUID
+    # (issue 16, item 7: remembered, so the old address keeps its redirect)
 
     def to_data(self) -> dict[str, Any]:
         """Plain containers for `marshal` (no sorting or copying: this runs every build)."""
@@ -131,6 +133,7 @@ class BuildState:
             "pages_key": self.pages_key,
             "site_outputs": self.site_outputs,
             "outputs": self.outputs,
+            "moved": self.moved,
         }
 
     @classmethod
@@ -150,6 +153,7 @@ class BuildState:
             warnings=data["verdict"][1],
             preview=data["verdict"][2],
             next_release=data["verdict"][3],
+            moved=dict(data.get("moved") or {}),
         )
 
 

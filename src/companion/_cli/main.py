@@ -23,6 +23,7 @@ from companion._cli import (
     clean,
     completion,
     fetch,
+    importer,
     init,
     new,
     notes,
@@ -55,8 +56,8 @@ def cli(ctx: click.Context) -> None:
 
 
 COMMANDS = (init.command, new.command, check.command, fetch.command, build.command,
-            publish.command, serve.command, notes.command, clean.command, completion.command,
-            version.command)
+            publish.command, serve.command, notes.command, clean.command, importer.command,
+            completion.command, version.command)
 with_shared_options(cli)
 for _command in COMMANDS:
     cli.add_command(with_shared_options(_command))

@@ -98,6 +98,15 @@ def _summary(report: PublishReport, verbose: bool, seconds: float) -> list[str]:
     return lines
 
 
+def _notified(outcome: PublishOutcome) -> list[str]:
+    """One line per service told: how many feeds it was told about (failures are warnings)."""
+    told: dict[str, list[bool]] = {}
+    for notice in outcome.notified:
+        told.setdefault(notice.service, []).append(notice.ok)
+    return [f"  notified {service}: {sum(oks)} of {len(oks)} feed(s)"
+            for service, oks in told.items()]
+
+
 def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
     for problem in outcome.problems:
         if problem.severity != "info":
@@ -132,13 +141,16 @@ def _refusal(ctx: Ctx, outcome: PublishOutcome) -> None:
 @click.option("--break-lock", is_flag=True,
               help="Take the target's lock even if another publish seems to hold it, or the "
                    "lock is damaged.")
+@click.option("--no-notify", is_flag=True,
+              help="Tell none of [notify]'s services (WebSub, Podping, the Podcast Index) "
+                   "about the feeds this publish sends.")
 @click.option("--rebuild-manifest", is_flag=True,
               help="List the target and write its manifest anew (the recovery from a damaged "
                    "one): what matches the site is kept, the rest is sent.")
 @click.pass_obj
 def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool,
             endpoint_url: str | None, no_build: bool, strict: bool, now: str | None,
-            break_lock: bool, rebuild_manifest: bool) -> int:
+            break_lock: bool, no_notify: bool, rebuild_manifest: bool) -> int:
     """Build the site, then send what changed to a folder or an S3-compatible bucket.
 
     Nothing is sent when the build has errors (with --strict, warnings too): the
@@ -152,7 +164,8 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool,
         outcome = project.publish(to, endpoint_url=endpoint_url, dry_run=dry_run,
                                   prune=prune, verify=verify, break_lock=break_lock,
                                   rebuild_manifest=rebuild_manifest, strict=strict,
-                                  no_build=no_build, now=now, progress=bar)
+                                  no_build=no_build, now=now, progress=bar,
+                                  notify=not no_notify)
     if ctx.json:
         ctx.print_json(outcome.to_json())
     elif outcome.refused:
@@ -167,4 +180,6 @@ def command(ctx: Ctx, to: str | None, dry_run: bool, prune: bool, verify: bool,
         if outcome.recorded:
             ctx.say(f"  recorded as published: {', '.join(outcome.recorded)} "
                     "(cache/ledger/, commit it)")
+        for line in _notified(outcome):
+            ctx.say(line)
     return 1 if outcome.refused else 0

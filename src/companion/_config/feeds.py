@@ -29,6 +29,8 @@ KNOWN_KEYS = frozenset({
     "link", "locked", "medium", "audio_format", "podcast_guid", "apple_podcasts_url",
     "spotify_show_url", "youtube_url", "castbox_url", "categories", "owner", "funding",
     "select",
+    # issue 16, item 7 (moves)
+    "moved_from",
 })
 OWNER_KEYS = frozenset({"name", "email"})
 FUNDING_KEYS = frozenset({"url", "text"})
@@ -68,9 +70,18 @@ def podcast_guid_for(feed_url: str) -> str:
 
 def show_of(feed: FeedDefinition, site: Site) -> Show:
     """The show a feed definition makes on `site`, before its artwork is placed: its feed
-    URL, its page, its `podcast:guid` (given, else the UUIDv5 of the feed URL)."""
+    URL, its page, its `podcast:guid` (given, else the UUIDv5 of its first feed URL: the
+    oldest of `moved_from`, or this one), the WebSub hubs it names, and for a moved feed
+    its `itunes:new-feed-url`."""
     url = site.feed_url(feed.slug)
-    return Show(feed, url, site.show_url(feed.slug), feed.podcast_guid or podcast_guid_for(url))
+    first = old_feed_url(feed.moved_from[0], site) if feed.moved_from else url
+    return Show(feed, url, site.show_url(feed.slug), feed.podcast_guid or podcast_guid_for(first),
+                hubs=site.notify.websub, new_feed_url=url if feed.moved_from else None)
+
+
+def old_feed_url(moved_from: str, site: Site) -> str:
+    """A `moved_from` entry as a feed URL: a feed name of this site, or a URL as written."""
+    return moved_from if "://" in moved_from else site.feed_url(moved_from)
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,32 @@ def load_feeds(site: Site) -> FeedsResult:
         problems.extend(found)
         if feed is not None:
             feeds.append(feed)
-    return FeedsResult(feeds, problems)
+    clashes = _move_clashes(feeds, site)
+    problems.extend(clashes.values())
+    return FeedsResult([f for f in feeds if f.slug not in clashes], problems)
+
+
+def _move_clashes(feeds: Sequence[FeedDefinition], site: Site) -> dict[str, Problem]:
+    """A `moved_from` name that is still a feed of its own, or that two feeds claim: the
+    old address can redirect to one place only (by the feed that claims it)."""
+    names = {f.slug for f in feeds}
+    claimed: dict[str, str] = {}
+    clashes: dict[str, Problem] = {}
+    for feed in feeds:
+        for old in feed.moved_from:
+            where = project_rel(feed.path, site)
+            if old in names:
+                clashes[feed.slug] = Problem(
+                    "error", where, f"moved_from {old!r}: feeds/{old}.toml is still a feed of "
+                    "its own, so its address cannot redirect here",
+                    f"remove feeds/{old}.toml if {feed.slug} replaces it, or remove "
+                    f"{old!r} from moved_from", "moved_from")
+            elif claimed.setdefault(old, feed.slug) != feed.slug:
+                clashes[feed.slug] = Problem(
+                    "error", where, f"moved_from {old!r} is claimed by {claimed[old]} too: "
+                    "an old address redirects to one feed only",
+                    f"keep {old!r} in one feed definition's moved_from", "moved_from")
+    return clashes
 
 
 def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Problem]]:
@@ -161,7 +197,31 @@ class _Reader:
             youtube_url=self.url(data, "youtube_url"),
             castbox_url=self.url(data, "castbox_url"),
             select=self.selection(data.get("select", {})),
+            moved_from=self.moved_from(data.get("moved_from", []), path.stem),
         )
+
+    def moved_from(self, value: object, slug: str) -> tuple[str, ...]:
+        """Where the feed was published before: feed names of this site (a renamed
+        definition) or absolute http(s) feed URLs (another base_url, another host)."""
+        if isinstance(value, str):
+            value = [value]
+        fix = ('write moved_from = ["old-name"] (a renamed definition) or '
+               '["https://old.example.org/show/feed.xml"]')
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error("moved_from", "moved_from must be a list of feed names or URLs", fix)
+            return ()
+        found: list[str] = []
+        for entry in (v.strip() for v in value):
+            is_name = bool(_SLUG.match(entry)) and len(entry) <= MAX_FEED_NAME
+            if entry == slug:
+                self.error("moved_from", f"moved_from {entry!r} is this feed's own name",
+                           "name the feed it was published as before")
+            elif is_name or _is_web_url(entry):
+                found.append(entry)
+            else:
+                self.error("moved_from", f"moved_from {entry!r} is neither a feed name nor "
+                           "an absolute http(s) URL", fix)
+        return tuple(dict.fromkeys(found))
 
     def unknown(self, table: dict[str, Any], known: frozenset[str], prefix: str) -> None:
         for key in table:

@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from companion._errors import ProjectError
-from companion._model import PublishSettings, Site
+from companion._model import NotifySettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"
@@ -23,7 +24,12 @@ _PUBLISH_KEYS = {"target", "endpoint_url", "region", "addressing_style", "acl", 
 _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
                    "access_key", "secret_key", "secret", "password", "token",
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
-_SECTIONS = {"site", "publish"}
+_NOTIFY_KEYS = {"websub", "podping", "podping_token_env", "podcastindex"}
+_SECTIONS = {"site", "publish", "notify"}
+#: Where each notification goes when `[notify]` says only `true`.
+PODPING_GATEWAY = "https://podping.cloud/"
+PODCASTINDEX_PUBNOTIFY = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 # Characters that never belong in a URL written by hand (and would break out of markup).
 _URL_UNSAFE = set(' <>"\'`{}|\\^') | {chr(c) for c in range(0x20)} | {"\x7f"}
 
@@ -91,12 +97,13 @@ def load_site(root: Path) -> Site:
             hint = did_you_mean(key, _SECTIONS) or (
                 "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
-                               field=key, fix=_join(hint, "companion.toml has a [site] and a "
-                                                          "[publish] section only"))
+                               field=key, fix=_join(hint, "companion.toml has [site], "
+                                                          "[publish] and [notify] sections"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
     _reject_unknown(site, _SITE_KEYS, config, "site")
     _reject_unknown(publish, _PUBLISH_KEYS, config, "publish")
+    notify = _table(data, "notify", config)
     return Site(
         root=root,
         title=_text(site, "title", config, "site", required=True),
@@ -115,7 +122,65 @@ def load_site(root: Path) -> Site:
             profile=_text(publish, "profile", config, "publish") or None,
             prune_grace_days=_days(publish.get("prune_grace_days", 30), config),
         ),
+        notify=_notify(notify, config),
     )
+
+
+def _notify(table: dict[str, Any], config: Path) -> NotifySettings:
+    """``[notify]``: WebSub hubs, the Podping gateway (true: podping.cloud) and the name of
+    the environment variable holding its token, the Podcast Index (true: its endpoint)."""
+    if "podping_token" in table:
+        raise ProjectError("credentials do not belong in the project file", where=str(config),
+                           field="notify.podping_token",
+                           fix="remove it; put the token in the environment variable "
+                               "PODPING_TOKEN (or the one podping_token_env names)")
+    _reject_unknown(table, _NOTIFY_KEYS, config, "notify")
+    hubs = table.get("websub", [])
+    if isinstance(hubs, str):
+        hubs = [hubs]
+    if not isinstance(hubs, list) or not all(isinstance(h, str) for h in hubs):
+        raise ProjectError("[notify] websub must be a list of hub URLs", where=str(config),
+                           field="notify.websub",
+                           fix='write websub = ["https://pubsubhubbub.appspot.com/"]')
+    env = table.get("podping_token_env", "PODPING_TOKEN")
+    if not isinstance(env, str) or not _ENV_NAME.fullmatch(env):
+        raise ProjectError(f"podping_token_env {env!r} is not the name of an environment "
+                           "variable", where=str(config), field="notify.podping_token_env",
+                           fix='write podping_token_env = "PODPING_TOKEN"')
+    return NotifySettings(
+        websub=tuple(dict.fromkeys(_web_url(h, config, "notify.websub") for h in hubs)),
+        podping=_service(table, "podping", PODPING_GATEWAY, config),
+        podping_token_env=env,
+        podcastindex=_service(table, "podcastindex", PODCASTINDEX_PUBNOTIFY, config))
+
+
+def _service(table: dict[str, Any], key: str, default: str, config: Path) -> str:
+    """A service that is off (false, absent), on at its usual address (true), or at a URL."""
+    value = table.get(key, False)
+    if value is False:
+        return ""
+    if value is True:
+        return default
+    if not isinstance(value, str):
+        raise ProjectError(f"[notify] {key} must be true, false or a URL", where=str(config),
+                           field=f"notify.{key}", fix=f"write {key} = true")
+    return _web_url(value, config, f"notify.{key}")
+
+
+def _web_url(value: str, config: Path, field: str) -> str:
+    """An absolute http(s) URL without credentials (a token goes in the environment)."""
+    text = value.strip()
+    _no_userinfo(text, config, field, "remove the user:password@ part (a Podping token goes "
+                                      "in the environment variable podping_token_env names)")
+    try:
+        parts = urlsplit(text)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        good = False
+    if not good or any(ch in _URL_UNSAFE for ch in text):
+        raise ProjectError(f"{field} {text!r} is not an absolute http(s) URL",
+                           where=str(config), field=field, fix='write it as "https://host/path"')
+    return text
 
 
 def _table(data: dict[str, Any], name: str, config: Path) -> dict[str, Any]:
@@ -176,7 +241,11 @@ def _reject_secrets(table: dict[str, Any], config: Path, prefix: str) -> None:
             _reject_secrets(value, config, name)
 
 
-def _no_userinfo(value: str, config: Path, field: str) -> None:
+_AWS_FIX = ("remove the user:password@ part and use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+            "or AWS_PROFILE")
+
+
+def _no_userinfo(value: str, config: Path, field: str, fix: str = _AWS_FIX) -> None:
     try:
         parts = urlsplit(value)
         userinfo = parts.username is not None or parts.password is not None
@@ -185,8 +254,7 @@ def _no_userinfo(value: str, config: Path, field: str) -> None:
     if userinfo:
         raise ProjectError(f"{field} carries a user name or password (credentials do not "
                            "belong in the project file)", where=str(config), field=field,
-                           fix="remove the user:password@ part and use AWS_ACCESS_KEY_ID/"
-                               "AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
+                           fix=fix)
 
 
 def _target(value: str, config: Path) -> str:

@@ -124,7 +124,7 @@ def fetch_episode(article: Article, cache: Cache, refresh: bool, opts: FetchOpti
             commits += _fetch_video(job)
         if article.spotify_id:
             commits += _fetch_spotify(job)
-        commits += _fetch_audio(job)
+        commits += _fetch_remote(job) if article.remote_audio else _fetch_audio(job)
         for commit in commits:
             commit()
         return bool(commits)
@@ -187,6 +187,22 @@ def _fetch_audio(job: Job) -> list[Commit]:
             _audio.store_audio(cache, path, source, where, original=False)
 
     return [commit]
+
+
+def _fetch_remote(job: Job) -> list[Commit]:
+    """`remote_audio: true`: read the enclosure once (its exact size, type and duration)
+    into the cache; the file itself is not kept, and the feed keeps its URL."""
+    from companion._model import RemoteAudio
+    from companion._pair import remote as _remote
+
+    url = job.article.audio
+    if not url or (not job.refresh and _remote.cached(job.cache, url, job.article.slug)):
+        return []
+    path = _download(job, url)
+    info = _audio.probe(path, job.where, fix="check the `audio:` URL: it must be the episode's "
+                                             "audio file")
+    found = RemoteAudio(url, path.stat().st_size, info.mime_type, info.duration, info.bitrate)
+    return [lambda: _remote.store(job.cache, found)]
 
 
 def _download(job: Job, source: str) -> Path:

@@ -1,71 +1,38 @@
-"""The one HTTP client of `companion fetch`: one user agent, timeouts, retries, clear errors.
+"""`companion fetch`'s side of the one HTTP client (`companion._http`): clear errors.
 
-Spotify oEmbed, thumbnails and audio URLs are all asked through `client`; `download`
-streams an answer to a file under a size cap. A connection that fails and an answer of
-429 or 5xx are asked again (`FetchOptions.retries` times, waiting longer each time); any
-other httpx error becomes one `FetchError` naming the URL and the episode. Tests hand
-`FetchOptions(transport=httpx.MockTransport(...))` in place of the network.
+Spotify oEmbed, thumbnails, audio URLs and imported feeds are all asked through
+`client`; `download` streams an answer to a file under a size cap. A connection that fails
+and an answer of 429 or 5xx are asked again (`FetchOptions.retries` times, waiting longer
+each time); any other httpx error becomes one `FetchError` naming the URL and the
+episode. Tests hand `FetchOptions(transport=httpx.MockTransport(...))` in place of the
+network.
 
 Only fetch imports this module (and httpx): a build from the cache never does.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from companion._errors import FetchError
+from companion._http import make_client
 from companion._text import whole_number
-from companion._version import __version__
 
 if TYPE_CHECKING:
     from companion._fetch.job import FetchOptions
 
-USER_AGENT = f"companion/{__version__} (podcast companion publisher)"
-RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-MAX_WAIT = 10.0  # seconds: the longest pause before asking again, whatever Retry-After says
 NETWORK_FIX = "check the connection and run `companion fetch` again"
-
-
-class RetryingClient(httpx.Client):
-    """An httpx client that asks again after a failed connection or a 429/5xx answer."""
-
-    def __init__(self, *, retries: int, wait: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.retries = max(0, retries)
-        self.wait = wait
-
-    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        for attempt in range(self.retries):
-            try:
-                response = super().send(request, **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout):
-                time.sleep(self.wait * 2 ** attempt)
-                continue
-            if response.status_code not in RETRY_STATUS:
-                return response
-            response.close()
-            time.sleep(_pause(response, self.wait * 2 ** attempt))
-        return super().send(request, **kwargs)
-
-
-def _pause(response: httpx.Response, backoff: float) -> float:
-    """The backoff, or the server's Retry-After (in seconds) when it asks for longer."""
-    asked = whole_number(response.headers.get("retry-after", ""), 0, int(MAX_WAIT))
-    return min(MAX_WAIT, max(backoff, float(asked or 0)))
 
 
 def client(options: FetchOptions) -> httpx.Client:
     """The client every fetch request goes through (close it: use it in a `with`)."""
-    return RetryingClient(
-        retries=options.retries, wait=options.retry_wait, transport=options.transport,
-        timeout=httpx.Timeout(options.timeout), follow_redirects=True,
-        headers={"User-Agent": USER_AGENT})
+    return make_client(retries=options.retries, wait=options.retry_wait,
+                       timeout=options.timeout, transport=options.transport)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from companion._files import atomic_write, named, sha256_file
 
 CHUNK = 1 << 20
 #: The folders `companion fetch` fills (what `companion clean --cache` removes).
-FETCHED_DIRS = ("youtube", "spotify", "audio", "media", "transcripts", "images")
+FETCHED_DIRS = ("youtube", "spotify", "audio", "media", "transcripts", "images", "remote")
 #: Tagged copies of the audio, made by a build (`_tagging.published_audio`).
 PUBLISHED_DIR = "published"
 

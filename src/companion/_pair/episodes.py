@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from companion._errors import PairError, Problem
-from companion._model import Article, Audio, Episode, Site, SpotifyEpisode, YouTubeVideo
+from companion._model import (
+    Article,
+    Audio,
+    Episode,
+    RemoteAudio,
+    Site,
+    SpotifyEpisode,
+    YouTubeVideo,
+)
 from companion._pair import audio as _audio
 from companion._pair import spotify as _spotify
 from companion._pair import thumbnails as _thumbnails
@@ -65,12 +73,30 @@ def pair_episode(article: Article, site: Site, cache: Cache) -> tuple[Episode, l
     problems = _guid_problem(article)
     video = _video(article, cache, problems)
     spotify = _spotify_episode(article, cache, problems)
-    audio = _episode_audio(article, site, cache, problems)
+    remote = _remote_audio(article, cache, problems) if article.remote_audio else None
+    audio = None if article.remote_audio else _episode_audio(article, site, cache, problems)
     transcripts = (_transcripts.cached(cache, article.youtube_id, article.slug)
                    if article.youtube_id else ())
     return Episode(article=article, guid=episode_guid(article), youtube=video,
                    spotify=spotify, audio=audio, chapters=video.chapters if video else (),
-                   transcripts=transcripts), problems
+                   transcripts=transcripts, remote_audio=remote), problems
+
+
+def _remote_audio(article: Article, cache: Cache, problems: list[Problem]
+                  ) -> RemoteAudio | None:
+    """`remote_audio: true`: what was read once of the enclosure at its own URL."""
+    from companion._pair import remote as _remote
+
+    if not article.audio:
+        return None
+    try:
+        found = _remote.cached(cache, article.audio, article.slug)
+    except PairError as exc:
+        problems.append(exc.problem())
+        return None
+    if found is None:
+        problems.append(_need_fetch(article, f"what the remote audio ({article.audio}) is"))
+    return found
 
 
 def _video(article: Article, cache: Cache, problems: list[Problem]) -> YouTubeVideo | None:

@@ -9,7 +9,9 @@
    a dry run gives the same verdict;
 3. publish the site folder to the target (`_publish.publish`);
 4. after a successful, real publish only, record every feed's items in the ledger of
-   published GUIDs (`_ledger.record_publish`): what subscribers now have.
+   published GUIDs (`_ledger.record_publish`): what subscribers now have;
+5. then tell ``[notify]``'s services about every feed it sent (`_publish.notify`), unless
+   ``notify`` is off: a service that cannot be told is a warning, never a failure.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from companion._model import Clock, Site
 from companion._read.files import discover
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
+    from companion._publish.notify import Notice
     from companion._publish.run import Progress as PublishProgress
     from companion._publish.run import PublishReport
 
@@ -49,6 +52,7 @@ class PublishOutcome:
     reason: str = ""  # one line: why it refused
     dry_run: bool = False
     seconds: float = 0.0  # the whole publish, build included
+    notified: tuple[Notice, ...] = ()  # what [notify]'s services were told, and how it went
 
     @property
     def ok(self) -> bool:
@@ -60,6 +64,7 @@ class PublishOutcome:
             "dry_run": self.dry_run,
             "strict": self.strict, "problems": [p.to_json() for p in self.problems],
             "recorded": list(self.recorded),
+            "notified": [n.to_json() for n in self.notified],
         }
         if self.report is not None:
             data.update(self.report.to_json())
@@ -82,8 +87,10 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
                     rebuild_manifest: bool = False, now: datetime | None = None,
                     cwd: Path | None = None,
                     progress: PublishProgress | None = None,
-                    build_progress: BuildProgress | None = None) -> PublishOutcome:
-    """Build (or judge the last build), refuse on errors, publish, record the ledger.
+                    build_progress: BuildProgress | None = None,
+                    notify: bool = True) -> PublishOutcome:
+    """Build (or judge the last build), refuse on errors, publish, record the ledger, tell
+    ``[notify]``'s services about the feeds it sent (not with `notify` off).
 
     `to` is a folder (relative to `cwd`, the current folder by default) or
     ``s3://bucket/prefix``; without it, ``[publish] target`` (a folder relative to the
@@ -128,8 +135,56 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
     finally:
         target.close()
     recorded = () if dry_run else record_published(site, state, moment)
+    problems += gone_feeds(report)
+    notices: list[Notice] = []
+    if notify and not dry_run:
+        notices, told = notify_changed(site, state, report)
+        problems += told
     return PublishOutcome(tuple(problems), False, strict, report, result, recorded,
-                          dry_run=dry_run, seconds=time.monotonic() - started)
+                          dry_run=dry_run, seconds=time.monotonic() - started,
+                          notified=tuple(notices))
+
+
+def changed_feeds(state: BuildState, report: PublishReport) -> list[str]:
+    """The feeds whose feed.xml this publish sent (the old addresses of moved feeds are
+    copies, not feeds of their own)."""
+    from companion._paths import feed_xml
+
+    sent = set(report.sent)
+    return [slug for slug in sorted(state.feeds) if feed_xml(slug) in sent]
+
+
+def notify_changed(site: Site, state: BuildState, report: PublishReport
+                   ) -> tuple[list[Notice], list[Problem]]:
+    """Tell [notify]'s services about every feed the publish sent, once each."""
+    changed = changed_feeds(state, report)
+    if not changed or not site.notify.any:
+        return [], []
+    from companion._config.feeds import load_feeds
+    from companion._publish.notify import ChangedFeed, notify_feeds
+
+    mediums = {f.slug: f.medium for f in load_feeds(site).feeds}
+    return notify_feeds(site.notify, [ChangedFeed(slug, site.feed_url(slug),
+                                                  mediums.get(slug, "podcast"))
+                                      for slug in changed])
+
+
+def gone_feeds(report: PublishReport) -> list[Problem]:
+    """A feed the target holds (its manifest says it was published) that the site no
+    longer has: its subscribers get nothing new from now on."""
+    found: list[Problem] = []
+    for path in (*report.stale, *report.deleted):
+        if not path.endswith("/feed.xml"):
+            continue
+        name = path[: -len("/feed.xml")]
+        verb = "was deleted" if path in report.deleted else "is left as it was"
+        found.append(Problem(
+            "warning", report.target + path, f"the feed {path} was published and the site no "
+            f"longer has it ({verb}): its subscribers get no new episode",
+            f'if it was renamed, add moved_from = ["{name}"] to the new feed definition (the '
+            "old address then sends apps to the new one); if it has ended, go ahead",
+            "moved_from"))
+    return found
 
 
 def _apart(folder: Path, out: Path, what: str) -> None:

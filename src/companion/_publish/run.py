@@ -55,6 +55,7 @@ from companion._publish.hashes import (
     save_records,
     site_files,
 )
+from companion._publish.redirects import with_redirects
 from companion._publish.targets import (
     LEASE_SECONDS,
     META_DIR,
@@ -115,10 +116,12 @@ class Entry:
     content_type: str
     cache_control: str
     etag: str | None = None
+    redirect: str = ""  # x-amz-website-redirect-location, for an old address
 
     def matches(self, upload: Upload) -> bool:
-        return (self.sha256, self.size, self.content_type, self.cache_control) == (
-            upload.sha256, upload.size, upload.content_type, upload.cache_control)
+        return (self.sha256, self.size, self.content_type, self.cache_control,
+                self.redirect) == (upload.sha256, upload.size, upload.content_type,
+                                   upload.cache_control, upload.redirect)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"sha256": self.sha256, "size": self.size,
@@ -126,6 +129,8 @@ class Entry:
                                 "cache_control": self.cache_control}
         if self.etag:
             data["etag"] = self.etag
+        if self.redirect:
+            data["redirect"] = self.redirect
         return data
 
 
@@ -242,8 +247,10 @@ def scan_site(site_dir: Path, hasher: Hasher | None = None) -> dict[str, Upload]
     except OSError as exc:
         raise PublishError(f"cannot read the site: {exc.strerror}",
                            where=str(exc.filename or site_dir), fix="rebuild the site") from None
-    return {rel: Upload(rel, path, sha, size, content_type(rel), cache_control(rel))
-            for (rel, path), (sha, size) in zip(paths, hashed, strict=True)}
+    return with_redirects({rel: Upload(rel, path, sha, size, content_type(rel),
+                                       cache_control(rel))
+                           for (rel, path), (sha, size) in zip(paths, hashed, strict=True)},
+                          site_dir)
 
 
 # --- the manifest ---------------------------------------------------------------------
@@ -253,9 +260,10 @@ def _entry(raw: Any) -> Entry:
     size = whole_number(raw["size"], 0, 1 << 50) if isinstance(raw["size"], int) else None
     if size is None:
         raise ValueError("size")
-    etag = raw.get("etag")
+    etag, redirect = raw.get("etag"), raw.get("redirect")
     return Entry(str(raw["sha256"]), size, str(raw["content_type"]),
-                 str(raw["cache_control"]), etag if isinstance(etag, str) else None)
+                 str(raw["cache_control"]), etag if isinstance(etag, str) else None,
+                 redirect if isinstance(redirect, str) else "")
 
 
 def parse_manifest(data: bytes | None, where: str) -> Manifest:
@@ -288,7 +296,8 @@ def rebuilt_manifest(site: Mapping[str, Upload], target: Target,
     checksum or bytes) is vouched for; a site path whose object differs is pending (sent
     again); an object the site does not have is stale (``--prune`` deletes it)."""
     remote = target.listing()
-    files = {path: Entry(u.sha256, u.size, u.content_type, u.cache_control, remote[path].etag)
+    files = {path: Entry(u.sha256, u.size, u.content_type, u.cache_control, remote[path].etag,
+                         u.redirect)
              for path, u in site.items() if path in remote and target.confirms(u, remote[path])}
     pending = frozenset(p for p in site if p in remote and p not in files)
     stale = {p: Stale(replace(UNKNOWN, size=o.size, etag=o.etag), now)
@@ -317,7 +326,7 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 
 def entry_of(sent: Sent) -> Entry:
     u = sent.upload
-    return Entry(u.sha256, u.size, u.content_type, u.cache_control, sent.etag)
+    return Entry(u.sha256, u.size, u.content_type, u.cache_control, sent.etag, u.redirect)
 
 
 # --- the plan -------------------------------------------------------------------------

@@ -69,6 +69,7 @@ class Upload:
     size: int
     content_type: str
     cache_control: str
+    redirect: str = ""  # the URL an old address moved to (x-amz-website-redirect-location)
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,12 @@ def expected_etag(path: Path, size: int, part_size: int) -> str:
     return f"{joined}-{len(parts)}"
 
 
+def redirect_args(upload: Upload) -> dict[str, str]:
+    """An old address (`_build.moves`) is stored with the URL it moved to, which an S3
+    website endpoint answers with a 301 (the object's body is the fallback for others)."""
+    return {"WebsiteRedirectLocation": upload.redirect} if upload.redirect else {}
+
+
 def _code(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
@@ -524,12 +531,13 @@ class S3Target:
     def _send_small(self, upload: Upload) -> Sent:
         body = upload.source.read_bytes() if upload.size <= IN_MEMORY else upload.source
         etag = self._put(self.key(upload.path), body, upload.content_type,
-                         upload.cache_control, bytes.fromhex(upload.sha256), site_file=True)
+                         upload.cache_control, bytes.fromhex(upload.sha256), site_file=True,
+                         **redirect_args(upload))
         return Sent(upload, etag)
 
     def _send_large(self, upload: Upload) -> Sent:
         extra: dict[str, Any] = {"ContentType": upload.content_type,
-                                 "CacheControl": upload.cache_control}
+                                 "CacheControl": upload.cache_control, **redirect_args(upload)}
         if self.checksums:
             extra["ChecksumAlgorithm"] = "SHA256"
         if self.acl:

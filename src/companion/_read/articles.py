@@ -47,6 +47,7 @@ KNOWN_KEYS = frozenset({
     "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
     "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
     "episode_type", "explicit", "slug", "published", "draft",
+    "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
 THEME_KEYS = frozenset({
@@ -570,8 +571,20 @@ def _build(path: Path, site: Site, where: str,
         layout=fields.text("layout"),
         links=_links(body, source.format, [u for u in (video, spotify) if u], cache),
         inferred=tuple(inferred), extra=_extra(source.front),
+        remote_audio=_remote_audio(fields),
     )
     return (None if fields.failed else article), fields.problems
+
+
+def _remote_audio(fields: _Fields) -> bool:
+    """`remote_audio: true`: the `audio:` URL is published as the enclosure, as it is."""
+    remote = fields.switch("remote_audio") is True
+    audio = fields.text("audio") or ""
+    if remote and not audio.lower().startswith(("http://", "https://")):
+        fields.error("remote_audio", "remote_audio: true needs `audio:` to be an http(s) URL "
+                     "(the enclosure that stays where it is)",
+                     "give the audio's URL in `audio:`, or remove remote_audio")
+    return remote
 
 
 def guid_for(explicit: str | None, youtube_id: str | None, spotify_id: str | None,
@@ -592,11 +605,20 @@ def article_guid(article: Article) -> str:
     return guid_for(article.guid, article.youtube_id, article.spotify_id, article.slug)
 
 
+def redirect_from(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """`redirect_from:` (jekyll-redirect-from): one old address of the page, or a list."""
+    value = data.get("redirect_from")
+    values = value if isinstance(value, list) else [value]
+    found = (clean_text(str(v)).strip() for v in values
+             if v is not None and not isinstance(v, (dict, list)))
+    return tuple(dict.fromkeys(v for v in found if v))
+
+
 def identity_of(article: Article) -> Identity:
     """The identity of an article that was read whole (the same as `read_identity`'s)."""
     files = tuple(f for f in (article.audio, article.image) if f and "://" not in f)
     return Identity(article.slug, article_guid(article), article.draft, article.date,
-                    article.hidden, files)
+                    article.hidden, files, redirect_from(article.extra))
 
 
 def read_identity(path: Path, site: Site) -> Identity:
@@ -622,7 +644,8 @@ def read_identity(path: Path, site: Site) -> Identity:
         draft=_draft(fields, path, site),
         date=_date(fields, path, dateline.date if dateline else None, [], site.tz),
         hidden=bool(fields.flag("hidden", False)),
-        files=tuple(f for f in files if f and "://" not in f))
+        files=tuple(f for f in files if f and "://" not in f),
+        redirect_from=redirect_from(source.front))
     if fields.failed:
         first = next(p for p in fields.problems if p.severity == "error")
         raise ReadError(first.message, where=where, field=first.field, fix=first.fix)

@@ -225,7 +225,18 @@ def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
         fg.image(url=artwork_url, title=xml_text(feed.title), link=link)
     _map_itunes(_ext(fg, "itunes"), show, artwork_url)
     _map_podcastindex(_ext(fg, "podcastindex"), show)
+    map_feed_links(fg, show)
     return fg
+
+
+def map_feed_links(fg: Any, show: Show) -> None:
+    """The WebSub hubs and, for a moved feed, `itunes:new-feed-url` (`_render.feedlinks`)."""
+    from companion._render.feedlinks import FeedLinksExtension
+
+    if show.hubs or show.new_feed_url:
+        fg.register_extension("feedlinks", FeedLinksExtension, None)
+        links: FeedLinksExtension = _ext(fg, "feedlinks")
+        links.hubs, links.new_feed_url = show.hubs, show.new_feed_url
 
 
 def _map_itunes(itunes: ItunesExtension, show: Show, artwork_url: str | None) -> None:

@@ -58,7 +58,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     from companion._render.shownotes import for_feed, notes_html, notes_text, show_notes
 
     episode = rep.episode
-    files = [media.file() for media in rep.media.values()]
+    files = [media.file() for media in rep.media.values() if not media.remote]
     files += image_files([rep.image, *rep.picture, *rep.video_picture])
     chapters_url = None
     if episode.chapters:
