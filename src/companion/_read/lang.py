@@ -119,6 +119,13 @@ class Dateline:
     date: date | None
     rest: str  # what follows the dateline on the same line ("" for a line of its own)
 
+    @property
+    def place(self) -> str:
+        """The place it names ("BATUMI, 1 October 2025" -> "Batumi"; "باكو، 20 أكتوبر" ->
+        "باكو"): capitals as a wire service writes them become a name's."""
+        name = re.split(r"[,،]", self.text, maxsplit=1)[0].strip()
+        return name.title() if name.isupper() else name
+
 
 def _month(token: str) -> int | None:
     word = token.lower().rstrip(".")
