@@ -293,7 +293,6 @@ class PodrollEntry:
     from the site: `Show.podroll`)."""
 
     slug: str
-    title: str
     podcast_guid: str | None = None  # given in its definition
     medium: str = "podcast"
 
@@ -499,7 +498,6 @@ class RemoteFeed:
 
     feed_guid: str
     feed_url: FeedUrl
-    title: str
     medium: str = "podcast"
 
 

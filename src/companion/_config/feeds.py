@@ -91,7 +91,7 @@ def show_of(feed: FeedDefinition, site: Site) -> Show:
     other shows it recommends (`podcast:podroll`)."""
     url = site.feed_url(feed.slug)
     podroll = tuple(RemoteFeed(e.podcast_guid or podcast_guid_for(site.feed_url(e.slug)),
-                               site.feed_url(e.slug), e.title, e.medium) for e in feed.podroll)
+                               site.feed_url(e.slug), e.medium) for e in feed.podroll)
     return Show(feed, url, site.show_url(feed.slug), feed.podcast_guid or podcast_guid_for(url),
                 podroll=podroll)
 
@@ -141,7 +141,7 @@ def _with_podroll(feed: FeedDefinition, feeds: Sequence[FeedDefinition], choice:
                                     f"podroll names {slug!r}, which is not another show of "
                                     "the project", f"name one of: {', '.join(others) or '-'}",
                                     "podroll"))
-    entries = tuple(PodrollEntry(s, others[s].title, others[s].podcast_guid, others[s].medium)
+    entries = tuple(PodrollEntry(s, others[s].podcast_guid, others[s].medium)
                     for s in wanted if s in others)
     return dataclasses.replace(feed, podroll=entries)
 

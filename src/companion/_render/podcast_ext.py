@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
+from companion._model import License, Place, RemoteFeed, TxtRecord, UpdateFrequency
+
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PSC_NS = "http://podlove.org/simple-chapters"
@@ -65,42 +67,6 @@ class PersonTag:
     href: str | None = None
     img: str | None = None
     group: str | None = None
-
-
-@dataclass(frozen=True)
-class LocationTag:
-    name: str
-    geo: str | None = None
-    osm: str | None = None
-    country: str | None = None
-
-
-@dataclass(frozen=True)
-class LicenseTag:
-    name: str
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class TxtTag:
-    text: str
-    purpose: str | None = None
-
-
-@dataclass(frozen=True)
-class UpdateFrequencyTag:
-    text: str
-    rrule: str | None = None
-    complete: bool = False
-    dtstart: str | None = None
-
-
-@dataclass(frozen=True)
-class RemoteItemTag:
-    feed_guid: str
-    feed_url: str | None = None
-    title: str | None = None
-    medium: str | None = None  # only when not "podcast" (remote-item.md)
 
 
 @dataclass(frozen=True)
@@ -236,10 +202,10 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         self.locked_owner: str | None = None
         self.funding: list[tuple[str, str]] = []  # (url, text)
         self.medium: str | None = None
-        self.license: LicenseTag | None = None
-        self.txt: list[TxtTag] = []
-        self.update_frequency: UpdateFrequencyTag | None = None
-        self.podroll: list[RemoteItemTag] = []
+        self.license: License | None = None
+        self.txt: list[TxtRecord] = []
+        self.update_frequency: UpdateFrequency | None = None
+        self.podroll: list[RemoteFeed] = []
         self.trailers: list[TrailerTag] = []
 
     def extend_ns(self) -> dict[str, str]:
@@ -272,7 +238,7 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         return rss_feed
 
     @staticmethod
-    def _update_frequency(channel: etree._Element, tag: UpdateFrequencyTag) -> None:
+    def _update_frequency(channel: etree._Element, tag: UpdateFrequency) -> None:
         elem = _sub(channel, PODCAST_NS, "updateFrequency", tag.text)
         if tag.complete:
             _set_text_attr(elem, "complete", "true")
@@ -282,10 +248,10 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
             _set_text_attr(elem, "rrule", tag.rrule)
 
     @staticmethod
-    def _remote_item(parent: etree._Element, item: RemoteItemTag) -> None:
+    def _remote_item(parent: etree._Element, item: RemoteFeed) -> None:
         elem = _sub(parent, PODCAST_NS, "remoteItem", feedGuid=item.feed_guid)
-        for name, value in (("feedUrl", item.feed_url), ("title", item.title),
-                            ("medium", item.medium)):
+        medium = item.medium if item.medium != "podcast" else None  # remote-item.md
+        for name, value in (("feedUrl", item.feed_url), ("medium", medium)):
             if value:
                 _set_text_attr(elem, name, value)
 
@@ -301,13 +267,13 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
             _set_text_attr(elem, "season", str(trailer.season))
 
 
-def license_tag(parent: etree._Element, tag: LicenseTag) -> None:
+def license_tag(parent: etree._Element, tag: License) -> None:
     elem = _sub(parent, PODCAST_NS, "license", tag.name)
     if tag.url:
         _set_text_attr(elem, "url", tag.url)
 
 
-def txt_tag(parent: etree._Element, tag: TxtTag) -> None:
+def txt_tag(parent: etree._Element, tag: TxtRecord) -> None:
     elem = _sub(parent, PODCAST_NS, "txt", tag.text)
     if tag.purpose:
         _set_text_attr(elem, "purpose", tag.purpose)
@@ -323,8 +289,8 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         self.persons: list[PersonTag] = []
         self.season: int | None = None
         self.episode: int | None = None
-        self.location: LocationTag | None = None
-        self.license: LicenseTag | None = None
+        self.location: Place | None = None
+        self.license: License | None = None
         self.alternates: list[AlternateTag] = []
 
     def extend_rss(self, entry: etree._Element) -> etree._Element:
@@ -361,7 +327,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
                 _set_text_attr(elem, name, value)
 
     @staticmethod
-    def _location(entry: etree._Element, place: LocationTag) -> None:
+    def _location(entry: etree._Element, place: Place) -> None:
         elem = _sub(entry, PODCAST_NS, "location", place.name)
         for name, value in (("geo", place.geo), ("osm", place.osm),
                             ("country", place.country)):

@@ -53,7 +53,6 @@ from companion._model import (
     Article,
     Episode,
     FileUrl,
-    License,
     OutputFile,
     PageUrl,
     PlacedMedia,
@@ -67,18 +66,13 @@ from companion._render.podcast_ext import (
     FeedHistoryExtension,
     ItunesEntryExtension,
     ItunesExtension,
-    LicenseTag,
-    LocationTag,
     PersonTag,
     PodcastIndexEntryExtension,
     PodcastIndexExtension,
     PodloveChaptersEntryExtension,
     PodloveChaptersExtension,
-    RemoteItemTag,
     TrailerTag,
     TranscriptTag,
-    TxtTag,
-    UpdateFrequencyTag,
     xml_text,
 )
 
@@ -360,20 +354,12 @@ def _map_podcastindex(ext: PodcastIndexExtension, show: Show, page: Page) -> Non
     ext.locked_owner = feed.owner.email
     ext.funding = [(f.url, f.text) for f in feed.funding]
     ext.medium = feed.medium
-    ext.license = _license(feed.license)
-    ext.txt = [TxtTag(t.text, t.purpose) for t in feed.txt]
-    frequency = feed.update_frequency
-    ext.update_frequency = UpdateFrequencyTag(
-        frequency.text, frequency.rrule, frequency.complete, frequency.dtstart) \
-        if frequency else None
-    ext.podroll = [RemoteItemTag(r.feed_guid, r.feed_url, r.title,
-                                 r.medium if r.medium != "podcast" else None)
-                   for r in show.podroll]
+    ext.license = feed.license
+    ext.txt = list(feed.txt)
+    ext.update_frequency = feed.update_frequency
+    ext.podroll = list(show.podroll)
     ext.trailers = list(page.trailers)
 
-
-def _license(value: License | None) -> LicenseTag | None:
-    return LicenseTag(value.name, value.url) if value else None
 
 
 def _trailers(episodes: Sequence[Episode], parts: Mapping[str, ItemParts]) -> list[TrailerTag]:
@@ -432,10 +418,8 @@ def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
     ext.persons = _persons(article)
     ext.season = article.season
     ext.episode = article.episode
-    place = article.location
-    ext.location = LocationTag(place.name, place.geo, place.osm, place.country) \
-        if place else None
-    ext.license = _license(article.license)
+    ext.location = article.location
+    ext.license = article.license
     ext.alternates = [AlternateTag(m.type, m.url, m.size, m.bitrate, m.height, article.lang,
                                    m.url == ref.url, sri(m.sha256)) for m in ref.alternates]
 
