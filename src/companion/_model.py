@@ -631,6 +631,12 @@ class RenderEpisode:
         """The audio the page plays: the first show's, else the page's own."""
         return next(iter(self.media.values()), None)
 
+    @property
+    def page_video(self) -> PlacedMedia | None:
+        """The MP4 the page offers beside the audio: the player's show's, else any show's."""
+        first = next(iter(self.media), "")
+        return self.video.get(first) or next(iter(self.video.values()), None)
+
     def enclosure(self, show: Show) -> PlacedMedia:
         """What `show`'s item encloses: the MP4 in a video feed, else the show's audio."""
         if show.definition.medium == "video" and show.slug in self.video:
