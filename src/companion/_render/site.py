@@ -90,7 +90,7 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     """The show's feed, assembled from its episodes' items, and its page, which lists them
     (hidden ones left out); the feed rules of each item."""
     from companion._config.feeds import select_episodes
-    from companion._render.rules import episode_problems
+    from companion._render.rules import episode_problems, size_problems
 
     parts = {e.guid: i[show.slug] for e, i in zip(episodes, items, strict=True)
              if show.slug in i}
@@ -99,8 +99,11 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     chosen = [e for e in select_episodes(show.definition, episodes) if e.guid in media]
     problems = [p for e in chosen for p in episode_problems(e, media.get(e.guid))]
     listed = [e for e in chosen if not e.article.hidden]
-    files = [*feed_files(show, chosen, media, items=xmls),
-             site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
+    feeds = feed_files(show, chosen, media, items=xmls)
+    kept = min(len(chosen), show.definition.max_items or len(chosen))  # the feed's items
+    problems += size_problems(show.definition, len(feeds[0].data or b""), kept,
+                              f"feeds/{show.slug}.toml")
+    files = [*feeds, site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
     files += image_files([show.artwork, show.thumb, *show.icons])
     return tuple(files), problems
 
