@@ -32,7 +32,7 @@ from companion._read.files import (
     walk,
 )
 from companion._read.lang import (
-    Dateline,
+    dateline_place,
     detect_language,
     direction,
     find_dateline,
@@ -551,7 +551,8 @@ def _build(path: Path, site: Site, where: str) -> tuple[Article | None, list[Pro
         links=_links.extract_links(body, source.format,
                                    exclude=[u for u in (video, spotify) if u]),
         inferred=tuple(inferred), extra=_extra(source.front),
-        people=_people(fields), location=_location(fields, dateline, inferred),
+        people=_people(fields), location=_location(fields, dateline_place(source.body),
+                                                   inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
     )
     return (None if fields.failed else article), fields.problems
@@ -576,15 +577,15 @@ def _guests(value: object, name: str) -> tuple[Credit, ...]:
     return _p20.read_credits(value, name, "guest")
 
 
-def _location(fields: _Fields, dateline: Dateline | None,
+def _location(fields: _Fields, place: str | None,
               inferred: list[Inference]) -> Place | None:
-    """`location:` (a name, or name, geo, osm, country), else the place of a plain-text
-    article's dateline ("BATUMI, 1 October 2025": Batumi), which `check` shows to confirm."""
+    """`location:` (a name, or name, geo, osm, country), else the place of the article's
+    dateline ("BATUMI, 1 October 2025", "Baku, AZERTAC"), which `check` shows to confirm."""
     given = _p20.read_value(fields.data, "location", _p20.read_place, fields.error)
-    if given is not None or "location" in fields.data or dateline is None:
+    if given is not None or "location" in fields.data or place is None:
         return given
-    inferred.append(Inference("location", dateline.place, "from the dateline"))
-    return Place(dateline.place)
+    inferred.append(Inference("location", place, "from the dateline"))
+    return Place(place)
 
 
 def guid_for(explicit: str | None, youtube_id: str | None, spotify_id: str | None,

@@ -172,6 +172,23 @@ def _dateline_of(text: str) -> Dateline | None:
     return Dateline(text, when, "") if looks else None
 
 
+#: What follows a wire service's dateline place: the agency in capitals ("Baku, AZERTAC").
+_AGENCY = re.compile(r"^\s*[A-Z][A-Z.&-]{1,15}(?![\w])")
+
+
+def dateline_place(body: str) -> str | None:
+    """The place a news text opens with: a dated dateline's ("BATUMI, 1 October 2025") or
+    a wire service's ("Baku, AZERTAC — ..."), in any article format."""
+    found = find_dateline(body)
+    if found is not None:
+        return found.place
+    line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+    parts = re.split(r"[,،]", line, maxsplit=1)
+    if len(parts) == 2 and _is_place(parts[0].strip()) and _AGENCY.match(parts[1]):
+        return Dateline(line, None, "").place
+    return None
+
+
 def find_dateline(body: str) -> Dateline | None:
     """The dateline that opens a news text, alone on its line or before a dash."""
     line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
