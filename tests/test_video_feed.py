@@ -236,6 +236,9 @@ def test_a_video_feed_without_the_video_warns_and_leaves_the_episode_out(
     assert "companion fetch" in (warning.fix or "")
     assert 'type="audio/mpeg"' in (proj.site.out_dir / "listen" / "feed.xml").read_text()
     assert not (proj.site.out_dir / "watch" / "feed.xml").exists()
+    checked = [p for p in proj.check().problems if p.field == "video"]
+    assert [(p.severity, p.where) for p in checked] == [("warning", "episodes/2025-10-20-en.md")]
+    assert "watch" in checked[0].message
 
 
 def test_yt_dlp_downloads_the_h264_rendition_without_re_encoding(tmp_path: Path) -> None:

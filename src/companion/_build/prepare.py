@@ -19,6 +19,7 @@ from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
 from companion._model import (
+    Article,
     Cue,
     Episode,
     FeedDefinition,
@@ -119,11 +120,7 @@ class Preparer:
             dropped = [media.pop(slug) for slug in wanted]
             if not media:  # the page keeps a player: the audio, at its own address
                 media[""] = replace(dropped[0], url=self.site.media_url(dropped[0].path))
-            problems.append(Problem(
-                "warning", episode.article.relpath, "no video: the episode is left out of "
-                f"{', '.join(wanted)} (a video feed)", "run `companion fetch`" + (
-                    "" if episode.article.youtube_id else " after giving `video:` a YouTube "
-                    "link"), "video"))
+            problems.append(no_video_problem(episode.article, wanted))
             return {}
         key = _paths.enclosure_key(episode.guid, "video:", episode.slug, file.sha256)
         path = _paths.media(key, "mp4")
@@ -175,3 +172,11 @@ def _cues(episode: Episode) -> tuple[Cue, ...]:
     chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
                   episode.transcripts[0])
     return tuple(read_cues(chosen.vtt.read_text(encoding="utf-8")))
+
+
+def no_video_problem(article: Article, feeds: Sequence[str]) -> Problem:
+    """The warning for an episode that video feeds select but that has no fetched MP4."""
+    return Problem("warning", article.relpath, "no video: the episode is left out of "
+                   f"{', '.join(feeds)} (a video feed)", "run `companion fetch`" + (
+                       "" if article.youtube_id else " after giving `video:` a YouTube link"),
+                   "video")
