@@ -28,6 +28,7 @@ from tests._browser import serve
 from tests._fixtures_pair import FakeVideo
 from tests._groups import require
 from tests._httpserver import Reply, Server
+from tests._seaweed import SeaweedServer, s3_env, seaweed  # noqa: F401
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0",
       "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
@@ -284,3 +285,39 @@ def test_apply_prefix_follows_op3() -> None:
     assert apply_prefix("https://op3.dev/e/", "g", "http://a.example/x.mp3") == \
         "https://op3.dev/e/http://a.example/x.mp3"
     assert apply_prefix(None, "g", "https://a.example/x.mp3") == "https://a.example/x.mp3"
+
+
+@pytest.mark.s3
+def test_op3_prefixes_are_in_the_feed_not_in_bucket_keys(
+        built_example: tuple[Site, Any], s3_env: SeaweedServer) -> None:  # noqa: F811
+    """Published to SeaweedFS: the video feed's enclosures carry OP3's prefix, the objects
+    (the MP4s among them) sit at their own keys, none of which names OP3."""
+    import uuid
+
+    from companion._model import PublishSettings
+    from companion._publish.run import publish
+    from companion._publish.targets import S3Target, open_target
+
+    site, _ = built_example
+    bucket = s3_env.make_bucket()
+    target = open_target(f"s3://{bucket}/{uuid.uuid4().hex[:8]}",
+                         PublishSettings(addressing_style="path"),
+                         endpoint_url=s3_env.endpoint, project_root=Path.cwd())
+    assert isinstance(target, S3Target)
+    report = publish(site.out_dir, target)
+    assert "video/feed.xml" in report.sent
+    listed = target.client.list_objects_v2(Bucket=bucket, Prefix=target.prefix)
+    keys = [o["Key"] for o in listed["Contents"]]
+    assert not [k for k in keys if "op3" in k or "pg=" in k]
+    root = channel(site.out_dir / "video" / "feed.xml")
+    guid = root.findtext("podcast:guid", namespaces=NS)
+    for item in root.findall("item"):
+        url = item.find("enclosure").get("url")
+        assert url.startswith(f"https://op3.dev/e,pg={guid}/podcasts.example.org/")
+        key = target.key(local_file(site, url, guid).relative_to(site.out_dir).as_posix())
+        assert key in keys
+        head = target.client.head_object(Bucket=bucket, Key=key)
+        assert head["ContentType"] == "video/mp4"
+        assert head["ContentLength"] == int(item.find("enclosure").get("length"))
+    stored = target.client.get_object(Bucket=bucket, Key=target.key("video/feed.xml"))
+    assert f"https://op3.dev/e,pg={guid}/".encode() in stored["Body"].read()
