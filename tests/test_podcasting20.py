@@ -42,10 +42,14 @@ def project_with(make_project: Callable[..., Path], tmp_path: Path, feeds: dict[
 
 
 def built_feed(project: Path, slug: str) -> etree._Element:
+    return etree.parse(str(build(project, slug))).getroot().find("channel")
+
+
+def build(project: Path, slug: str) -> Path:
     proj = companion.load_project(project)
     result = proj.build(jobs=1)
     assert not [p for p in result.problems if p.severity == "error"], result.problems
-    return etree.parse(str(proj.site.out_dir / slug / "feed.xml")).getroot().find("channel")
+    return proj.site.out_dir / slug / "feed.xml"
 
 
 def test_every_extra_tag_from_what_the_project_says(make_project: Callable[..., Path],
@@ -101,6 +105,32 @@ def test_every_extra_tag_from_what_the_project_says(make_project: Callable[..., 
         assert item.find("enclosure").get("url").startswith(f"https://op3.dev/e,pg={guid}/")
         for source in item.findall("podcast:alternateEnclosure/podcast:source", NS):
             assert source.get("uri").startswith(f"https://op3.dev/e,pg={guid}/")
+
+
+def test_partytime_reads_the_extras(make_project: Callable[..., Path],
+                                    tmp_path: Path) -> None:
+    """The Podcast Index's parser (podcast-partytime) reads what companion writes."""
+    from tests._partytime import partytime
+
+    project = project_with(make_project, tmp_path, {
+        "show": FEED.format(slug="show") + 'license = "cc-by-4.0"\n'
+        'txt = [{ text = "verify-abc123", purpose = "verify" }]\n' + OWNER,
+        "other": FEED.format(slug="other") + OWNER}, [
+        ("hosts: [Nino Beridze]\nguests:\n  - {name: Ana G, role: producer, "
+         "group: creative direction}\nlocation: {name: Batumi, geo: \"geo:41.6,41.6\"}\n",
+         "Dock workers walked off the job."),
+        ("episode_type: trailer\nseason: 2\n", "A trailer.")])
+    parsed = partytime(build(project, "show"))
+    assert parsed["license"]["identifier"] == "cc-by-4.0"
+    assert parsed["podcastTxt"] == [{"value": "verify-abc123", "purpose": "verify"}]
+    assert [r["feedUrl"] for r in parsed["podroll"]] == ["https://pod.example.org/other/feed.xml"]
+    assert [t["title"] for t in parsed["trailers"]] == ["Episode 2"]
+    items = {i["title"]: i for i in parsed["items"]}
+    people = [(p["name"], p["role"].lower(), p["group"].lower())
+              for p in items["Episode 1"]["podcastPeople"]]
+    assert people == [("Nino Beridze", "host", "cast"),
+                      ("Ana G", "producer", "creative direction")]
+    assert items["Episode 1"]["podcastLocation"]["name"] == "Batumi"
 
 
 def test_no_tag_without_its_data(make_project: Callable[..., Path], tmp_path: Path) -> None:

@@ -105,6 +105,28 @@ def test_feedparser_reads_the_video_enclosures(built_example: tuple[Site, Any]) 
         assert int(link.length) > 0
 
 
+def test_partytime_reads_the_renditions(built_example: tuple[Site, Any]) -> None:
+    """The Podcast Index's parser reads each item's renditions as the namespace means them."""
+    from tests._partytime import partytime
+
+    site, _ = built_example
+    video = partytime(site.out_dir / "video" / "feed.xml")
+    assert video["medium"] == "video"
+    assert video["license"]["identifier"] == "cc-by-4.0"
+    assert {r["feedUrl"] for r in video["podroll"]} == {
+        f"https://podcasts.example.org/{s}/feed.xml" for s in ("ar", "en", "es", "fa", "ka")}
+    for item in video["items"]:
+        assert item["enclosure"]["type"] == "video/mp4"
+        kinds = [(a["type"], a["default"]) for a in item["alternativeEnclosures"]]
+        assert kinds == [("video/mp4", True), ("audio/mpeg", False)]
+        assert item["alternativeEnclosures"][0]["height"] == 180
+        assert item["alternativeEnclosures"][0]["integrity"]["type"] == "sri"
+    audio = partytime(site.out_dir / "en" / "feed.xml")
+    for item in audio["items"]:
+        assert [a["type"] for a in item["alternativeEnclosures"]] == ["audio/mpeg",
+                                                                     "video/mp4"]
+
+
 def test_prefixes_stay_out_of_the_site_files(built_example: tuple[Site, Any]) -> None:
     """The prefix is in URLs only: the files (the bucket's keys) are where they always are."""
     site, _ = built_example
