@@ -8,10 +8,11 @@ Every run is a fresh process, measured from outside:
 - no-change: the same command again;
 - one-post edit: one sentence appended to one post, then the command again.
 
-Wall time, files written (outputs whose mtime changed), peak memory of the
-process tree (sum of RSS, sampled every 20 ms) and of the largest single process
-(``wait4`` ru_maxrss). For companion also the time of `build()` alone, without
-the CLI's start-up.
+Wall time, CPU time (user + system, the process and the children it waited for:
+steadier than wall time on a shared machine), files written (outputs whose mtime
+changed), peak memory of the process tree (sum of RSS, sampled every 20 ms) and of
+the largest single process (``wait4`` ru_maxrss). For companion also the time of
+`build()` alone, without the CLI's start-up.
 
     python benchmarks/build_bench.py --sizes 1000,10000 --peers hugo,pelican,jekyll
     python benchmarks/build_bench.py --sizes 1000 --peers "" --compare 9c1c98d
@@ -57,6 +58,7 @@ class Run:
     tree_mb: float  # peak of the summed RSS of the process tree
     proc_mb: float  # peak RSS of the largest single process
     inner: float | None = None  # companion: build() alone, in-process
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def measure(command: Sequence[str], cwd: Path, out: Path,
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{errors[-2000:]}")
     after = snapshot(out)
     written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-    return Run(seconds, written, peak / 2**20, usage.ru_maxrss / 1024)
+    return Run(seconds, written, peak / 2**20, usage.ru_maxrss / 1024,
+               cpu=usage.ru_utime + usage.ru_stime)
 
 
 # -- companion ----------------------------------------------------------------------------
@@ -434,10 +437,10 @@ def _posts(corpus: Path, size: int) -> list[Post]:
     if marker.exists():
         import random
 
-        from corpus import make_post
+        from corpus import make_post, step_minutes
 
         rng = random.Random(7)
-        posts = [make_post(i, rng) for i in range(size)]
+        posts = [make_post(i, rng, step_minutes(size)) for i in range(size)]
         if not (corpus / ".corpus-thumbnails").exists():
             from corpus import add_thumbnails
 
@@ -457,27 +460,29 @@ def _trim_heap() -> None:
 
 
 def table(results: dict[str, dict[str, Run]]) -> str:
-    lines = ["| tool | run | seconds | files written | peak tree MB | largest process MB |",
-             "|---|---|---:|---:|---:|---:|"]
+    lines = ["| tool | run | seconds | CPU s | files written | peak tree MB "
+             "| largest process MB |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for name, runs in results.items():
         for kind, run in runs.items():
             inner = f" (build() {run.inner:.2f})" if run.inner is not None else ""
-            lines.append(f"| {name} | {kind} | {run.seconds:.2f}{inner} | {run.written} | "
-                         f"{run.tree_mb:.0f} | {run.proc_mb:.0f} |")
+            lines.append(f"| {name} | {kind} | {run.seconds:.2f}{inner} | {run.cpu:.2f} "
+                         f"| {run.written} | {run.tree_mb:.0f} | {run.proc_mb:.0f} |")
     return "\n".join(lines)
 
 
 def ratios(results: dict[str, dict[str, Run]]) -> str:
     mine = results["companion"]
-    lines = ["| peer | cold | no-change | one-edit | peak tree memory |",
-             "|---|---:|---:|---:|---:|"]
+    lines = ["| peer | cold | no-change | one-edit | cold CPU | peak tree memory |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name, runs in results.items():
         if name == "companion":
             continue
         cells = [f"{mine[k].seconds / runs[k].seconds:.2f}x" for k in ("cold", "no-change",
                                                                        "one-edit")]
+        cpu = f"{mine['cold'].cpu / max(runs['cold'].cpu, 0.01):.2f}x"
         memory = f"{mine['cold'].tree_mb / max(runs['cold'].tree_mb, 1):.2f}x"
-        lines.append(f"| {name} | {' | '.join(cells)} | {memory} |")
+        lines.append(f"| {name} | {' | '.join(cells)} | {cpu} | {memory} |")
     return "\n".join(lines)
 
 

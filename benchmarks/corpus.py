@@ -84,9 +84,21 @@ def body(rng: random.Random, lang: str, index: int) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def make_post(index: int, rng: random.Random) -> Post:
+#: Posts are 7 hours apart from 2015 on, as many as fit before 2025 (about 12,000);
+#: a larger corpus packs them closer, so that none is dated in the future (a build
+#: leaves a future-dated article out as scheduled).
+_FIRST = datetime(2015, 1, 1, 8, tzinfo=UTC)
+_SPAN_MINUTES = 12_000 * 7 * 60
+
+
+def step_minutes(size: int) -> int:
+    """Minutes between two posts of a corpus of `size` posts."""
+    return 7 * 60 if size <= 12_000 else _SPAN_MINUTES // size
+
+
+def make_post(index: int, rng: random.Random, step: int = 7 * 60) -> Post:
     lang = LANGS[index % len(LANGS)]
-    date = datetime(2015, 1, 1, 8, tzinfo=UTC) + timedelta(hours=7 * index)
+    date = _FIRST + timedelta(minutes=step * index)
     title = " ".join(rng.choices(WORDS[lang], k=5)).capitalize() + f" {index}"
     return Post(index, lang, f"{lang}-episode-{index:05d}", date, title,
                 body(rng, lang, index), ident(f"yt{index}", 11), ident(f"sp{index}", 22))
@@ -212,7 +224,7 @@ def make_corpus(root: Path, episodes: int, seed: int = 7) -> list[Post]:
     thumbnails = shared_thumbnails(cache)
     posts = []
     for index in range(episodes):
-        post = make_post(index, rng)
+        post = make_post(index, rng, step_minutes(episodes))
         (root / "episodes" / post.filename).write_text(post_text(post), encoding="utf-8")
         write_cache(cache, post, audio, thumbnails)
         posts.append(post)

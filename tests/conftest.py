@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,25 @@ from companion import BuildResult, Site
 from tests._groups import group_of
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def _seeds_folder() -> Path:
+    """Where the seed articles are: ``COMPANION_SEEDS``, else ``../shared/seeds`` beside
+    this repository or, in a local clone (``git clone . /tmp/x``), beside the repository
+    it was cloned from."""
+    if os.environ.get("COMPANION_SEEDS"):
+        return Path(os.environ["COMPANION_SEEDS"])
+    beside = REPO.parent / "shared" / "seeds"
+    if beside.is_dir():
+        return beside
+    origin = subprocess.run(["git", "-C", str(REPO), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    if origin and Path(origin).is_absolute() and Path(origin).is_dir():
+        return Path(origin).resolve().parent / "shared" / "seeds"
+    return beside
+
+
+SEEDS = _seeds_folder()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -144,3 +144,37 @@ def test_feeds_assembled_from_item_parts_equal_whole_renders(project: Path) -> N
         episodes = select_episodes(feed, [entry for entry, _item in parts])
         whole = render_feed(Preparer(site).show(feed).show, episodes, media)
         assert (site.out_dir / feed.slug / "feed.xml").read_bytes() == whole, feed.slug
+
+
+def test_a_forced_build_takes_parses_from_the_cache_by_content(project: Path) -> None:
+    from companion._model import Link
+    from companion._read.articles import read_article
+    from companion._read.parsed import ParsedCache
+
+    proj = companion.load_project(project)
+    proj.build(jobs=1)
+    assert (project / ".companion" / "read.sqlite").is_file()
+    before = tree(proj.site.out_dir)
+    article = next((project / "episodes").glob("*cafe-de-altura.md"))
+    text = article.read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2].strip("\n")
+    forced = proj.build(jobs=1, force=True)  # every article read again, none parsed again
+    assert forced.rendered == forced.episodes == 7  # every episode of the example
+    assert tree(proj.site.out_dir) == before
+    head = text[:len(text) - len(text.split("---\n", 2)[2])]
+    article.write_text(head + text[len(head):] + "\nSee [more](https://new.example.org/"
+                       "?utm_source=x).\n", encoding="utf-8")
+    proj.build(jobs=1, force=True)  # new bytes: parsed again
+    page = (proj.site.out_dir / "episodes" / "cafe-de-altura" / "index.html").read_text()
+    assert "https://new.example.org/" in page
+    assert "utm_source" not in page
+
+    cache = ParsedCache(project / ".companion")  # a new process, as it were
+    own = read_article(article, proj.site)  # its video and Spotify URLs are no sources
+    exclude = [url for url in (own.video, own.spotify) if url]
+    kept = cache.links(body, "markdown", exclude, lambda: pytest.fail("parsed again"))
+    assert kept
+    assert all(isinstance(link, Link) for link in kept)
+    fresh = (Link("https://x.example/", "x", "x.example"),)
+    assert cache.links(body + "!", "markdown", [], lambda: fresh) == fresh
+    cache.close()

@@ -21,7 +21,7 @@ import companion
 
 PACKAGE = Path(companion.__file__).resolve().parent
 SHARED = {"_model", "_errors", "_paths", "_files", "_text", "_clock", "_content_types",
-          "_version"}
+          "_store", "_version"}
 RANK = {"shared": 0, "_config": 1, "_read": 2, "_pair": 3, "_render": 4, "_build": 5,
         "_publish": 6, "_api": 7, "package": 8, "_cli": 9}
 FETCH_USERS = {"_api", "_cli", "_fetch", "package"}

@@ -141,3 +141,13 @@ def test_every_rendered_link_is_clean_and_its_ampersands_escaped(render: Any) ->
     assert "&b=2" not in out  # every & of an href or a shown URL is escaped
     assert root.xpath("//a[@href='https://example.org/x?a=1&b=2']/text()") == [
         "https://example.org/x?a=1&b=2"]
+
+
+def test_urls_in_code_stay_text_and_raw_links_are_not_linked_again() -> None:
+    out = render_markdown("`https://a.example/?utm_source=x` and <a href=\"https://b.example/\">"
+                          "https://b.example/</a>\n\n    https://c.example/\n\nbut www.d.org "
+                          "is, and ![alt www.e.example](https://f.example/p.png?gclid=1).")
+    root = lxml.html.fragment_fromstring(out, create_parent="div")
+    assert root.xpath("//a/@href") == ["https://b.example/", "http://www.d.org"]
+    assert root.xpath("//code/text()")[0] == "https://a.example/?utm_source=x"
+    assert root.xpath("//img/@src") == ["https://f.example/p.png"]

@@ -354,3 +354,44 @@ def test_a_publish_that_lost_its_lease_stops(tmp_path: Path,
         publish(site, Stolen(out, concurrency=1))
     assert "lost its lease" in str(info.value)
     assert b"thief" in (out / ".companion/lock").read_bytes()  # left to its new holder
+
+
+def _rewrite_keeping_stat(path: Path, data: bytes) -> None:
+    """New bytes of the same size, with the old modification time put back."""
+    info = path.stat()
+    assert len(data) == info.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_publish_reads_only_files_whose_stat_changed_and_verify_reads_all(
+        tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out, state = tmp_path / "public", tmp_path / "state"
+    old = os.stat(site / "index.html").st_mtime_ns - 10**10  # older than the racy window
+    for file in site.rglob("*"):
+        if file.is_file():
+            os.utime(file, ns=(old, old))
+    publish(site, LocalTarget(out), state_dir=state)
+    assert (state / "publish-hashes.bin").is_file()  # machine-local, beside the state
+    assert not (out / ".companion" / "publish-hashes.bin").exists()
+    page = site / "index.html"
+    _rewrite_keeping_stat(page, page.read_bytes().upper())
+    (site / "sitemap.xml").write_bytes(b"<urlset>changed</urlset>")  # a new mtime
+    report = publish(site, LocalTarget(out), state_dir=state)
+    assert report.sent == ("sitemap.xml",)  # same size and mtime: taken as unchanged
+    report = publish(site, LocalTarget(out), state_dir=state, verify=True)
+    assert report.sent == ("index.html",)  # --verify hashes every file
+    assert (out / "index.html").read_bytes() == page.read_bytes()
+
+
+def test_publish_trusts_the_hashes_the_build_recorded(tmp_path: Path) -> None:
+    site = write_sample_site(tmp_path / "site")
+    out = tmp_path / "public"
+    publish(site, LocalTarget(out))
+    page = site / "index.html"
+    info = page.stat()
+    recorded = {"index.html": (info.st_mtime_ns, info.st_size, "0" * 64)}
+    report = publish(site, LocalTarget(out), dry_run=True, built=recorded)
+    assert report.sent == ("index.html",)  # the build's record says other bytes
+    assert publish(site, LocalTarget(out), dry_run=True).sent == ()

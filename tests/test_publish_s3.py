@@ -11,7 +11,7 @@ import pytest
 
 from companion._model import PublishSettings
 from companion._publish.run import publish
-from companion._publish.targets import S3Target, open_target
+from companion._publish.targets import MULTIPART_THRESHOLD, S3Target, open_target
 from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
 
 pytestmark = [pytest.mark.s3]
@@ -33,12 +33,15 @@ class Requests:
     def __init__(self, target: S3Target) -> None:
         self.ops: Counter[str] = Counter()
         self.keys: list[tuple[str, str]] = []
+        self.headers: list[tuple[str, str, dict[str, str]]] = []
         target.client.meta.events.register("before-send.s3.*", self.record)
 
     def record(self, request: Any, event_name: str, **kwargs: Any) -> None:
         operation = event_name.rsplit(".", 1)[-1]
         self.ops[operation] += 1
         self.keys.append((operation, request.url))
+        self.headers.append((operation, request.url, {k.lower(): str(v) for k, v in
+                                                      request.headers.items()}))
 
     @property
     def total(self) -> int:
@@ -113,15 +116,17 @@ def test_published_files_serve_the_right_headers(s3_env: SeaweedServer, public_b
 
 def test_large_media_goes_multipart_and_is_verified(s3_env: SeaweedServer, public_bucket: str,  # noqa: F811
                                                     tmp_path: Path) -> None:
-    site = write_sample_site(tmp_path / "site", episodes=1, media_size=9 * 1024 * 1024 + 17)
+    size = MULTIPART_THRESHOLD + 1024 * 1024 + 17
+    site = write_sample_site(tmp_path / "site", episodes=1, media_size=size)
     target = _target(s3_env)
     requests = Requests(target)
     report = publish(site, target)
     media = next(p for p in report.sent if p.startswith("media/"))
     assert requests.ops["CreateMultipartUpload"] == 1
     assert requests.ops["UploadPart"] == 2
+    assert requests.ops["CompleteMultipartUpload"] == 1
     head = target.client.head_object(Bucket=PUBLIC, Key=target.key(media))
-    assert head["ContentLength"] == 9 * 1024 * 1024 + 17
+    assert head["ContentLength"] == size
     assert head["ETag"].strip('"').endswith("-2")
     assert head["ContentType"] == "audio/mpeg"
     target.close()
@@ -246,3 +251,23 @@ def test_two_publishes_at_once_never_interleave(s3_env: SeaweedServer, public_bu
     target = _target(s3_env, prefix=prefix)
     assert publish(site, target).sent == ()
     target.close()
+
+
+def test_a_file_is_one_request_with_one_checksum_and_no_change_is_one_request(
+        s3_env: SeaweedServer, public_bucket: str, tmp_path: Path) -> None:  # noqa: F811
+    site = write_sample_site(tmp_path / "site", episodes=3)
+    prefix = uuid.uuid4().hex[:10]
+    target = _target(s3_env, prefix=prefix)
+    requests = Requests(target)
+    report = publish(site, target)
+    puts = [headers for operation, url, headers in requests.headers
+            if operation == "PutObject" and "/.companion/" not in url]
+    assert len(puts) == len(report.sent)  # one request per file
+    assert all("x-amz-checksum-sha256" in h and "content-md5" not in h for h in puts)
+    assert requests.total - len(puts) <= 8  # the lease and the manifest, whatever the size
+    again_target = _target(s3_env, prefix=prefix)
+    again = Requests(again_target)
+    assert publish(site, again_target).sent == ()
+    assert dict(again.ops) == {"GetObject": 1}  # the manifest, nothing else
+    target.close()
+    again_target.close()

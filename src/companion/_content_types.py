@@ -10,7 +10,6 @@ Podcasting 2.0 type ``application/json+chapters`` (podcast namespace, `<podcast:
 from __future__ import annotations
 
 import mimetypes
-from pathlib import PurePosixPath
 
 from companion._model import CACHE_CONTROL, CachePolicy
 
@@ -51,16 +50,26 @@ _BY_NAME: dict[str, str] = {
 _IMMUTABLE_DIRS = ("artwork/",)
 
 
+def _name(path: str) -> str:
+    return path.rpartition("/")[2]
+
+
+def _suffix(name: str) -> str:
+    """`PurePosixPath(name).suffix`, by string work (asked of every file of a publish)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def content_type(path: str) -> str:
     """The Content-Type to serve a site path with."""
-    pure = PurePosixPath(path)
-    named = _BY_NAME.get(pure.name)
+    name = _name(path)
+    named = _BY_NAME.get(name)
     if named is not None:
         return named
-    known = _BY_SUFFIX.get(pure.suffix.lower())
+    known = _BY_SUFFIX.get(_suffix(name).lower())
     if known is not None:
         return known
-    guessed, _ = mimetypes.guess_type(pure.name, strict=False)
+    guessed, _ = mimetypes.guess_type(name, strict=False)
     return guessed or FALLBACK_TYPE
 
 
@@ -71,7 +80,7 @@ def cache_policy(path: str) -> CachePolicy:
         return "media"
     if path.startswith(_IMMUTABLE_DIRS):
         return "immutable"
-    if PurePosixPath(path).name == "feed.xml":
+    if _name(path) == "feed.xml":
         return "feed"
     if path.startswith("assets/"):
         return "asset"

@@ -21,7 +21,7 @@ feed is still built. A feed with no item is not written (see `_feed`).
 What each output depends on is hashed into a key (see `_incremental`); an
 unchanged key and an unchanged file on disk mean nothing is rendered or written.
 Feeds and the site pages are assembled from per-episode parts kept in
-``.companion/parts/``, so an edit to one article re-renders that article, the
+``.companion/parts.sqlite``, so an edit to one article re-renders that article, the
 feeds it belongs to and the index pages, and nothing else.
 
 An episode's page links its older and newer neighbours in its first show (`Flags.nav`).
@@ -55,6 +55,7 @@ from companion._build.state import (
     digest,
     digest_object,
     load_state,
+    pack,
     save_state,
 )
 from companion._build.ledger import PublishedIndex
@@ -546,8 +547,9 @@ class _Build(Generic[E, I]):
     def _renders(self, dirty: list[str]) -> Iterator[Done[E, I]]:
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
-            yield from _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
-                                 self.jobs)
+            for packed in _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
+                                    self.jobs):
+                yield from _save_packed(self.parts, packed)
         else:
             for start in range(0, len(jobs), CHUNK):
                 yield from _save_items(self.parts, self.renderer.episodes(
@@ -620,7 +622,7 @@ class _Build(Generic[E, I]):
                                                   old.problems, items)
             self.problems.extend(_problem(p) for p in old.problems)
             return True
-        parts = [self._part(s) for s in members]
+        parts = self._parts(members)
         rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
         outputs = self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
@@ -634,20 +636,22 @@ class _Build(Generic[E, I]):
             project_relative(feed.path, self.site), feed.slug, describe_selection(feed.select),
             standings, self.published.feeds.get(feed.slug, 0)))
 
-    def _part(self, source: str) -> tuple[E, I]:
+    def _parts(self, sources: Sequence[str]) -> list[tuple[E, I]]:
         try:
-            return self.parts.load(source)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            raise _lost(source, self.parts.folder) from None
+            return self.parts.load_many(sources)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            raise _lost(getattr(exc, "filename", None) or "an episode",
+                        self.parts.folder) from None
 
-    def _entries_of(self, sources: Iterable[str]) -> list[E]:
-        entries = []
-        for source in sources:
-            entry = self._entry(source)
-            if entry is None:
-                raise _lost(source, self.parts.folder)
-            entries.append(entry)
-        return entries
+    def _entries_of(self, sources: Sequence[str]) -> list[E]:
+        """The index entries of `sources`: this build's, the rest read in one go."""
+        missing = [s for s in sources if s not in self._entries]
+        try:
+            self._entries.update(zip(missing, self.parts.load_entries(missing), strict=True))
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            raise _lost(getattr(exc, "filename", None) or "an episode",
+                        self.parts.folder) from None
+        return [self._entries[source] for source in sources]
 
     def _site_pages(self, sources: list[str], shows: list[str]) -> None:
         pages = [s for s in sources if s in self.new.episodes and self.new.episodes[s].page]
@@ -680,8 +684,8 @@ class _Build(Generic[E, I]):
 
         gone = set(self.old.episodes) - set(sources)
         slugs = {state.slug for state in self.new.episodes.values()}
+        self.parts.drop_many(gone)
         for source in gone:
-            self.parts.drop(source)
             slug = self.old.episodes[source].slug
             if slug and slug not in slugs:
                 drop_notes(self.site, slug)
@@ -702,6 +706,7 @@ class _Build(Generic[E, I]):
             self.new.files = dict(self.hashes.seen)
             self.new.outputs = dict(self.writer.records)
             save_state(self.site.root, self.new)
+        self.parts.close()
         self.writer.close_journal()
 
 
@@ -737,7 +742,6 @@ class _Worker:
     """What a worker process keeps between tasks."""
 
     renderer: Renderer[object, object] | None = None
-    parts: Parts[object, object] | None = None
 
 
 _WORKER = _Worker()
@@ -747,13 +751,23 @@ Job = tuple[Path, Flags]
 def _init_worker(site: Site, stages: Stages[object, object],
                  feeds: list[FeedDefinition]) -> None:
     _WORKER.renderer = stages.renderer(site, feeds)
-    _WORKER.parts = Parts(site.root)
 
 
-def _work(jobs: list[Job]) -> list[Done[object, object]] | _Failure:
-    assert _WORKER.renderer is not None and _WORKER.parts is not None
+#: A build as a worker hands it back: without its entry and item, which come pickled
+#: (None: the article has no page).
+Packed = tuple[EpisodeBuild[E, I], tuple[bytes, bytes] | None]
+
+
+def _work(jobs: list[Job]) -> list[Packed[object, object]] | _Failure:
+    """Render a chunk; its parts go back pickled: the parent alone writes the parts store
+    (two writers of one SQLite file take turns, and a turn waited for is time lost), and
+    stores the bytes as they come (decoding and encoding them again made the parent the
+    bottleneck of a parallel build)."""
+    assert _WORKER.renderer is not None
     try:
-        return list(_save_items(_WORKER.parts, _WORKER.renderer.episodes(jobs)))
+        return [(dataclasses.replace(b, entry=None, item=None), pack(b.entry, b.item))
+                if b.entry is not None else (b, None)
+                for b in _WORKER.renderer.episodes(jobs)]
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
 
@@ -777,27 +791,38 @@ def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
     """Store each episode's parts on disk; hand back the build without them (memory stays
     flat: feeds and index pages read them back when needed) and their digests. An article
     without a page (a draft, a broken one) has no parts."""
-    for build in builds:
+    done = list(builds)  # a batch: its parts go in one transaction
+    parts.drop_many(b.source for b in done if b.entry is None)
+    saved = iter(parts.save_many([(b.source, b.entry, b.item) for b in done
+                                  if b.entry is not None]))
+    for build in done:
         if build.entry is None:
-            parts.drop(build.source)
             yield build, ("", "")
-            continue
-        digests = parts.save(build.source, build.entry, build.item)
-        yield dataclasses.replace(build, entry=None, item=None), digests
+        else:
+            yield dataclasses.replace(build, entry=None, item=None), next(saved)
+
+
+def _save_packed(parts: Parts[E, I], done: Sequence[Packed[E, I]]) -> Iterator[Done[E, I]]:
+    """`_save_items` for a chunk a worker rendered: its parts come pickled."""
+    parts.drop_many(build.source for build, packed in done if packed is None)
+    saved = iter(parts.save_packed([(build.source, *packed) for build, packed in done
+                                    if packed is not None]))
+    for build, packed in done:
+        yield build, (next(saved) if packed is not None else ("", ""))
 
 
 def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[Done[E, I]]:
-    """Render in `workers` processes, at most 2 chunks per process in flight, results streamed
-    in completion order (memory stays flat however many articles there are). The workers'
-    renderer is `stages`' own, so what comes back is of its types."""
+              workers: int) -> Iterator[list[Packed[E, I]]]:
+    """Render in `workers` processes, at most 2 chunks per process in flight, each chunk's
+    builds streamed in completion order (memory stays flat however many articles there
+    are). The workers' renderer is `stages`' own, so what comes back is of its types."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from functools import partial
 
     chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
     start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
     with ProcessPoolExecutor(workers, initializer=start) as pool:
-        pending: set[Future[list[Done[object, object]] | _Failure]] = set()
+        pending: set[Future[list[Packed[object, object]] | _Failure]] = set()
         for chunk in chunks:
             pending.add(pool.submit(_work, chunk))
             if len(pending) >= 2 * workers:
@@ -808,7 +833,7 @@ def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], job
                 result = future.result()
                 if isinstance(result, _Failure):
                     raise result.error()
-                yield from cast("list[Done[E, I]]", result)
+                yield cast("list[Packed[E, I]]", result)
                 chunk = next(chunks, [])
                 if chunk:
                     pending.add(pool.submit(_work, chunk))

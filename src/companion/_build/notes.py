@@ -42,22 +42,22 @@ def drop_notes(site: Site, slug: str) -> None:
         folder.rmdir()
 
 
-def paste_texts(episode: Episode, site: Site,
-                feeds: Sequence[FeedDefinition]) -> dict[str, Fitted]:
-    """The YouTube, Spotify and Apple texts of an episode in `feeds`, each within its limit."""
+def paste_texts(episode: Episode, site: Site, feeds: Sequence[FeedDefinition],
+                targets: Sequence[str] | None = None) -> dict[str, Fitted]:
+    """The YouTube, Spotify and Apple texts of an episode in `feeds` (or those of
+    `targets`), each within its limit."""
     from companion._render.shownotes import TARGETS, show_notes
 
     notes = show_notes(episode, site, page_url=site.episode_url(episode.slug),
                        feeds=[(f.title, site.feed_url(f.slug)) for f in feeds])
-    return {target: fit(notes) for target, fit in TARGETS.items()}
+    return {target: fit(notes) for target, fit in TARGETS.items()
+            if targets is None or target in targets}
 
 
 def write_notes(episode: Episode, site: Site, feeds: Sequence[FeedDefinition]) -> None:
     """Write ``youtube.txt`` and ``spotify.txt`` of the episode (unchanged files stay)."""
     folder = notes_folder(site, episode.slug)
-    for target, fitted in paste_texts(episode, site, feeds).items():
-        if target not in FILES:
-            continue
+    for target, fitted in paste_texts(episode, site, feeds, FILES).items():
         path = folder / f"{target}.txt"
         data = (fitted.text + "\n").encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:

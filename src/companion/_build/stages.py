@@ -10,6 +10,7 @@ process) holds what is costly to make: the templates, the placed shows.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from companion._errors import CompanionError, Problem
 from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
+    from jinja2.bccache import Bucket, BytecodeCache
+
     from companion._render.rss import FeedItems
 
 Build = EpisodeBuild["Episode", "FeedItems"]
@@ -58,17 +61,35 @@ class RealStages:
         return SiteRenderer(site, feeds)
 
 
+def _bytecode_cache(folder: Path) -> BytecodeCache:
+    """Jinja2's compiled templates in `folder`, best effort: a cache that cannot be
+    written (a full disk, a file size limit) costs the next build a compile, never this
+    build its pages; the output files then report the disk themselves, by name."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class _BestEffort(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return _BestEffort(str(folder))
+
+
 class SiteRenderer:
     """The real `Renderer`: read, pair, prepare and render (one per process)."""
 
     def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
         from companion._build.prepare import Preparer
+        from companion._read.parsed import ParsedCache
         from companion._render.pages import PageRenderer
 
         self.site = site
         self.feeds = list(feeds)
-        self.pages = PageRenderer(site)
+        compiled = site.root / ".companion" / "templates"  # Jinja2's compiled templates
+        compiled.mkdir(parents=True, exist_ok=True)
+        self.pages = PageRenderer(site, _bytecode_cache(compiled))
         self.prepare = Preparer(site)
+        self.parsed = ParsedCache(site.root / ".companion")
 
     def members(self, entry: Episode) -> list[str]:
         from companion._config.feeds import selects
@@ -78,7 +99,9 @@ class SiteRenderer:
     # -- episodes ---------------------------------------------------------------------------
 
     def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[Build]:
-        return [self._one(path, flags) for path, flags in jobs]
+        done = [self._one(path, flags) for path, flags in jobs]
+        self.parsed.flush()
+        return done
 
     def _one(self, path: Path, flags: Flags) -> Build:
         """Read, pair and render one article; a broken one comes back with its problems and
@@ -90,7 +113,7 @@ class SiteRenderer:
         from companion._read.articles import article_guid, article_notes, read_with_problems
 
         source = project_rel(path, self.site)
-        article, problems = read_with_problems(path, self.site)
+        article, problems = read_with_problems(path, self.site, self.parsed)
         if article is None:
             return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
                                 tuple(problems))

@@ -94,8 +94,8 @@ def _tagged_copy(cache: Cache, source: Audio, tags: Tags, where: str) -> Audio:
         sha = sha256_file(tmp)
         dest = folder / f"{sha}.{source.extension}"
         os.replace(tmp, dest)
-    except OSError as exc:
-        raise named(exc, tmp) from None
+    except OSError as exc:  # named by its folder: the temporary name means nothing to anyone
+        raise named(exc, folder) from None
     finally:
         tmp.unlink(missing_ok=True)
     return Audio(dest, sha, dest.stat().st_size, source.mime_type, source.duration,

@@ -120,9 +120,11 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
                               dry_run=dry_run, seconds=time.monotonic() - started)
     target = open_target(spec, site.publish, endpoint_url=endpoint_url, project_root=site.root)
     try:
+        built = state.outputs if state.out_dir == str(out.resolve()) else {}
         report = publish(out, target, dry_run=dry_run, prune=prune, verify=verify,
                          break_lock=break_lock, rebuild_manifest=rebuild_manifest,
-                         progress=progress, grace_days=site.publish.prune_grace_days)
+                         progress=progress, grace_days=site.publish.prune_grace_days,
+                         state_dir=site.root / ".companion", built=built)
     finally:
         target.close()
     recorded = () if dry_run else record_published(site, state, moment)

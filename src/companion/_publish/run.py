@@ -1,8 +1,9 @@
 """Publish a built site folder to a target: plan from the manifest, send in order, lease.
 
 The target keeps a manifest (``.companion/manifest.json``: sha256, size, content
-type, cache-control and ETag per path) of what it holds. A publish hashes the site,
-compares, and sends only what differs, in this order:
+type, cache-control and ETag per path) of what it holds. A publish hashes the site (a
+file whose stat is unchanged since the build or the last publish is not read again:
+`_publish.hashes`), compares, and sends only what differs, in this order:
 
 1. media (``media/``), 2. side files (artwork, transcripts, chapters, css),
 3. pages (HTML, sitemap, robots), 4. feeds (``feed.xml``), then the manifest, then,
@@ -39,7 +40,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -47,7 +47,14 @@ from typing import Any, Literal
 
 from companion._content_types import cache_control, content_type
 from companion._errors import PublishError
-from companion._files import sha256_file
+from companion._publish.hashes import (
+    CACHE_NAME,
+    Hasher,
+    Record,
+    load_records,
+    save_records,
+    site_files,
+)
 from companion._publish.targets import (
     LEASE_SECONDS,
     META_DIR,
@@ -223,35 +230,20 @@ def stage_of(path: str) -> int:
     return 1
 
 
-def _site_paths(site_dir: Path) -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
-    for folder, dirs, files in os.walk(site_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder)
-        for name in sorted(files):
-            if not name.startswith("."):
-                found.append(((base / name).relative_to(site_dir).as_posix(), base / name))
-    return found
-
-
-def _upload(rel: str, file: Path) -> Upload:
-    return Upload(rel, file, sha256_file(file), file.stat().st_size, content_type(rel),
-                  cache_control(rel))
-
-
-def scan_site(site_dir: Path) -> dict[str, Upload]:
-    """Every publishable file of a built site (dotfiles left out), hashed."""
+def scan_site(site_dir: Path, hasher: Hasher | None = None) -> dict[str, Upload]:
+    """Every publishable file of a built site (dotfiles left out), hashed (by `hasher`:
+    a file whose stat it knows is not read again)."""
     if not site_dir.is_dir():
         raise PublishError("there is no built site to publish", where=str(site_dir),
                            fix="run `companion build` first (or drop --no-build)")
-    paths = _site_paths(site_dir)
+    paths = site_files(site_dir)
     try:
-        with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
-            uploads = list(pool.map(lambda item: _upload(*item), paths))
+        hashed = (hasher or Hasher({})).all(paths)
     except OSError as exc:
         raise PublishError(f"cannot read the site: {exc.strerror}",
                            where=str(exc.filename or site_dir), fix="rebuild the site") from None
-    return {u.path: u for u in uploads}
+    return {rel: Upload(rel, path, sha, size, content_type(rel), cache_control(rel))
+            for (rel, path), (sha, size) in zip(paths, hashed, strict=True)}
 
 
 # --- the manifest ---------------------------------------------------------------------
@@ -522,6 +514,18 @@ class _Run:
             raise
 
 
+def _scan(site_dir: Path, verify: bool, state_dir: Path | None,
+          built: Mapping[str, Record]) -> dict[str, Upload]:
+    cache = state_dir / CACHE_NAME if state_dir is not None else None
+    known = {} if verify else {**built, **(load_records(cache, site_dir) if cache else {})}
+    hasher = Hasher(known)
+    site = scan_site(site_dir, hasher)
+    if cache is not None and (hasher.hashed or hasher.records.keys() != known.keys()):
+        with contextlib.suppress(OSError):  # a cache: the next publish hashes again
+            save_records(cache, site_dir, hasher.records)
+    return site
+
+
 def _report(target: Target, plan: Plan, *, dry_run: bool, started: float,
             notes: Sequence[str] = ()) -> PublishReport:
     return PublishReport(
@@ -546,13 +550,18 @@ def _manifest(site: Mapping[str, Upload], target: Target, rebuild: bool,
 def publish(site_dir: Path, target: Target, *, dry_run: bool = False, prune: bool = False,
             verify: bool = False, break_lock: bool = False, rebuild_manifest: bool = False,
             progress: Progress | None = None,
-            grace_days: float = DEFAULT_GRACE_DAYS) -> PublishReport:
+            grace_days: float = DEFAULT_GRACE_DAYS, state_dir: Path | None = None,
+            built: Mapping[str, Record] | None = None) -> PublishReport:
     """Publish the built site in `site_dir` to `target`; see the module docstring.
+
     `rebuild_manifest` makes the target's manifest anew from its listing first (written
-    at once, under the lease), whatever the old one holds."""
+    at once, under the lease), whatever the old one holds. `state_dir` (the project's
+    ``.companion/``) keeps the hashes of this scan for the next one, and `built` gives
+    those the build recorded (`_publish.hashes`): a file whose stat is unchanged is not
+    read again, except with `verify`."""
     started = time.monotonic()
     emit: Progress = progress or (lambda event: None)
-    site = scan_site(site_dir)
+    site = _scan(site_dir, verify, state_dir, built or {})
     remote = target.listing() if verify else None
     grace = max(0.0, grace_days) * DAY
     notes: list[str] = []

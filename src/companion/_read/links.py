@@ -23,19 +23,23 @@ it keeps ``ab_channel``, ``feature`` and ``ref_src`` and removes ``si`` on every
 site; ``sanitizr`` passed 7; ``url-sanitize`` shells out to a native binary that
 its wheel does not ship. None fits, so the rule stays this short list, kept in one
 place; ClearURLs' global rules are the reference it follows.
+
+The source links of a Markdown body come from one pass over pulldown-cmark's events
+(`pyromark`, compiled: 30x faster than markdown-it-py here), with linkify-it finding the
+bare URLs in the text (`FastLinkify`, linear in the length of the text).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import mdurl
+import pyromark
 from linkify_it import LinkifyIt
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 
 from companion._model import ArticleFormat, Link
 
@@ -57,9 +61,6 @@ TRACKING_PARAMS = frozenset({
 #: Parameters that only track the reader on YouTube, Spotify and Instagram share links.
 _SHARE_PARAMS = frozenset({"si", "ab_channel", "feature", "pp", "nd", "context"})
 _INSTAGRAM_HOSTS = {"instagram.com", "www.instagram.com", "m.instagram.com"}
-#: The scheme a ``://`` closes (markdown-it's, for its inline linkify rule).
-_SCHEME_LIMIT = 64  # longer than any scheme linkify-it links (a longer word: none)
-_SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
 
 
 def _host(url: str) -> str:
@@ -178,6 +179,9 @@ _RUN_LIMIT = 2048
 #: What a run needs for linkify-it to find a link in it: a scheme's ``:`` or ``//``, a
 #: host's dot or an e-mail's ``@``.
 _LINK_MARK = re.compile(r"[:./@]")
+#: A dot before a word character: what a TLD or an IP address needs (a literal first
+#: character, so the search skips from dot to dot at C speed).
+_DOT_WORD = re.compile(r"\.\w")
 #: A link in an over-long run: a written-out http(s) URL or a ``www.`` host, up to the
 #: first character no URL path takes (trailing punctuation is trimmed by `_trim`).
 _LONG_RUN_URL = re.compile(r"""(?<![\w.@/-])(?:https?://|www\.)[^\s<>"'\[\]{}()`|]+""",
@@ -199,6 +203,8 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
         names = [name for name, value in self._compiled.items() if name and value]
         hint = "|".join(re.escape(name) for name in names) or r"(?!)"
         self._schema_hint = re.compile(hint, re.IGNORECASE)
+        self._schema_ends = {name[-1].lower() for name in names} | {
+            name[-1].upper() for name in names}
         self._schema_test = re.compile(self.re["schema_test"], re.IGNORECASE)
         self._host_test = re.compile(self.re["host_fuzzy_test"], re.IGNORECASE)
         self._runs = re.compile(f"(?:(?!{self.re['src_ZCc']}).)+", re.DOTALL)
@@ -218,6 +224,8 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
         return found
 
     def match(self, text: str) -> list[Any] | None:
+        if not self._may_link(text):
+            return None
         found: list[Any] = []
         for run in self._runs.finditer(text):
             start, end = run.span()
@@ -238,16 +246,27 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
         return super().match_at_start(text[:space.start()] if space else text)
 
     def _may_have_schema(self, text: str) -> bool:
-        return self._schema_hint.search(text) is not None
+        # a schema's last character (":" or "/") is found at C speed, the names are not
+        return any(end in text for end in self._schema_ends) and \
+            self._schema_hint.search(text) is not None
+
+    def _may_have_host(self, text: str) -> bool:
+        """linkify-it's fuzzy host test, asked only when its pattern can match: it needs
+        a dot before a word character (a TLD, an IP address), ``www.`` or ``localhost``
+        (case folded, as its IGNORECASE pattern folds them)."""
+        if _DOT_WORD.search(text) is None:
+            folded = text.casefold()
+            if "www." not in folded and "localhost" not in folded:
+                return False
+        return self._host_test.search(text) is not None
 
     def _may_link(self, text: str) -> bool:
         # every way linkify-it can find a link needs a schema, a host-like word or an @
-        return ("@" in text or self._may_have_schema(text)
-                or self._host_test.search(text) is not None)
+        return "@" in text or self._may_have_schema(text) or self._may_have_host(text)
 
     def pretest(self, text: str) -> bool:
         # linkify-it: re.search("(" + schema_test + ")|(" + host_fuzzy_test + ")|@", text, I)
-        return ("@" in text or self._host_test.search(text) is not None
+        return ("@" in text or self._may_have_host(text)
                 or (self._may_have_schema(text) and self._schema_test.search(text) is not None))
 
     def test(self, text: str) -> bool:
@@ -257,88 +276,92 @@ class FastLinkify(LinkifyIt):  # type: ignore[misc]
         return bool(super().test(text))
 
 
-def linkify_inline(state: StateInline, silent: bool) -> bool:
-    """markdown-it's inline ``linkify`` rule, handing linkify-it the text from the link on
-    up to `_RUN_LIMIT` characters (a link ends before then, or is linked by the simple
-    pattern) rather than the rest of the document: one copy of the rest per ``://`` made
-    a document of many links quadratic."""
-    if not state.md.options.linkify or state.linkLevel > 0:
-        return False
-    pos = state.pos
-    if pos + 3 > state.posMax or state.src[pos:pos + 3] != "://":
-        return False
-    # the scheme ends the pending text; its last characters hold any linkify-it knows
-    # (searching all of a long pending text is quadratic: the pattern is anchored at $)
-    scheme = _SCHEME_BEFORE.search(state.pending[-_SCHEME_LIMIT:])
-    if scheme is None or state.md.linkify is None:
-        return False
-    start = pos - len(scheme.group(1))
-    link = state.md.linkify.match_at_start(state.src[start:start + _RUN_LIMIT + 1])
-    if not link:
-        return False
-    url: str = link.url.rstrip("*")  # a '*' at the end is emphasis
-    full_url = state.md.normalizeLink(url)
-    if not state.md.validateLink(full_url):
-        return False
-    if not silent:
-        state.pending = state.pending[:-len(scheme.group(1))]
-        token = state.push("link_open", "a", 1)
-        token.attrs = {"href": full_url}
-        token.markup, token.info = "linkify", "auto"
-        token = state.push("text", "", 0)
-        token.content = state.md.normalizeLinkText(url)
-        token = state.push("link_close", "a", -1)
-        token.markup, token.info = "linkify", "auto"
-    state.pos += len(url) - len(scheme.group(1))
-    return True
+#: The one Markdown parser: pulldown-cmark (CommonMark) through `pyromark`, with tables
+#: and strikethrough. Immutable: built once, shared by every caller in a process.
+MARKDOWN = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES
+                             | pyromark.Options.ENABLE_STRIKETHROUGH)
+_LINKIFY = FastLinkify()
+_A_OPEN = re.compile(r"<a\s", re.IGNORECASE)
+_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 
 
-def linear_linkify(md: MarkdownIt) -> MarkdownIt:
-    """`md` with `FastLinkify` and `linkify_inline` in place of markdown-it's own."""
-    md.linkify = FastLinkify()
-    md.inline.ruler.at("linkify", linkify_inline)
-    return md
+def shown_url(url: str) -> str:
+    """A URL as a link's text shows it: percent-escapes and punycode host names decoded
+    (markdown-it's ``normalizeLinkText``, which linkify and autolinks used)."""
+    parsed = mdurl.parse(url, slashes_denote_host=True)
+    if parsed.hostname and "xn--" in parsed.hostname and (
+            not parsed.protocol or parsed.protocol in ("http:", "https:")):
+        with contextlib.suppress(UnicodeError):
+            host = ".".join(label[4:].encode("ascii").decode("punycode")
+                            if label.startswith("xn--") else label
+                            for label in parsed.hostname.split("."))
+            parsed = parsed._replace(hostname=host)
+    return str(mdurl.decode(mdurl.format(parsed), mdurl.DECODE_DEFAULT_CHARS + "%"))
 
 
-class _RawLinks(MarkdownIt):
-    """markdown-it that leaves link destinations as written (no percent re-encoding)."""
-
-    def normalizeLink(self, url: str) -> str:  # markdown-it's hook, so its name
-        return url.strip()
-
-
-_markdown: MarkdownIt | None = None
-
-
-def _parser() -> MarkdownIt:
-    global _markdown
-    if _markdown is None:
-        _markdown = linear_linkify(
-            _RawLinks("commonmark", {"linkify": True}).enable(["linkify", "table"]))
-    return _markdown
+def bare_links(text: str) -> Iterator[tuple[str, str]]:
+    """(URL, text shown) of each URL that linkify-it finds in a run of plain text."""
+    if not _LINKIFY.test(text):
+        return
+    for match in _LINKIFY.match(text) or ():
+        shown = match.text
+        if not match.schema:
+            shown = shown_url("http://" + shown).replace("http://", "", 1)
+        elif match.schema != "mailto:" or shown.startswith("mailto:"):
+            shown = shown_url(shown)
+        yield str(match.url), shown
 
 
-def _inline_links(children: list[Token]) -> Iterator[tuple[str, str]]:
-    """(href, anchor text) of every link among one inline token's children."""
-    href: str | None = None
-    text: list[str] = []
-    for child in children:
-        if child.type == "link_open":
-            href, text = str(child.attrs.get("href", "")), []
-        elif child.type == "link_close" and href is not None:
-            yield href, "".join(text).strip()
-            href = None
-        elif href is not None and child.type in ("text", "code_inline"):
-            text.append(child.content)
-        elif href is not None and child.type in ("softbreak", "hardbreak"):
-            text.append(" ")
-    return
+def markdown_events(body: str) -> Iterator[tuple[str, Any]]:
+    """pulldown-cmark's events of a Markdown body as (kind, value): ("Start", tag),
+    ("End", tag), ("Text", text), ("Code", text), ("InlineHtml", html), ("SoftBreak",
+    None), ... A tag is a name ("Paragraph") or a one-key mapping ({"Link": {...}})."""
+    events: Iterator[Any] = MARKDOWN.events(body)
+    for event in events:
+        if type(event) is str:
+            yield event, None
+        else:
+            yield next(iter(event.items()))
+
+
+def tag_name(tag: Any) -> str:
+    """The name of a Start or End event's tag."""
+    return tag if type(tag) is str else str(next(iter(tag)))
 
 
 def _markdown_links(body: str) -> Iterator[tuple[str, str]]:
-    for token in _parser().parse(body):
-        if token.type == "inline" and token.children:
-            yield from _inline_links(token.children)
+    """(href, anchor text) of every link of a Markdown body, in order: inline, reference
+    and autolinks, and the URLs linkify-it finds in the text outside links, images, code
+    and raw ``<a>`` elements. An image's alt text is no anchor text."""
+    href: str | None = None
+    auto = False
+    text: list[str] = []
+    image = html_link = 0
+    for kind, value in markdown_events(body):
+        if kind == "Text":
+            if href is not None:
+                text.append("" if image else value)
+            elif not image and not html_link:
+                yield from bare_links(value)
+        elif kind in ("Code", "SoftBreak", "HardBreak"):
+            if href is not None and not image:
+                text.append(value or " ")
+        elif kind == "Start" and type(value) is dict:
+            if "Link" in value:
+                link = value["Link"]
+                href, text = link["dest_url"].strip(), []
+                auto = link["link_type"] in ("Autolink", "Email")
+            elif "Image" in value:
+                image += 1
+        elif kind == "End" and value == "Link" and href is not None:
+            shown = "".join(text).strip()
+            yield href, shown_url(shown) if auto else shown
+            href = None
+        elif kind == "End" and value == "Image":
+            image -= 1
+        elif kind == "InlineHtml":
+            html_link += 1 if _A_OPEN.match(value) else -1 if (
+                html_link and _A_CLOSE.match(value)) else 0
 
 
 _BARE_URL = re.compile(r"""https?://[^\s<>"'\[\]{}]+""", re.IGNORECASE)

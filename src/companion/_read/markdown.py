@@ -1,59 +1,36 @@
 """Article bodies to safe HTML and to plain text.
 
-`render_markdown` is CommonMark (markdown-it-py, with tables, strikethrough and
-bare-URL linking); `render_text` turns a plain-text article into escaped
-paragraphs with its bare URLs linked (`linkify_text` does it for one line of plain
-text, such as a summary). Every link's URL, and the text of an autolink or a bare
-URL, goes through `_read.links.clean_url`: no tracking parameter reaches a page.
-Whatever comes out goes through `sanitize_html` (nh3, an allow-list): no script,
-style, iframe or object, no `on*` attributes, only http, https and mailto URLs, and
-`rel="noopener noreferrer"` on every link. The parser and the cleaner are built once per
-process: a 10,000-page build must not rebuild them per page.
+`render_markdown` is CommonMark with tables and strikethrough (pulldown-cmark, compiled,
+through `pyromark`), with bare URLs linked by linkify-it (`_read.links.FastLinkify`, the
+same rule as plain text); `render_text` turns a plain-text article into escaped
+paragraphs with its bare URLs linked (`linkify_text` does it for one line of plain text,
+such as a summary). Every link's URL, and every URL shown as a link's text, goes through
+`_read.links.clean_url`: no tracking parameter reaches a page. Whatever comes out goes
+through `sanitize_html` (nh3, an allow-list): no script, style, iframe or object, no
+`on*` attributes, only http, https and mailto URLs, and `rel="noopener noreferrer"` on
+every link. The parser and the cleaner are built once per process: a 10,000-page build
+must not rebuild them per page.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
-from companion._read.links import FastLinkify, clean_url, linear_linkify
+from companion._read.links import (
+    MARKDOWN,
+    FastLinkify,
+    clean_url,
+    markdown_events,
+    tag_name,
+)
 
-
-class _CleanLinks(MarkdownIt):
-    """markdown-it whose link destinations, and the text of autolinks and bare URLs, are
-    cleaned of tracking parameters."""
-
-    def normalizeLink(self, url: str) -> str:  # markdown-it's hook, so its name
-        return clean_url(str(super().normalizeLink(url)))
-
-    def normalizeLinkText(self, link: str) -> str:  # only called on a URL shown as text
-        return clean_url(str(super().normalizeLinkText(link)))
-
-
-_MD = linear_linkify(_CleanLinks("commonmark", {"linkify": True, "html": True}).enable(
-    ["table", "strikethrough", "linkify"]
-))
 _LINKIFY = FastLinkify()
-#: The same parser with only the block rules: structure and reference definitions.
-_BLOCKS = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable(
-    ["table", "strikethrough", "linkify"]
-).disable(["inline", "linkify", "replacements", "smartquotes", "text_join"])
-#: What `_MD` runs after its block rules, paragraph by paragraph (inline, linkify, ...).
-_INLINE_RULES = [rule.fn for rule in _MD.core.ruler.__rules__
-                 if rule.enabled and rule.name not in ("normalize", "block")]
-_LEAD_BATCH = 4
-_LEAD_PREFIX = 3000  # characters of a body whose blocks are parsed first for its lead
-#: A blank line as CommonMark has it (spaces and tabs only): a paragraph ends there.
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-#: A line that may define a link reference (a superset of those that do).
-_DEFINITION = re.compile(r"^ {0,3}\[", re.MULTILINE)
+#: The blocks whose text is a block of `plain_blocks` (a tight list item has no paragraph).
+_TEXT_BLOCKS = frozenset({"Paragraph", "Heading", "TableCell", "Item"})
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "figcaption",
@@ -70,17 +47,38 @@ _ATTRIBUTES = {
     "abbr": {"title"},
     "*": {"lang", "dir"},
 }
-_CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
-    attributes=_ATTRIBUTES,
-    url_schemes={"http", "https", "mailto"},
-    link_rel="noopener noreferrer",
-    strip_comments=True,
-)
+
+
+def _clean_link(element: str, attribute: str, value: str) -> str:
+    """nh3's attribute filter for article bodies: every link and image URL cleaned."""
+    return clean_url(value) if attribute in ("href", "src") else value
+
+
+def _cleaner(attribute_filter: Callable[[str, str, str], str] | None = None) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template",
+                            "noscript"},
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        attribute_filter=attribute_filter,
+    )
+
+
+_CLEANER = _cleaner()
+#: The same allow-list for an article body, whose link and image URLs are also cleaned.
+_BODY_CLEANER = _cleaner(_clean_link)
 
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+#: An HTML tag or comment (pulldown-cmark escapes every < of text, so a < opens one).
+_TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+#: Elements whose text is never linked: a link already, code, or not text at all.
+_NO_LINKIFY = frozenset({"a", "code", "pre", "script", "style", "textarea", "title"})
+_SHOWN_URL = re.compile(r"(?:https?|ftp)://\S+\Z", re.IGNORECASE)
 
 
 def sanitize_html(fragment: str) -> str:
@@ -89,8 +87,37 @@ def sanitize_html(fragment: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """CommonMark to sanitized HTML."""
-    return sanitize_html(_MD.render(text))
+    """CommonMark to sanitized HTML: bare URLs linked, every URL cleaned."""
+    return str(_BODY_CLEANER.clean(_linkify_html(MARKDOWN.html(text))))
+
+
+def _linkify_html(document: str) -> str:
+    """pulldown-cmark's HTML with the URLs in its text linked (not inside a link, code or
+    raw script), and the text of a link that shows a URL cleaned, as its href will be."""
+    out: list[str] = []
+    inside: list[str] = []  # open elements that forbid linking, innermost last
+    for index, piece in enumerate(_TAG.split(document)):
+        if index % 2:  # a tag
+            out.append(piece)
+            name = _TAG_NAME.match(piece)
+            if name is None:
+                continue
+            tag = name.group(1).lower()
+            if tag in _NO_LINKIFY and not piece.endswith("/>"):
+                if piece[1] == "/":
+                    if tag in inside:
+                        del inside[len(inside) - 1 - inside[::-1].index(tag):]
+                else:
+                    inside.append(tag)
+        elif not piece:
+            continue
+        elif not inside:
+            out.append(linkify_text(html.unescape(piece)))
+        elif inside[-1] == "a" and _SHOWN_URL.match(shown := html.unescape(piece)):
+            out.append(html.escape(clean_url(shown)))
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def render_text(text: str) -> str:
@@ -128,67 +155,57 @@ def plain_text(markdown: str) -> str:
 
 
 def plain_blocks(markdown: str, *, paragraphs_only: bool = False) -> list[str]:
-    """The text of each paragraph (and heading, list item...) of a Markdown document."""
-    blocks: list[str] = []
-    tokens = _MD.parse(markdown)
-    for index, token in enumerate(tokens):
-        if token.type != "inline":
-            continue
-        opener = tokens[index - 1].type if index else ""
-        if paragraphs_only and (opener != "paragraph_open" or token.level > 1):
-            continue
-        text = _inline_text(token.children or [])
-        if text:
-            blocks.append(text)
-    return blocks
+    """The text of each paragraph (and heading, list item, table cell) of a Markdown
+    document; with ``paragraphs_only``, of its top-level paragraphs alone."""
+    return list(_blocks(markdown, paragraphs_only))
 
 
 def lead_blocks(markdown: str) -> Iterator[str]:
     """The top-level paragraphs of a Markdown document, in order, as `plain_blocks` gives
-    them with ``paragraphs_only``, parsing only as much of the document as is consumed.
-
-    The blocks of a prefix that ends at a blank line are those of the whole document
-    (block structure is decided line by line, and a blank line ends a paragraph), except
-    for link references defined further on: when a line further on may define one, the
-    block structure of the whole document is parsed instead (it is cheap; the inline
-    rules are not). The inline rules (emphasis, links, linkify: most of the cost) run
-    paragraph by paragraph, exactly as a whole parse runs them.
-    """
-    env: dict[str, Any] = {}
-    end = len(markdown)
-    if end > _LEAD_PREFIX:
-        blank = _BLANK_LINE.search(markdown, _LEAD_PREFIX)
-        if blank is not None and not _DEFINITION.search(markdown, blank.start()):
-            end = blank.start() + 1
-    tokens = _BLOCKS.parse(markdown[:end], env)
-    given = 0
-    while True:
-        paragraphs = [token for index, token in enumerate(tokens)
-                      if token.type == "inline" and token.level <= 1 and index
-                      and tokens[index - 1].type == "paragraph_open"]
-        for start in range(given, len(paragraphs), _LEAD_BATCH):
-            batch = paragraphs[start:start + _LEAD_BATCH]
-            state = StateCore("", _MD, env, batch)
-            for rule in _INLINE_RULES:
-                rule(state)
-            for token in batch:
-                text = _inline_text(token.children or [])
-                if text:
-                    yield text
-        if end == len(markdown):
-            return
-        given, end, env = len(paragraphs), len(markdown), {}
-        tokens = _BLOCKS.parse(markdown, env)  # the lead wants more than the prefix has
+    them with ``paragraphs_only``. Lazy: the inline parsing of the rest of the document
+    is done only as far as the blocks are consumed (pulldown-cmark is a pull parser)."""
+    return _blocks(markdown, True)
 
 
-def _inline_text(children: Iterable[Token]) -> str:
+def _blocks(markdown: str, paragraphs_only: bool) -> Iterator[str]:
+    """Each text block's words (text and code; a line break is a space; no image's alt
+    text, no raw HTML), spaces collapsed."""
+    open_blocks: list[str] = []
     words: list[str] = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            words.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+    image = 0
+    for kind, value in markdown_events(markdown):
+        if kind in ("Text", "Code"):
+            if not image and open_blocks and open_blocks[-1] in _TEXT_BLOCKS:
+                words.append(value)
+        elif kind in ("SoftBreak", "HardBreak"):
             words.append(" ")
-    return _SPACES.sub(" ", "".join(words)).strip()
+        elif kind == "Start" or kind == "End":
+            name = tag_name(value)
+            if name == "Image":
+                image += 1 if kind == "Start" else -1
+            elif name not in _INLINE:
+                yield from _flush(words, open_blocks, paragraphs_only)
+                if kind == "Start":
+                    open_blocks.append(name)
+                elif open_blocks:
+                    open_blocks.pop()
+
+
+#: Inline elements: their start and end do not end a block of text.
+_INLINE = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Superscript",
+                     "Subscript"})
+
+
+def _flush(words: list[str], open_blocks: list[str], paragraphs_only: bool) -> Iterator[str]:
+    """The block of text gathered so far (if any, and if wanted); `words` emptied."""
+    if not words:
+        return
+    text = _SPACES.sub(" ", "".join(words)).strip()
+    words.clear()
+    innermost = open_blocks[-1] if open_blocks else ""
+    if text and innermost in _TEXT_BLOCKS and (
+            not paragraphs_only or (innermost == "Paragraph" and len(open_blocks) == 1)):
+        yield text
 
 
 def text_blocks(text: str) -> list[str]:

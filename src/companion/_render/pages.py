@@ -19,6 +19,7 @@ an old one after a change.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Sequence
@@ -27,9 +28,9 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -91,7 +92,8 @@ class _Url:
 class PageRenderer:
     """Renders the site's HTML pages and side files; templates are compiled once."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, bytecode_cache: BytecodeCache | None = None) -> None:
+        """`bytecode_cache` (the build's) keeps the compiled templates between runs."""
         self.site = site
         self._loader = ChoiceLoader([FileSystemLoader(site.templates_dir),
                                      FileSystemLoader(THEME_DIR)])
@@ -102,6 +104,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=bytecode_cache,
             extensions=["jinja2.ext.i18n"],
         )
         self._templates = {name: self._load(name) for name in _TEMPLATES}
@@ -390,7 +393,8 @@ class PageRenderer:
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for url, changed in urls:
             lastmod = f"<lastmod>{_day(changed).isoformat()}</lastmod>" if changed else ""
-            lines.append(f"<url><loc>{xml_escape(url)}</loc>{lastmod}</url>")
+            # &, < and > (xml.sax.saxutils.escape's; importing it imports urllib.request)
+            lines.append(f"<url><loc>{html.escape(url, quote=False)}</loc>{lastmod}</url>")
         lines.append("</urlset>")
         return ("\n".join(lines) + "\n").encode("utf-8")
 
