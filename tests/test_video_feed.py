@@ -343,3 +343,45 @@ def test_op3_prefixes_are_in_the_feed_not_in_bucket_keys(
         assert head["ContentLength"] == int(item.find("enclosure").get("length"))
     stored = target.client.get_object(Bucket=bucket, Key=target.key("video/feed.xml"))
     assert f"https://op3.dev/e,pg={guid}/".encode() in stored["Body"].read()
+
+
+def _format(fid: str, ext: str, vcodec: str, acodec: str, height: int | None = None,
+            tbr: int | None = None) -> dict[str, Any]:
+    return {"format_id": fid, "ext": ext, "vcodec": vcodec, "acodec": acodec,
+            "height": height, "width": height and height * 16 // 9, "tbr": tbr,
+            "url": f"https://media.invalid/{fid}", "protocol": "https"}
+
+
+YOUTUBE_LIKE = [  # the shape of a YouTube video's formats (ids as YouTube's)
+    _format("140", "m4a", "none", "mp4a.40.2", tbr=129),
+    _format("251", "webm", "none", "opus", tbr=140),
+    _format("137", "mp4", "avc1.640028", "none", 1080, 4000),
+    _format("248", "webm", "vp9", "none", 1080, 3000),
+    _format("399", "mp4", "av01.0.08M.08", "none", 1080, 2500),
+    _format("313", "webm", "vp9", "none", 2160, 15000),
+    _format("401", "mp4", "av01.0.12M.08", "none", 2160, 12000),
+    _format("18", "mp4", "avc1.42001E", "mp4a.40.2", 360, 500),
+]
+
+
+@pytest.mark.parametrize(("formats", "chosen"), [
+    (YOUTUBE_LIKE, "137+140"),  # H.264 1080p + AAC, merged into MP4 as they are
+    ([f for f in YOUTUBE_LIKE if f["format_id"] != "137"], "18"),  # the best H.264 + AAC
+    # no H.264: the best at most 1080p (make_mp4 then re-encodes it once)
+    ([f for f in YOUTUBE_LIKE if f["format_id"] not in ("137", "18")], "399+251"),
+    ([f for f in YOUTUBE_LIKE if f["format_id"] in ("313", "251")], "313+251"),  # and scales
+])
+def test_the_format_selector_prefers_h264_and_aac_up_to_1080p(
+        formats: list[dict[str, Any]], chosen: str) -> None:
+    """yt-dlp's own format selection (sorted as it sorts, no network) with `VIDEO_FORMAT`."""
+    from yt_dlp import YoutubeDL
+
+    from companion._fetch.video import VIDEO_FORMAT
+
+    info = {"id": "Vv1Ww2Xx3Yy", "title": "t", "formats": [dict(f) for f in formats],
+            "extractor": "youtube", "extractor_key": "Youtube",
+            "webpage_url": "https://www.youtube.com/watch?v=Vv1Ww2Xx3Yy"}
+    with YoutubeDL({"quiet": True, "no_warnings": True, "format": VIDEO_FORMAT,
+                    "merge_output_format": "mp4/mkv"}) as ydl:
+        result = ydl.process_ie_result(info, download=False)
+    assert result["format_id"] == chosen
