@@ -66,7 +66,7 @@ def archive_problems(feed: FeedDefinition, count: int, where: str) -> list[Probl
     return [Problem(
         "warning", where, f"max_items = {feed.max_items}: the feed keeps the newest "
         f"{feed.max_items} of {count} episodes and pages the other {count - feed.max_items} "
-        "into archive pages (RFC 5005), which apps that follow them (Podlove, gPodder) read; "
+        "into archive pages (RFC 5005), which only readers that implement RFC 5005 follow; "
         "Apple Podcasts and Spotify read the feed alone, so those older episodes leave them",
         f"raise max_items (Apple lists about {APPLE_LISTED} episodes anyway), or go ahead if "
         "the older episodes may leave Apple Podcasts and Spotify", "max_items")]
