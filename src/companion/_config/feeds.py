@@ -222,6 +222,7 @@ class _Reader:
             youtube_url=self.url(data, "youtube_url"),
             castbox_url=self.url(data, "castbox_url"),
             select=self.selection(data.get("select", {})),
+            # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
             enclosure_prefix=self.p20(data, "enclosure_prefix", _p20.read_prefix),
             max_items=self.max_items(data),
             license=self.p20(data, "license", _p20.read_license),
