@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
-import pytest
 from lxml import etree
 
 import companion
@@ -133,7 +132,6 @@ FEED = ('title = "Show"\ndescription = "d"\nauthor = "a"\nlanguage = "en"\n'
         'max_items = {limit}\n[owner]\nname = "o"\nemail = "o@example.org"\n')
 
 
-@pytest.mark.slow
 def test_a_build_writes_only_the_pages_that_changed(make_project: Callable[..., Path],
                                                     tmp_path: Path) -> None:
     """Through the engine: a project of 25 episodes, max_items 10; a new episode rewrites the
