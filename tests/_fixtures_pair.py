@@ -69,11 +69,12 @@ class FakeVideo:
     """A `VideoSource` (the fetch seam for yt-dlp) that answers from memory.
 
     `infos` maps a video URL to what yt-dlp would return; `audio_file` is copied as the
-    video's audio. Every URL asked is recorded in `asked`."""
+    video's audio, `video_file` as the video. Every URL asked is recorded in `asked`."""
 
     infos: dict[str, dict[str, Any]]
     audio_file: Path | None = None
     asked: list[str] = field(default_factory=list)
+    video_file: Path | None = None
 
     def info(self, url: str, where: str, *, lang: str, workdir: Path
              ) -> tuple[dict[str, Any], Path | None, bool]:
@@ -84,3 +85,8 @@ class FakeVideo:
         self.asked.append(url)
         assert self.audio_file is not None
         return Path(shutil.copy(self.audio_file, workdir / f"audio{self.audio_file.suffix}"))
+
+    def video(self, url: str, where: str, workdir: Path) -> Path:
+        self.asked.append(url)
+        assert self.video_file is not None
+        return Path(shutil.copy(self.video_file, workdir / f"video{self.video_file.suffix}"))

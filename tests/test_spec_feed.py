@@ -202,7 +202,8 @@ def test_items_meet_apple_and_rss_requirements(out: Path) -> None:
         assert text_of(item, "itunes:episodeType") in ("full", "trailer", "bonus"), where
         counts = Counter(child.tag for child in item if isinstance(child.tag, str))
         doubles = {t: n for t, n in counts.items() if n > 1 and t not in {
-            f"{{{NS['podcast']}}}transcript", f"{{{NS['podcast']}}}person"}}
+            f"{{{NS['podcast']}}}transcript", f"{{{NS['podcast']}}}person",
+            f"{{{NS['podcast']}}}alternateEnclosure", f"{{{NS['podcast']}}}location"}}
         assert doubles == {}, where
         for name in ("season", "episode"):
             it = item.findall(f"itunes:{name}", NS)

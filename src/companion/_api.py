@@ -33,7 +33,7 @@ from companion._errors import (
     RenderError,
     from_os_error,
 )
-from companion._model import Article, Clock, Site
+from companion._model import Article, Clock, Episode, Site
 
 if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in httpx, publish boto3)
     import threading
@@ -100,8 +100,19 @@ class Project:
         with _os_errors(PairError, "cannot fetch"):
             articles = _select(read_project(self.site).articles, slugs)
             chosen = tuple(formats) if formats else self.audio_formats()
-            opts = replace(options or FetchOptions(), formats=chosen)
+            opts = replace(options or FetchOptions(), formats=chosen,
+                           video_slugs=self.video_slugs(articles))
             return fetch(articles, self.site, refresh, progress, options=opts)
+
+    def video_slugs(self, articles: Sequence[Article]) -> frozenset[str]:
+        """The articles a video feed (``medium = "video"``) selects: the ones whose video
+        `fetch` gets (the others never need the large file)."""
+        from companion._config.feeds import load_feeds, selects
+        from companion._read.articles import article_guid
+
+        feeds = [f for f in load_feeds(self.site).feeds if f.medium == "video"]
+        return frozenset(a.slug for a in articles
+                         if any(selects(f.select, Episode(a, article_guid(a))) for f in feeds))
 
     def audio_formats(self) -> tuple[str, ...]:
         """The audio formats the feed definitions ask for (mp3 when there is no feed)."""

@@ -53,6 +53,38 @@ class Inference:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """A person of an episode or a show (``podcast:person``): a name, a role and group of
+    the Podcast Taxonomy (lower case; "host" and "cast" when not said), links."""
+
+    name: str
+    role: str = "host"
+    group: str | None = None
+    href: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a place an episode is about (``podcast:location``): a name to show, and where
+    known its ``geo:`` URI, OpenStreetMap id and ISO 3166-1 country code."""
+
+    name: str
+    geo: str | None = None  # "geo:41.6168,41.6367"
+    osm: str | None = None  # "R123456"
+    country: str | None = None  # "ge"
+
+
+@dataclass(frozen=True)
+class License:
+    """A ``podcast:license``: an identifier (SPDX-like, "cc-by-4.0") or a custom name and the
+    URL of its full text."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """An article file, read and validated. Unknown front-matter keys stay in `extra`."""
 
@@ -88,6 +120,10 @@ class Article:
     inferred: tuple[Inference, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     remote_audio: bool = False  # `remote_audio: true`: the `audio:` URL is the enclosure as it is
+    # issue 16A, Podcasting 2.0 from what the article says:
+    people: tuple[Credit, ...] = ()  # `hosts:` and `guests:` (else `author` is the host)
+    location: Place | None = None  # `location:`, or the dateline's place (plain text)
+    license: License | None = None  # `license:`
 
 
 @dataclass(frozen=True)
@@ -176,6 +212,22 @@ class RemoteAudio:
 
 
 @dataclass(frozen=True)
+class VideoFile:
+    """A video ready to publish as it is: H.264 + AAC in a faststart MP4, at most 1080 lines,
+    content-addressed in the cache, with what ffprobe read."""
+
+    path: Path
+    sha256: str
+    size: int  # bytes, exact
+    duration: float  # seconds
+    width: int
+    height: int
+    bitrate: int | None = None  # bits per second, the whole file
+    source: str | None = None  # "youtube:<id>"
+    mime_type: str = "video/mp4"
+
+
+@dataclass(frozen=True)
 class Transcript:
     """Captions as WebVTT and SRT files (local), in one language."""
 
@@ -197,6 +249,7 @@ class Episode:
     chapters: tuple[Chapter, ...] = ()
     transcripts: tuple[Transcript, ...] = ()
     remote_audio: RemoteAudio | None = None  # `remote_audio: true`: published at its own URL
+    video_file: VideoFile | None = None  # the MP4 fetched for a video feed (issue 16A)
 
     @property
     def slug(self) -> str:
@@ -236,6 +289,35 @@ class Funding:
 
 
 @dataclass(frozen=True)
+class TxtRecord:
+    """A ``podcast:txt``: free text (an ownership verification code), and its purpose."""
+
+    text: str
+    purpose: str | None = None  # "verify", "applepodcastsverify", ...
+
+
+@dataclass(frozen=True)
+class UpdateFrequency:
+    """A ``podcast:updateFrequency``: the schedule in words, and as an RFC 5545 rule."""
+
+    text: str
+    rrule: str | None = None  # "FREQ=WEEKLY;BYDAY=MO"
+    complete: bool = False
+    dtstart: str | None = None  # ISO 8601, as written
+
+
+@dataclass(frozen=True)
+class PodrollEntry:
+    """Another show of the project, as a feed definition knows it (its URL and GUID come
+    from the site: `Show.podroll`)."""
+
+    slug: str
+    podcast_guid: str | None = None  # given in its definition
+    medium: str = "podcast"
+    moved_from: tuple[str, ...] = ()  # its definition's: its GUID comes from its first URL
+
+
+@dataclass(frozen=True)
 class FeedDefinition:
     """One show, from feeds/<slug>.toml."""
 
@@ -265,6 +347,13 @@ class FeedDefinition:
     # -- issue 16, item 7 (moves): where the feed was published before, oldest first: feed
     # names of this site (renamed definitions) or absolute feed URLs (another base_url)
     moved_from: tuple[str, ...] = ()
+    # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
+    enclosure_prefix: str | None = None  # "https://op3.dev/e,pg={podcast_guid}/"
+    max_items: int | None = None  # the newest N in the feed, the rest in archive pages
+    license: License | None = None
+    txt: tuple[TxtRecord, ...] = ()
+    update_frequency: UpdateFrequency | None = None
+    podroll: tuple[PodrollEntry, ...] = ()  # the project's other shows it recommends
 
 
 @dataclass(frozen=True)
@@ -404,6 +493,8 @@ class PlacedMedia:
     sha256: str
     source: Path  # the local file the site copy is made from (streamed, never loaded)
     remote: bool = False  # an enclosure kept at its own URL: nothing placed (path "")
+    bitrate: int | None = None  # bits per second (podcast:alternateEnclosure)
+    height: int | None = None  # lines, for a video
 
     def file(self) -> OutputFile:
         return OutputFile(self.path, self.type, "media", source=self.source)
@@ -441,6 +532,15 @@ class PlacedTranscript:
 
 
 @dataclass(frozen=True)
+class RemoteFeed:
+    """Another feed, as ``podcast:remoteItem`` points at it."""
+
+    feed_guid: str
+    feed_url: FeedUrl
+    medium: str = "podcast"
+
+
+@dataclass(frozen=True)
 class Show:
     """A feed definition with what the build resolved for it: its URLs and its artwork."""
 
@@ -453,6 +553,7 @@ class Show:
     icons: tuple[PlacedImage, ...] = ()  # favicons made from the artwork: PNGs, then an ICO
     hubs: tuple[str, ...] = ()  # WebSub hubs ([notify] websub): atom:link rel="hub"
     new_feed_url: FeedUrl | None = None  # a moved feed: itunes:new-feed-url (its own URL)
+    podroll: tuple[RemoteFeed, ...] = ()  # the other shows it recommends (podcast:podroll)
 
     @property
     def slug(self) -> str:
@@ -563,8 +664,31 @@ class RenderEpisode:
     picture: tuple[PlacedImage, ...] = ()
     video_picture: tuple[PlacedImage, ...] = ()  # the YouTube thumbnail, for the video's facade
     neighbours: tuple[Neighbour, ...] = ()  # older and newer episodes in its first show
+    # The episode's MP4 by show slug (one file, each show's URL: its analytics prefix), when
+    # a show it is in is a video feed.
+    video: Mapping[str, PlacedMedia] = field(default_factory=dict)
 
     @property
     def player(self) -> PlacedMedia | None:
         """The audio the page plays: the first show's, else the page's own."""
         return next(iter(self.media.values()), None)
+
+    @property
+    def page_video(self) -> PlacedMedia | None:
+        """The MP4 the page offers beside the audio: the player's show's, else any show's."""
+        first = next(iter(self.media), "")
+        return self.video.get(first) or next(iter(self.video.values()), None)
+
+    def enclosure(self, show: Show) -> PlacedMedia:
+        """What `show`'s item encloses: the MP4 in a video feed, else the show's audio."""
+        if show.definition.medium == "video" and show.slug in self.video:
+            return self.video[show.slug]
+        return self.media[show.slug]
+
+    def renditions(self, show: Show) -> tuple[PlacedMedia, ...]:
+        """Every file of the episode `show` offers: its enclosure first, then the others
+        (the audio beside a video, the video beside an audio)."""
+        own = self.enclosure(show)
+        others = [m for m in (self.media.get(show.slug), self.video.get(show.slug))
+                  if m is not None and m.path != own.path]
+        return (own, *others)

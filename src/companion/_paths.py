@@ -45,6 +45,11 @@ def feed_xml(feed_slug: str) -> str:
     return f"{feed_slug}/feed.xml"
 
 
+def feed_archive(feed_slug: str, number: int) -> str:
+    """Archive page `number` of a feed (RFC 5005): 1 holds its oldest items."""
+    return f"{feed_slug}/archive/{number}.xml"
+
+
 def feed_index(feed_slug: str) -> str:
     return f"{feed_slug}/index.html"
 

@@ -69,6 +69,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
                            a.relpath in resolution.no_feed, a.relpath in resolution.dropped)
                  for a in read.articles]
     problems += _audio_problems(standings, problems)
+    problems += _video_problems(standings, episodes, loaded.feeds)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
     problems += catalog_problems(read.articles)
@@ -137,14 +138,37 @@ def _standing(article: Article, status: Status, episode: Episode | None,
                      if selects(f.select, episode or Episode(article, article_guid(article))))
     ready = status == "live" and not dropped and not no_feed and article.date is not None
     audio = episode is not None and episode.has_audio
+    kept = tuple(s for s in selected if s not in _videoless(episode, feeds))
     why = ""
-    if status == "live" and selected and not (ready and audio):
+    if status == "live" and selected and not (ready and audio and kept):
         why = ("another article has its slug" if dropped else
                "another article has its GUID" if no_feed else
                "no date" if article.date is None else
-               "no audio" if episode is not None else "its pairing failed")
+               "no audio" if episode is not None and not audio else
+               "no video" if episode is not None else "its pairing failed")
     return Standing(article.relpath, article.slug, article.title, status, article.date,
-                    article.hidden, selected if ready and audio else (), selected, why)
+                    article.hidden, kept if ready and audio else (), selected, why)
+
+
+def _videoless(episode: Episode | None, feeds: Sequence[FeedDefinition]) -> set[str]:
+    """The video feeds an episode without a fetched MP4 stays out of (as the build does)."""
+    if episode is None or episode.video_file is not None:
+        return set()
+    return {f.slug for f in feeds if f.medium == "video"}
+
+
+def _video_problems(standings: Sequence[Standing], episodes: Mapping[str, Episode],
+                    feeds: Sequence[FeedDefinition]) -> list[Problem]:
+    from companion._build.prepare import no_video_problem
+
+    found = []
+    for s in standings:
+        episode = episodes.get(s.source)
+        missing = [x for x in s.selected if x in _videoless(episode, feeds)]
+        if episode is not None and missing and s.status == "live" and \
+                (s.feeds or s.why == "no video"):
+            found.append(no_video_problem(episode.article, missing))
+    return found
 
 
 def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem]) -> list[Problem]:

@@ -3,10 +3,12 @@
 For a show: its compliant artwork copy (`_pair.artwork`, kept in
 ``.companion/artwork/``) and the small copies its pages use (a square, favicons).
 For an episode: a tagged copy of its audio per show, in the show's format
-(`_pair.tagging`, kept in ``cache/published/``), its compliant image and its
-page's picture, and its transcripts: WebVTT and SRT written from the cached cues,
-wrapped at the caption limits of `_render.limits`. What comes out is the model the
-render takes: `Show` and `RenderEpisode`, every file placed (path and URL).
+(`_pair.tagging`, kept in ``cache/published/``), its MP4 when a show it is in is a video
+feed (as `fetch` made it: one file, which every show of the episode then offers), its
+compliant image and its page's picture, and its transcripts: WebVTT and SRT written from
+the cached cues, wrapped at the caption limits of `_render.limits`. What comes out is the
+model the render takes: `Show` and `RenderEpisode`, every file placed (path, and the URL
+each show gives it: behind the show's analytics prefix, if it has one).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from companion import _paths
-from companion._config.feeds import show_of
+from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
 from companion._model import (
+    Article,
     Cue,
     Episode,
     FeedDefinition,
@@ -72,12 +75,13 @@ class Preparer:
         page_url = self.site.episode_url(episode.slug)
         shows = [self.show(feed).show for feed in feeds]
         media = self._media(episode, shows, page_url, problems)
+        video = self._video(episode, shows, media, problems)
         image = episode_artwork(episode, self.site)
         problems.extend(image.problems)
         transcripts = self._transcripts(episode)
         return RenderEpisode(episode, page_url, tuple(s for s in shows if s.slug in media),
                              media, image.image, transcripts, _cues(episode), mark,
-                             image.picture, image.video_picture, tuple(neighbours))
+                             image.picture, image.video_picture, tuple(neighbours), video)
 
     def _media(self, episode: Episode, shows: Sequence[Show], page_url: str,
                problems: list[Problem]) -> dict[str, PlacedMedia]:
@@ -93,6 +97,7 @@ class Preparer:
             (s.slug, s.title, s.definition.audio_format, _art(s)) for s in shows]
         wanted = wanted or [("", self.site.title, _own_format(episode), None)]
         placed: dict[str, PlacedMedia] = {}
+        by_slug = {s.slug: s for s in shows}
         for slug, title, fmt, art in wanted:
             try:
                 audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
@@ -102,10 +107,32 @@ class Preparer:
                 continue
             key = _paths.enclosure_key(episode.guid, slug, episode.slug, episode.audio.sha256)
             path = _paths.media(key, audio.extension)
-            placed[slug] = PlacedMedia(path, self.site.media_url(path), audio.size,
-                                       audio.mime_type, audio.duration, audio.sha256,
-                                       audio.path)
+            url = (enclosure_url(by_slug[slug], self.site, path) if slug in by_slug
+                   else self.site.media_url(path))
+            placed[slug] = PlacedMedia(path, url, audio.size, audio.mime_type, audio.duration,
+                                       audio.sha256, audio.path, bitrate=audio.bitrate)
         return placed
+
+    def _video(self, episode: Episode, shows: Sequence[Show], media: dict[str, PlacedMedia],
+               problems: list[Problem]) -> dict[str, PlacedMedia]:
+        """The episode's MP4, for every show it is in, when one of them is a video feed; a
+        video feed without it leaves the episode out (taken out of `media`), with a warning."""
+        wanted = [s.slug for s in shows if s.definition.medium == "video" and s.slug in media]
+        file = episode.video_file
+        if not wanted:
+            return {}
+        if file is None:
+            dropped = [media.pop(slug) for slug in wanted]
+            if not media:  # the page keeps a player: the audio, at its own address
+                media[""] = replace(dropped[0], url=self.site.media_url(dropped[0].path))
+            problems.append(no_video_problem(episode.article, wanted))
+            return {}
+        key = _paths.enclosure_key(episode.guid, "video:", episode.slug, file.sha256)
+        path = _paths.media(key, "mp4")
+        return {s.slug: PlacedMedia(path, enclosure_url(s, self.site, path), file.size,
+                                    file.mime_type, file.duration, file.sha256, file.path,
+                                    bitrate=file.bitrate, height=file.height)
+                for s in shows if s.slug in media}
 
     def _transcripts(self, episode: Episode) -> tuple[PlacedTranscript, ...]:
         placed: list[PlacedTranscript] = []
@@ -158,3 +185,11 @@ def _cues(episode: Episode) -> tuple[Cue, ...]:
     chosen = next((t for t in episode.transcripts if t.lang.split("-")[0] == lang),
                   episode.transcripts[0])
     return tuple(read_cues(chosen.vtt.read_text(encoding="utf-8")))
+
+
+def no_video_problem(article: Article, feeds: Sequence[str]) -> Problem:
+    """The warning for an episode that video feeds select but that has no fetched MP4."""
+    return Problem("warning", article.relpath, "no video: the episode is left out of "
+                   f"{', '.join(feeds)} (a video feed)", "run `companion fetch`" + (
+                       "" if article.youtube_id else " after giving `video:` a YouTube link"),
+                   "video")

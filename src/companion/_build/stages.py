@@ -173,14 +173,16 @@ class SiteRenderer:
         if selected and not rep.shows:
             why = ("another article has its GUID" if not flags.in_feeds
                    else "no date" if not dated
-                   else "no audio" if not episode.has_audio else "its audio failed")
+                   else "no audio" if not episode.has_audio
+                   else "no video" if all(f.medium == "video" for f in feeds)
+                   else "its audio failed")
         out = render_episode(rep, self.site, self.pages)
+        placed = [*rep.media.values(), *rep.video.values()]
         return EpisodeBuild(
             episode.article.relpath, episode.slug, _deps(episode, self.site), out.files,
             light(episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
-            {m.path: m.sha256 for m in rep.media.values() if not m.remote}, episode.guid,
-            tuple(selected),
-            episode.title, why, {slug: m.path for slug, m in rep.media.items() if slug})
+            {m.path: m.sha256 for m in placed if not m.remote}, episode.guid, tuple(selected),
+            episode.title, why, {s.slug: rep.enclosure(s).path for s in rep.shows})
 
     # -- feeds and site pages ---------------------------------------------------------------
 
@@ -217,6 +219,7 @@ def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     from companion._pair import audio as _audio
     from companion._pair import remote as _remote
     from companion._pair import spotify as _spotify
+    from companion._pair import video as _video
     from companion._pair import youtube as _youtube
     from companion._pair.episodes import audio_source
 
@@ -226,6 +229,7 @@ def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     if article.youtube_id:
         deps.append(f"{cache}/{_youtube.cache_rel(article.youtube_id)}")
         deps.append(f"{cache}/transcripts/{article.youtube_id}.json")
+        deps.append(f"{cache}/{_video.record_rel(f'youtube:{article.youtube_id}')}")
     if article.spotify_id:
         deps.append(f"{cache}/{_spotify.cache_rel(article.spotify_id)}")
     source = audio_source(article)

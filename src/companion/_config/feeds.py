@@ -7,20 +7,35 @@ picks a show's episodes, newest first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from companion._config import podcasting as _p20
 from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
 from companion._config.project import inside, project_rel, read_toml
 from companion._errors import Problem
-from companion._model import Episode, FeedDefinition, FeedSelection, Funding, Person, Show, Site
-from companion._text import NOT_XML, did_you_mean, is_language
+from companion._model import (
+    Episode,
+    FeedDefinition,
+    FeedSelection,
+    Funding,
+    MediaUrl,
+    Person,
+    PodrollEntry,
+    RemoteFeed,
+    Show,
+    Site,
+)
+from companion._text import NOT_XML, did_you_mean, is_language, whole_number
+
+T = TypeVar("T")
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -31,7 +46,11 @@ KNOWN_KEYS = frozenset({
     "select",
     # issue 16, item 7 (moves)
     "moved_from",
+    # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
+    "enclosure_prefix", "max_items", "license", "txt", "update_frequency", "podroll",
 })
+#: The most items a feed's `max_items` may keep in the main feed (and in each archive page).
+MAX_ITEMS = 100_000
 OWNER_KEYS = frozenset({"name", "email"})
 FUNDING_KEYS = frozenset({"url", "text"})
 SELECT_KEYS = frozenset({"languages", "categories", "tags", "episodes", "include_hidden"})
@@ -71,17 +90,34 @@ def podcast_guid_for(feed_url: str) -> str:
 def show_of(feed: FeedDefinition, site: Site) -> Show:
     """The show a feed definition makes on `site`, before its artwork is placed: its feed
     URL, its page, its `podcast:guid` (given, else the UUIDv5 of its first feed URL: the
-    oldest of `moved_from`, or this one), the WebSub hubs it names, and for a moved feed
-    its `itunes:new-feed-url`."""
+    oldest of `moved_from`, or this one), the WebSub hubs it names, for a moved feed its
+    `itunes:new-feed-url`, and the other shows it recommends (`podcast:podroll`)."""
     url = site.feed_url(feed.slug)
-    first = old_feed_url(feed.moved_from[0], site) if feed.moved_from else url
-    return Show(feed, url, site.show_url(feed.slug), feed.podcast_guid or podcast_guid_for(first),
-                hubs=site.notify.websub, new_feed_url=url if feed.moved_from else None)
+    podroll = tuple(RemoteFeed(_guid(e.slug, e.podcast_guid, e.moved_from, site),
+                               site.feed_url(e.slug), e.medium) for e in feed.podroll)
+    return Show(feed, url, site.show_url(feed.slug),
+                _guid(feed.slug, feed.podcast_guid, feed.moved_from, site),
+                hubs=site.notify.websub, new_feed_url=url if feed.moved_from else None,
+                podroll=podroll)
+
+
+def _guid(slug: str, given: str | None, moved_from: tuple[str, ...], site: Site) -> str:
+    """A show's `podcast:guid`: given, else the UUIDv5 of its first feed URL (the oldest
+    of `moved_from`, or its own): a moved feed keeps its GUID."""
+    first = old_feed_url(moved_from[0], site) if moved_from else site.feed_url(slug)
+    return given or podcast_guid_for(first)
 
 
 def old_feed_url(moved_from: str, site: Site) -> str:
     """A `moved_from` entry as a feed URL: a feed name of this site, or a URL as written."""
     return moved_from if "://" in moved_from else site.feed_url(moved_from)
+
+
+def enclosure_url(show: Show, site: Site, path: str) -> MediaUrl:
+    """The URL a show gives a media file of the site: behind its analytics prefix, if any
+    (the file's path, its key in the bucket, stays as it is)."""
+    return MediaUrl(_p20.apply_prefix(show.definition.enclosure_prefix, show.guid,
+                                      site.media_url(path)))
 
 
 @dataclass(frozen=True)
@@ -94,16 +130,19 @@ def load_feeds(site: Site) -> FeedsResult:
     """Every ``feeds/*.toml``, sorted by slug; invalid ones are reported and left out."""
     feeds: list[FeedDefinition] = []
     problems: list[Problem] = []
+    choices: dict[str, Podroll] = {}
     folder = site.feeds_dir
     files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
     for path in files:
-        feed, found = load_feed(path, site)
+        feed, found, choices[path.stem] = _read_feed(path, site)
         problems.extend(found)
         if feed is not None:
             feeds.append(feed)
     clashes = _move_clashes(feeds, site)
     problems.extend(clashes.values())
-    return FeedsResult([f for f in feeds if f.slug not in clashes], problems)
+    kept = [f for f in feeds if f.slug not in clashes]
+    return FeedsResult([_with_podroll(f, kept, choices[f.slug], problems) for f in kept],
+                       problems)
 
 
 def _move_clashes(feeds: Sequence[FeedDefinition], site: Site) -> dict[str, Problem]:
@@ -129,33 +168,62 @@ def _move_clashes(feeds: Sequence[FeedDefinition], site: Site) -> dict[str, Prob
     return clashes
 
 
+#: What a definition's `podroll` asks for: None every other show (the default), else slugs.
+Podroll = tuple[str, ...] | None
+
+
+def _with_podroll(feed: FeedDefinition, feeds: Sequence[FeedDefinition], choice: Podroll,
+                  problems: list[Problem]) -> FeedDefinition:
+    """The definition with the project's other shows it recommends: every other one, or
+    those its `podroll` names (a name that is no show is a warning)."""
+    others = {f.slug: f for f in feeds if f.slug != feed.slug}
+    wanted = sorted(others) if choice is None else list(dict.fromkeys(choice))
+    for slug in wanted:
+        if slug not in others:
+            problems.append(Problem("warning", f"feeds/{feed.slug}.toml",
+                                    f"podroll names {slug!r}, which is not another show of "
+                                    "the project", f"name one of: {', '.join(others) or '-'}",
+                                    "podroll"))
+    entries = tuple(PodrollEntry(s, others[s].podcast_guid, others[s].medium,
+                                 others[s].moved_from) for s in wanted if s in others)
+    return dataclasses.replace(feed, podroll=entries)
+
+
 def load_feed(path: Path, site: Site) -> tuple[FeedDefinition | None, list[Problem]]:
-    """One feed definition, or None and the errors that keep it out."""
+    """One feed definition, or None and the errors that keep it out (its podroll is left
+    empty: `load_feeds` knows the other shows)."""
+    feed, problems, _choice = _read_feed(path, site)
+    return feed, problems
+
+
+def _read_feed(path: Path, site: Site
+               ) -> tuple[FeedDefinition | None, list[Problem], Podroll]:
+    """One definition, its problems, and what its `podroll` asks for."""
     where = project_rel(path, site)
     if not _SLUG.match(path.stem):
         return None, [Problem("error", where, "the file name is not URL-safe: it becomes the "
                               "feed's address", "rename it with a-z, 0-9 and hyphens only, "
-                              "e.g. feeds/my-show.toml", "file name")]
+                              "e.g. feeds/my-show.toml", "file name")], ()
     if len(path.stem) > MAX_FEED_NAME:
         return None, [Problem("error", where, f"the file name is too long ({len(path.stem)} "
                               f"characters; at most {MAX_FEED_NAME}): it names the feed's folder "
                               "and its ledger", "rename it to something shorter, e.g. "
-                              "feeds/my-show.toml", "file name")]
+                              "feeds/my-show.toml", "file name")], ()
     if path.is_symlink() and not inside(path, site.root):
         return None, [Problem("error", where, "a symbolic link that points outside the project; "
-                              "not followed", "copy the file into feeds/ instead")]
+                              "not followed", "copy the file into feeds/ instead")], ()
     if not path.is_file():
         return None, [Problem("error", where, "not a regular file (a pipe, device or folder)",
-                              "remove it from feeds/")]
+                              "remove it from feeds/")], ()
     try:
         data = read_toml(path)
     except ValueError as exc:
         fix = "save the file as UTF-8" if str(exc) == "not UTF-8" else "correct the TOML syntax"
-        return None, [Problem("error", where, str(exc), fix)]
+        return None, [Problem("error", where, str(exc), fix)], ()
     reader = _Reader(where)
     feed = reader.feed(path, data, site)
     errors = [p for p in reader.problems if p.severity == "error"]
-    return (None if errors else feed), reader.problems
+    return (None if errors else feed), reader.problems, reader.podroll_choice(data)
 
 
 class _Reader:
@@ -198,6 +266,12 @@ class _Reader:
             castbox_url=self.url(data, "castbox_url"),
             select=self.selection(data.get("select", {})),
             moved_from=self.moved_from(data.get("moved_from", []), path.stem),
+            # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
+            enclosure_prefix=self.p20(data, "enclosure_prefix", _p20.read_prefix),
+            max_items=self.max_items(data),
+            license=self.p20(data, "license", _p20.read_license),
+            txt=self.p20(data, "txt", _p20.read_txt) or (),
+            update_frequency=self.p20(data, "update_frequency", _p20.read_update_frequency),
         )
 
     def moved_from(self, value: object, slug: str) -> tuple[str, ...]:
@@ -222,6 +296,33 @@ class _Reader:
                 self.error("moved_from", f"moved_from {entry!r} is neither a feed name nor "
                            "an absolute http(s) URL", fix)
         return tuple(dict.fromkeys(found))
+
+    def p20(self, data: dict[str, Any], name: str, read: Callable[[object, str], T]) -> T | None:
+        """A Podcasting 2.0 value (`_config.podcasting`), or None when absent or invalid."""
+        return _p20.read_value(data, name, read, self.error)
+
+    def max_items(self, data: dict[str, Any]) -> int | None:
+        value = data.get("max_items")
+        if value is None:
+            return None
+        number = whole_number(value, 1, MAX_ITEMS)
+        if number is None:
+            self.error("max_items", f"max_items must be a whole number from 1 to "
+                       f"{MAX_ITEMS:,}, not {value!r}", "write max_items = 300")
+        return number
+
+    def podroll_choice(self, data: dict[str, Any]) -> Podroll:
+        """`podroll`: true (every other show, the default), false, or a list of feed names."""
+        value = data.get("podroll", True)
+        if value is True:
+            return None
+        if value is False:
+            return ()
+        if isinstance(value, list) and all(isinstance(x, str) for x in value):
+            return tuple(value)
+        self.error("podroll", "podroll must be true, false or a list of feed names",
+                   'write podroll = ["es", "ka"] (feeds/es.toml, feeds/ka.toml)')
+        return ()
 
     def unknown(self, table: dict[str, Any], known: frozenset[str], prefix: str) -> None:
         for key in table:

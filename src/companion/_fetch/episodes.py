@@ -1,6 +1,7 @@
 """`fetch`: fill the cache for articles, several at once, through the two network seams.
 
-An episode's video info, captions and YouTube audio come from the video source
+An episode's video info, captions and YouTube audio (and, for an episode a video feed
+selects, the video: `FetchOptions.video_slugs`) come from the video source
 (`FetchOptions.video`); its Spotify oEmbed, thumbnail and audio URL from the one HTTP
 client (`_fetch.http`). Everything is fetched into a work folder first, then written to
 the cache, so a failure leaves the cache as it was; one failing episode does not stop the
@@ -27,6 +28,7 @@ from companion._pair import audio as _audio
 from companion._pair import spotify as _pair_spotify
 from companion._pair import thumbnails as _thumbnails
 from companion._pair import transcripts as _transcripts
+from companion._pair import video as _video
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
 from companion._pair.episodes import audio_source
@@ -125,6 +127,7 @@ def fetch_episode(article: Article, cache: Cache, refresh: bool, opts: FetchOpti
         if article.spotify_id:
             commits += _fetch_spotify(job)
         commits += _fetch_remote(job) if article.remote_audio else _fetch_audio(job)
+        commits += _fetch_video_file(job)
         for commit in commits:
             commit()
         return bool(commits)
@@ -203,6 +206,19 @@ def _fetch_remote(job: Job) -> list[Commit]:
                                              "audio file")
     found = RemoteAudio(url, path.stat().st_size, info.mime_type, info.duration, info.bitrate)
     return [lambda: _remote.store(job.cache, found)]
+def _fetch_video_file(job: Job) -> list[Commit]:
+    """The MP4 of an episode that a video feed selects (only those: video files are large),
+    made publishable (`_video.make_mp4`: remuxed where the source allows)."""
+    article = job.article
+    if article.slug not in job.opts.video_slugs or not article.youtube_id:
+        return []
+    source = f"youtube:{article.youtube_id}"
+    if not job.refresh and _video.cached_video(job.cache, source, article.slug) is not None:
+        return []
+    raw = job.opts.video.video(job.opts.youtube_url.format(id=article.youtube_id), job.where,
+                               job.work)
+    mp4 = _video.make_mp4(raw, job.work / "published.mp4", job.where)
+    return [lambda: _video.store_video(job.cache, mp4, source, job.where)]
 
 
 def _download(job: Job, source: str) -> Path:

@@ -35,6 +35,7 @@ class FetchOptions:
     retry_wait: float = 0.5  # seconds before the first retry; doubled for each next one
     jobs: int = 4
     formats: tuple[str, ...] = ("mp3",)  # audio formats to have ready besides the original
+    video_slugs: frozenset[str] = frozenset()  # episodes a video feed selects: get their MP4
     max_image_bytes: int = _thumbnails.MAX_BYTES  # largest thumbnail accepted
     max_audio_bytes: int = MAX_AUDIO_BYTES  # largest audio file accepted from a URL
     transport: httpx.BaseTransport | None = None  # None: the network

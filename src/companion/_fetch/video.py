@@ -20,6 +20,13 @@ from typing import Any, Protocol
 from companion._errors import FetchError
 
 AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
+#: The video a video feed publishes: H.264 + AAC at most 1080 lines, merged without
+#: re-encoding (`_pair.video.make_mp4` then only remuxes it, faststart); else the best at
+#: most 1080 lines; else the best there is (re-encoded, and scaled to 1080 lines, after).
+#: `<=?` lets a format of unknown height through (a page's plain <video> source).
+VIDEO_FORMAT = ("bv*[vcodec^=avc1][height<=?1080]+ba[acodec^=mp4a]"
+                "/b[vcodec^=avc1][acodec^=mp4a][height<=?1080]"
+                "/bv*[height<=?1080]+ba/b[height<=?1080]/bv*+ba/b")
 
 
 class VideoSource(Protocol):
@@ -32,6 +39,10 @@ class VideoSource(Protocol):
 
     def audio(self, url: str, where: str, workdir: Path) -> Path:
         """The video's best audio, downloaded into `workdir`."""
+        ...
+
+    def video(self, url: str, where: str, workdir: Path) -> Path:
+        """The video itself (`VIDEO_FORMAT`), downloaded into `workdir`."""
         ...
 
 
@@ -55,15 +66,26 @@ class YtDlpSource:
 
     def audio(self, url: str, where: str, workdir: Path) -> Path:
         """Download the best audio of a video into `workdir`; returns the file."""
+        return self._download(url, where, workdir / "audio.%(ext)s", AUDIO_FORMAT, "audio",
+                              "check that the video has an audio track, then fetch again")
+
+    def video(self, url: str, where: str, workdir: Path) -> Path:
+        """Download the video (`VIDEO_FORMAT`: video and audio merged into one file, remuxed,
+        not re-encoded) into `workdir`; returns the file."""
+        return self._download(url, where, workdir / "video.%(ext)s", VIDEO_FORMAT, "video",
+                              "check that the video plays on YouTube, then fetch again",
+                              merge_output_format="mp4/mkv")
+
+    def _download(self, url: str, where: str, template: Path, selector: str, what: str,
+                  fix: str, **extra: Any) -> Path:
         opts = options(Log(), timeout=self.timeout, retries=self.retries, skip_download=False,
-                       format=AUDIO_FORMAT, outtmpl={"default": str(workdir / "audio.%(ext)s")},
-                       overwrites=True, updatetime=False)
+                       format=selector, outtmpl={"default": str(template)}, overwrites=True,
+                       updatetime=False, **extra)
         info = _run(url, where, opts, download=True)
         files = [Path(d["filepath"]) for d in info.get("requested_downloads") or []
                  if d.get("filepath")]
         if not files or not files[0].is_file():
-            raise FetchError(f"yt-dlp downloaded no audio from {url}", where=where,
-                             fix="check that the video has an audio track, then fetch again")
+            raise FetchError(f"yt-dlp downloaded no {what} from {url}", where=where, fix=fix)
         return files[0]
 
 

@@ -5,7 +5,8 @@ Layout (under ``Site.cache_dir``)::
     youtube/<video id>.info.json    yt-dlp's info JSON, trimmed (no formats, no signed URLs)
     spotify/<episode id>.json       Spotify's oEmbed answer, trimmed
     audio/<source key>.json         per source: {"source", "files": {ext: media record}}
-    media/<sha256>.<ext>            audio bytes, named by their hash
+    video/<source key>.json         per source: the MP4 a video feed publishes (`_pair.video`)
+    media/<sha256>.<ext>            audio and video bytes, named by their hash
     transcripts/<video id>.json     which caption languages are cached (and automatic or not)
     transcripts/<video id>.<lang>.vtt / .srt
     images/<sha256>.<ext>           video thumbnails (recorded in the info JSON, see `_thumbnails`)
@@ -30,7 +31,8 @@ from companion._files import atomic_write, named, sha256_file
 
 CHUNK = 1 << 20
 #: The folders `companion fetch` fills (what `companion clean --cache` removes).
-FETCHED_DIRS = ("youtube", "spotify", "audio", "media", "transcripts", "images", "remote")
+FETCHED_DIRS = ("youtube", "spotify", "audio", "video", "media", "transcripts", "images",
+                "remote")
 #: Tagged copies of the audio, made by a build (`_tagging.published_audio`).
 PUBLISHED_DIR = "published"
 

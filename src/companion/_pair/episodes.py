@@ -21,12 +21,14 @@ from companion._model import (
     RemoteAudio,
     Site,
     SpotifyEpisode,
+    VideoFile,
     YouTubeVideo,
 )
 from companion._pair import audio as _audio
 from companion._pair import spotify as _spotify
 from companion._pair import thumbnails as _thumbnails
 from companion._pair import transcripts as _transcripts
+from companion._pair import video as _video_files
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
 from companion._read.articles import article_guid
@@ -79,7 +81,8 @@ def pair_episode(article: Article, site: Site, cache: Cache) -> tuple[Episode, l
                    if article.youtube_id else ())
     return Episode(article=article, guid=episode_guid(article), youtube=video,
                    spotify=spotify, audio=audio, chapters=video.chapters if video else (),
-                   transcripts=transcripts, remote_audio=remote), problems
+                   transcripts=transcripts, remote_audio=remote,
+                   video_file=video_file(article, cache)), problems
 
 
 def _remote_audio(article: Article, cache: Cache, problems: list[Problem]
@@ -97,6 +100,14 @@ def _remote_audio(article: Article, cache: Cache, problems: list[Problem]
     if found is None:
         problems.append(_need_fetch(article, f"what the remote audio ({article.audio}) is"))
     return found
+
+
+def video_file(article: Article, cache: Cache) -> VideoFile | None:
+    """The MP4 `fetch` made of the article's YouTube video for a video feed, if it did (the
+    build says so when a video feed needs it)."""
+    if not article.youtube_id:
+        return None
+    return _video_files.cached_video(cache, f"youtube:{article.youtube_id}", article.slug)
 
 
 def _video(article: Article, cache: Cache, problems: list[Problem]) -> YouTubeVideo | None:

@@ -20,9 +20,19 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import Article, ArticleFormat, Identity, Inference, Link, Site
+from companion._model import (
+    Article,
+    ArticleFormat,
+    Credit,
+    Identity,
+    Inference,
+    Link,
+    Place,
+    Site,
+)
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
@@ -31,6 +41,7 @@ from companion._read.files import (
     walk,
 )
 from companion._read.lang import (
+    dateline_place,
     detect_language,
     direction,
     find_dateline,
@@ -48,6 +59,8 @@ KNOWN_KEYS = frozenset({
     "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
     "episode_type", "explicit", "slug", "published", "draft",
     "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
+    # issue 16A: podcast:person, podcast:location, podcast:license
+    "hosts", "guests", "location", "license",
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
 THEME_KEYS = frozenset({
@@ -57,7 +70,7 @@ THEME_KEYS = frozenset({
     "read_time", "show_date", "sitemap", "pin", "seo_title", "canonical_url", "subtitle",
     "summary", "keywords", "modified", "updated", "lastmod", "render_with_liquid",
     "pagination", "math", "mathjax", "image_alt", "image_caption", "caption", "credit",
-    "source", "location", "weight", "aliases", "series", "publishDate", "expiryDate",
+    "source", "weight", "aliases", "series", "publishDate", "expiryDate",
     "thumbnail", "cover", "feature", "feature_image", "og_image", "twitter", "lang_ref",
     "translations", "ref", "type", "id", "uuid", "menu", "nav_order", "parent",
     "search", "robots", "noindex", "show_excerpts", "tagline", "overlay_image", "mermaid",
@@ -572,6 +585,9 @@ def _build(path: Path, site: Site, where: str,
         links=_links(body, source.format, [u for u in (video, spotify) if u], cache),
         inferred=tuple(inferred), extra=_extra(source.front),
         remote_audio=_remote_audio(fields),
+        people=_people(fields), location=_location(fields, dateline_place(source.body),
+                                                   inferred),
+        license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
     )
     return (None if fields.failed else article), fields.problems
 
@@ -585,6 +601,34 @@ def _remote_audio(fields: _Fields) -> bool:
                      "(the enclosure that stays where it is)",
                      "give the audio's URL in `audio:`, or remove remote_audio")
     return remote
+def _people(fields: _Fields) -> tuple[Credit, ...]:
+    """`hosts:` then `guests:` (names, or tables with role, href, img); with guests but no
+    hosts, the `author` hosts (an item's people replace the show's, person.md)."""
+    hosts = _p20.read_value(fields.data, "hosts", _hosts, fields.error) or ()
+    guests = _p20.read_value(fields.data, "guests", _guests, fields.error) or ()
+    author = _author(fields)
+    if guests and not hosts and author:
+        hosts = (Credit(author),)
+    return (*hosts, *guests)
+
+
+def _hosts(value: object, name: str) -> tuple[Credit, ...]:
+    return _p20.read_credits(value, name, "host")
+
+
+def _guests(value: object, name: str) -> tuple[Credit, ...]:
+    return _p20.read_credits(value, name, "guest")
+
+
+def _location(fields: _Fields, place: str | None,
+              inferred: list[Inference]) -> Place | None:
+    """`location:` (a name, or name, geo, osm, country), else the place of the article's
+    dateline ("BATUMI, 1 October 2025", "Baku, AZERTAC"), which `check` shows to confirm."""
+    given = _p20.read_value(fields.data, "location", _p20.read_place, fields.error)
+    if given is not None or "location" in fields.data or place is None:
+        return given
+    inferred.append(Inference("location", place, "from the dateline"))
+    return Place(place)
 
 
 def guid_for(explicit: str | None, youtube_id: str | None, spotify_id: str | None,

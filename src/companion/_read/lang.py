@@ -119,6 +119,13 @@ class Dateline:
     date: date | None
     rest: str  # what follows the dateline on the same line ("" for a line of its own)
 
+    @property
+    def place(self) -> str:
+        """The place it names ("BATUMI, 1 October 2025" -> "Batumi"; "باكو، 20 أكتوبر" ->
+        "باكو"): capitals as a wire service writes them become a name's."""
+        name = re.split(r"[,،]", self.text, maxsplit=1)[0].strip()
+        return name.title() if name.isupper() else name
+
 
 def _month(token: str) -> int | None:
     word = token.lower().rstrip(".")
@@ -163,6 +170,23 @@ def _dateline_of(text: str) -> Dateline | None:
         return None
     looks, when = _date_of(parts[1])
     return Dateline(text, when, "") if looks else None
+
+
+#: What follows a wire service's dateline place: the agency in capitals ("Baku, AZERTAC").
+_AGENCY = re.compile(r"^\s*[A-Z][A-Z.&-]{1,15}(?![\w])")
+
+
+def dateline_place(body: str) -> str | None:
+    """The place a news text opens with: a dated dateline's ("BATUMI, 1 October 2025") or
+    a wire service's ("Baku, AZERTAC — ..."), in any article format."""
+    found = find_dateline(body)
+    if found is not None:
+        return found.place
+    line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+    parts = re.split(r"[,،]", line, maxsplit=1)
+    if len(parts) == 2 and _is_place(parts[0].strip()) and _AGENCY.match(parts[1]):
+        return Dateline(line, None, "").place
+    return None
 
 
 def find_dateline(body: str) -> Dateline | None:

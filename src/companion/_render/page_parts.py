@@ -37,7 +37,8 @@ from companion._render.i18n import (
 Relative = Callable[[str | None], str | None]  # a URL made relative to the page (None: unsafe)
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
-AUDIO_FORMATS = {"audio/mpeg": "MP3", "audio/mp4": "M4A", "audio/ogg": "Ogg", "audio/aac": "AAC"}
+MEDIA_FORMATS = {"audio/mpeg": "MP3", "audio/mp4": "M4A", "audio/ogg": "Ogg", "audio/aac": "AAC",
+                 "video/mp4": "MP4"}
 TRANSCRIPT_FORMATS = {"vtt": "WebVTT", "srt": "SRT"}
 
 
@@ -134,12 +135,22 @@ def clock(seconds: float) -> str:
 def player(media: PlacedMedia, url: str, art: str | None, lang: str) -> dict[str, Any]:
     """What the player needs: the audio, its length (shown before it plays), a word on its
     format and size, the square artwork for the lock screen."""
-    lang = ui_language(lang)
-    kind = AUDIO_FORMATS.get(media.type, "")
-    size = f"{format_number(round(media.size / 1_000_000, 1), lang)} MB" if media.size else ""
     return {"url": url, "type": media.type, "seconds": f"{media.duration:.3f}",
-            "clock": clock(media.duration), "about": ", ".join(x for x in (kind, size) if x),
-            "art": art}
+            "clock": clock(media.duration), "about": about(media, lang), "art": art}
+
+
+def download(media: PlacedMedia, url: str, lang: str) -> dict[str, str]:
+    """A file the page offers beside the player (the episode's MP4): its link, type, and a
+    word on its format and size."""
+    return {"url": url, "type": media.type, "about": about(media, lang)}
+
+
+def about(media: PlacedMedia, lang: str) -> str:
+    """"MP3, 0.2 MB": the format and size of a media file, in the page's language."""
+    lang = ui_language(lang)
+    kind = MEDIA_FORMATS.get(media.type, "")
+    size = f"{format_number(round(media.size / 1_000_000, 1), lang)} MB" if media.size else ""
+    return ", ".join(x for x in (kind, size) if x)
 
 
 def speeds(lang: str) -> list[dict[str, str]]:

@@ -220,7 +220,11 @@ class PageRenderer:
             return None
         square = rep.image or (rep.shows[0].thumb if rep.shows else None)
         art = self._relative(square.url, root) if square else None
-        return parts.player(media, url, art, lang)
+        found = parts.player(media, url, art, lang)
+        video = rep.page_video
+        video_url = self._relative(video.url, root) if video else None
+        found["video"] = parts.download(video, video_url, lang) if video and video_url else None
+        return found
 
     def _neighbours(self, lang: str, neighbours: Sequence[Neighbour], root: str) -> Markup:
         """The older and newer episodes, between the marks `relink` finds."""

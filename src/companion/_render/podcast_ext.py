@@ -21,9 +21,14 @@ from dataclasses import dataclass
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
+from companion._model import License, Place, RemoteFeed, TxtRecord, UpdateFrequency
+
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PSC_NS = "http://podlove.org/simple-chapters"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+#: RFC 5005, Feed Paging and Archiving: ``fh:archive`` marks an archive document.
+FH_NS = "http://purl.org/syndication/history/1.0"
 
 _ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -61,6 +66,31 @@ class PersonTag:
     role: str = "host"
     href: str | None = None
     img: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class TrailerTag:
+    title: str
+    url: str
+    pubdate: str  # RFC 2822
+    length: int | None = None
+    type: str | None = None
+    season: int | None = None
+
+
+@dataclass(frozen=True)
+class AlternateTag:
+    """A ``podcast:alternateEnclosure`` with one ``podcast:source`` and its integrity."""
+
+    type: str
+    url: str
+    length: int | None = None
+    bitrate: int | None = None
+    height: int | None = None
+    lang: str | None = None
+    default: bool = False
+    integrity: str | None = None  # an SRI string, "sha256-..."
 
 
 @dataclass(frozen=True)
@@ -163,7 +193,8 @@ class ItunesEntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
 
 class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
-    """Channel-level ``podcast:`` tags: guid, locked, funding, medium."""
+    """Channel-level ``podcast:`` tags: guid, locked, funding, medium, license, txt,
+    updateFrequency, podroll, trailer."""
 
     def __init__(self) -> None:
         self.guid: str | None = None
@@ -171,6 +202,11 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         self.locked_owner: str | None = None
         self.funding: list[tuple[str, str]] = []  # (url, text)
         self.medium: str | None = None
+        self.license: License | None = None
+        self.txt: list[TxtRecord] = []
+        self.update_frequency: UpdateFrequency | None = None
+        self.podroll: list[RemoteFeed] = []
+        self.trailers: list[TrailerTag] = []
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
@@ -187,11 +223,65 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
             _sub(channel, PODCAST_NS, "funding", text, url=url)
         if self.medium:
             _sub(channel, PODCAST_NS, "medium", self.medium)
+        if self.license:
+            license_tag(channel, self.license)
+        for txt in self.txt:
+            txt_tag(channel, txt)
+        if self.update_frequency:
+            self._update_frequency(channel, self.update_frequency)
+        if self.podroll:
+            podroll = _sub(channel, PODCAST_NS, "podroll")
+            for item in self.podroll:
+                self._remote_item(podroll, item)
+        for trailer in self.trailers:
+            self._trailer(channel, trailer)
         return rss_feed
+
+    @staticmethod
+    def _update_frequency(channel: etree._Element, tag: UpdateFrequency) -> None:
+        elem = _sub(channel, PODCAST_NS, "updateFrequency", tag.text)
+        if tag.complete:
+            _set_text_attr(elem, "complete", "true")
+        if tag.dtstart:
+            _set_text_attr(elem, "dtstart", tag.dtstart)
+        if tag.rrule:
+            _set_text_attr(elem, "rrule", tag.rrule)
+
+    @staticmethod
+    def _remote_item(parent: etree._Element, item: RemoteFeed) -> None:
+        elem = _sub(parent, PODCAST_NS, "remoteItem", feedGuid=item.feed_guid)
+        medium = item.medium if item.medium != "podcast" else None  # remote-item.md
+        for name, value in (("feedUrl", item.feed_url), ("medium", medium)):
+            if value:
+                _set_text_attr(elem, name, value)
+
+    @staticmethod
+    def _trailer(channel: etree._Element, trailer: TrailerTag) -> None:
+        elem = _sub(channel, PODCAST_NS, "trailer", trailer.title, url=trailer.url,
+                    pubdate=trailer.pubdate)
+        if trailer.length is not None:
+            _set_text_attr(elem, "length", str(trailer.length))
+        if trailer.type:
+            _set_text_attr(elem, "type", trailer.type)
+        if trailer.season is not None:
+            _set_text_attr(elem, "season", str(trailer.season))
+
+
+def license_tag(parent: etree._Element, tag: License) -> None:
+    elem = _sub(parent, PODCAST_NS, "license", tag.name)
+    if tag.url:
+        _set_text_attr(elem, "url", tag.url)
+
+
+def txt_tag(parent: etree._Element, tag: TxtRecord) -> None:
+    elem = _sub(parent, PODCAST_NS, "txt", tag.text)
+    if tag.purpose:
+        _set_text_attr(elem, "purpose", tag.purpose)
 
 
 class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Item-level ``podcast:`` tags: transcript, chapters, person, season, episode."""
+    """Item-level ``podcast:`` tags: transcript, chapters, person, season, episode,
+    location, license, alternateEnclosure."""
 
     def __init__(self) -> None:
         self.transcripts: list[TranscriptTag] = []
@@ -199,6 +289,9 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         self.persons: list[PersonTag] = []
         self.season: int | None = None
         self.episode: int | None = None
+        self.location: Place | None = None
+        self.license: License | None = None
+        self.alternates: list[AlternateTag] = []
 
     def extend_rss(self, entry: etree._Element) -> etree._Element:
         for transcript in self.transcripts:
@@ -217,15 +310,67 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
             _sub(entry, PODCAST_NS, "season", str(self.season))
         if self.episode is not None:
             _sub(entry, PODCAST_NS, "episode", str(self.episode))
+        if self.location:
+            self._location(entry, self.location)
+        if self.license:
+            license_tag(entry, self.license)
+        for alternate in self.alternates:
+            self._alternate(entry, alternate)
         return entry
 
     @staticmethod
     def _person(entry: etree._Element, person: PersonTag) -> None:
         elem = _sub(entry, PODCAST_NS, "person", person.name, role=person.role)
-        if person.href:
-            _set_text_attr(elem, "href", person.href)
-        if person.img:
-            _set_text_attr(elem, "img", person.img)
+        for name, value in (("group", person.group), ("href", person.href),
+                            ("img", person.img)):
+            if value:
+                _set_text_attr(elem, name, value)
+
+    @staticmethod
+    def _location(entry: etree._Element, place: Place) -> None:
+        elem = _sub(entry, PODCAST_NS, "location", place.name)
+        for name, value in (("geo", place.geo), ("osm", place.osm),
+                            ("country", place.country)):
+            if value:
+                _set_text_attr(elem, name, value)
+
+    @staticmethod
+    def _alternate(entry: etree._Element, tag: AlternateTag) -> None:
+        elem = _sub(entry, PODCAST_NS, "alternateEnclosure", type=tag.type)
+        for name, value in (("length", tag.length), ("bitrate", tag.bitrate),
+                            ("height", tag.height), ("lang", tag.lang)):
+            if value is not None and value != "":
+                _set_text_attr(elem, name, str(value))
+        if tag.default:
+            _set_text_attr(elem, "default", "true")
+        _sub(elem, PODCAST_NS, "source", uri=tag.url)
+        if tag.integrity:
+            _sub(elem, PODCAST_NS, "integrity", type="sri", value=tag.integrity)
+
+
+# --- RFC 5005 archived feeds (``fh:`` and ``atom:link``) -------------------------------------
+
+
+class FeedHistoryExtension(BaseExtension):  # type: ignore[misc]
+    """An archived feed's links (RFC 5005 section 4): in the subscription feed, a
+    ``prev-archive`` link to its newest archive page; in an archive page, ``fh:archive``, a
+    ``current`` link to the subscription feed and ``prev-archive``/``next-archive`` links
+    to the pages before and after it."""
+
+    def __init__(self) -> None:
+        self.archive = False
+        self.links: list[tuple[str, str]] = []  # (rel, href)
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": FH_NS} if self.archive else {}
+
+    def extend_rss(self, rss_feed: etree._Element) -> etree._Element:
+        channel = _channel(rss_feed)
+        if self.archive:
+            _sub(channel, FH_NS, "archive")
+        for rel, href in self.links:
+            _sub(channel, ATOM_NS, "link", rel=rel, href=href, type="application/rss+xml")
+        return rss_feed
 
 
 # --- psc: (Podlove Simple Chapters 1.2) ----------------------------------------------------

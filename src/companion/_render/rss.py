@@ -20,24 +20,50 @@ An incremental build renders each `<item>` once (`render_item`, through
 feedgen and the extensions like a whole feed) and keeps its bytes;
 `assemble_feed` then puts the channel (rendered by feedgen without items) and
 those bytes together, byte for byte what `render_feed` gives for the same input.
+
+A show with `max_items` keeps its newest N items in its feed and pages the rest into
+RFC 5005 archive documents (`feed_files`): ``<slug>/archive/1.xml`` holds the oldest N,
+``2.xml`` the next N, and so on, so a page that is full never changes when episodes are
+published (only the newest page grows, until it is full); each is assembled from the
+items' kept bytes, and the build writes only the pages whose bytes changed. The feed links
+its newest archive page (``atom:link rel="prev-archive"``); each page is marked
+``fh:archive`` and links the feed (``current``) and its neighbours (``prev-archive``,
+``next-archive``).
+
+Every item lists its renditions (`ItemParts.alternates`: the audio, and the MP4 when the
+show's episode has one) as ``podcast:alternateEnclosure``, each with one
+``podcast:source`` (a media file, behind the show's analytics prefix like the enclosure)
+and its SHA-256 as ``podcast:integrity``; the one the enclosure is is ``default``.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any, NamedTuple
 
 from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
-from companion._model import Episode, FileUrl, OutputFile, PageUrl, PlacedMedia, Show
+from companion._model import (
+    Article,
+    Episode,
+    FileUrl,
+    OutputFile,
+    PageUrl,
+    PlacedMedia,
+    Show,
+)
 from companion._read.links import clean_url
 from companion._render.limits import APPLE_DESCRIPTION
 from companion._render.podcast_ext import (
+    AlternateTag,
     ChapterMark,
+    FeedHistoryExtension,
     ItunesEntryExtension,
     ItunesExtension,
     PersonTag,
@@ -45,6 +71,7 @@ from companion._render.podcast_ext import (
     PodcastIndexExtension,
     PodloveChaptersEntryExtension,
     PodloveChaptersExtension,
+    TrailerTag,
     TranscriptTag,
     xml_text,
 )
@@ -78,6 +105,7 @@ class ItemParts:
     transcripts: tuple[TranscriptRef, ...] = ()
     description_text: str = ""  # plain show notes, within Apple's 4,000 bytes
     description_html: str = ""  # HTML show notes, for content:encoded
+    alternates: tuple[PlacedMedia, ...] = ()  # every rendition, the enclosure's first
 
     @property
     def url(self) -> str:
@@ -103,12 +131,73 @@ def render_feed(show: Show, episodes: Sequence[Episode],
     """The show's RSS document as UTF-8 bytes: byte-identical for identical input.
 
     `episodes` are the feed's episodes (see `select_episodes`); they are written
-    newest first, and those without `ItemParts` are left out."""
-    items = [e for e in newest_first(episodes) if e.guid in parts]
-    fg = _map_channel(show, items)
-    for episode in items:
-        _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
-    return _document(fg)
+    newest first, and those without `ItemParts` are left out. With `max_items`, only
+    the newest that many (the rest are in the archive pages, `feed_files`)."""
+    return render_pages(show, episodes, parts)[0]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One document of a feed: the feed itself (`number` 0) or archive page `number`, its
+    RFC 5005 links, and the channel's trailers (in the feed only)."""
+
+    number: int = 0
+    links: tuple[tuple[str, str], ...] = ()  # (rel, href)
+    trailers: tuple[TrailerTag, ...] = field(default=(), compare=False)
+    self_url: str | None = None  # an archive page's own URL; the feed's is the show's
+
+    @property
+    def archive(self) -> bool:
+        return self.number > 0
+
+
+def split_pages(chosen: Sequence[Episode], limit: int | None) -> list[list[Episode]]:
+    """[the feed's items, archive page 1 (the oldest `limit`), page 2, ...], newest first
+    in each; the newest page may hold fewer than `limit`."""
+    if not limit or len(chosen) <= limit:
+        return [list(chosen)]
+    oldest_first = list(chosen[limit:])[::-1]
+    pages = [oldest_first[i:i + limit][::-1] for i in range(0, len(oldest_first), limit)]
+    return [list(chosen[:limit]), *pages]
+
+
+def archive_url(show: Show, number: int) -> str:
+    """The URL of the show's archive page `number` (beside its feed)."""
+    base = show.feed_url[:-len(paths.feed_xml(show.slug))]
+    return base + paths.feed_archive(show.slug, number)
+
+
+def _pages(show: Show, chosen: Sequence[Episode], parts: Mapping[str, ItemParts]
+           ) -> list[tuple[Page, list[Episode]]]:
+    groups = split_pages(chosen, show.definition.max_items)
+    last = len(groups) - 1
+    found = [(Page(0, (("prev-archive", archive_url(show, last)),) if last else (),
+                   tuple(_trailers(chosen, parts))), groups[0])]
+    for number in range(1, last + 1):
+        links: list[tuple[str, str]] = [("current", show.feed_url)]
+        links += [("prev-archive", archive_url(show, number - 1))] if number > 1 else []
+        links += [("next-archive", archive_url(show, number + 1))] if number < last else []
+        found.append((Page(number, tuple(links), self_url=archive_url(show, number)),
+                      groups[number]))
+    return found
+
+
+def render_pages(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
+                 items: Mapping[str, bytes] | None = None) -> list[bytes]:
+    """The feed's document, then its archive pages (oldest first): rendered whole by
+    feedgen, or, with `items` (item bytes by GUID, from `render_item`), assembled from
+    them (an item not there is rendered on the spot); the same bytes either way."""
+    chosen = [e for e in newest_first(episodes) if e.guid in parts]
+    documents = []
+    for page, members in _pages(show, chosen, parts):
+        if items is None:
+            fg = _map_channel(show, members, page)
+            for episode in members:
+                _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
+            documents.append(_document(fg))
+        else:
+            documents.append(_assembled(show, members, parts, items, page))
+    return documents
 
 
 #: How every pretty-printed feed document ends: items go in front of it, one after another.
@@ -153,11 +242,18 @@ def assemble_feed(show: Show, episodes: Sequence[Episode], parts: Mapping[str, I
                   items: Mapping[str, bytes]) -> bytes:
     """`render_feed`'s document, with each item's bytes taken from `items` (by episode
     GUID, from `render_item`) when there, rendered otherwise."""
-    chosen = [e for e in newest_first(episodes) if e.guid in parts]
-    channel = _document(_map_channel(show, chosen))
+    return render_pages(show, episodes, parts, items)[0]
+
+
+def _assembled(show: Show, members: Sequence[Episode], parts: Mapping[str, ItemParts],
+               items: Mapping[str, bytes], page: Page) -> bytes:
+    channel = _document(_map_channel(show, members, page))
     if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
-        return render_feed(show, episodes, parts)
-    body = [items.get(e.guid) or render_item(show, e, parts[e.guid]) for e in chosen]
+        fg = _map_channel(show, members, page)
+        for episode in members:
+            _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
+        return _document(fg)
+    body = [items.get(e.guid) or render_item(show, e, parts[e.guid]) for e in members]
     return b"".join([channel[:-len(_TAIL)], *body, _TAIL])
 
 
@@ -173,9 +269,17 @@ def feed_file(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemP
     With `items` (item bytes by GUID, see `render_item`), the feed is assembled from
     them instead of rendering every item again.
     """
-    data = (render_feed(show, episodes, parts) if items is None
-            else assemble_feed(show, episodes, parts, items))
-    return OutputFile(paths.feed_xml(show.slug), FEED_CONTENT_TYPE, "feed", data=data)
+    return feed_files(show, episodes, parts, items)[0]
+
+
+def feed_files(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
+               items: Mapping[str, bytes] | None = None) -> tuple[OutputFile, ...]:
+    """The feed (``<slug>/feed.xml``) and its archive pages (``<slug>/archive/<n>.xml``)."""
+    documents = render_pages(show, episodes, parts, items)
+    names = [paths.feed_xml(show.slug)]
+    names += [paths.feed_archive(show.slug, n) for n in range(1, len(documents))]
+    return tuple(OutputFile(name, FEED_CONTENT_TYPE, "feed", data=data)
+                 for name, data in zip(names, documents, strict=True))
 
 
 def newest_first(episodes: Iterable[Episode]) -> list[Episode]:
@@ -202,17 +306,18 @@ def _ext(fg: Any, name: str) -> Any:
     return getattr(fg, name)
 
 
-def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
+def _map_channel(show: Show, items: Sequence[Episode], page: Page = Page()) -> Any:
     feed = show.definition
     fg = FeedGenerator()
     fg.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
     fg.register_extension("psc", PodloveChaptersExtension, PodloveChaptersEntryExtension)
+    fg.register_extension("history", FeedHistoryExtension, rss=True, atom=False)
     link = show.link
     artwork_url = show.artwork.url if show.artwork else None
     fg.title(xml_text(feed.title))
     fg.description(html_text(feed.description or feed.title))
-    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=page.self_url or show.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=link, rel="alternate")  # feedgen uses the last link as RSS <link>
     fg.language(feed.language)
     if feed.copyright:
@@ -224,8 +329,10 @@ def _map_channel(show: Show, items: Sequence[Episode]) -> Any:
     if artwork_url:
         fg.image(url=artwork_url, title=xml_text(feed.title), link=link)
     _map_itunes(_ext(fg, "itunes"), show, artwork_url)
-    _map_podcastindex(_ext(fg, "podcastindex"), show)
+    _map_podcastindex(_ext(fg, "podcastindex"), show, page)
     map_feed_links(fg, show)
+    history: FeedHistoryExtension = _ext(fg, "history")
+    history.archive, history.links = page.archive, list(page.links)
     return fg
 
 
@@ -251,13 +358,33 @@ def _map_itunes(itunes: ItunesExtension, show: Show, artwork_url: str | None) ->
     itunes.type = feed.type
 
 
-def _map_podcastindex(ext: PodcastIndexExtension, show: Show) -> None:
+def _map_podcastindex(ext: PodcastIndexExtension, show: Show, page: Page) -> None:
     feed = show.definition
     ext.guid = show.guid
     ext.locked = feed.locked
     ext.locked_owner = feed.owner.email
     ext.funding = [(f.url, f.text) for f in feed.funding]
     ext.medium = feed.medium
+    ext.license = feed.license
+    ext.txt = list(feed.txt)
+    ext.update_frequency = feed.update_frequency
+    ext.podroll = list(show.podroll)
+    ext.trailers = list(page.trailers)
+
+
+
+def _trailers(episodes: Sequence[Episode], parts: Mapping[str, ItemParts]) -> list[TrailerTag]:
+    """`podcast:trailer` for each episode of the feed whose `episode_type` is trailer."""
+    found = []
+    for episode in episodes:
+        when = episode_date(episode)
+        if episode.article.episode_type != "trailer" or when is None:
+            continue
+        ref = parts[episode.guid]
+        found.append(TrailerTag(xml_text(episode.title) or episode.slug, ref.url,
+                                format_datetime(when), ref.length, ref.mime_type,
+                                episode.article.season))
+    return found
 
 
 def _map_item(fe: Any, show: Show, episode: Episode, ref: ItemParts) -> None:
@@ -299,9 +426,29 @@ def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
     ext.transcripts = [TranscriptTag(t.url, t.mime_type, t.lang, t.rel)
                        for t in ref.transcripts]
     ext.chapters_url = ref.chapters_url
-    ext.persons = [PersonTag(article.author)] if article.author else []
+    ext.persons = _persons(article)
     ext.season = article.season
     ext.episode = article.episode
+    ext.location = article.location
+    ext.license = article.license
+    ext.alternates = [AlternateTag(m.type, m.url, m.size, m.bitrate, m.height, article.lang,
+                                   m.url == ref.url, sri(m.sha256)) for m in ref.alternates]
+
+
+def _persons(article: Article) -> list[PersonTag]:
+    """The episode's hosts and guests, else its author as the host."""
+    if article.people:
+        return [PersonTag(c.name, c.role, c.href, c.img, c.group) for c in article.people]
+    return [PersonTag(article.author)] if article.author else []
+
+
+def sri(sha256_hex: str) -> str | None:
+    """An SRI integrity string ("sha256-<base64>") for a SHA-256 in hex (None if not one)."""
+    try:
+        digest = bytes.fromhex(sha256_hex)
+    except ValueError:
+        return None
+    return "sha256-" + base64.b64encode(digest).decode("ascii") if len(digest) == 32 else None
 
 
 def plain_description(ref: ItemParts, episode: Episode) -> str:

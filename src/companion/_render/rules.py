@@ -40,10 +40,49 @@ def feed_problems(show: Show, episodes: Sequence[Episode], parts: Mapping[str, I
     for episode in episodes:
         problems += episode_problems(episode, parts.get(episode.guid))
     problems += duplicate_guid_problems(episodes, where)
+    problems += archive_problems(feed, len(episodes), where)
     reported = {p.field for p in problems}
     problems += [p for p in rendered_problems(show, episodes, parts, where)
                  if p.field not in reported]
     return problems
+
+
+#: A main feed larger than this is one apps commonly give up on: Podverse's parser timed out
+#: on a 4.9 MB feed (github.com/podverse/podverse-rn/issues/1297), an online reader refused
+#: a 7 MB one (github.com/pyvideo/pyvideo/issues/10), and FeedBurner-style proxies stop
+#: processing feeds beyond their size limit (podlove.org/paged-feeds). Neither Apple nor
+#: Spotify publishes a byte limit for feeds.
+FEED_SIZE_WARNING = 4_000_000
+#: Apple's directory lists at most about 300 episodes of a show (theaudacitytopodcast.com,
+#: TAP302, "Directory limits don't affect your subscribers").
+APPLE_LISTED = 300
+
+
+def archive_problems(feed: FeedDefinition, count: int, where: str) -> list[Problem]:
+    """`max_items` that pages episodes out of the feed: Apple Podcasts and Spotify read the
+    feed alone (not its RFC 5005 archive pages), so those episodes leave them."""
+    if feed.max_items is None or count <= feed.max_items:
+        return []
+    return [Problem(
+        "warning", where, f"max_items = {feed.max_items}: the feed keeps the newest "
+        f"{feed.max_items} of {count} episodes and pages the other {count - feed.max_items} "
+        "into archive pages (RFC 5005), which only readers that implement RFC 5005 follow; "
+        "Apple Podcasts and Spotify read the feed alone, so those older episodes leave them",
+        f"raise max_items (Apple lists about {APPLE_LISTED} episodes anyway), or go ahead if "
+        "the older episodes may leave Apple Podcasts and Spotify", "max_items")]
+
+
+def size_problems(feed: FeedDefinition, size: int, count: int, where: str) -> list[Problem]:
+    """A feed that has grown beyond what apps commonly load (`FEED_SIZE_WARNING`)."""
+    if size <= FEED_SIZE_WARNING:
+        return []
+    fix = ("lower max_items" if feed.max_items else
+           f"set max_items (e.g. max_items = {min(count // 2, APPLE_LISTED)}) to page older "
+           "episodes into archive pages")
+    return [Problem("warning", where, f"the feed is {size / 1_000_000:.1f} MB ({count} items): "
+                    f"apps commonly time out on or refuse feeds over "
+                    f"{FEED_SIZE_WARNING // 1_000_000} MB, and every app downloads all of "
+                    "it at each refresh", fix + ", or shorten the show notes", "size")]
 
 
 def feed_where(feed: FeedDefinition, site: Site) -> str:
@@ -201,11 +240,13 @@ def rendered_problems(show: Show, episodes: Sequence[Episode], parts: Mapping[st
                       where: str) -> list[Problem]:
     """Render the feed and look for Apple's required tags in the result."""
     try:
-        root = etree.fromstring(render_feed(show, episodes, parts))
+        data = render_feed(show, episodes, parts)
+        root = etree.fromstring(data)
     except (ValueError, etree.XMLSyntaxError) as exc:
         return [Problem("error", where, f"the feed cannot be rendered as XML: {exc}",
                         "report this as a bug in companion", None)]
-    problems: list[Problem] = []
+    problems = size_problems(show.definition, len(data), len(root.findall("channel/item")),
+                             where)
     for field, path in _REQUIRED:
         if not root.xpath(path, namespaces=_NS):
             problems.append(Problem("error", where, f"the rendered feed has no {path}",

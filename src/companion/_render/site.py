@@ -3,7 +3,8 @@
 - `render_episode`: an episode's page, chapters JSON, transcripts, placed media and
   image, and its ``<item>`` for each show it is in (kept by the build between runs),
   whose notes name and link that show's feed;
-- `render_show`: a show's feed (assembled from the items) and its page;
+- `render_show`: a show's feed and its archive pages (assembled from the items) and its
+  page;
 - `render_home`: the home page, sitemap, robots.txt, the stylesheet, the player script
   and the site's favicon.ico;
 - `relink_page`: an episode's page with other neighbours (older, newer), patched.
@@ -29,7 +30,7 @@ from companion._model import (
     Site,
 )
 from companion._render.pages import PageRenderer, home_show
-from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_file, render_item
+from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
 
 
 def site_file(path: str, data: bytes) -> OutputFile:
@@ -58,7 +59,9 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     from companion._render.shownotes import for_feed, notes_html, notes_text, show_notes
 
     episode = rep.episode
-    files = [media.file() for media in rep.media.values() if not media.remote]
+    placed = {m.path: m for m in (*rep.media.values(), *rep.video.values())  # the MP4 once
+              if not m.remote}
+    files = [media.file() for media in placed.values()]
     files += image_files([rep.image, *rep.picture, *rep.video_picture])
     chapters_url = None
     if episode.chapters:
@@ -76,9 +79,9 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
         lightened = light(episode)  # what the feed stage sees of it
         for show in rep.shows:
             own = for_feed(notes, show.title, show.feed_url)
-            parts = ItemParts(rep.media[show.slug], rep.page_url,
+            parts = ItemParts(rep.enclosure(show), rep.page_url,
                               rep.image.url if rep.image else None, chapters_url, refs,
-                              notes_text(own), notes_html(own))
+                              notes_text(own), notes_html(own), rep.renditions(show))
             items[show.slug] = (parts, render_item(show, lightened, parts))
     return EpisodeFiles(tuple(files), items)
 
@@ -88,7 +91,7 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     """The show's feed, assembled from its episodes' items, and its page, which lists them
     (hidden ones left out); the feed rules of each item."""
     from companion._config.feeds import select_episodes
-    from companion._render.rules import episode_problems
+    from companion._render.rules import episode_problems, size_problems
 
     parts = {e.guid: i[show.slug] for e, i in zip(episodes, items, strict=True)
              if show.slug in i}
@@ -97,8 +100,11 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     chosen = [e for e in select_episodes(show.definition, episodes) if e.guid in media]
     problems = [p for e in chosen for p in episode_problems(e, media.get(e.guid))]
     listed = [e for e in chosen if not e.article.hidden]
-    files = [feed_file(show, chosen, media, items=xmls),
-             site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
+    feeds = feed_files(show, chosen, media, items=xmls)
+    kept = min(len(chosen), show.definition.max_items or len(chosen))  # the feed's items
+    problems += size_problems(show.definition, len(feeds[0].data or b""), kept,
+                              f"feeds/{show.slug}.toml")
+    files = [*feeds, site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
     files += image_files([show.artwork, show.thumb, *show.icons])
     return tuple(files), problems
 
