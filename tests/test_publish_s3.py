@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from companion._model import PublishSettings
-from companion._publish.run import publish
+from companion._publish.run import PublishEvent, publish
 from companion._publish.targets import MULTIPART_THRESHOLD, S3Target, open_target
 from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
 
@@ -120,8 +120,15 @@ def test_large_media_goes_multipart_and_is_verified(s3_env: SeaweedServer, publi
     site = write_sample_site(tmp_path / "site", episodes=1, media_size=size)
     target = _target(s3_env)
     requests = Requests(target)
-    report = publish(site, target)
+    events: list[PublishEvent] = []
+    report = publish(site, target, progress=events.append)
     media = next(p for p in report.sent if p.startswith("media/"))
+    # its parts are reported as they go (a progress bar moves during a large file)
+    of_media = [e for e in events if e.path == media]
+    assert [e.kind for e in of_media][-1] == "sent"
+    assert {e.kind for e in of_media[:-1]} == {"bytes"}
+    assert sum(e.size for e in of_media[:-1]) == size
+    assert not any(e.kind == "bytes" and e.path != media for e in events)  # small: no parts
     assert requests.ops["CreateMultipartUpload"] == 1
     assert requests.ops["UploadPart"] == 2
     assert requests.ops["CompleteMultipartUpload"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,15 +36,23 @@ class _Bar:
         self.task: TaskID | None = None
         self.done = 0
         self.files = 0
+        self.partial: dict[str, int] = {}  # bytes of a large file shown before its "sent"
+        self.lock = threading.Lock()  # "bytes" come from the sending threads
 
     def __call__(self, event: PublishEvent) -> None:
         if event.kind == "plan":
             self.files = event.files
             self.task = self.progress.add_task("sending", total=event.bytes or 1,
                                                files=f"0/{event.files}")
+        elif event.kind == "bytes" and self.task is not None:
+            with self.lock:
+                self.partial[event.path] = self.partial.get(event.path, 0) + event.size
+            self.progress.update(self.task, advance=event.size)
         elif event.kind == "sent" and self.task is not None:
-            self.done += 1
-            self.progress.update(self.task, advance=event.size,
+            with self.lock:
+                shown = self.partial.pop(event.path, 0)
+                self.done += 1
+            self.progress.update(self.task, advance=event.size - shown,
                                  files=f"{self.done}/{self.files}")
         elif event.kind == "stage" and self.task is not None:
             self.progress.update(self.task, description=event.stage)

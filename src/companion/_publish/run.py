@@ -89,16 +89,18 @@ CHECKPOINT_SECONDS = 15.0
 DAY = 86400.0
 DEFAULT_GRACE_DAYS = 30
 
-EventKind = Literal["plan", "stage", "sent", "deleted", "manifest", "done"]
+EventKind = Literal["plan", "stage", "bytes", "sent", "deleted", "manifest", "done"]
 
 
 @dataclass(frozen=True)
 class PublishEvent:
-    """What `publish` reports to its progress callback (it never prints)."""
+    """What `publish` reports to its progress callback (it never prints). A large file
+    sent in parts is reported as it goes ("bytes": `size` more bytes of `path`, called
+    from the sending threads) before its "sent"."""
 
     kind: EventKind
     path: str = ""
-    size: int = 0
+    size: int = 0  # "sent": the file's size; "bytes": the bytes just sent
     files: int = 0  # "plan": files to send; "stage": files in the stage
     bytes: int = 0  # "plan": bytes to send
     stage: str = ""
@@ -482,10 +484,14 @@ class _Run:
             self.stale.pop(path, None)
         self.save()
 
+    def _bytes(self, path: str, size: int) -> None:
+        """A large file's parts as they go ("bytes" events, before its "sent")."""
+        self.emit(PublishEvent("bytes", path=path, size=size))
+
     def send_stage(self, name: str, uploads: Sequence[Upload]) -> None:
         self.emit(PublishEvent("stage", stage=name, files=len(uploads),
                                bytes=sum(u.size for u in uploads)))
-        for sent in self.target.send(uploads):
+        for sent in self.target.send(uploads, self._bytes):
             self.files[sent.upload.path] = entry_of(sent)
             self.dirty = True
             self.emit(PublishEvent("sent", path=sent.upload.path, size=sent.upload.size,

@@ -40,6 +40,7 @@ from companion._text import finite_number, has_userinfo, redact, whole_number
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from s3transfer.manager import TransferManager
+    from s3transfer.subscribers import BaseSubscriber
 
 META_DIR = ".companion"
 MANIFEST_NAME = f"{META_DIR}/manifest.json"
@@ -157,6 +158,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: Told `(path, bytes)` as the parts of a large file are stored (negative when a part
+#: is sent again).
+OnBytes = Callable[[str, int], None]
+
+
+class _PartProgress:
+    """An s3transfer subscriber (it calls the `on_*` methods a subscriber has): the
+    progress of one upload, as `(path, bytes)` calls."""
+
+    def __init__(self, path: str, on_bytes: OnBytes) -> None:
+        self.path, self.on_bytes = path, on_bytes
+
+    def on_progress(self, future: object, bytes_transferred: int, **kwargs: object) -> None:
+        self.on_bytes(self.path, bytes_transferred)
+
+
 class Target(Protocol):
     """A place a site is published to."""
 
@@ -167,7 +184,11 @@ class Target(Protocol):
 
     def write_manifest(self, data: bytes) -> None: ...
 
-    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]: ...
+    def send(self, uploads: Sequence[Upload], on_bytes: OnBytes | None = None
+             ) -> Iterator[Sent]:
+        """Send `uploads` (several at once), yielding each when it is stored; `on_bytes`
+        hears of the bytes of a large file as its parts go (for a progress bar)."""
+        ...
 
     def delete(self, paths: Sequence[str]) -> None: ...
 
@@ -288,7 +309,8 @@ class LocalTarget:
         self._write(self._file(upload.path), None, upload.source)
         return Sent(upload)
 
-    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
+    def send(self, uploads: Sequence[Upload], on_bytes: OnBytes | None = None
+             ) -> Iterator[Sent]:
         return run_parallel(self._send_one, uploads, self.concurrency, OSError,
                             lambda e, path: local_error(e, self.root / path))
 
@@ -535,7 +557,7 @@ class S3Target:
                          **redirect_args(upload))
         return Sent(upload, etag)
 
-    def _send_large(self, upload: Upload) -> Sent:
+    def _send_large(self, upload: Upload, on_bytes: OnBytes | None) -> Sent:
         extra: dict[str, Any] = {"ContentType": upload.content_type,
                                  "CacheControl": upload.cache_control, **redirect_args(upload)}
         if self.checksums:
@@ -543,7 +565,10 @@ class S3Target:
         if self.acl:
             extra["ACL"] = self.acl
         key = self.key(upload.path)
-        self._manager_for().upload(str(upload.source), self.bucket, key, extra).result()
+        subscribers = cast("list[BaseSubscriber]", [_PartProgress(upload.path, on_bytes)]
+                           ) if on_bytes else None
+        self._manager_for().upload(str(upload.source), self.bucket, key, extra,
+                                   subscribers).result()
         head = self.client.head_object(Bucket=self.bucket, Key=key)  # its ETag, for verify
         etag = str(head.get("ETag", "")).strip('"')
         # with SHA-256 the endpoint checked each part; else the ETag (MD5s) is compared
@@ -553,13 +578,15 @@ class S3Target:
                                where=self.label + upload.path, fix="run publish again")
         return Sent(upload, etag)
 
-    def _send_one(self, upload: Upload) -> Sent:
+    def _send_one(self, upload: Upload, on_bytes: OnBytes | None = None) -> Sent:
         if upload.size >= MULTIPART_THRESHOLD:
-            return self._send_large(upload)
+            return self._send_large(upload, on_bytes)
         return self._send_small(upload)
 
-    def send(self, uploads: Sequence[Upload]) -> Iterator[Sent]:
-        return run_parallel(self._send_one, uploads, self.concurrency, Exception, self._error)
+    def send(self, uploads: Sequence[Upload], on_bytes: OnBytes | None = None
+             ) -> Iterator[Sent]:
+        return run_parallel(lambda upload: self._send_one(upload, on_bytes), uploads,
+                            self.concurrency, Exception, self._error)
 
     def delete(self, paths: Sequence[str]) -> None:
         for start in range(0, len(paths), 1000):
