@@ -191,3 +191,8 @@ def test_a_new_base_url_tells_apps_where_the_feed_went(
     assert feed.findtext("channel/itunes:new-feed-url", namespaces=NS) == new
     guid = feed.findtext("channel/podcast:guid", namespaces=NS)
     assert guid == podcast_guid_for(f"{BASE}show/feed.xml")  # the show keeps its GUID
+    from tests._partytime import partytime
+
+    parsed = partytime(root / "public" / "show" / "feed.xml")  # the Podcast Index's parser
+    assert parsed["itunesNewFeedUrl"] == new
+    assert parsed["guid"] == guid

@@ -104,6 +104,10 @@ def test_one_notification_per_changed_feed(s3_env: SeaweedServer,  # noqa: F811
     feed = etree.fromstring((root / "site" / "show" / "feed.xml").read_bytes())
     assert feed.xpath("//channel/atom:link[@rel='hub']/@href",
                       namespaces={"atom": ATOM}) == [recorder.url("/hub")]
+    from tests._partytime import partytime
+
+    parsed = partytime(root / "site" / "show" / "feed.xml")  # the Podcast Index's parser
+    assert parsed["pubsub"]["hub"] == recorder.url("/hub")
 
     recorder.calls.clear()
     code, out, _err = publish(root, s3_env, capsys)
