@@ -446,3 +446,18 @@ def test_a_draft_sharing_a_guid_with_a_published_episode(
     assert ("error: episodes/2026-02-01-copy.md: guid: same guid 'g-first' as "
             "episodes/2026-01-05-first.md, which was published with it") in err
     assert items(root / "site" / "show" / "feed.xml") == ["Second", "First"]
+
+
+def test_many_articles_of_one_slug_make_one_short_line_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Five articles of one title: five errors, each naming three others and a count."""
+    files = {f"episodes/2026-01-0{n}-weekly.md": article("Weekly news", f"g-{n}",
+                                                           "slug: weekly\n")
+             for n in range(1, 6)}
+    root = project(tmp_path / "p", files)
+    code, out, err = run(root, capsys, "check", "--now", NOW)
+    assert code == 1
+    lines = [ln for ln in (out + err).splitlines() if "same slug 'weekly'" in ln]
+    assert len(lines) == 5, out + err
+    assert all(ln.count("episodes/") == 4 and "and 1 more: all are" in ln for ln in lines)
+    assert all("slug: weekly-2" in ln for ln in lines)

@@ -77,8 +77,8 @@ def resolve_claims(claims: Iterable[Claim], published: Mapping[str, str]) -> Res
             if claim is not keeper:
                 dropped[claim.source] = _clash(claim, group, keeper, "slug", slug,
                                                "left out of the site",
-                                               "give one of them its own slug: (or rename "
-                                               "the file)")
+                                               f"give one of them its own slug (front "
+                                               f"matter: slug: {slug}-2) or rename its file")
     no_feed: dict[str, Problem] = {}
     remaining = [c for c in claims if c.source not in dropped]
     for guid, group in _groups(remaining, lambda c: c.guid).items():
@@ -101,12 +101,16 @@ def _groups(claims: Sequence[Claim], key: Callable[[Claim], str]) -> dict[str, l
 
 def _clash(claim: Claim, group: Sequence[Claim], keeper: Claim | None, name: str, value: str,
            outcome: str, fix: str) -> Problem:
-    others = ", ".join(c.source for c in group if c is not claim)
+    others = [c.source for c in group if c is not claim]
     if keeper is not None:
         message = (f"same {name} {value!r} as {keeper.source}, which was published with it: "
                    f"this article is {outcome}")
-    else:
-        message = (f"same {name} {value!r} as {others}: both are {outcome} until each has "
+    else:  # at most three named: a hundred articles of one title make a hundred lines, not
+        # a hundred lines of a hundred names each
+        named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3
+                                         else "")
+        message = (f"same {name} {value!r} as {named}: "
+                   f"{'both' if len(others) == 1 else 'all'} are {outcome} until each has "
                    f"its own")
     return Problem("error", claim.source, message, fix, name)
 
