@@ -76,6 +76,7 @@ Progress = Callable[[str, int, int], None]
 
 PARALLEL_FROM = 48  # fewer changed articles than this render in-process
 CHUNK = 24  # articles per worker task
+ENTRY_BATCH = 500  # index entries decoded at a time for the site pages
 #: Folders of the project that hold what the build reads: an output folder never overlaps them.
 SOURCE_DIRS = ("episodes", "feeds", "templates", "media")
 
@@ -183,8 +184,11 @@ class Renderer(Protocol[E, I]):
     def feed(self, feed: FeedDefinition, entries: Sequence[E], items: Sequence[I]) -> Rendered:
         ...
 
-    def site_pages(self, entries: Sequence[E], feeds_of: Sequence[Sequence[str]],
-                   shows: Sequence[str]) -> Rendered: ...
+    def site_pages(self, entries: Iterable[E], feeds_of: Sequence[Sequence[str]],
+                   shows: Sequence[str]) -> Rendered:
+        """The index, sitemap and the other site-wide files. `entries` come one at a
+        time (decoded a batch at a time): keep what the pages need of each, not it."""
+        ...
 
     def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
                ) -> OutputFile | None:
@@ -647,14 +651,22 @@ class _Build(Generic[E, I]):
                         self.parts.folder) from None
 
     def _entries_of(self, sources: Sequence[str]) -> list[E]:
-        """The index entries of `sources`: this build's, the rest read in one go."""
+        """The index entries of `sources`: those this build holds, the rest read in one
+        go (and not kept)."""
         missing = [s for s in sources if s not in self._entries]
         try:
-            self._entries.update(zip(missing, self.parts.load_entries(missing), strict=True))
+            loaded = dict(zip(missing, self.parts.load_entries(missing), strict=True))
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
             raise _lost(getattr(exc, "filename", None) or "an episode",
                         self.parts.folder) from None
-        return [self._entries[source] for source in sources]
+        return [self._entries[s] if s in self._entries else loaded[s] for s in sources]
+
+    def _stream_entries(self, sources: Sequence[str]) -> Iterator[E]:
+        """The index entries of `sources`, in order, a batch at a time and none kept: the
+        site pages of 10,000 episodes never hold every entry at once."""
+        for start in range(0, len(sources), ENTRY_BATCH):
+            batch = sources[start:start + ENTRY_BATCH]
+            yield from self._entries_of(batch)
 
     def _site_pages(self, sources: list[str], shows: list[str]) -> None:
         pages = [s for s in sources if s in self.new.episodes and self.new.episodes[s].page]
@@ -666,7 +678,7 @@ class _Build(Generic[E, I]):
             self.new.site_key, self.new.site_outputs = key, self.old.site_outputs
             return
         rendered = self.renderer.site_pages(
-            self._entries_of(pages), [self.new.episodes[s].feeds for s in pages], shows)
+            self._stream_entries(pages), [self.new.episodes[s].feeds for s in pages], shows)
         self.new.site_key, self.new.site_outputs = key, self._write_all(rendered.files)
         self.problems.extend(rendered.problems)
         self.site_rendered = True

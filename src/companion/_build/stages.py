@@ -11,7 +11,7 @@ process) holds what is costly to make: the templates, the placed shows.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,7 +200,7 @@ class SiteRenderer:
 
         return relink_page(self.pages, slug, _neighbours(nav), read)
 
-    def site_pages(self, entries: Sequence[Episode], feeds_of: Sequence[Sequence[str]],
+    def site_pages(self, entries: Iterable[Episode], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered:
         from companion._render.site import render_home
 

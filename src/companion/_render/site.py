@@ -109,15 +109,17 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     return tuple(files), problems
 
 
-def render_home(site: Site, shows: Sequence[Show], episodes: Sequence[Episode],
+def render_home(site: Site, shows: Sequence[Show], episodes: Iterable[Episode],
                 feeds_of: Sequence[Sequence[str]], pages: PageRenderer) -> tuple[OutputFile, ...]:
     """The home page (the shows, counting the episodes listed on their pages), the sitemap
-    (every page but hidden ones), robots.txt, the stylesheet."""
-    listed = [(e, f) for e, f in zip(episodes, feeds_of, strict=True) if not e.article.hidden]
-    counts = [(show, sum(show.slug in member for _e, member in listed)) for show in shows]
+    (every page but hidden ones), robots.txt, the stylesheet. `episodes` are read once,
+    one at a time: only their addresses, dates and shows are kept."""
+    listed = [(site.episode_url(e.slug), e.article.date, f)
+              for e, f in zip(episodes, feeds_of, strict=True) if not e.article.hidden]
+    counts = [(show, sum(show.slug in member for _u, _d, member in listed)) for show in shows]
     urls: list[tuple[str, datetime | None]] = [(site.home_url(), None)]
     urls += [(show.page_url, None) for show in shows]
-    urls += [(site.episode_url(e.slug), e.article.date) for e, _f in listed]
+    urls += [(url, date) for url, date, _f in listed]
     icon = home_show(shows, site.language)
     ico = next((i.file.data for i in (icon.icons if icon else ())
                 if i.file is not None and i.file.data and i.file.path.endswith(".ico")), None)
