@@ -144,6 +144,26 @@ def test_the_page_offers_the_video_download(built_example: tuple[Site, Any]) -> 
 
 
 @pytest.mark.browser
+def test_the_downloads_show_beside_the_player(built_example: tuple[Site, Any],
+                                              browser: Any) -> None:
+    """With the player enhanced by its script, on a phone, the audio and the video can
+    still be downloaded: both links are on screen, not only in the page's source."""
+    site, _ = built_example
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        with serve(site.out_dir) as base:
+            page.goto(f"{base}episodes/night-trains/")
+            page.wait_for_selector(".player.enhanced")
+            for name in ("Download the audio", "Download the video"):
+                link = page.locator(".player .download a", has_text=name)
+                assert link.is_visible(), name
+                assert link.bounding_box()["height"] > 0, name
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
 def test_the_video_items_play_in_chromium(built_example: tuple[Site, Any],
                                           browser: Any) -> None:
     """Each MP4 the video feed encloses plays in Chromium's <video> (served with byte
