@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,31 +100,11 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
     started = time.monotonic()
     moment = now or clock_now(site.tz)
     out = site.out_dir.absolute()
-    if no_build:
-        state = load_state(site.root)
-        problems = last_build_problems(site, state, out, moment)
-        files = _state_files(state)
-        result = None
-    else:
-        result = build(site, clock=Clock(moment), progress=build_progress)
-        state = load_state(site.root)
-        problems = list(result.problems)
-        files = _state_files(state)
-    spec, base = (to, cwd or Path.cwd()) if to else (site.publish.target, site.root)
-    if "://" not in spec:
-        folder = Path(spec).expanduser()
-        folder = (folder if folder.is_absolute() else base / folder).absolute()
-        check_output_folder(site, folder, "--to" if to else "[publish] target", files)
-        _apart(folder, out, "--to" if to else "[publish] target")
-        spec = str(folder)
+    result, state, problems = _built(site, no_build, moment, out, build_progress)
+    spec = _target_spec(site, to, cwd, out, _state_files(state))
     stop = blocking(problems, strict)
     if stop:
-        errors = sum(p.severity == "error" for p in stop)
-        reason = (f"{errors} error(s)" if errors == len(stop) else
-                  f"{errors} error(s) and {len(stop) - errors} warning(s) (--strict)")
-        return PublishOutcome(tuple(problems), True, strict, build=result,
-                              reason=f"the build has {reason}: nothing was sent",
-                              dry_run=dry_run, seconds=time.monotonic() - started)
+        return _refused(problems, stop, strict, result, dry_run, started)
     target = open_target(spec, site.publish, endpoint_url=endpoint_url, project_root=site.root)
     try:
         built = state.outputs if state.out_dir == str(out.resolve()) else {}
@@ -143,6 +123,41 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
     return PublishOutcome(tuple(problems), False, strict, report, result, recorded,
                           dry_run=dry_run, seconds=time.monotonic() - started,
                           notified=tuple(notices))
+
+
+def _built(site: Site, no_build: bool, moment: datetime, out: Path,
+           progress: BuildProgress | None) -> tuple[BuildResult | None, BuildState,
+                                                    list[Problem]]:
+    """The build to publish: made now, or (`no_build`) the last one, judged again."""
+    if no_build:
+        state = load_state(site.root)
+        return None, state, last_build_problems(site, state, out, moment)
+    result = build(site, clock=Clock(moment), progress=progress)
+    return result, load_state(site.root), list(result.problems)
+
+
+def _target_spec(site: Site, to: str | None, cwd: Path | None, out: Path,
+                 files: Collection[str]) -> str:
+    """`to` or ``[publish] target``; a folder made absolute and checked to be apart from
+    the project and the site."""
+    spec, base = (to, cwd or Path.cwd()) if to else (site.publish.target, site.root)
+    if "://" in spec:
+        return spec
+    folder = Path(spec).expanduser()
+    folder = (folder if folder.is_absolute() else base / folder).absolute()
+    check_output_folder(site, folder, "--to" if to else "[publish] target", files)
+    _apart(folder, out, "--to" if to else "[publish] target")
+    return str(folder)
+
+
+def _refused(problems: list[Problem], stop: Sequence[Problem], strict: bool,
+             result: BuildResult | None, dry_run: bool, started: float) -> PublishOutcome:
+    errors = sum(p.severity == "error" for p in stop)
+    reason = (f"{errors} error(s)" if errors == len(stop) else
+              f"{errors} error(s) and {len(stop) - errors} warning(s) (--strict)")
+    return PublishOutcome(tuple(problems), True, strict, build=result,
+                          reason=f"the build has {reason}: nothing was sent",
+                          dry_run=dry_run, seconds=time.monotonic() - started)
 
 
 def changed_feeds(state: BuildState, report: PublishReport) -> list[str]:
