@@ -200,7 +200,7 @@ def test_import_mistakes_are_one_clear_message(tmp_path: Path,
         ([str(broken)], "not a well-formed feed"),
         ([str(page)], "not an RSS feed"),
         ([str(tmp_path / "missing.xml")], "no such feed file"),
-        ([f"http://127.0.0.1:{free_port()}/feed.xml"], "could not reach"),
+        ([f"http://127.0.0.1:{free_port()}/feed.xml"], "run `companion import` again"),
         ([str(good)], "needs the show's new address"),
     ]
     for args, words in cases:

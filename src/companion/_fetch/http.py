@@ -36,19 +36,20 @@ def client(options: FetchOptions) -> httpx.Client:
 
 
 @contextmanager
-def request_errors(label: str, where: str) -> Iterator[None]:
-    """Turn an httpx error inside the block into a `FetchError` naming `label` (the URL)."""
+def request_errors(label: str, where: str, command: str = "companion fetch") -> Iterator[None]:
+    """Turn an httpx error inside the block into a `FetchError` naming `label` (the URL);
+    the fix says to run `command` again."""
+    fix = NETWORK_FIX.replace("companion fetch", command)
     try:
         yield
     except httpx.TimeoutException:
-        raise FetchError(f"{label} did not answer in time", where=where,
-                         fix=NETWORK_FIX) from None
+        raise FetchError(f"{label} did not answer in time", where=where, fix=fix) from None
     except (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise FetchError(f"could not reach {label} ({exc})", where=where,
-                         fix=f"{NETWORK_FIX}; check the URL") from None
+                         fix=f"{fix}; check the URL") from None
     except httpx.HTTPError as exc:
         raise FetchError(f"the answer from {label} broke off ({exc})", where=where,
-                         fix=NETWORK_FIX) from None
+                         fix=fix) from None
 
 
 def download(http: httpx.Client, url: str, dest: Path, where: str, max_bytes: int, fix: str,

@@ -414,19 +414,21 @@ def read_source(source: str, cwd: Path, options: Any) -> tuple[bytes, str, str |
 
 def _download(url: str, options: Any) -> bytes:
     from companion._errors import FetchError
-    from companion._fetch.http import NETWORK_FIX, client, request_errors
+    from companion._fetch.http import client, request_errors
 
-    with client(options) as http, request_errors(url, url), http.stream("GET", url) as answer:
+    with client(options) as http, request_errors(url, url, "companion import"), \
+            http.stream("GET", url) as answer:
         if answer.status_code != 200:
             raise FetchError(f"{url} answered HTTP {answer.status_code}", where=url,
                              fix="check the feed's address (open it in a browser)")
-        data = b""
+        data = bytearray()
         for chunk in answer.iter_bytes():
             data += chunk
             if len(data) > MAX_FEED_BYTES:
-                raise FetchError(f"{url} is larger than {MAX_FEED_BYTES} bytes", where=url,
-                                 fix=NETWORK_FIX)
-    return data
+                raise FetchError(f"{url} is larger than {MAX_FEED_BYTES:,} bytes", where=url,
+                                 fix="check that this is the show's RSS feed (a feed is "
+                                     "rarely that large)")
+    return bytes(data)
 
 
 def run_import(root: Path, source: str, *, name: str | None = None,
