@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from companion._errors import RenderError
-from companion._files import named, sha256_file
+from companion._files import atomic_fill, atomic_write, named, sha256_file
 from companion._model import OutputFile
 
 CHUNK = 1 << 20
@@ -198,7 +198,7 @@ class Writer:
             return False
         self._note(rel)
         self._folder(path.parent)
-        _write_new(path, data)
+        atomic_write(path, data, make_parent=False, public=True)
         return self._wrote(rel, path, sha)
 
     def _folder(self, folder: Path) -> None:
@@ -217,7 +217,7 @@ class Writer:
             return False
         self._note(rel)
         self._folder(path.parent)
-        _atomic(path, lambda tmp: _link_or_copy(source, Path(tmp)))
+        atomic_fill(path, lambda tmp: _link_or_copy(source, tmp), make_parent=False)
         return self._wrote(rel, path, sha)
 
     # -- the journal ----------------------------------------------------------------------
@@ -300,41 +300,6 @@ def _same_stat(path: Path | str, record: OutputRecord) -> bool:
     except OSError:
         return False
     return stat.st_mtime_ns == record[0] and stat.st_size == record[1]
-
-
-def _atomic(path: Path, fill: Callable[[str], object]) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    except OSError as exc:
-        raise named(exc, path) from None
-    os.close(fd)
-    try:
-        fill(tmp)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise named(exc, path) from None
-        raise
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """`data` to `path` atomically (a temporary file in the same folder, then a rename),
-    readable by all, through the one descriptor the temporary file was made with."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    except OSError as exc:
-        raise named(exc, path) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            os.fchmod(out.fileno(), 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise named(exc, path) from None
-        raise
 
 
 def _link_or_copy(source: Path, tmp: Path) -> None:

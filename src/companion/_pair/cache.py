@@ -20,14 +20,13 @@ A record that does not parse raises `PairError` naming the file and the fix.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from companion._errors import PairError
-from companion._files import atomic_write, named, sha256_file
+from companion._files import atomic_fill, atomic_write, sha256_file
 
 CHUNK = 1 << 20
 #: The folders `companion fetch` fills (what `companion clean --cache` removes).
@@ -81,17 +80,7 @@ class Cache:
         dest = self.path(f"{folder}/{sha}.{ext}")
         if dest.is_file() and dest.stat().st_size == src.stat().st_size:
             return sha, dest
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix="." + ext)
-        os.close(fd)
-        try:
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dest)
-        except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise named(exc, dest) from None
-            raise
+        atomic_fill(dest, lambda tmp: shutil.copyfile(src, tmp))
         return sha, dest
 
     def tempdir(self) -> tempfile.TemporaryDirectory[str]:

@@ -18,9 +18,7 @@ from collections.abc import Sequence
 from feedgen.ext.base import BaseExtension
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from companion._render.podcast_ext import ITUNES_NS, xml_text
-
-ATOM_NS = "http://www.w3.org/2005/Atom"
+from companion._render.podcast_ext import ATOM_NS, ITUNES_NS, xml_text
 
 
 class FeedLinksExtension(BaseExtension):  # type: ignore[misc]
