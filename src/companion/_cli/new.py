@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from companion._build.new import NewArticle
 from companion._cli.common import Ctx
+
+if TYPE_CHECKING:  # the article reader (YAML, Markdown): imported when the command runs
+    from companion._build.new import NewArticle
 
 
 @click.command("new")
