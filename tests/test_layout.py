@@ -1,9 +1,12 @@
 """The layout's rules, read from the code: a folder per stage, depending downward.
 
     shared (model, errors, paths, files, text, clock, ...)  <  _config
-        <  _read  <  _pair  <  _render  <  _build  <  _publish  <  the API  <  _cli
-    _fetch sits beside them: it may use _read, _pair and _config; only the API and the
-    CLI use it (a build never touches the network).
+        <  _read  <  _match  <  _pair  <  _render  <  _build  <  _publish  <  _doctor
+        <  the API  <  _cli
+    The network rooms sit beside them: _fetch (metadata, captions, media) and _catalogs
+    (what the channel and the show hold). They may use each other and _config, _read,
+    _match and _pair; only _doctor, the API and the CLI use them (a build never touches the
+    network, and the match never does: articles and catalogs in, proposals out).
 
 - no stage imports the CLI, and only the CLI prints;
 - the render imports neither fetch nor publish, and writes nothing;
@@ -22,9 +25,10 @@ import companion
 PACKAGE = Path(companion.__file__).resolve().parent
 SHARED = {"_model", "_errors", "_paths", "_files", "_text", "_clock", "_content_types",
           "_store", "_version", "_http"}
-RANK = {"shared": 0, "_config": 1, "_read": 2, "_pair": 3, "_render": 4, "_build": 5,
-        "_publish": 6, "_api": 7, "package": 8, "_cli": 9}
-FETCH_USERS = {"_api", "_cli", "_fetch", "package"}
+RANK = {"shared": 0, "_config": 1, "_read": 2, "_match": 3, "_pair": 4, "_render": 5,
+        "_build": 6, "_publish": 7, "_doctor": 8, "_api": 9, "package": 10, "_cli": 11}
+NETWORK = {"_fetch", "_catalogs"}
+NETWORK_USERS = {"_doctor", "_api", "_cli", "package"} | NETWORK
 #: Calls that write, whatever they are called on; and those that write when called on os
 #: or shutil (a string's replace, feedgen's link, are not writes).
 WRITES = {"write_bytes", "write_text", "mkdir", "makedirs", "unlink", "rmdir", "rename",
@@ -74,7 +78,7 @@ def stage_of(module: str) -> str:
 
 
 def test_every_module_has_a_known_place() -> None:
-    unknown = {place(p) for p in modules()} - set(RANK) - {"_fetch"}
+    unknown = {place(p) for p in modules()} - set(RANK) - NETWORK
     assert not unknown
 
 
@@ -83,9 +87,9 @@ def wrong_imports(path: Path, mine: str) -> list[str]:
     found: list[str] = []
     for module in imported(path):
         theirs = stage_of(module)
-        if theirs == "_fetch":
-            ok = mine in FETCH_USERS
-        elif mine == "_fetch":
+        if theirs in NETWORK:
+            ok = mine in NETWORK_USERS
+        elif mine in NETWORK:
             ok = RANK[theirs] <= RANK["_pair"]
         else:
             ok = theirs in (mine, "shared") or RANK[theirs] < RANK[mine]
@@ -145,6 +149,11 @@ def test_the_model_imports_no_stage() -> None:
     ("_model", "from companion._read.articles import read_article\n"),
     ("_pair", "import companion._build.engine\n"),
     ("_config", "from companion._read.lang import direction\n"),
+    ("_match", "from companion._catalogs import read_catalogs\n"),
+    ("_match", "from companion._fetch.http import client\n"),
+    ("_match", "from companion._pair.episodes import pair\n"),
+    ("_build", "from companion._catalogs import read_catalogs\n"),
+    ("_catalogs", "from companion._render.rss import render_feed\n"),
 ])
 def test_the_rules_catch_a_violation(tmp_path: Path, stage: str, line: str) -> None:
     fake = tmp_path / "x.py"
