@@ -241,11 +241,6 @@ def import_show(source: str, path: Path | str = ".", *, feed: str | None = None,
 
 
 def _select(articles: Sequence[Article], slugs: Sequence[str]) -> list[Article]:
-    if not slugs:
-        return list(articles)
-    known = {a.slug: a for a in articles}
-    missing = [s for s in slugs if s not in known]
-    if missing:
-        raise PairError(f"no episode with slug {', '.join(missing)}", where="companion fetch",
-                        fix="`companion check` lists the episodes and their slugs")
-    return [known[s] for s in dict.fromkeys(slugs)]
+    from companion._read.select import select_articles
+
+    return select_articles(slugs, articles, "companion fetch")
