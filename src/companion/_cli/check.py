@@ -12,6 +12,7 @@ import click
 
 from companion._build.check import CheckResult
 from companion._cli.common import Ctx
+from companion._cli.words import count
 from companion._errors import Problem
 from companion._model import Article, Standing
 
@@ -57,10 +58,10 @@ def _report(ctx: Ctx, result: CheckResult) -> None:
     counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
     states = [s.status for s in result.standings]
     ready = sum(bool(s.feeds) for s in result.standings)
-    ctx.say(f"{len(result.articles)} episode(s): {ready} in feeds, "
-            f"{states.count('draft')} draft(s), {states.count('scheduled')} scheduled; "
-            f"{counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} note(s)")
+    ctx.say(f"{count(len(result.articles), 'episode')}: {ready} in feeds, "
+            f"{count(states.count('draft'), 'draft')}, {states.count('scheduled')} scheduled; "
+            f"{count(counts['error'], 'error')}, {count(counts['warning'], 'warning')}, "
+            f"{count(counts['info'], 'note')}")
 
 
 @click.command("check")
