@@ -42,12 +42,13 @@ def ebur128(path: Path) -> dict[str, float]:
     return {key: float(m.group(1)) for key, m in found.items() if m}
 
 
-def channels(path: Path) -> tuple[int, int]:
+def channels(path: Path) -> tuple[int, int, int]:
+    """The audio's channels, bitrate and sample rate, as ffprobe reads them."""
     out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                          "stream=channels,bit_rate", "-of", "json", str(path)],
+                          "stream=channels,bit_rate,sample_rate", "-of", "json", str(path)],
                          capture_output=True, text=True, check=True).stdout
     stream = json.loads(out)["streams"][0]
-    return int(stream["channels"]), int(stream["bit_rate"])
+    return int(stream["channels"]), int(stream["bit_rate"]), int(stream["sample_rate"])
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +140,7 @@ def test_episodes_far_apart_are_published_within_1_lu(
         assert abs(measured["I"] - -16) <= 1, (path.name, measured)
         assert measured["TP"] <= -1, (path.name, measured)
         assert length == path.stat().st_size
+        assert channels(path)[2] == 22050  # the source's rate (loudnorm works at 192 kHz)
         assert duration == str(round(float(json.loads(subprocess.run(
             ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json",
              str(path)], capture_output=True, text=True, check=True).stdout
@@ -192,7 +194,7 @@ def test_a_feed_of_its_own_mono_at_48k_and_19_lufs(
     [(main, _, _)] = enclosures(project.site.out_dir, "main").values()
     [(mono, _, _)] = enclosures(project.site.out_dir, "speech").values()
     assert channels(main)[0] == 2
-    assert channels(mono) == (1, 48000)
+    assert channels(mono) == (1, 48000, channels(voices["stereo"])[2])
     for path, target in ((main, -16), (mono, -19)):
         measured = ebur128(path)
         assert abs(measured["I"] - target) <= 1, (path.name, measured)

@@ -29,14 +29,15 @@ import json
 import math
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import mutagen
 
-from companion._errors import PairError
-from companion._model import Audio, AudioSettings
+from companion._errors import PairError, Problem
+from companion._model import Audio, AudioSettings, Episode, FeedDefinition, Site
 from companion._pair.audio import audio_from_entry, encoder, entry, mp3_bitrate, probe, run_ffmpeg
 from companion._pair.cache import Cache
 
@@ -216,7 +217,7 @@ def _sample_rate(audio: Audio) -> int:
     """The source's rate, if LAME encodes it (loudnorm's output is 192 kHz)."""
     try:
         found = mutagen.File(audio.path)
-        rate = int(getattr(found.info, "sample_rate", 0) or 0) if found else 0
+        rate = int(getattr(found.info, "sample_rate", 0) or 0) if found is not None else 0
     except (mutagen.MutagenError, OSError, ValueError, EOFError):
         rate = 0
     if rate in _RATES:
@@ -260,3 +261,64 @@ def _finite(text: object) -> float:
     """A meter's number; silence reads -inf, kept as -99 (JSON has no infinity)."""
     number = float(str(text))
     return number if math.isfinite(number) else -99.0
+
+
+# --- what `check` says --------------------------------------------------------------------
+
+def loudness_problems(site: Site, episode: Episode, feeds: Sequence[FeedDefinition]
+                      ) -> list[Problem]:
+    """An episode's sound from the cache, nothing measured: a note with its loudness, true
+    peak and range as fetched and as published for each setting its shows have (or that it
+    is not measured yet: the next build does it), and a warning for a published file more
+    than 1 LU from its target or over its ceiling. `feeds`: the shows it is in."""
+    audio = episode.audio
+    if audio is None or episode.remote_audio is not None:
+        return []
+    wanted: dict[tuple[AudioSettings, str], list[str]] = {}
+    for feed in feeds:
+        wanted.setdefault((feed.audio or site.audio, feed.audio_format), []).append(feed.slug)
+    if not feeds:
+        own = audio.extension if audio.extension in ("mp3", "m4a") else "mp3"
+        wanted[(site.audio, own)] = []
+    cache, where = Cache(site.cache_dir), episode.article.relpath
+    notes: list[str] = []
+    warnings: list[Problem] = []
+    measured: Loudness | None = None
+    for (settings, fmt), shows in wanted.items():
+        if not settings.processes:
+            continue
+        measured, done = cached(cache, audio, fmt, settings)
+        named = f"in {', '.join(shows)}" if shows else "on its page"
+        if done is None:
+            notes.append(f"{named} ({fmt}): not made yet, the next build does it")
+            continue
+        notes.append(f"{named} ({fmt}): {_levels(done.loudness)}")
+        warnings += _off_target(done.loudness, settings, named, where)
+    if not notes:
+        return []
+    source = (f"as fetched {_levels(measured)}" if measured is not None
+              else "as fetched: not measured yet")
+    return [Problem("info", where, f"loudness {source}; " + "; ".join(notes), "", "audio"),
+            *warnings]
+
+
+def _levels(found: Loudness) -> str:
+    return (f"{found.integrated:.1f} LUFS, true peak {found.true_peak:.1f} dBTP, "
+            f"range {found.lra:.1f} LU")
+
+
+def _off_target(found: Loudness, settings: AudioSettings, named: str, where: str
+                ) -> list[Problem]:
+    target = settings.loudness
+    if target is None:
+        return []
+    off = found.integrated - target
+    if abs(off) <= 1 and found.true_peak <= settings.true_peak:
+        return []
+    what = (f"{abs(off):.1f} LU {'over' if off > 0 else 'under'} the target {target:g} LUFS"
+            if abs(off) > 1 else
+            f"its true peak {found.true_peak:.1f} dBTP over the ceiling "
+            f"{settings.true_peak:g} dBTP")
+    return [Problem("warning", where, f"the audio published {named} is {what}",
+                    "its peaks are sharp for its loudness: give the show a lower target "
+                    "(loudness = -18 under [audio]), or a higher bitrate", "audio")]
