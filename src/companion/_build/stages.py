@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._build.engine import EpisodeBuild, Flags, Nav, Rendered, base_deps
-from companion._build.ledger import PublishedIndex
+from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
+from companion._lifecycle.ledger import PublishedIndex
 from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
@@ -38,7 +38,7 @@ class RealStages:
         return result.feeds, result.problems
 
     def published(self, site: Site) -> PublishedIndex:
-        from companion._build.ledger import published_index
+        from companion._lifecycle.ledger import published_index
 
         return published_index(site)
 
@@ -215,7 +215,7 @@ def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     """The project files an episode was made from (cache records, transcripts, local files)."""
-    from companion._build.engine import project_relative
+    from companion._build.seam import project_relative
     from companion._pair import audio as _audio
     from companion._pair import remote as _remote
     from companion._pair import spotify as _spotify

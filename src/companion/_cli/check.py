@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from companion._build.check import CheckResult
 from companion._cli.common import Ctx
 from companion._errors import Problem
 from companion._model import Article, Standing
+from companion._project.check import CheckResult
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

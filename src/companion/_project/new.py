@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from companion._build.lifecycle import status_of
 from companion._config.feeds import load_feeds, selects
 from companion._config.project import project_rel
 from companion._errors import ProjectError, ReadError
+from companion._lifecycle.lifecycle import status_of
 from companion._model import Episode, Site, Status
 from companion._read import links as _links
 from companion._read.articles import article_guid, read_article

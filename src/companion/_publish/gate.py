@@ -24,7 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion._build.engine import BuildResult, base_deps, build, check_output_folder
+from companion._build.engine import build
+from companion._build.folders import check_output_folder
+from companion._build.result import BuildResult
+from companion._build.seam import base_deps
 from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
@@ -224,7 +227,7 @@ def _state_files(state: BuildState) -> list[str]:
 
 def record_published(site: Site, state: BuildState, when: datetime) -> tuple[str, ...]:
     """After a successful publish: every built feed's items go into its ledger."""
-    from companion._build.ledger import PublishedItem, record_publish
+    from companion._lifecycle.ledger import PublishedItem, record_publish
 
     changed: list[str] = []
     for slug, feed in sorted(state.feeds.items()):

@@ -451,7 +451,7 @@ def expected_etag(path: Path, size: int, part_size: int) -> str:
 
 
 def redirect_args(upload: Upload) -> dict[str, str]:
-    """An old address (`_build.moves`) is stored with the URL it moved to, which an S3
+    """An old address (`_lifecycle.moves`) is stored with the URL it moved to, which an S3
     website endpoint answers with a 301 (the object's body is the fallback for others)."""
     return {"WebsiteRedirectLocation": upload.redirect} if upload.redirect else {}
 

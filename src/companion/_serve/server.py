@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
-from companion._build.engine import BuildResult, build
+from companion._build.engine import build
+from companion._build.result import BuildResult
 from companion._clock import clock_now
 from companion._config.project import load_site
 from companion._content_types import cache_control, content_type
