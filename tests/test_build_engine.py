@@ -17,7 +17,8 @@ from companion._build.engine import build
 from companion._build.result import BuildResult
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered
 from companion._lifecycle.ledger import PublishedIndex
-from companion._model import FeedSelection, Identity, Person
+from companion._model import FeedSelection, Person
+from companion._site_model import Identity
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []

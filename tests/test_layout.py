@@ -31,8 +31,8 @@ import pytest
 import companion
 
 PACKAGE = Path(companion.__file__).resolve().parent
-SHARED = {"_model", "_site_model", "_errors", "_paths", "_files", "_text", "_clock", "_content_types",
-          "_store", "_version", "_http"}
+SHARED = {"_model", "_site_model", "_errors", "_paths", "_files", "_text", "_clock",
+          "_content_types", "_store", "_version", "_http"}
 RANK = {"shared": 0, "_config": 1, "_read": 2, "_match": 3, "_pair": 4, "_render": 5,
         "_lifecycle": 6, "_build": 7, "_publish": 8, "_project": 9, "_serve": 10,
         "_doctor": 11, "_api": 12, "package": 13, "_cli": 14}
@@ -146,8 +146,9 @@ def test_the_render_writes_nothing(path: Path) -> None:
     assert not any(stage_of(m) in ("_fetch", "_publish") for m in imported(path))
 
 
-def test_the_model_imports_no_stage() -> None:
-    stages = {stage_of(m) for m in imported(PACKAGE / "_model.py")}
+@pytest.mark.parametrize("name", ["_model.py", "_site_model.py"])
+def test_the_model_imports_no_stage(name: str) -> None:
+    stages = {stage_of(m) for m in imported(PACKAGE / name)}
     assert stages <= {"shared"}, stages
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from companion import PublishError
-from companion._model import PublishSettings
 from companion._publish.run import publish
 from companion._publish.targets import S3Target, open_target
+from companion._site_model import PublishSettings
 from tests._faultproxy import FaultProxy
 from tests._seaweed import (  # noqa: F401
     SeaweedServer,

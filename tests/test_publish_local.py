@@ -11,9 +11,9 @@ import pytest
 
 from companion import PublishError
 from companion._content_types import cache_control, content_type
-from companion._model import PublishSettings
 from companion._publish.run import PublishEvent, make_plan, publish, scan_site, stage_of
 from companion._publish.targets import LocalTarget, LockInfo, local_error, open_target
+from companion._site_model import PublishSettings
 from tests._seaweed import write_sample_site
 
 

@@ -38,17 +38,14 @@ from companion._model import (
     Article,
     Audio,
     Chapter,
-    Clock,
     Episode,
     FeedDefinition,
     Link,
-    OutputFile,
-    Site,
     SpotifyEpisode,
-    Standing,
     Transcript,
     YouTubeVideo,
 )
+from companion._site_model import Clock, OutputFile, Site, Standing
 from companion._version import __version__
 
 if TYPE_CHECKING:

@@ -33,7 +33,8 @@ from companion._errors import (
     RenderError,
     from_os_error,
 )
-from companion._model import Article, Clock, Episode, Site
+from companion._model import Article, Episode
+from companion._site_model import Clock, Site
 
 if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in httpx, publish boto3)
     import threading

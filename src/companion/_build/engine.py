@@ -78,17 +78,8 @@ from companion._lifecycle.lifecycle import (
     resolve_claims,
     status_of,
 )
-from companion._model import (
-    Clock,
-    Episode,
-    FeedDefinition,
-    FeedSelection,
-    Identity,
-    OutputFile,
-    Site,
-    Standing,
-    Status,
-)
+from companion._model import Episode, FeedDefinition, FeedSelection
+from companion._site_model import Clock, Identity, OutputFile, Site, Standing, Status
 from companion._read.files import discover
 from companion._version import __version__
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from companion._errors import ProjectError
-from companion._model import Site
+from companion._site_model import Site
 
 #: Folders of the project that hold what the build reads: an output folder never overlaps them.
 SOURCE_DIRS = ("episodes", "feeds", "templates", "media")

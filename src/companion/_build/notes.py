@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion._files import atomic_write
-from companion._model import Episode, FeedDefinition, Site
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Site
 
 if TYPE_CHECKING:
     from companion._render.shownotes import Fitted

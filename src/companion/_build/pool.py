@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, cast
 from companion._build.seam import E, EpisodeBuild, Flags, I, Renderer, Stages
 from companion._build.state import Parts, pack
 from companion._errors import CompanionError
-from companion._model import FeedDefinition, Site
+from companion._model import FeedDefinition
+from companion._site_model import Site
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

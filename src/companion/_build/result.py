@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from companion._errors import Problem
-from companion._model import Standing
+from companion._site_model import Standing
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from typing import Generic, Protocol, TypeVar
 from companion._build.state import digest
 from companion._errors import Problem
 from companion._lifecycle.ledger import PublishedIndex
-from companion._model import FeedDefinition, Identity, OutputFile, Site, Status
+from companion._model import FeedDefinition
+from companion._site_model import Identity, OutputFile, Site, Status
 from companion._read.files import SIDECAR_SUFFIXES
 
 #: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
 from companion._lifecycle.ledger import PublishedIndex
-from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
     from jinja2.bccache import Bucket, BytecodeCache

@@ -32,7 +32,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from companion._build.writer import OutputRecord
 from companion._files import atomic_write
-from companion._model import Identity
+from companion._site_model import Identity
 from companion._store import Store
 
 STATE_FORMAT = 4  # 4: identities, lifecycle flags, feed items, the verdict

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from companion._errors import Problem
-from companion._model import Clock, Standing, Status
+from companion._site_model import Clock, Standing, Status
 
 
 def status_of(draft: bool, date: datetime | None, now: datetime) -> Status:

@@ -19,16 +19,8 @@ from companion._clock import clock_now
 from companion._errors import CompanionError, Problem
 from companion._lifecycle.ledger import Ledger
 from companion._lifecycle.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
-from companion._model import (
-    Article,
-    Clock,
-    Episode,
-    FeedDefinition,
-    PlacedMedia,
-    Site,
-    Standing,
-    Status,
-)
+from companion._model import Article, Episode, FeedDefinition
+from companion._site_model import Clock, PlacedMedia, Site, Standing, Status
 
 if TYPE_CHECKING:
     from companion._render.rss import ItemParts

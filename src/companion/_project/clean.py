@@ -24,8 +24,8 @@ from companion._build.state import STATE_DIR, load_state
 from companion._config.project import inside, project_rel
 from companion._errors import ProjectError, from_os_error
 from companion._lifecycle.ledger import LEDGER_DIR
-from companion._model import Site
 from companion._pair.cache import FETCHED_DIRS, PUBLISHED_DIR
+from companion._site_model import Site
 
 
 @dataclass(frozen=True)

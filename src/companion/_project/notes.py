@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from companion._build.notes import NAMES, paste_texts
 from companion._errors import Problem
-from companion._model import Episode, FeedDefinition, Site
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Site
 
 if TYPE_CHECKING:
     from companion._render.shownotes import Fitted

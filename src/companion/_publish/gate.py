@@ -31,8 +31,8 @@ from companion._build.seam import base_deps
 from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
-from companion._model import Clock, Site
 from companion._read.files import discover
+from companion._site_model import Clock, Site
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
     from companion._publish.notify import Notice

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from companion._errors import PublishError, os_cause
 from companion._files import sha256_file
-from companion._model import PublishSettings
+from companion._site_model import PublishSettings
 from companion._text import finite_number, has_userinfo, redact, whole_number
 
 if TYPE_CHECKING:

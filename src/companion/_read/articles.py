@@ -23,16 +23,7 @@ import yaml
 from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import (
-    Article,
-    ArticleFormat,
-    Credit,
-    Identity,
-    Inference,
-    Link,
-    Place,
-    Site,
-)
+from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
@@ -49,6 +40,7 @@ from companion._read.lang import (
     normalize_lang,
 )
 from companion._read.slugs import make_slug, split_jekyll_name
+from companion._site_model import Identity, Site
 from companion._text import clean_text, nearest, whole_number
 
 if TYPE_CHECKING:  # the cache (SQLite) is the build's: `check` reads without it

@@ -42,17 +42,7 @@ from markupsafe import Markup
 
 from companion import _paths
 from companion._errors import RenderError
-from companion._model import (
-    Episode,
-    FeedDefinition,
-    Link,
-    Neighbour,
-    PlacedImage,
-    PlacedMedia,
-    RenderEpisode,
-    Show,
-    Site,
-)
+from companion._model import Episode, FeedDefinition, Link
 from companion._render import page_parts as parts
 from companion._render.i18n import (
     direction,
@@ -65,6 +55,7 @@ from companion._render.i18n import (
     ui_language,
 )
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
+from companion._site_model import Neighbour, PlacedImage, PlacedMedia, RenderEpisode, Show, Site
 from companion._text import NOT_XML
 
 THEME_DIR = _paths.THEME_DIR

@@ -37,7 +37,7 @@ from companion._clock import clock_now
 from companion._config.project import load_site
 from companion._content_types import cache_control, content_type
 from companion._errors import CompanionError
-from companion._model import Clock, Site
+from companion._site_model import Clock, Site
 
 WATCHED_DIRS = ("episodes", "feeds", "templates", "cache")
 WATCHED_FILES = ("companion.toml",)
