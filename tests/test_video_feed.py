@@ -336,8 +336,9 @@ def test_op3_prefixes_are_in_the_feed_not_in_bucket_keys(
     (the MP4s among them) sit at their own keys, none of which names OP3."""
     import uuid
 
+    from companion._publish.choice import open_target
     from companion._publish.run import publish
-    from companion._publish.targets import S3Target, open_target
+    from companion._publish.s3 import S3Target
     from companion._site_model import PublishSettings
 
     site, _ = built_example

@@ -98,7 +98,8 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
     `to` is a folder (relative to `cwd`, the current folder by default) or
     ``s3://bucket/prefix``; without it, ``[publish] target`` (a folder relative to the
     project). `rebuild_manifest` lists the target and writes its manifest anew first."""
-    from companion._publish.run import open_target, publish
+    from companion._publish.choice import open_target
+    from companion._publish.run import publish
 
     started = time.monotonic()
     moment = now or clock_now(site.tz)

@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 from companion._content_types import cache_control, content_type
 from companion._errors import PublishError
+from companion._publish.choice import open_target
 from companion._publish.hashes import (
     CACHE_NAME,
     Hasher,
@@ -65,7 +66,6 @@ from companion._publish.targets import (
     Target,
     Upload,
     moment,
-    open_target,
 )
 from companion._text import whole_number
 
