@@ -109,7 +109,7 @@ class Project:
         """The articles a video feed (``medium = "video"``) selects: the ones whose video
         `fetch` gets (the others never need the large file)."""
         from companion._config.feeds import load_feeds, selects
-        from companion._read.articles import article_guid
+        from companion._read.identity import article_guid
 
         feeds = [f for f in load_feeds(self.site).feeds if f.medium == "video"]
         return frozenset(a.slug for a in articles

@@ -111,7 +111,8 @@ class SiteRenderer:
         from companion._config.project import project_rel
         from companion._pair.cache import Cache
         from companion._pair.episodes import pair_episode
-        from companion._read.articles import article_guid, article_notes, read_with_problems
+        from companion._read.articles import article_notes, read_with_problems
+        from companion._read.identity import article_guid
 
         source = project_rel(path, self.site)
         article, problems = read_with_problems(path, self.site, self.parsed)

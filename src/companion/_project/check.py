@@ -49,7 +49,8 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     from companion._config.feeds import load_feeds
     from companion._lifecycle.ledger import published_index
     from companion._lifecycle.moves import vanished_feeds
-    from companion._read.articles import article_guid, article_notes, read_project
+    from companion._read.articles import article_notes, read_project
+    from companion._read.identity import article_guid
 
     read = read_project(site)
     problems = [*read.problems, *article_notes(site, read.articles)]
@@ -132,7 +133,7 @@ def _later(problem: Problem) -> Problem:
 def _standing(article: Article, status: Status, episode: Episode | None,
               feeds: Sequence[FeedDefinition], no_feed: bool, dropped: bool) -> Standing:
     from companion._config.feeds import selects
-    from companion._read.articles import article_guid
+    from companion._read.identity import article_guid
 
     selected = tuple(f.slug for f in feeds
                      if selects(f.select, episode or Episode(article, article_guid(article))))

@@ -55,7 +55,8 @@ def notes_for(site: Site, slug: str, target: str) -> Fitted:
     from companion._errors import PairError
     from companion._pair.cache import Cache
     from companion._pair.episodes import pair_episode
-    from companion._read.articles import article_guid, read_project
+    from companion._read.articles import read_project
+    from companion._read.identity import article_guid
     from companion._render.shownotes import TARGETS
 
     if target not in TARGETS:
