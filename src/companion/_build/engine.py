@@ -79,8 +79,8 @@ from companion._lifecycle.lifecycle import (
     status_of,
 )
 from companion._model import Episode, FeedDefinition, FeedSelection
-from companion._site_model import Clock, Identity, OutputFile, Site, Standing, Status
 from companion._read.files import discover
+from companion._site_model import Clock, Identity, OutputFile, Site, Standing, Status
 from companion._version import __version__
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one

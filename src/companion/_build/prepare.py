@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
 from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem

@@ -13,8 +13,8 @@ from companion._build.state import digest
 from companion._errors import Problem
 from companion._lifecycle.ledger import PublishedIndex
 from companion._model import FeedDefinition
-from companion._site_model import Identity, OutputFile, Site, Status
 from companion._read.files import SIDECAR_SUFFIXES
+from companion._site_model import Identity, OutputFile, Site, Status
 
 #: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,
 #: its slug, its title).
@@ -37,7 +37,7 @@ class Flags:
 
 
 E = TypeVar("E")  # an episode's index entry: what the index pages and feed selection need
-I = TypeVar("I")  # an episode's feed items: what a feed needs of it beyond the entry
+I = TypeVar("I")  # noqa: E741 (a type variable)  an episode's feed items: what a feed needs of it beyond the entry
 
 
 @dataclass(frozen=True)

@@ -153,11 +153,12 @@ class SiteRenderer:
         write_notes(episode, self.site, [f for f in self.feeds if f.slug in selected])
         return _deps(episode, self.site)
 
-    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
+    def episode(self, episode: Episode, problems: list[Problem], flags: Flags | None = None,
                 selected: Sequence[str] | None = None) -> Build:
         from companion._build.notes import write_notes
         from companion._render.site import light, render_episode
 
+        flags = flags or Flags()
         if selected is None:
             selected = self.members(episode)
         dated = episode.article.date is not None  # an item needs its pubDate

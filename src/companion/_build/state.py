@@ -24,9 +24,9 @@ import pickle
 import sqlite3
 import stat as _stat
 import sys
-from datetime import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -65,7 +65,7 @@ def digest_object(value: object) -> str:
 
 #: An article's `Identity` as `marshal` keeps it: slug, GUID, draft, date (ISO or None),
 #: hidden, the project files it points at.
-IdentityData = list[str | bool | None | list[str]]
+IdentityData = list[str | bool | list[str] | None]
 
 
 @dataclass
@@ -258,7 +258,7 @@ def _hash_file(path: Path) -> str:
 
 
 E = TypeVar("E")  # what an episode's index entry is
-I = TypeVar("I")  # what an episode's feed items are
+I = TypeVar("I")  # noqa: E741 (a type variable)  what an episode's feed items are
 
 
 class Parts(Generic[E, I]):

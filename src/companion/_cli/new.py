@@ -50,5 +50,7 @@ def lines(made: NewArticle) -> list[str]:
              "live": "ready to publish"}[made.status]
     feeds = ", ".join(made.feeds) or "none"
     found = [f"created {made.relpath} ({state})", f"  feeds that select it: {feeds}"]
-    found += [f"  before a feed carries it: {need}" for need in made.needs]
+    if made.needs:
+        found.append("  before a feed carries it:")
+        found += [f"  - {need}" for need in made.needs]
     return found

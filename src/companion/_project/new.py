@@ -138,10 +138,13 @@ def _outcome(site: Site, path: Path, now: datetime) -> NewArticle:
     feeds = tuple(f.slug for f in load_feeds(site).feeds if selects(f.select, episode))
     status = status_of(article.draft, article.date, now)
     needs = [need for need, missing in (
-        ("draft: true removed (or --publish)", article.draft),
-        ("audio: a video (then `companion fetch`) or audio: in the front matter",
+        ("remove `draft: true` from its front matter when it is ready (or make it with "
+         "--publish)", article.draft),
+        ("give it audio: run `companion pair` to find its video and episode in the channel's "
+         "and show's catalogs, or add `video: <YouTube URL>` and run `companion fetch`, or "
+         "`audio: <a file in the project or a URL>`",
          not article.youtube_id and not article.audio),
-        ("a feed whose [select] takes it", not feeds)) if missing]
+        ("add a feed whose [select] takes it (feeds/*.toml)", not feeds)) if missing]
     assert article.date is not None
     return NewArticle(path, article.relpath, article.slug, article.date, status, feeds,
                       tuple(needs))

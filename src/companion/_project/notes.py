@@ -57,16 +57,14 @@ def notes_for(site: Site, slug: str, target: str) -> Fitted:
     from companion._pair.episodes import pair_episode
     from companion._read.articles import read_project
     from companion._read.identity import article_guid
+    from companion._read.select import find_article
     from companion._render.shownotes import TARGETS
 
     if target not in TARGETS:
         raise PairError(f"unknown notes target {target!r}", where="companion notes",
                         fix=f"choose one of {', '.join(TARGETS)}")
-    found = [a for a in read_project(site).articles if a.slug == slug]
-    if not found:
-        raise PairError(f"no episode with slug {slug}", where="companion notes",
-                        fix="`companion check` lists the episodes and their slugs")
-    episode, _problems = pair_episode(found[0], site, Cache(site.cache_dir))
-    bare = Episode(found[0], article_guid(found[0]))
+    article = find_article(slug, read_project(site).articles, "companion notes")
+    episode, _problems = pair_episode(article, site, Cache(site.cache_dir))
+    bare = Episode(article, article_guid(article))
     feeds = [f for f in load_feeds(site).feeds if selects(f.select, bare)]
     return paste_texts(episode, site, feeds)[target]
