@@ -90,8 +90,22 @@ def test_notes_of_an_unknown_slug_is_a_clear_error(example_project: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(example_project), "notes", "no-such-slug"]) == 1
     err = capsys.readouterr().err
-    assert "no episode with slug no-such-slug" in err
+    assert "no episode 'no-such-slug'" in err
     assert "companion check" in err
+
+
+def test_notes_takes_a_file_name_and_suggests_near_slugs(
+        example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a producer sees in episodes/ names an episode too; a typo gets a suggestion."""
+    project = ["--project", str(example_project)]
+    assert main([*project, "notes", "2025-09-25-night-trains.md", "--for", "apple"]) == 0
+    by_file = capsys.readouterr().out
+    assert main([*project, "notes", "night-trains", "--for", "apple"]) == 0
+    assert capsys.readouterr().out == by_file
+    assert main([*project, "notes", "night-train"]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean `night-trains`?" in err
+    assert "Traceback" not in err
 
 
 def test_apple_notes_are_the_feed_description(example_project: Path,

@@ -16,25 +16,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
 from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
 from companion._model import (
     Article,
     AudioSettings,
-    Cue,
     Episode,
     FeedDefinition,
     MediaUrl,
+    RemoteAudio,
+    Transcript,
+)
+from companion._site_model import (
+    Cue,
     Neighbour,
     PlacedMedia,
     PlacedTranscript,
-    RemoteAudio,
     RenderEpisode,
     Show,
     Site,
     Status,
-    Transcript,
 )
 
 TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from companion._errors import ProjectError
-from companion._model import AudioSettings, NotifySettings, PublishSettings, Site
+from companion._model import AudioSettings
+from companion._site_model import NotifySettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"

@@ -37,9 +37,10 @@ from typing import Any
 import mutagen
 
 from companion._errors import PairError, Problem
-from companion._model import Audio, AudioSettings, Episode, FeedDefinition, Site
+from companion._model import Audio, AudioSettings, Episode, FeedDefinition
 from companion._pair.audio import audio_from_entry, encoder, entry, mp3_bitrate, probe, run_ffmpeg
 from companion._pair.cache import Cache
+from companion._site_model import Site
 
 LOUDNESS_DIR = "loudness"
 #: loudnorm keeps a file's loudness range as it is up to this (its most): whether it can
