@@ -231,3 +231,35 @@ def test_bad_settings_are_one_error_naming_the_file_and_key(
     assert (problem.severity, problem.where, problem.field) == ("error", "feeds/show.toml",
                                                                 field)
     assert words in str(problem)
+
+
+def test_check_shows_each_episodes_loudness_and_warns_off_target(
+        make_project: Callable[..., Path], voices: dict[str, Path]) -> None:
+    """Before a build: not made yet; after: as fetched and as published, from the cache
+    (check measures nothing); a published file 2 LU under its target is a warning."""
+    root = project_with(make_project, voices, {"quiet": "quiet"}, {"show": ("quiet",)})
+    project = companion.load_project(root)
+
+    def notes() -> list[Problem]:
+        return [p for p in project.check().problems if p.field == "audio"]
+
+    [before] = notes()
+    assert before.severity == "info"
+    assert "not measured yet" in before.message
+    assert "in show (mp3): not made yet" in before.message
+    project.build(jobs=1)
+    [after] = notes()
+    record_path = next((root / "cache" / "loudness").glob("*.json"))
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    published = record["results"]["mp3 I=-16 TP=-1 keep auto"]["loudness"]
+    assert after.where == "episodes/2025-01-01-quiet.md"
+    assert f"as fetched {record['measured']['integrated']:.1f} LUFS" in after.message
+    assert (f"in show (mp3): {published['integrated']:.1f} LUFS, true peak "
+            f"{published['true_peak']:.1f} dBTP, range {published['lra']:.1f} LU"
+            in after.message)
+    assert abs(record["measured"]["integrated"] - -30) <= 1
+    record["results"]["mp3 I=-16 TP=-1 keep auto"]["loudness"]["integrated"] = -18.0
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    [_note, warning] = notes()
+    assert warning.severity == "warning"
+    assert "in show is 2.0 LU under the target -16 LUFS" in warning.message
