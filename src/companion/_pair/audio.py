@@ -7,8 +7,11 @@ published are made by `_pair.tagging`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,6 +88,9 @@ def run_ffmpeg(args: Sequence[str], where: str, why: str, level: str = "error") 
     """Run ffmpeg; its log at `level` (what filters such as loudnorm print at "info")."""
     cmd = [ffmpeg(where, why), "-nostdin", "-hide_banner", "-nostats", "-v", level, "-y", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode == -signal.SIGXFSZ or "File too large" in (done.stderr or ""):
+        # a file-size limit (`ulimit -f`) stopped its write: the error any write gets
+        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), args[-1])
     if done.returncode != 0:
         tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
         raise PairError(f"ffmpeg could not {why}: {tail[0]}", where=where,

@@ -269,9 +269,11 @@ def _finite(text: object) -> float:
 def loudness_problems(site: Site, episode: Episode, feeds: Sequence[FeedDefinition]
                       ) -> list[Problem]:
     """An episode's sound from the cache, nothing measured: a note with its loudness, true
-    peak and range as fetched and as published for each setting its shows have (or that it
-    is not measured yet: the next build does it), and a warning for a published file more
-    than 1 LU from its target or over its ceiling. `feeds`: the shows it is in."""
+    peak and range as fetched and as published for each setting its shows have (a setting
+    not made yet is named: the next build makes it), and a warning for a published file more
+    than 1 LU from its target or over its ceiling. Of an episode that no build has measured
+    (a fresh project, a new episode) it says nothing: measuring is the build's work, and
+    takes seconds per minute of audio. `feeds`: the shows it is in."""
     audio = episode.audio
     if audio is None or episode.remote_audio is not None:
         return []
@@ -288,15 +290,17 @@ def loudness_problems(site: Site, episode: Episode, feeds: Sequence[FeedDefiniti
     for (settings, fmt), shows in wanted.items():
         if not settings.processes:
             continue
-        measured, done = cached(cache, audio, fmt, settings)
+        known, done = cached(cache, audio, fmt, settings)
+        measured = known or measured
         named = f"in {', '.join(shows)}" if shows else "on its page"
         if done is None:
             notes.append(f"{named} ({fmt}): not made yet, the next build does it")
             continue
         notes.append(f"{named} ({fmt}): {_levels(done.loudness)}")
         warnings += _off_target(done.loudness, settings, named, where)
-    if not notes:
-        return []
+    if not notes or (measured is None and not warnings and all(
+            n.endswith("not made yet, the next build does it") for n in notes)):
+        return []  # nothing measured yet (a fresh project): the build measures, check waits
     source = (f"as fetched {_levels(measured)}" if measured is not None
               else "as fetched: not measured yet")
     return [Problem("info", where, f"loudness {source}; " + "; ".join(notes), "", "audio"),
