@@ -156,9 +156,11 @@ def _toml(tables: dict[str, dict[str, Any]], top: dict[str, Any], deep: str) -> 
 
 SITE_KEYS = st.sampled_from(["title", "base_url", "language", "description", "timezone",
                              "out", "cache", "target", "endpoint_url", "region",
-                             "addressing_style", "acl", "profile", "prune_grace_days"])
+                             "addressing_style", "acl", "profile", "prune_grace_days",
+                             "loudness", "true_peak", "mono", "bitrate"])
 TABLE = st.dictionaries(st.one_of(SITE_KEYS, TEXT), VALUE, max_size=6)
-SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify"]), TEXT),
+SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify", "audio"]),
+                                     TEXT),
                            TABLE, max_size=3)
 
 
@@ -179,7 +181,7 @@ FEED_KEYS = st.sampled_from(["title", "description", "author", "language", "artw
                              "explicit", "type", "copyright", "link", "locked", "medium",
                              "audio_format", "podcast_guid", "apple_podcasts_url",
                              "spotify_show_url", "categories", "moved_from"])
-FEED_TABLES = st.dictionaries(st.sampled_from(["owner", "select", "funding"]), TABLE,
+FEED_TABLES = st.dictionaries(st.sampled_from(["owner", "select", "funding", "audio"]), TABLE,
                               max_size=3)
 
 
