@@ -156,6 +156,14 @@ def test_episodes_far_apart_are_published_within_1_lu(
     assert not runs.exists(), runs.read_text(encoding="utf-8")
     assert {p: p.stat().st_mtime_ns for p in (root / "cache" / "media").iterdir()} == made
     assert enclosures(project.site.out_dir, "show") == published
+    project.clean()  # the site and the tagged copies go; the normalised audio stays
+    assert sorted((root / "cache" / "loudness").glob("*.json")) == records
+    assert {p: p.stat().st_mtime_ns for p in (root / "cache" / "media").iterdir()} == made
+    project.build(jobs=1)
+    assert not runs.exists(), runs.read_text(encoding="utf-8")
+    assert enclosures(project.site.out_dir, "show") == published
+    project.clean(cache=True)
+    assert not (root / "cache" / "loudness").exists()
 
 
 def _audio_bytes(path: Path, folder: Path) -> bytes:
