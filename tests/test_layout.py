@@ -24,7 +24,7 @@ import companion
 
 PACKAGE = Path(companion.__file__).resolve().parent
 SHARED = {"_model", "_errors", "_paths", "_files", "_text", "_clock", "_content_types",
-          "_store", "_version", "_http"}
+          "_store", "_version", "_http", "_redact"}
 RANK = {"shared": 0, "_config": 1, "_read": 2, "_match": 3, "_pair": 4, "_render": 5,
         "_build": 6, "_publish": 7, "_doctor": 8, "_api": 9, "package": 10, "_cli": 11}
 NETWORK = {"_fetch", "_catalogs"}

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion._errors import Problem
 from companion._model import NotifySettings
+from companion._redact import register_secret
 
 if TYPE_CHECKING:
     import httpx
@@ -101,6 +102,7 @@ def notify_feeds(settings: NotifySettings, feeds: Sequence[ChangedFeed], *,
         return [], []
     env = os.environ if environ is None else environ
     token = env.get(settings.podping_token_env) or None
+    register_secret(token)  # whatever a service or a library says, the token is not shown
     problems = _token_problems(settings, token)
     notices: list[Notice] = []
     from companion._http import make_client
