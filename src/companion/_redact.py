@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -52,6 +52,11 @@ _SECRET_WORDS = frozenset({
 #: (``podping_token_env``, ``key_file``, ``SSH_AUTH_SOCK``).
 _NOT_SECRET_TAIL = frozenset({"env", "name", "file", "path", "dir", "sock", "type", "url",
                               "id", "ids", "count", "length", "kind", "mode", "format"})
+#: A word before "key" that makes it a name, not a secret (``extractor_key``, an S3
+#: object's key, a cache's key).
+_NAMING_KEY = frozenset({"extractor", "sort", "object", "s3", "cache", "site", "pages",
+                         "record", "primary", "foreign", "partition", "idempotency", "lookup",
+                         "dict", "map", "hash", "index", "row", "group"})
 #: Secret whatever their tail says.
 _ALWAYS_SECRET = frozenset({"spotify_client_id", "aws_access_key_id", "awsaccesskeyid"})
 _WORD_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -83,6 +88,7 @@ _registered: set[str] = set()
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a parameter or variable called `name` holds a secret (its words decide:
     ``api_key``, ``X-Amz-Signature``, ``AWSAccessKeyId`` do; ``author``,
@@ -93,7 +99,10 @@ def is_secret_name(name: str) -> bool:
     words = [w.lower() for w in _WORD_SPLIT.split(name) if w]
     if not words or words[-1] in _NOT_SECRET_TAIL:
         return False
-    return any(w in _SECRET_WORDS for w in words) or lowered.replace("-", "_") in {
+    secret = [i for i, w in enumerate(words) if w in _SECRET_WORDS]
+    if len(secret) == 1 and words[secret[0]] == "key" and secret[0] > 0:
+        return words[secret[0] - 1] not in _NAMING_KEY
+    return bool(secret) or lowered.replace("-", "_") in {
         "access_token", "refresh_token", "client_secret", "po_token"}
 
 
@@ -145,13 +154,21 @@ def _mask_values(text: str, pattern: re.Pattern[str]) -> str:
     return "".join([*out, text[at:]])
 
 
-def redact(text: str) -> str:
-    """`text` with every secret it holds replaced by ``***`` (see the module's docstring)."""
+def redact(text: str, *, only_values: bool = False) -> str:
+    """`text` with every secret it holds replaced by ``***`` (see the module's docstring);
+    with `only_values`, only the known secret values (the credential variables', the
+    registered): for content such as a video's description, where a link's ``?key=`` is
+    the author's, not companion's, to hide."""
     if not text:
         return text
-    values = _values_pattern(secret_values())
+    return _redact(text, _values_pattern(secret_values()), only_values)
+
+
+def _redact(text: str, values: re.Pattern[str] | None, only_values: bool) -> str:
     if values is not None:
         text = values.sub(MASK, text)
+    if only_values:
+        return text
     text = _USERINFO.sub(rf"\1{MASK}@", text)
     text = _HEADER.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)
     text = _SCHEME.sub(rf"\1\2{MASK}", text)
@@ -160,18 +177,24 @@ def redact(text: str) -> str:
     return _mask_values(_mask_values(text, _QUOTED), _PAIR)
 
 
-def redact_obj(data: Any) -> Any:
+def redact_obj(data: Any, *, only_values: bool = False) -> Any:
     """`data` (JSON-able: dicts, lists, strings, numbers) with every string redacted, and
-    the string value of a key whose name looks secret hidden whole."""
-    if isinstance(data, str):
-        return redact(data)
-    if isinstance(data, Mapping):
-        return {redact(k) if isinstance(k, str) else k:
-                MASK if isinstance(k, str) and isinstance(v, str) and v and is_secret_name(k)
-                else redact_obj(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [redact_obj(v) for v in data]
-    return data
+    the string value of a key whose name looks secret hidden whole (not with
+    `only_values`: see `redact`)."""
+    values = _values_pattern(secret_values())
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return _redact(item, values, only_values) if item else item
+        if isinstance(item, Mapping):
+            return {walk(k): MASK if not only_values and isinstance(k, str)
+                    and isinstance(v, str) and v and is_secret_name(k) else walk(v)
+                    for k, v in item.items()}
+        if isinstance(item, list | tuple):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(data)
 
 
 def url_secrets(url: str) -> list[str]:
@@ -187,8 +210,3 @@ def url_secrets(url: str) -> list[str]:
         found += [name for name, _ in parse_qsl(text, keep_blank_values=True)
                   if is_secret_name(name)]
     return list(dict.fromkeys(found))
-
-
-def redact_all(texts: Iterable[str]) -> list[str]:
-    """Each of `texts`, redacted."""
-    return [redact(t) for t in texts]
