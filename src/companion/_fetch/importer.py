@@ -45,6 +45,7 @@ from companion._text import clean_text, normalize_lang, whole_number
 
 MAX_FEED_BYTES = 64 * 1024 ** 2
 CHUNK = 1 << 20  # bytes read from a feed file at a time
+IMPORT_DEADLINE = 120.0  # seconds the download of a feed may take in all
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -439,16 +440,20 @@ def _file_too_large(path: Path, how: str) -> ReadError:
 
 
 def _download(url: str, options: Any) -> bytes:
+    from dataclasses import replace
+
     from companion._errors import FetchError
     from companion._fetch.http import client, request_errors
+    from companion._http import body
 
+    options = replace(options, deadline=min(options.deadline, IMPORT_DEADLINE))
     with client(options) as http, request_errors(url, url, "companion import"), \
             http.stream("GET", url) as answer:
         if answer.status_code != 200:
             raise FetchError(f"{url} answered HTTP {answer.status_code}", where=url,
                              fix="check the feed's address (open it in a browser)")
         data = bytearray()
-        for chunk in answer.iter_bytes():
+        for chunk in body(http, answer):
             data += chunk
             if len(data) > MAX_FEED_BYTES:
                 raise FetchError(f"{url} is larger than {MAX_FEED_BYTES:,} bytes", where=url,
