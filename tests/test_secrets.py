@@ -33,6 +33,7 @@ from companion._redact import (
     url_secrets,
 )
 from tests._httpserver import Reply, Server
+from tests.test_cli_trust import isolate
 from tests.test_hostile import SITE, article, make
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -63,13 +64,7 @@ NOW = "2026-03-01T12:00:00+00:00"
 def planted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The credential variables set to planted values, AWS kept off the machine's settings,
     the crash log in a folder of the test's; registered values forgotten afterwards."""
-    logs = tmp_path / "xdg-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(logs))
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    logs = isolate(tmp_path, monkeypatch)
     for name, value in PLANTED.items():
         monkeypatch.setenv(name, value)
     yield logs
