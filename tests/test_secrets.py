@@ -33,8 +33,12 @@ from companion._redact import (
     url_secrets,
 )
 from tests._httpserver import Reply, Server
+from tests._seaweed import SeaweedServer, s3_env, seaweed  # noqa: F401
 from tests.test_cli_trust import isolate
 from tests.test_hostile import SITE, article, make
+from tests.test_lifecycle import article as notify_article
+from tests.test_notify import bucket_project, publish, recorder  # noqa: F401
+from tests.test_notify import notify_table as notify_table_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: One distinctive value per place a secret can come from.
@@ -434,3 +438,63 @@ def test_fetch_from_a_stalled_server_says_it_stalled(
     assert code == 1
     assert re.search(r"the server at 127\.0\.0\.1 stopped sending after \d+ bytes", out + err)
     assert "try `companion fetch` again later" in out + err
+
+
+# -- a real publish that tells the services ------------------------------------------------------
+
+
+@pytest.mark.s3
+def test_a_publish_tells_the_hub_with_its_key_and_shows_it_to_no_one(
+        s3_env: SeaweedServer, recorder: Server, tmp_path: Path,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = bucket_project(tmp_path, s3_env, recorder)
+    config = root / "companion.toml"
+    config.write_text(config.read_text().replace(notify_table_of(recorder), (
+        f'[notify]\nwebsub = ["{recorder.url("/refusing-hub")}?key={HUB_KEY}"]\n'
+        f'podping = "{recorder.url("/podping")}?token={PODPING_KEY}"\n')))
+    code, out, err = publish(root, s3_env, capsys)
+    assert code == 0, out + err
+    assert_clean(out + err)
+    hub = [c for c in recorder.calls if c.path.startswith("/refusing-hub")]
+    assert hub
+    assert all(f"key={HUB_KEY}" in c.path for c in hub)  # the hub still gets its key
+    podping = [c for c in recorder.calls if c.path.startswith("/podping")]
+    assert {c.headers["authorization"] for c in podping} == {PLANTED["PODPING_TOKEN"]}
+    assert "refusing-hub?key=***" in out + err  # the warning names the hub, not its key
+    (root / "episodes/2026-01-07-second.md").write_text(notify_article("Second", "g-3"))
+    code, out, err = publish(root, s3_env, capsys, "--json")
+    assert_clean(out + err)
+    endpoints = {n["endpoint"] for n in json.loads(out)["notified"]}
+    assert endpoints == {f"{recorder.url('/refusing-hub')}?key=***",
+                         f"{recorder.url('/podping')}?token=***"}
+    feed = etree.parse(str(root / "site" / "show" / "feed.xml"))
+    assert not [link for link in feed.iter(f"{{{ATOM}}}link") if link.get("rel") == "hub"]
+    assert_clean_output(root)
+    bucket = re.search(r's3://([^/"]+)', config.read_text())
+    assert bucket is not None
+    client = s3_env.client()
+    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket=bucket[1]) for o in page.get("Contents", [])]
+    assert any(k.endswith("manifest.json") or "manifest" in k for k in keys), keys
+    for key in keys:  # the published site and the manifest
+        body = client.get_object(Bucket=bucket[1], Key=key)["Body"].read()
+        assert_clean(body.decode("utf-8", "replace"), NOT_CONTENT)
+
+
+def test_what_a_library_logs_or_warns_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+    import warnings
+
+    from companion._cli import main as cli_main
+
+    url = f"https://bucket.example/k?X-Amz-Signature={ENDPOINT_SIG}"
+    handler = cli_main._last_resort()
+    handler.handle(logging.LogRecord("botocore", logging.WARNING, __file__, 1,
+                                     "retrying %s with %s", (url, PLANTED["AWS_SESSION_TOKEN"]),
+                                     None))
+    cli_main._show_warning(UserWarning(f"unverified request to {url}"), UserWarning, __file__, 1)
+    err = capsys.readouterr().err
+    assert err.count("X-Amz-Signature=***") == 2, err
+    assert_clean(err)
+    assert warnings.showwarning is not cli_main._show_warning  # main() puts it back
+    assert logging.lastResort is not handler

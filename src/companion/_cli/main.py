@@ -8,6 +8,7 @@ log file to report; it never shows a traceback).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import sys
 import tempfile
@@ -72,10 +73,12 @@ def main(argv: list[str] | None = None, *, fetch_options: FetchOptions | None = 
     transport); the command still sets the jobs and formats from its own options."""
     ctx = Ctx(fetch_options=fetch_options)
     shown_before, warnings.showwarning = warnings.showwarning, _show_warning
+    last_before, logging.lastResort = logging.lastResort, _last_resort()
     try:
         return _run(ctx, argv)
     finally:
         warnings.showwarning = shown_before
+        logging.lastResort = last_before
 
 
 def _run(ctx: Ctx, argv: list[str] | None) -> int:
@@ -111,6 +114,20 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
     """Python's warnings (a library's), printed as Python does but redacted."""
     text = warnings.formatwarning(message, category, filename, lineno, line)
     sys.stderr.write(redact(text))
+
+
+class _Redacted(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _last_resort() -> logging.Handler:
+    """What a library logs with no handler of its own (botocore's, urllib3's warnings),
+    printed as Python's last resort prints it, but redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_Redacted())
+    return handler
 
 
 def _quiet_stdout() -> None:
