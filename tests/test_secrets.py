@@ -440,6 +440,22 @@ def test_fetch_from_a_stalled_server_says_it_stalled(
     assert "try `companion fetch` again later" in out + err
 
 
+def test_a_hub_that_trickles_its_answer_does_not_hold_the_publish(trickling: Server) -> None:
+    from companion._http import Pace
+    from companion._model import NotifySettings
+    from companion._publish.notify import ChangedFeed, notify_feeds
+
+    hub = f"{trickling.url('/feed.xml')}?key={HUB_KEY}"  # answers a byte every 0.3 s
+    notices, problems = notify_feeds(
+        NotifySettings(websub=(hub,)), [ChangedFeed("show", "https://pod.example.org/f.xml")],
+        environ={}, wait=0, pace=Pace(stall=1.0, deadline=30.0))
+    [notice] = notices
+    assert not notice.ok
+    assert "its answer stalled (the server at 127.0.0.1 stopped sending after" in notice.reason
+    [problem] = problems
+    assert "stalled" in problem.message
+
+
 # -- a real publish that tells the services ------------------------------------------------------
 
 
