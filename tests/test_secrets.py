@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from companion._cli.main import main
@@ -514,3 +516,19 @@ def test_what_a_library_logs_or_warns_is_redacted(capsys: pytest.CaptureFixture[
     assert_clean(err)
     assert warnings.showwarning is not cli_main._show_warning  # main() puts it back
     assert logging.lastResort is not handler
+
+
+PIECES = st.sampled_from([
+    "token=", "?key=", "&X-Amz-Signature=", "https://", "u:p@", "Cookie: ", "Bearer ",
+    "web.gvs+", "'token': '", '"key": "', " ", "=", "&", "?", "'", '"', "\n", "\t", "***",
+    PLANTED["AWS_SECRET_ACCESS_KEY"], "abc123def456", "author=", "TRUE\t/\tFALSE\t0\tSID\t"])
+
+
+@given(st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=30).map("".join))
+@settings(max_examples=int(os.environ.get("COMPANION_EXAMPLES", "200")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_redact_is_stable_and_never_leaves_a_planted_value(text: str) -> None:
+    once = redact(text)
+    assert redact(once) == once
+    assert PLANTED["AWS_SECRET_ACCESS_KEY"] not in once
+    assert json.loads(json.dumps(redact_obj({"k": text, "token": text}))) is not None
