@@ -532,3 +532,16 @@ def test_redact_is_stable_and_never_leaves_a_planted_value(text: str) -> None:
     assert redact(once) == once
     assert PLANTED["AWS_SECRET_ACCESS_KEY"] not in once
     assert json.loads(json.dumps(redact_obj({"k": text, "token": text}))) is not None
+
+
+def test_the_podping_token_is_hidden_whatever_its_variable_is_called(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion import load_project
+
+    value = "customPodping-Pl4nted-0014"
+    monkeypatch.setenv("SHOW_PINGER", value)  # a name that does not say secret
+    assert redact(f"sent {value}") == f"sent {value}"
+    root = make(tmp_path / "p", {"episodes/2025-01-01-a.md": article()},
+                site=SITE + '[notify]\npodping = true\npodping_token_env = "SHOW_PINGER"\n')
+    load_project(root)
+    assert redact(f"sent {value}") == f"sent {MASK}"

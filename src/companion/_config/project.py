@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 from companion._errors import Problem, ProjectError
 from companion._model import NotifySettings, PublishSettings, Site
-from companion._redact import redact, url_secrets
+from companion._redact import redact, register_secret, url_secrets
 from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"
@@ -148,6 +149,7 @@ def _notify(table: dict[str, Any], config: Path) -> NotifySettings:
         raise ProjectError(f"podping_token_env {env!r} is not the name of an environment "
                            "variable", where=str(config), field="notify.podping_token_env",
                            fix='write podping_token_env = "PODPING_TOKEN"')
+    register_secret(os.environ.get(env))  # whatever the variable is called, never shown
     return NotifySettings(
         websub=tuple(dict.fromkeys(_web_url(h, config, "notify.websub") for h in hubs)),
         podping=_service(table, "podping", PODPING_GATEWAY, config),
