@@ -2,12 +2,14 @@
 
 Every exit goes through `redact` (text) or `redact_obj` (a JSON-able structure): the
 command line's consoles and ``--json``, the crash log of an internal error, Python's
-warnings, the records `fetch` and `import` write into the cache. What is hidden:
+warnings and what a library logs; the records `fetch` and `import` write into the cache
+go through ``only_values`` (they are content a build publishes: only the credentials'
+values are hidden there). What is hidden:
 
 - the ``user:password@`` of a URL (``https://***@host/``);
 - the value of a query parameter, a ``name=value`` pair or a quoted ``"name": "value"``
   whose name looks secret (`is_secret_name`: token, key, apikey, secret, signature, sig,
-  password, passwd, auth, authorization, credential, cookie, session, ``X-Amz-*``, ...),
+  password, passwd, auth, authorization, credential, cookie, ``X-Amz-*``, ...),
   compared word by word so that ``author`` or ``monkey`` stay as they are;
 - the value after an ``Authorization:``, ``Cookie:`` or ``Set-Cookie:`` header name, a
   ``Bearer`` or ``Basic`` credential, the value column of a Netscape cookies file;
@@ -46,7 +48,7 @@ SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_T
 _SECRET_WORDS = frozenset({
     "token", "tokens", "key", "apikey", "secret", "secrets", "signature", "sig", "password",
     "passwd", "pwd", "pass", "passphrase", "auth", "authorization", "credential",
-    "credentials", "cookie", "cookies", "session", "sessionid", "jwt", "hmac", "otp",
+    "credentials", "cookie", "cookies", "sessionid", "jwt", "hmac", "otp",
     "accesstoken", "authtoken", "apitoken", "secretkey", "privatekey", "signed"})
 #: A last word that makes the name that of a place or a name, not of the secret itself
 #: (``podping_token_env``, ``key_file``, ``SSH_AUTH_SOCK``).
@@ -102,8 +104,7 @@ def is_secret_name(name: str) -> bool:
     secret = [i for i, w in enumerate(words) if w in _SECRET_WORDS]
     if len(secret) == 1 and words[secret[0]] == "key" and secret[0] > 0:
         return words[secret[0] - 1] not in _NAMING_KEY
-    return bool(secret) or lowered.replace("-", "_") in {
-        "access_token", "refresh_token", "client_secret", "po_token"}
+    return bool(secret)
 
 
 def register_secret(value: str | None) -> None:
