@@ -1,13 +1,12 @@
 """`companion fetch`'s side of the one HTTP client (`companion._http`): clear errors.
 
 Spotify oEmbed, thumbnails, audio URLs and imported feeds are all asked through
-`client`; `download` streams an answer to a file under a size cap, and a server that
-stalls (`_http.Stalled`: the pace of `FetchOptions.stall` and `.deadline`) is named as
-stalled. A connection that fails
+`client`; `download` streams an answer to a file under a size cap. A connection that fails
 and an answer of 429 or 5xx are asked again (`FetchOptions.retries` times, waiting longer
-each time); any other httpx error becomes one `FetchError` naming the URL and the
-episode. Tests hand `FetchOptions(transport=httpx.MockTransport(...))` in place of the
-network.
+each time); a server that stalls (`_http.Stalled`, at the pace of `FetchOptions.stall`
+and `.deadline`) is named as stalled; any other httpx error becomes one `FetchError`
+naming the URL and the episode. Tests hand
+`FetchOptions(transport=httpx.MockTransport(...))` in place of the network.
 
 Only fetch imports this module (and httpx): a build from the cache never does.
 """
