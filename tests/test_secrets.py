@@ -300,6 +300,7 @@ def test_import_names_the_feed_without_its_token(tmp_path: Path,
         assert code == 0, out + err
         report = json.loads(out)
         assert any("token=***" in step for step in report["steps"]), report
+        assert any("carries a secret (token)" in note for note in report["skipped"]), report
         code, out, err = run(capsys, "-C", str(root), "build", "--now", NOW)
         assert code == 0, out + err
         assert_clean_output(root)

@@ -41,6 +41,7 @@ from companion._errors import ProjectError, ReadError
 from companion._files import atomic_write
 from companion._model import RemoteAudio
 from companion._read.slugs import make_slug
+from companion._redact import url_secrets
 from companion._text import clean_text, normalize_lang, whole_number
 
 MAX_FEED_BYTES = 64 * 1024 ** 2
@@ -501,4 +502,8 @@ def run_import(root: Path, source: str, *, name: str | None = None,
     skipped = list(show.skipped) + [
         f"{i.guid}: the enclosure gives no length; its audio is read by `companion fetch`"
         for i in new if i.enclosure is not None and not i.enclosure.size]
+    if old_url and (secrets := url_secrets(old_url)) and definition in files:
+        skipped.append(f"the feed's URL carries a secret ({', '.join(secrets)}): feeds/{feed}"
+                       ".toml keeps it in moved_from as given (it names the old feed); remove "
+                       "it there before you share the project")
     return ImportReport(feed, written, kept, skipped, move_steps(old_url, site.feed_url(feed)))
