@@ -2,8 +2,10 @@
 recorder of the notifications a publish sends.
 
 Routes map a path (query ignored) to a `Reply`; a reply with `hang=True` never
-answers (for timeouts) until the server stops. Every request is recorded in `calls`
-(method, path with its query, body, headers); a POST is answered like a GET.
+answers (for timeouts) until the server stops; one with `trickle=S` sends its headers,
+then its body one byte every S seconds (a server that stalls) until the server stops.
+Every request is recorded in `calls` (method, path with its query, body, headers); a POST
+is answered like a GET.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     hang: bool = False
+    trickle: float = 0.0  # seconds between the body's bytes (0: all at once)
 
 
 class Server:
@@ -69,7 +72,20 @@ class Server:
                                      f"bytes {start}-{len(body) - 1}/{len(body)}")
                 self.send_header("Accept-Ranges", "bytes")
                 self.end_headers()
-                self.wfile.write(body[start:])
+                if reply.trickle:
+                    self._trickle(body[start:], reply.trickle)
+                else:
+                    self.wfile.write(body[start:])
+
+            def _trickle(self, body: bytes, pause: float) -> None:
+                for byte in body:
+                    if server.stopping.wait(pause):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        return
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -41,7 +41,7 @@ class PublishSettings:
 class NotifySettings:
     """``[notify]``: who is told when a publish changed a feed ("" or () = nobody)."""
 
-    websub: tuple[str, ...] = ()  # WebSub hubs: named in every feed, pinged after a change
+    websub: tuple[str, ...] = ()  # WebSub hubs: pinged; named in feeds unless holding a secret
     podping: str = ""  # the Podping HTTP gateway
     podping_token_env: str = "PODPING_TOKEN"  # noqa: S105 - the name of the variable
     podcastindex: str = ""  # the Podcast Index hub/pubnotify endpoint

@@ -15,6 +15,7 @@ import click
 
 from companion._cli.common import Ctx
 from companion._cli.words import count
+from companion._redact import redact
 
 #: Clipboard tools, each with the display it needs ("" for none) and its arguments.
 CLIPBOARDS = (
@@ -55,13 +56,13 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
                         "chapters_refused": fitted.chapters_refused or None})
         return 0
     if fitted.cut:
-        ctx.err.print(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
-                      f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"
-                                                if fitted.sources_left else ""), markup=False)
+        ctx.tell(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
+                 f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"
+                                           if fitted.sources_left else ""))
     if fitted.chapters_refused:
-        ctx.err.print(f"note: no chapter list: {fitted.chapters_refused}", markup=False)
+        ctx.tell(f"note: no chapter list: {fitted.chapters_refused}")
     if not copy:
-        ctx.out.file.write(fitted.text + "\n")
+        ctx.out.file.write(redact(fitted.text) + "\n")  # printed: redacted (--copy: as is)
         return 0
     tool = clipboard()
     if tool is None:

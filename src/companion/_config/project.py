@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from companion._errors import ProjectError
+from companion._errors import Problem, ProjectError
+from companion._redact import redact, register_secret, url_secrets
 from companion._site_model import NotifySettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
 
@@ -147,11 +149,46 @@ def _notify(table: dict[str, Any], config: Path) -> NotifySettings:
         raise ProjectError(f"podping_token_env {env!r} is not the name of an environment "
                            "variable", where=str(config), field="notify.podping_token_env",
                            fix='write podping_token_env = "PODPING_TOKEN"')
+    register_secret(os.environ.get(env))  # whatever the variable is called, never shown
     return NotifySettings(
         websub=tuple(dict.fromkeys(_web_url(h, config, "notify.websub") for h in hubs)),
         podping=_service(table, "podping", PODPING_GATEWAY, config),
         podping_token_env=env,
         podcastindex=_service(table, "podcastindex", PODCASTINDEX_PUBNOTIFY, config))
+
+
+def public_hubs(notify: NotifySettings) -> tuple[str, ...]:
+    """The WebSub hubs a feed names (``<atom:link rel="hub">``): those whose URL holds no
+    secret. A hub whose URL carries a key is left out whole, not named without its key:
+    a hub that wants a key in its URL checks it, so the bare address would send
+    subscribers to a hub that may refuse them (apps without a hub keep polling the feed,
+    as they do for any feed); publish still pings the hub with its key."""
+    return tuple(h for h in notify.websub if not url_secrets(h))
+
+
+def notify_problems(notify: NotifySettings) -> list[Problem]:
+    """A warning for each ``[notify]`` URL that carries a secret (a key in its query):
+    companion.toml is no place for one, and a hub's URL is read by every subscriber."""
+    found: list[Problem] = []
+    for hub in notify.websub:
+        if secrets := url_secrets(hub):
+            found.append(Problem(
+                "warning", CONFIG_NAME, f"the WebSub hub {redact(hub)} carries a secret "
+                f"({', '.join(secrets)}): it is left out of every feed (a feed's hub link "
+                "is read by every subscriber); publish still tells the hub",
+                "use a hub that takes its key in a header, or a public hub that needs none "
+                "(https://pubsubhubbub.appspot.com/), or remove the hub", "notify.websub"))
+    services = ((notify.podping, "notify.podping", "remove it from the URL: companion sends "
+                 f"the Podping token in the Authorization header, from the environment "
+                 f"variable {notify.podping_token_env}"),
+                (notify.podcastindex, "notify.podcastindex", "remove it from the URL: the "
+                 "Podcast Index's hub/pubnotify needs no key (or write podcastindex = true)"))
+    for url, field, fix in services:
+        if url and (secrets := url_secrets(url)):
+            found.append(Problem(
+                "warning", CONFIG_NAME, f"{redact(url)} carries a secret ({', '.join(secrets)})"
+                ": companion.toml is shared and committed, no place for a key", fix, field))
+    return found
 
 
 def _service(table: dict[str, Any], key: str, default: str, config: Path) -> str:
