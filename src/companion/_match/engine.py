@@ -1,0 +1,675 @@
+"""The match: each article against the videos of the channel and the episodes of the show,
+ranked by language, text, links, dates and kind, then assigned one to one across all
+articles (maximum total confidence), with a status per side.
+
+Precision first: a pair needs a confidence above `MatchSettings.threshold` *and* a clear
+margin over the runner-up, both the article's own runner-up and another article that
+wants the same entry; everything that fits about equally is `ambiguous`, for a producer
+to settle. The text score is TF-IDF cosine over light stems (see benchmarks/README.md,
+"Pairing", for the methods measured), computed through an inverted index of each
+language's block: no loop over every article and entry pair."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from companion._match.catalog import Catalog, CatalogEntry, Source
+from companion._match.model import (
+    Candidate,
+    Decisions,
+    MatchArticle,
+    MatchSettings,
+    Proposal,
+    Side,
+    SideProposal,
+)
+from companion._match.text import Vector, char_grams, counts, idf_of, tfidf, words
+from companion._read.lang import detect_language
+from companion._read.links import clean_url
+
+#: Kinds that are an article's companion; "was_live" joins them with `settings.live`.
+_COMPANIONS = {"video", "episode"}
+_SCRIPTS = {"ka": "georgian", "hy": "armenian", "ar": "arabic", "fa": "arabic", "ur": "arabic",
+            "ru": "cyrillic", "uk": "cyrillic", "be": "cyrillic", "bg": "cyrillic",
+            "sr": "cyrillic", "he": "hebrew"}
+_SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
+_COMMON = 0.35  # a term in more than this share of a block's documents is not indexed
+
+
+@dataclass
+class _Doc:
+    """One candidate: a video, or a show episode (a Spotify episode and/or an RSS item)."""
+
+    index: int
+    source: Source
+    id: str
+    entry: CatalogEntry  # the Spotify entry of a joined show episode, else its own
+    rss: CatalogEntry | None = None  # the RSS item of a show episode
+    spotify: CatalogEntry | None = None
+    lang: str | None = None
+    lang_sure: bool = False
+    links: frozenset[str] = frozenset()
+    vector: Vector = field(default_factory=dict)
+    title_terms: frozenset[str] = frozenset()
+    flat: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    @property
+    def date(self) -> datetime | None:
+        return (self.rss.date if self.rss and self.rss.date else None) or self.entry.date
+
+    @property
+    def duration(self) -> float | None:
+        return self.entry.duration or (self.rss.duration if self.rss else None)
+
+    @property
+    def ids(self) -> tuple[tuple[Source, str], ...]:
+        found: list[tuple[Source, str]] = [(self.source, self.id)]
+        if self.rss is not None and self.source != "rss":
+            found.append(("rss", self.rss.id))
+        return tuple(found)
+
+
+# -- languages, links, dates ------------------------------------------------------------------
+
+def _script(text: str) -> str:
+    tally: dict[str, int] = defaultdict(int)
+    for ch in text[:400]:
+        o = ord(ch)
+        if 0x10A0 <= o <= 0x10FF or 0x1C90 <= o <= 0x1CBF:
+            tally["georgian"] += 1
+        elif 0x0600 <= o <= 0x06FF or 0xFB50 <= o <= 0xFEFF:
+            tally["arabic"] += 1
+        elif 0x0400 <= o <= 0x04FF:
+            tally["cyrillic"] += 1
+        elif 0x0530 <= o <= 0x058F:
+            tally["armenian"] += 1
+        elif 0x0590 <= o <= 0x05FF:
+            tally["hebrew"] += 1
+        elif ch.isalpha() and o < 0x0250:
+            tally["latin"] += 1
+    return max(tally, key=lambda k: tally[k]) if tally else "latin"
+
+
+def _language(entry: CatalogEntry, text: str) -> tuple[str | None, bool]:
+    """(the entry's language, whether that is sure): declared or from captions, else
+    detected from its title and description (a guess when the text is short)."""
+    if entry.language and entry.language_evidence in ("declared", "captions"):
+        return entry.language, True
+    detected = detect_language(text)
+    letters = sum(1 for ch in text if ch.isalpha())
+    if detected is None:
+        return entry.language, False
+    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 3:
+        return entry.language, False  # a feed's language against a short guess
+    return detected, letters >= _SURE_LETTERS
+
+
+_TRAILING = re.compile(r"/+$")
+
+
+def normal_url(url: str) -> str:
+    """`url` compared as an address: no scheme, no leading www., no tracking parameters,
+    no fragment, no trailing slash, host in lower case."""
+    cleaned = clean_url(url.strip()).split("#", 1)[0]
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", cleaned, flags=re.IGNORECASE)
+    host, slash, path = bare.partition("/")
+    host = host.lower().removeprefix("www.")
+    return _TRAILING.sub("", f"{host}{slash}{path}")
+
+
+def _links_article(doc: _Doc, urls: frozenset[str]) -> bool:
+    if not urls or not doc.links:
+        return False
+    for link in doc.links:
+        if link in urls:
+            return True
+        path = "/" + link.partition("/")[2]
+        if any(u.startswith("/") and len(u) > 1 and path == u for u in urls):
+            return True
+    return False
+
+
+def _date_factor(doc: _Doc, article: MatchArticle,
+                 settings: MatchSettings) -> tuple[float, str]:
+    when = doc.date
+    if when is None or article.date is None:
+        return 0.9, "no date to compare"
+    delta = (when - article.date).total_seconds() / 86400
+    precision = doc.entry.date_precision
+    if precision in ("month", "year"):
+        slack = 31.0 if precision == "month" else 366.0
+        return (0.9, "dated by month or year") if abs(delta) <= slack else (0.0, "too far")
+    slack = 1.5 if precision == "approximate" else 0.0
+    before, after = settings.days_before + slack, settings.days_after + slack
+    if -before <= delta <= after:
+        return 1.0, f"{delta:+.0f} days"
+    if abs(delta) > settings.max_days:
+        return 0.0, "too far in time"
+    if delta < 0:
+        return max(0.0, 1.0 - (-delta - before) / 30.0), f"{delta:+.0f} days (before)"
+    return max(0.3, 1.0 - (delta - after) / settings.max_days), f"{delta:+.0f} days"
+
+
+# -- documents and the index ------------------------------------------------------------------
+
+def _terms(text: str, method: str) -> list[str]:
+    return char_grams(text) if method == "tfidf-char" else words(text)
+
+
+def _doc_text(entry: CatalogEntry, other: CatalogEntry | None) -> tuple[str, str]:
+    description = entry.description
+    if other is not None and len(other.description) > len(description):
+        description = other.description
+    return entry.title, description
+
+
+@dataclass
+class _Block:
+    """The documents of one language and side: IDF and an inverted index."""
+
+    idf: dict[str, float]
+    default: float
+    postings: dict[str, list[tuple[int, float]]]
+
+
+def _build_block(docs: list[_Doc], texts: dict[int, list[str]],
+                 article_terms: list[list[str]], method: str) -> _Block:
+    idf, default = idf_of([texts[d.index] for d in docs] + article_terms)
+    total = len(docs) + len(article_terms)
+    limit = max(3, _COMMON * total)
+    df: dict[str, int] = defaultdict(int)
+    for d in docs:
+        for t in set(texts[d.index]):
+            df[t] += 1
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for d in docs:
+        d.vector = tfidf(counts(texts[d.index]), idf, default)
+        for term, weight in d.vector.items():
+            if df[term] <= limit:
+                postings[term].append((d.index, weight))
+    return _Block(idf, default, postings)
+
+
+def _weighted(title: str, body: str, method: str) -> list[str]:
+    head = _terms(title, method)
+    return head + head + _terms(body, method)  # a title counts twice
+
+
+def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {}
+    for d in docs:
+        title, description = _doc_text(d.entry, d.rss if d.rss is not d.entry else None)
+        texts[d.index] = _weighted(title, description, method)
+        d.title_terms = frozenset(words(title))
+        d.links = frozenset(normal_url(u) for u in d.entry.links + (d.rss.links if d.rss else ()))
+        d.flat = d.entry.flat or not description
+        lang, sure = _language(d.entry, f"{title}\n{description}")
+        if d.rss is not None and d.rss is not d.entry and d.entry.language is None:
+            lang, sure = _language(d.rss, f"{title}\n{description}")
+        d.lang, d.lang_sure = lang, sure
+    return texts
+
+
+# -- show episodes: Spotify and RSS joined ----------------------------------------------------
+
+def _same_episode(spotify: CatalogEntry, rss: CatalogEntry) -> float:
+    """How surely a Spotify episode and an RSS item are one episode (0 when not)."""
+    title_a, title_b = " ".join(words(spotify.title)), " ".join(words(rss.title))
+    days = None
+    if spotify.date and rss.date:
+        days = abs((spotify.date - rss.date).total_seconds()) / 86400
+    close = days is None or days <= 2.0
+    durations = spotify.duration is not None and rss.duration is not None
+    same_length = durations and abs(spotify.duration - rss.duration) <= max(  # type: ignore[operator]
+        3.0, 0.01 * spotify.duration)  # type: ignore[operator]
+    if title_a and title_a == title_b and close:
+        return 1.0 if same_length or not durations else 0.8
+    if same_length and days is not None and days <= 1.0:
+        shared = set(title_a.split()) & set(title_b.split())
+        return 0.7 if len(shared) >= 2 else 0.0
+    return 0.0
+
+
+def show_episodes(catalogs: Sequence[Catalog]) -> list[tuple[CatalogEntry | None,
+                                                              CatalogEntry | None]]:
+    """The show's episodes: (Spotify entry, RSS item) pairs joined on title, date and
+    duration; an entry with no counterpart stands alone."""
+    spotify = [e for c in catalogs if c.source == "spotify" for e in c.entries]
+    rss = [e for c in catalogs if c.source == "rss" for e in c.entries]
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(rss):
+        by_title[" ".join(words(item.title))].append(i)
+    by_day: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(rss):
+        if item.date:
+            by_day[item.date.date().isoformat()].append(i)
+    pairs: list[tuple[float, int, int]] = []
+    for s, episode in enumerate(spotify):
+        near = set(by_title.get(" ".join(words(episode.title)), ()))
+        if episode.date:
+            for shift in (-1, 0, 1):
+                day = datetime.fromordinal(episode.date.toordinal() + shift).date().isoformat()
+                near.update(by_day.get(day, ()))
+        for r in near:
+            if (score := _same_episode(episode, rss[r])) > 0:
+                pairs.append((score, s, r))
+    used_s: set[int] = set()
+    used_r: set[int] = set()
+    joined: list[tuple[CatalogEntry | None, CatalogEntry | None]] = []
+    for _score, s, r in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if s not in used_s and r not in used_r:
+            used_s.add(s)
+            used_r.add(r)
+            joined.append((spotify[s], rss[r]))
+    joined += [(e, None) for i, e in enumerate(spotify) if i not in used_s]
+    joined += [(None, e) for i, e in enumerate(rss) if i not in used_r]
+    return joined
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    doc: int
+    reasons: tuple[str, ...]
+
+
+def _text_score(cosine: float, title_cover: float, flat: bool) -> float:
+    if flat:  # a title alone: how much of it the article says, and cosine against it
+        return min(1.0, 0.55 * title_cover + 0.9 * cosine)
+    return min(1.0, 1.6 * cosine + 0.25 * title_cover)
+
+
+class _Side:
+    """One side's documents, indexed by language."""
+
+    def __init__(self, docs: list[_Doc], articles: Sequence[MatchArticle],
+                 settings: MatchSettings) -> None:
+        self.docs = docs
+        self.settings = settings
+        method = "tfidf-char" if settings.method == "tfidf-char" else "tfidf"
+        self.method = method
+        texts = _prepare_docs(docs, method)
+        langs = {d.lang for d in docs if d.lang}
+        self.article_terms: list[list[str]] = [_weighted(a.title, a.text, method)
+                                               for a in articles]
+        self.article_words: list[frozenset[str]] = [frozenset(words(f"{a.title} {a.text}"))
+                                                    for a in articles]
+        self.blocks: dict[str, _Block] = {}
+        for lang in langs:
+            members = [d for d in docs if d.lang == lang]
+            own = [t for t, a in zip(self.article_terms, articles, strict=True)
+                   if a.lang == lang]
+            self.blocks[lang] = _build_block(members, texts, own, method)
+
+    def rank(self, number: int, article: MatchArticle, excluded: set[int]) -> list[_Scored]:
+        block = self.blocks.get(article.lang)
+        if block is None:
+            return []
+        vector = tfidf(counts(self.article_terms[number]), block.idf, block.default)
+        acc: dict[int, float] = defaultdict(float)
+        for term, weight in vector.items():
+            for index, other in block.postings.get(term, ()):
+                acc[index] += weight * other
+        urls = frozenset(normal_url(u) if "://" in u else u.rstrip("/") or "/"
+                         for u in article.urls)
+        linked = [d.index for d in self.docs if d.lang == article.lang and urls and
+                  _links_article(d, urls)] if urls else []
+        for index in linked:
+            acc.setdefault(index, 0.0)
+        found = []
+        present = self.article_words[number]
+        for index, cosine in acc.items():
+            doc = self.docs[index]
+            if index in excluded:
+                continue
+            scored = self._score(doc, article, cosine, present, block, index in linked)
+            if scored is not None:
+                found.append(scored)
+        found.sort(key=lambda s: (-s.score, s.doc))
+        return found
+
+    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, present: frozenset[str],
+               block: _Block, linked: bool) -> _Scored | None:
+        factor, when = _date_factor(doc, article, self.settings)
+        if linked:
+            return _Scored(0.99, doc.index, ("its description links the article", when))
+        if factor <= 0:
+            return None
+        weights = [block.idf.get(t, block.default) for t in doc.title_terms]
+        shared = sum(block.idf.get(t, block.default) for t in doc.title_terms if t in present)
+        cover = shared / sum(weights) if weights else 0.0
+        text = _text_score(cosine, cover, doc.flat)
+        score = text * factor
+        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%})", when]
+        if doc.flat:
+            score *= 0.9
+            reasons.append("flat listing: title only")
+        if not doc.lang_sure:
+            score = min(score, self.settings.threshold - 0.01)
+            reasons.append("language unsure")
+        if score < 0.08:
+            return None
+        return _Scored(round(score, 4), doc.index, tuple(reasons))
+
+
+# -- assignment -------------------------------------------------------------------------------
+
+def _hungarian(weights: list[list[float]]) -> list[int]:
+    """For each row, the column it gets (-1 for none) maximising the total weight
+    (rows <= columns; the classic O(n^2 m) shortest augmenting path)."""
+    n, m = len(weights), len(weights[0]) if weights else 0
+    top = max((w for row in weights for w in row), default=0.0)
+    cost = [[top - w for w in row] for row in weights]
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    p, way = [0] * (m + 1), [0] * (m + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [math.inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], math.inf, 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    result = [-1] * n
+    for j in range(1, m + 1):
+        if p[j]:
+            result[p[j] - 1] = j - 1
+    return result
+
+
+def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
+    """Article -> document, one to one, maximising the total score of `edges`
+    (article -> {document: score}); solved per connected component."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, row in edges.items():
+        for d in row:
+            parent[find(("a", a))] = find(("d", d))
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for a in edges:
+        if edges[a]:
+            groups[find(("a", a))].append(a)
+    chosen: dict[int, int] = {}
+    for rows in groups.values():
+        columns = sorted({d for a in rows for d in edges[a]})
+        if len(rows) == 1 or len(columns) == 1:
+            best = max(((s, -d, a) for a in rows for d, s in edges[a].items()))
+            chosen[best[2]] = -best[1]
+            continue
+        # dummy columns let a row stay unassigned (weight 0)
+        grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
+        for a, j in zip(rows, _hungarian(grid), strict=True):
+            if 0 <= j < len(columns) and edges[a].get(columns[j], 0.0) > 0:
+                chosen[a] = columns[j]
+    return chosen
+
+
+# -- the match --------------------------------------------------------------------------------
+
+def _candidate(doc: _Doc, scored: _Scored) -> list[Candidate]:
+    found = [Candidate(doc.source, doc.id, doc.title, scored.score, scored.reasons, doc.entry)]
+    if doc.rss is not None and doc.source != "rss":
+        found.append(Candidate("rss", doc.rss.id, doc.rss.title, scored.score,
+                               scored.reasons, doc.rss))
+    return found
+
+
+def _decided(side: Side, article: MatchArticle, docs: list[_Doc], by_id: dict[str, int],
+             decisions: Decisions) -> tuple[SideProposal, int | None] | None:
+    """The side's outcome when the article carries an id or a producer chose one."""
+    chosen = decisions.chosen.get(article.slug, {})
+    wanted = ["youtube"] if side == "youtube" else ["spotify", "rss"]
+    for source in wanted:
+        if source in chosen:
+            index = by_id.get(chosen[source])
+            doc = docs[index] if index is not None else None
+            warning = None if doc else (f"the chosen {source} id {chosen[source]} is not in "
+                                        "the catalogs")
+            return SideProposal("paired", doc.id if doc else chosen[source],
+                                doc.entry if doc else None, 1.0,
+                                tuple(_candidate(doc, _Scored(1.0, index or 0, (
+                                    "chosen by a producer",)))) if doc else (),
+                                warning), index
+    carried = article.youtube_id if side == "youtube" else article.spotify_id
+    if carried is None:
+        return None
+    index = by_id.get(carried)
+    return SideProposal("already", carried, docs[index].entry if index is not None else None,
+                        1.0), index
+
+
+def _check_already(proposal: SideProposal, index: int | None, number: int, side: _Side,
+                   article: MatchArticle, has_catalog: bool) -> SideProposal:
+    label = "video" if side.docs and side.docs[0].source == "youtube" else "episode"
+    if index is None:
+        if not has_catalog:
+            return proposal
+        return replace(proposal, confidence=0.5, warning=(
+            f"{article.key} carries the {label} id {proposal.id}, which the catalogs do not "
+            "know: check the id, or that the catalog is complete"))
+    doc = side.docs[index]
+    ranked = {s.doc: s for s in side.rank(number, article, set())}
+    scored = ranked.get(index)
+    mismatch = (doc.lang_sure and doc.lang and doc.lang != article.lang) or (
+        scored is None and not doc.flat and bool(side.docs[index].vector))
+    if mismatch:
+        return replace(proposal, confidence=0.2, warning=(
+            f"{article.key} ('{article.title}') carries the {label} {doc.id} "
+            f"('{doc.title}'), which does not look like the same story: check the id"))
+    return proposal
+
+
+def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
+            owner: dict[int, int], wanting: dict[int, list[tuple[float, int]]],
+            side: _Side) -> SideProposal:
+    settings = side.settings
+    mine = assigned.get(number)
+    # entries that another article holds surely are not this one's candidates
+    listed = [s for s in ranked if owner.get(s.doc, number) == number]
+    candidates = tuple(c for s in listed[:settings.candidates]
+                       for c in _candidate(side.docs[s.doc], s))
+    if mine is not None:
+        score = next(s.score for s in ranked if s.doc == mine)
+        runner = max((s.score for s in listed if s.doc != mine), default=0.0)
+        rival = max((score_b for score_b, b in wanting.get(mine, ()) if b != number),
+                    default=0.0)
+        if score >= settings.threshold and score - max(runner, rival) >= settings.margin:
+            doc = side.docs[mine]
+            return SideProposal("paired", doc.id, doc.entry, round(score, 3), candidates)
+        return SideProposal("ambiguous", None, None, round(score, 3), candidates)
+    if not listed:
+        return SideProposal("unmatched")
+    best = listed[0].score
+    close = [s for s in listed if best - s.score < settings.margin]
+    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold):
+        return SideProposal("ambiguous", None, None, round(best, 3), candidates)
+    return SideProposal("unmatched", None, None, round(best, 3), candidates)
+
+
+def _match_side(side_name: Side, articles: Sequence[MatchArticle], docs: list[_Doc],
+                decisions: Decisions, settings: MatchSettings, has_catalog: bool,
+                support: Sequence[SideProposal] | None = None) -> list[SideProposal]:
+    by_id: dict[str, int] = {}
+    for d in docs:
+        for _source, key in d.ids:
+            by_id.setdefault(key, d.index)
+    side = _Side(docs, articles, settings)
+    results: list[SideProposal | None] = [None] * len(articles)
+    claimed: set[int] = set()
+    fixed: dict[int, int | None] = {}
+    for number, article in enumerate(articles):
+        decided = _decided(side_name, article, docs, by_id, decisions)
+        if decided is not None:
+            proposal, index = decided
+            results[number] = proposal
+            fixed[number] = index
+            if index is not None:
+                claimed.add(index)
+    excluded = set(claimed) | {d.index for d in docs if not _eligible(d, settings)}
+    ranked: dict[int, list[_Scored]] = {}
+    for number, article in enumerate(articles):
+        if results[number] is not None:
+            continue
+        rejected = decisions.rejected.get(article.slug, frozenset())
+        found = side.rank(number, article, excluded)
+        found = [s for s in found
+                 if not any(pair in rejected for pair in docs[s.doc].ids)]
+        if support is not None:
+            found = _supported(found, support[number], side)
+        ranked[number] = found
+    edges = {n: {s.doc: s.score for s in found if s.score >= settings.threshold}
+             for n, found in ranked.items()}
+    assigned = assign(edges)
+    wanting: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for number, found in ranked.items():
+        best = found[0].score if found else 0.0
+        for s in found:  # an article wants what fits it about as well as its best
+            if s.score >= 0.75 * settings.threshold and s.score > best - settings.margin:
+                wanting[s.doc].append((s.score, number))
+    decided_now = {n: _decide(n, ranked[n], assigned, {}, wanting, side) for n in ranked}
+    owner = {d: n for n, d in assigned.items() if decided_now[n].status == "paired"}
+    for number in ranked:
+        results[number] = _decide(number, ranked[number], assigned, owner, wanting, side)
+    for number, index in fixed.items():
+        carried = results[number]
+        if carried is not None and carried.status == "already":
+            results[number] = _check_already(carried, index, number, side,
+                                             articles[number], has_catalog)
+    return [r if r is not None else SideProposal("unmatched") for r in results]
+
+
+def _supported(found: list[_Scored], video: SideProposal, side: _Side) -> list[_Scored]:
+    """Show candidates whose length is the article's video's get a little more weight."""
+    entry = video.entry
+    if video.status not in ("paired", "already") or entry is None or entry.duration is None:
+        return found
+    boosted = []
+    for s in found:
+        duration = side.docs[s.doc].duration
+        if duration is not None and s.score >= 0.2 and abs(duration - entry.duration) <= max(
+                5.0, 0.03 * entry.duration):
+            s = _Scored(min(1.0, round(s.score + 0.1, 4)), s.doc,
+                        (*s.reasons, "as long as the article's video"))
+        boosted.append(s)
+    boosted.sort(key=lambda s: (-s.score, s.doc))
+    return boosted
+
+
+def _eligible(doc: _Doc, settings: MatchSettings) -> bool:
+    if doc.entry.extra.get("unavailable"):
+        return False
+    kind = doc.entry.kind
+    return kind in _COMPANIONS or (settings.live and kind == "was_live")
+
+
+def _video_docs(catalogs: Sequence[Catalog]) -> list[_Doc]:
+    seen: dict[str, _Doc] = {}
+    for catalog in catalogs:
+        if catalog.source != "youtube":
+            continue
+        for entry in catalog.entries:
+            known = seen.get(entry.id)
+            if known is None or (known.entry.flat and not entry.flat):
+                seen[entry.id] = _Doc(0, "youtube", entry.id, entry)
+    docs = list(seen.values())
+    for i, d in enumerate(docs):
+        d.index = i
+    return docs
+
+
+def _show_docs(catalogs: Sequence[Catalog]) -> list[_Doc]:
+    docs: list[_Doc] = []
+    for spotify, rss in show_episodes(catalogs):
+        main = spotify or rss
+        assert main is not None
+        docs.append(_Doc(len(docs), main.source, main.id, main, rss=rss, spotify=spotify))
+    return docs
+
+
+def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
+          decisions: Decisions | None = None,
+          settings: MatchSettings | None = None) -> list[Proposal]:
+    """One `Proposal` per article, in the same order."""
+    decisions = decisions or Decisions()
+    settings = settings or MatchSettings()
+    has_video = any(c.source == "youtube" and c.complete for c in catalogs)
+    has_show = any(c.source in ("spotify", "rss") and c.complete for c in catalogs)
+    videos = _match_side("youtube", articles, _video_docs(catalogs), decisions, settings,
+                         has_video)
+    show_docs = _show_docs(catalogs)
+    shows = _match_side("show", articles, show_docs, decisions, settings, has_show,
+                        support=videos)
+    by_id = {key: d for d in show_docs for _s, key in d.ids}
+    proposals = []
+    for article, video, show in zip(articles, videos, shows, strict=True):
+        doc = by_id.get(show.id or "") if show.status in ("paired", "already") else None
+        spotify_id = doc.spotify.id if doc and doc.spotify else (
+            show.id if show.status == "already" else None)
+        rss = doc.rss if doc else None
+        proposals.append(Proposal(article.key, article.slug, video, show, spotify_id,
+                                  rss.audio_url if rss else None, rss))
+    return proposals
+
+
+def orphans(proposals: Iterable[Proposal], catalogs: Sequence[Catalog]) -> list[CatalogEntry]:
+    """The videos and show episodes (Spotify and RSS) no article claims: paired or
+    carried. Shorts, live streams and upcoming premieres are left out."""
+    claimed: set[tuple[str, str]] = set()
+    for p in proposals:
+        if p.youtube.status in ("paired", "already") and p.youtube.id:
+            claimed.add(("youtube", p.youtube.id))
+        if p.spotify_id:
+            claimed.add(("spotify", p.spotify_id))
+        if p.rss is not None:
+            claimed.add(("rss", p.rss.id))
+        if p.show.status in ("paired", "already") and p.show.id:
+            claimed.add((p.show.entry.source if p.show.entry else "spotify", p.show.id))
+    joined = {e.id: (s, r) for s, r in show_episodes(catalogs) for e in (s, r) if e}
+    left = []
+    for catalog in catalogs:
+        for entry in catalog.entries:
+            if entry.kind not in _COMPANIONS or (entry.source, entry.id) in claimed:
+                continue
+            partner = joined.get(entry.id)
+            if partner and any(e is not None and (e.source, e.id) in claimed
+                               for e in partner):
+                continue
+            left.append(entry)
+    return left
