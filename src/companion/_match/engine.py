@@ -282,6 +282,46 @@ class _Scored:
     score: float
     doc: int
     reasons: tuple[str, ...]
+    linked: bool = False  # the entry links the article's page: decisive
+
+
+#: How much a candidate loses for fitting another article too: a news bulletin or a
+#: week's round-up quotes several articles, an article's own video fits one.
+DIGEST = 0.6
+
+
+def _in_series(found: list[_Scored], series: dict[int, int]) -> list[_Scored]:
+    """A round-up or a bulletin (one of a series of same-titled entries) scores half."""
+    out = [s if s.linked or s.doc not in series else _Scored(
+        round(s.score * 0.5, 4), s.doc, (*s.reasons, f"one of {series[s.doc]} with this title"))
+        for s in found]
+    out.sort(key=lambda x: (-x.score, x.doc))
+    return out
+
+
+def _digests(ranked: dict[int, list[_Scored]]) -> dict[int, list[_Scored]]:
+    """Each article's candidates, less what each candidate fits other articles."""
+    best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for number, found in ranked.items():
+        for s in found:
+            top = best[s.doc]
+            top.append((s.score, number))
+            if len(top) > 2:
+                top.sort(reverse=True)
+                top.pop()
+    adjusted: dict[int, list[_Scored]] = {}
+    for number, found in ranked.items():
+        out = []
+        for s in found:
+            other = max((score for score, b in best[s.doc] if b != number), default=0.0)
+            if s.linked or other <= 0.0:
+                out.append(s)
+                continue
+            score = round(s.score * (1.0 - DIGEST * other), 4)
+            out.append(_Scored(score, s.doc, (*s.reasons, f"fits another article {other:.2f}")))
+        out.sort(key=lambda x: (-x.score, x.doc))
+        adjusted[number] = out
+    return adjusted
 
 
 def _text_score(cosine: float, title_cover: float, flat: bool) -> float:
@@ -343,7 +383,7 @@ class _Side:
                block: _Block, linked: bool) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
-            return _Scored(0.99, doc.index, ("its description links the article", when))
+            return _Scored(0.99, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
         weights = [block.idf.get(t, block.default) for t in doc.title_terms]
@@ -506,7 +546,11 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
     candidates = tuple(c for s in listed[:settings.candidates]
                        for c in _candidate(side.docs[s.doc], s))
     if mine is not None:
-        score = next(s.score for s in ranked if s.doc == mine)
+        own = next(s for s in ranked if s.doc == mine)
+        score = own.score
+        if own.linked and not any(s.linked for s in listed if s.doc != mine):
+            doc = side.docs[mine]
+            return SideProposal("paired", doc.id, doc.entry, score, candidates)
         runner = max((s.score for s in listed if s.doc != mine), default=0.0)
         rival = max((score_b for score_b, b in wanting.get(mine, ()) if b != number),
                     default=0.0)
@@ -543,13 +587,15 @@ def _match_side(side_name: Side, articles: Sequence[MatchArticle], docs: list[_D
             if index is not None:
                 claimed.add(index)
     excluded = set(claimed) | {d.index for d in docs if not _eligible(d, settings)}
+    series = _series(docs)
+    every = _digests({n: _in_series(side.rank(n, a, excluded), series)
+                      for n, a in enumerate(articles)})
     ranked: dict[int, list[_Scored]] = {}
     for number, article in enumerate(articles):
         if results[number] is not None:
             continue
         rejected = decisions.rejected.get(article.slug, frozenset())
-        found = side.rank(number, article, excluded)
-        found = [s for s in found
+        found = [s for s in every[number]
                  if not any(pair in rejected for pair in docs[s.doc].ids)]
         if support is not None:
             found = _supported(found, support[number], side)
@@ -590,6 +636,21 @@ def _supported(found: list[_Scored], video: SideProposal, side: _Side) -> list[_
         boosted.append(s)
     boosted.sort(key=lambda s: (-s.score, s.doc))
     return boosted
+
+
+_DIGITS = re.compile(r"\d+")
+SERIES = 3  # this many entries with one title (digits aside) are a series: round-ups
+
+
+def _series(docs: list[_Doc]) -> dict[int, int]:
+    """Documents whose title, digits aside, at least `SERIES` documents share: a weekly
+    round-up, a daily bulletin ("Week in review | 04.10.2025"). -> index: how many."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for d in docs:
+        key = " ".join(_DIGITS.sub(" ", " ".join(words(d.title))).split())
+        groups[key].append(d.index)
+    return {i: len(members) for members in groups.values() if len(members) >= SERIES
+            for i in members}
 
 
 def _eligible(doc: _Doc, settings: MatchSettings) -> bool:
