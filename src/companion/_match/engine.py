@@ -113,17 +113,15 @@ def _language(entry: CatalogEntry, text: str) -> tuple[str | None, bool]:
     return detected, letters >= _SURE_LETTERS
 
 
-_TRAILING = re.compile(r"/+$")
-
-
 def normal_url(url: str) -> str:
     """`url` compared as an address: no scheme, no leading www., no tracking parameters,
     no fragment, no trailing slash, host in lower case."""
     cleaned = clean_url(url.strip()).split("#", 1)[0]
     bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", cleaned, flags=re.IGNORECASE)
-    host, slash, path = bare.partition("/")
+    address, question, query = bare.partition("?")
+    host, _slash, path = address.partition("/")
     host = host.lower().removeprefix("www.")
-    return _TRAILING.sub("", f"{host}{slash}{path}")
+    return f"{host}/{path}".rstrip("/") + (question + query if query else "")
 
 
 def _links_article(doc: _Doc, urls: frozenset[str]) -> bool:
@@ -132,7 +130,7 @@ def _links_article(doc: _Doc, urls: frozenset[str]) -> bool:
     for link in doc.links:
         if link in urls:
             return True
-        path = "/" + link.partition("/")[2]
+        path = "/" + link.partition("/")[2].partition("?")[0]
         if any(u.startswith("/") and len(u) > 1 and path == u for u in urls):
             return True
     return False
@@ -283,6 +281,7 @@ class _Scored:
     doc: int
     reasons: tuple[str, ...]
     linked: bool = False  # the entry links the article's page: decisive
+    raw: float | None = None  # the score before other articles' claims lowered it
 
 
 #: How much a candidate loses for fitting another article too: a news bulletin or a
@@ -318,7 +317,8 @@ def _digests(ranked: dict[int, list[_Scored]]) -> dict[int, list[_Scored]]:
                 out.append(s)
                 continue
             score = round(s.score * (1.0 - DIGEST * other), 4)
-            out.append(_Scored(score, s.doc, (*s.reasons, f"fits another article {other:.2f}")))
+            out.append(_Scored(score, s.doc, (*s.reasons, f"fits another article {other:.2f}"),
+                               raw=s.score))
         out.sort(key=lambda x: (-x.score, x.doc))
         adjusted[number] = out
     return adjusted
@@ -361,7 +361,7 @@ class _Side:
         for term, weight in vector.items():
             for index, other in block.postings.get(term, ()):
                 acc[index] += weight * other
-        urls = frozenset(normal_url(u) if "://" in u else u.rstrip("/") or "/"
+        urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/")
                          for u in article.urls)
         linked = [d.index for d in self.docs if d.lang == article.lang and urls and
                   _links_article(d, urls)] if urls else []
@@ -383,7 +383,7 @@ class _Side:
                block: _Block, linked: bool) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
-            return _Scored(0.99, doc.index, ("its description links the article", when), True)
+            return _Scored(1.0, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
         weights = [block.idf.get(t, block.default) for t in doc.title_terms]
@@ -527,8 +527,9 @@ def _check_already(proposal: SideProposal, index: int | None, number: int, side:
     doc = side.docs[index]
     ranked = {s.doc: s for s in side.rank(number, article, set())}
     scored = ranked.get(index)
+    unlike = scored is None or (scored.score < 0.2 and not scored.linked)
     mismatch = (doc.lang_sure and doc.lang and doc.lang != article.lang) or (
-        scored is None and not doc.flat and bool(side.docs[index].vector))
+        unlike and not doc.flat)
     if mismatch:
         return replace(proposal, confidence=0.2, warning=(
             f"{article.key} ('{article.title}') carries the {label} {doc.id} "
@@ -562,7 +563,9 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
         return SideProposal("unmatched")
     best = listed[0].score
     close = [s for s in listed if best - s.score < settings.margin]
-    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold):
+    shared = max(s.raw or 0.0 for s in listed)  # fits as well as another article's
+    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold) \
+            or shared >= settings.threshold:
         return SideProposal("ambiguous", None, None, round(best, 3), candidates)
     return SideProposal("unmatched", None, None, round(best, 3), candidates)
 
@@ -600,8 +603,8 @@ def _match_side(side_name: Side, articles: Sequence[MatchArticle], docs: list[_D
         if support is not None:
             found = _supported(found, support[number], side)
         ranked[number] = found
-    edges = {n: {s.doc: s.score for s in found if s.score >= settings.threshold}
-             for n, found in ranked.items()}
+    edges = {n: {s.doc: s.score + (1.0 if s.linked else 0.0) for s in found
+                 if s.score >= settings.threshold} for n, found in ranked.items()}
     assigned = assign(edges)
     wanting: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for number, found in ranked.items():

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
 _FOLD = str.maketrans({
     # tatweel, zero-width (non-)joiner, direction marks
@@ -34,16 +33,17 @@ _ARTICLE = re.compile(r"^(?:وال|بال|فال|كال|لل|ال)(?=\w{3})")
 STEM = 6  # letters of a word that its stem keeps: a light stem for inflected languages
 
 
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+#: Combining marks: Latin and Cyrillic accents (after NFKD), Arabic tashkeel and Quranic
+#: marks, and the other combining blocks.
+_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670"
+                    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def normalize(text: str) -> str:
     """`text` in the matcher's normal form (see the module's docstring)."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    return " ".join(_fold_word(w) for w in _WORD.findall(folded.replace("_", " ")))
+    folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD)
+    folded = unicodedata.normalize("NFKC", _MARKS.sub("", folded))
+    return " ".join(_WORD.findall(folded.replace("_", " ")))
 
 
 def _stem(word: str) -> str:
