@@ -11,12 +11,15 @@ language's block: no loop over every article and entry pair."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
 
 from companion._match.catalog import Catalog, CatalogEntry, Source
 from companion._match.model import (
@@ -29,16 +32,16 @@ from companion._match.model import (
     SideProposal,
 )
 from companion._match.text import Vector, char_grams, counts, idf_of, tfidf, words
-from companion._read.lang import detect_language
+from companion._read.lang import detect_languages
 from companion._read.links import clean_url
 
 #: Kinds that are an article's companion; "was_live" joins them with `settings.live`.
 _COMPANIONS = {"video", "episode"}
-_SCRIPTS = {"ka": "georgian", "hy": "armenian", "ar": "arabic", "fa": "arabic", "ur": "arabic",
-            "ru": "cyrillic", "uk": "cyrillic", "be": "cyrillic", "bg": "cyrillic",
-            "sr": "cyrillic", "he": "hebrew"}
 _SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
-_COMMON = 0.35  # a term in more than this share of a block's documents is not indexed
+_COMMON = 0.2  # a term in more than this share of a block's documents is not indexed
+_SAMPLE = 250  # characters of a description that language detection reads
+_QUERY = 32  # an article's most weighted terms look candidates up...
+_POOL = 30  # ...and this many candidates are scored in full
 
 
 @dataclass
@@ -55,7 +58,8 @@ class _Doc:
     lang_sure: bool = False
     links: frozenset[str] = frozenset()
     vector: Vector = field(default_factory=dict)
-    title_terms: frozenset[str] = frozenset()
+    title_terms: tuple[str, ...] = ()
+    title_weights: dict[str, float] = field(default_factory=dict)  # idf shares of the title
     flat: bool = False
 
     @property
@@ -80,31 +84,15 @@ class _Doc:
 
 # -- languages, links, dates ------------------------------------------------------------------
 
-def _script(text: str) -> str:
-    tally: dict[str, int] = defaultdict(int)
-    for ch in text[:400]:
-        o = ord(ch)
-        if 0x10A0 <= o <= 0x10FF or 0x1C90 <= o <= 0x1CBF:
-            tally["georgian"] += 1
-        elif 0x0600 <= o <= 0x06FF or 0xFB50 <= o <= 0xFEFF:
-            tally["arabic"] += 1
-        elif 0x0400 <= o <= 0x04FF:
-            tally["cyrillic"] += 1
-        elif 0x0530 <= o <= 0x058F:
-            tally["armenian"] += 1
-        elif 0x0590 <= o <= 0x05FF:
-            tally["hebrew"] += 1
-        elif ch.isalpha() and o < 0x0250:
-            tally["latin"] += 1
-    return max(tally, key=lambda k: tally[k]) if tally else "latin"
+def _declared(entry: CatalogEntry) -> bool:
+    return bool(entry.language) and entry.language_evidence in ("declared", "captions")
 
 
-def _language(entry: CatalogEntry, text: str) -> tuple[str | None, bool]:
+def _language(entry: CatalogEntry, text: str, detected: str | None) -> tuple[str | None, bool]:
     """(the entry's language, whether that is sure): declared or from captions, else
-    detected from its title and description (a guess when the text is short)."""
-    if entry.language and entry.language_evidence in ("declared", "captions"):
+    `detected` from its title and description (a guess when the text is short)."""
+    if _declared(entry):
         return entry.language, True
-    detected = detect_language(text)
     letters = sum(1 for ch in text if ch.isalpha())
     if detected is None:
         return entry.language, False
@@ -122,18 +110,6 @@ def normal_url(url: str) -> str:
     host, _slash, path = address.partition("/")
     host = host.lower().removeprefix("www.")
     return f"{host}/{path}".rstrip("/") + (question + query if query else "")
-
-
-def _links_article(doc: _Doc, urls: frozenset[str]) -> bool:
-    if not urls or not doc.links:
-        return False
-    for link in doc.links:
-        if link in urls:
-            return True
-        path = "/" + link.partition("/")[2].partition("?")[0]
-        if any(u.startswith("/") and len(u) > 1 and path == u for u in urls):
-            return True
-    return False
 
 
 def _date_factor(doc: _Doc, article: MatchArticle,
@@ -159,10 +135,6 @@ def _date_factor(doc: _Doc, article: MatchArticle,
 
 # -- documents and the index ------------------------------------------------------------------
 
-def _terms(text: str, method: str) -> list[str]:
-    return char_grams(text) if method == "tfidf-char" else words(text)
-
-
 def _doc_text(entry: CatalogEntry, other: CatalogEntry | None) -> tuple[str, str]:
     description = entry.description
     if other is not None and len(other.description) > len(description):
@@ -180,10 +152,9 @@ class _Block:
 
 
 def _build_block(docs: list[_Doc], texts: dict[int, list[str]],
-                 article_terms: list[list[str]], method: str) -> _Block:
+                 article_terms: list[list[str]]) -> _Block:
     idf, default = idf_of([texts[d.index] for d in docs] + article_terms)
-    total = len(docs) + len(article_terms)
-    limit = max(3, _COMMON * total)
+    limit = max(3, _COMMON * (len(docs) + len(article_terms)))
     df: dict[str, int] = defaultdict(int)
     for d in docs:
         for t in set(texts[d.index]):
@@ -191,37 +162,67 @@ def _build_block(docs: list[_Doc], texts: dict[int, list[str]],
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for d in docs:
         d.vector = tfidf(counts(texts[d.index]), idf, default)
+        weights = [idf.get(t, default) for t in d.title_terms]
+        d.title_weights = {t: w / sum(weights) for t, w in zip(d.title_terms, weights,
+                                                               strict=True)}
         for term, weight in d.vector.items():
             if df[term] <= limit:
                 postings[term].append((d.index, weight))
     return _Block(idf, default, postings)
 
 
-def _weighted(title: str, body: str, method: str) -> list[str]:
-    head = _terms(title, method)
-    return head + head + _terms(body, method)  # a title counts twice
+def _weighted(title: list[str], body: list[str]) -> list[str]:
+    return title + title + body  # a title counts twice
+
+
+@dataclass(frozen=True)
+class _Text:
+    """An article's text as both sides compare it, made once."""
+
+    terms: list[str]  # title twice, then the body: stems or character n-grams
+    words: frozenset[str]  # its stems
+    urls: frozenset[str]  # its own addresses, normalised (paths as they are)
+
+
+def _article_text(article: MatchArticle, method: str) -> _Text:
+    title, body = words(article.title), words(article.text)
+    terms = _weighted(title, body) if method != "tfidf-char" else _weighted(
+        char_grams(article.title), char_grams(article.text))
+    urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/") for u in article.urls)
+    return _Text(terms, frozenset(title + body), urls)
 
 
 def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = {}
+    samples: dict[int, str] = {}
     for d in docs:
         title, description = _doc_text(d.entry, d.rss if d.rss is not d.entry else None)
-        texts[d.index] = _weighted(title, description, method)
-        d.title_terms = frozenset(words(title))
+        title_words = words(title)
+        texts[d.index] = _weighted(title_words, words(description)) if method != "tfidf-char" \
+            else _weighted(char_grams(title), char_grams(description))
+        d.title_terms = tuple(dict.fromkeys(title_words))
         d.links = frozenset(normal_url(u) for u in d.entry.links + (d.rss.links if d.rss else ()))
         d.flat = d.entry.flat or not description
-        lang, sure = _language(d.entry, f"{title}\n{description}")
-        if d.rss is not None and d.rss is not d.entry and d.entry.language is None:
-            lang, sure = _language(d.rss, f"{title}\n{description}")
-        d.lang, d.lang_sure = lang, sure
+        samples[d.index] = f"{title}\n{description[:_SAMPLE]}"
+    undeclared = [d for d in docs if not _declared(d.entry)]
+    detected = dict(zip((d.index for d in undeclared),
+                        detect_languages([samples[d.index] for d in undeclared]), strict=True))
+    for d in docs:
+        entry = d.entry if d.entry.language or d.rss is None else d.rss
+        d.lang, d.lang_sure = _language(entry, samples[d.index], detected.get(d.index))
     return texts
 
 
 # -- show episodes: Spotify and RSS joined ----------------------------------------------------
 
+@lru_cache(maxsize=8192)
+def _title_key(title: str) -> str:
+    return " ".join(words(title))
+
+
 def _same_episode(spotify: CatalogEntry, rss: CatalogEntry) -> float:
     """How surely a Spotify episode and an RSS item are one episode (0 when not)."""
-    title_a, title_b = " ".join(words(spotify.title)), " ".join(words(rss.title))
+    title_a, title_b = _title_key(spotify.title), _title_key(rss.title)
     days = None
     if spotify.date and rss.date:
         days = abs((spotify.date - rss.date).total_seconds()) / 86400
@@ -245,14 +246,14 @@ def show_episodes(catalogs: Sequence[Catalog]) -> list[tuple[CatalogEntry | None
     rss = [e for c in catalogs if c.source == "rss" for e in c.entries]
     by_title: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(rss):
-        by_title[" ".join(words(item.title))].append(i)
+        by_title[_title_key(item.title)].append(i)
     by_day: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(rss):
         if item.date:
             by_day[item.date.date().isoformat()].append(i)
     pairs: list[tuple[float, int, int]] = []
     for s, episode in enumerate(spotify):
-        near = set(by_title.get(" ".join(words(episode.title)), ()))
+        near = set(by_title.get(_title_key(episode.title), ()))
         if episode.date:
             for shift in (-1, 0, 1):
                 day = datetime.fromordinal(episode.date.toordinal() + shift).date().isoformat()
@@ -334,61 +335,70 @@ class _Side:
     """One side's documents, indexed by language."""
 
     def __init__(self, docs: list[_Doc], articles: Sequence[MatchArticle],
-                 settings: MatchSettings) -> None:
+                 texts: Sequence[_Text], settings: MatchSettings) -> None:
         self.docs = docs
         self.settings = settings
-        method = "tfidf-char" if settings.method == "tfidf-char" else "tfidf"
-        self.method = method
-        texts = _prepare_docs(docs, method)
-        langs = {d.lang for d in docs if d.lang}
-        self.article_terms: list[list[str]] = [_weighted(a.title, a.text, method)
-                                               for a in articles]
-        self.article_words: list[frozenset[str]] = [frozenset(words(f"{a.title} {a.text}"))
-                                                    for a in articles]
+        self.texts = texts
+        doc_terms = _prepare_docs(docs, settings.method)
         self.blocks: dict[str, _Block] = {}
-        for lang in langs:
+        for lang in {d.lang for d in docs if d.lang}:
             members = [d for d in docs if d.lang == lang]
-            own = [t for t, a in zip(self.article_terms, articles, strict=True)
-                   if a.lang == lang]
-            self.blocks[lang] = _build_block(members, texts, own, method)
+            own = [t.terms for t, a in zip(texts, articles, strict=True) if a.lang == lang]
+            self.blocks[lang] = _build_block(members, doc_terms, own)
+        self.linking: dict[str, list[int]] = defaultdict(list)
+        for d in docs:
+            for link in d.links:
+                self.linking[link].append(d.index)
+                path = link.partition("/")[2].partition("?")[0].strip("/")
+                if path:  # an article's permalink is a path on the newsroom's site
+                    self.linking["/" + path].append(d.index)
+        self.when = [d.date.timestamp() if d.date else None for d in docs]
+
+    def _linked(self, article: MatchArticle, urls: frozenset[str]) -> set[int]:
+        found = {i for url in urls for i in self.linking.get(url, ())}
+        return {i for i in found if self.docs[i].lang == article.lang or not self.docs[i].lang_sure}
 
     def rank(self, number: int, article: MatchArticle, excluded: set[int]) -> list[_Scored]:
         block = self.blocks.get(article.lang)
-        if block is None:
+        text = self.texts[number]
+        linked = self._linked(article, text.urls) if text.urls else set()
+        if block is None and not linked:
             return []
-        vector = tfidf(counts(self.article_terms[number]), block.idf, block.default)
+        vector = tfidf(counts(text.terms), block.idf, block.default) if block else {}
+        query = heapq.nlargest(_QUERY, vector.items(), key=itemgetter(1)) \
+            if len(vector) > _QUERY else vector.items()
         acc: dict[int, float] = defaultdict(float)
-        for term, weight in vector.items():
-            for index, other in block.postings.get(term, ()):
+        postings = block.postings if block else {}
+        for term, weight in query:
+            for index, other in postings.get(term, ()):
                 acc[index] += weight * other
-        urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/")
-                         for u in article.urls)
-        linked = [d.index for d in self.docs if d.lang == article.lang and urls and
-                  _links_article(d, urls)] if urls else []
-        for index in linked:
-            acc.setdefault(index, 0.0)
+        if article.date is not None:
+            now = article.date.timestamp()
+            low = now - (self.settings.days_before + 31) * 86400
+            high = now + self.settings.max_days * 86400
+            when = self.when
+            acc = {i: v for i, v in acc.items()
+                   if when[i] is None or low <= when[i] <= high}  # type: ignore[operator]
+        pool = {i for i, _v in heapq.nlargest(_POOL, acc.items(), key=itemgetter(1))} | linked
         found = []
-        present = self.article_words[number]
-        for index, cosine in acc.items():
+        for index in sorted(pool - excluded):
             doc = self.docs[index]
-            if index in excluded:
-                continue
-            scored = self._score(doc, article, cosine, present, block, index in linked)
+            mine = doc.vector
+            cosine = sum(vector[t] * mine[t] for t in mine.keys() & vector.keys())
+            scored = self._score(doc, article, cosine, text.words, index in linked)
             if scored is not None:
                 found.append(scored)
         found.sort(key=lambda s: (-s.score, s.doc))
         return found
 
     def _score(self, doc: _Doc, article: MatchArticle, cosine: float, present: frozenset[str],
-               block: _Block, linked: bool) -> _Scored | None:
+               linked: bool) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
             return _Scored(1.0, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
-        weights = [block.idf.get(t, block.default) for t in doc.title_terms]
-        shared = sum(block.idf.get(t, block.default) for t in doc.title_terms if t in present)
-        cover = shared / sum(weights) if weights else 0.0
+        cover = sum(w for t, w in doc.title_weights.items() if t in present)
         text = _text_score(cosine, cover, doc.flat)
         score = text * factor
         reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%})", when]
@@ -570,14 +580,15 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
     return SideProposal("unmatched", None, None, round(best, 3), candidates)
 
 
-def _match_side(side_name: Side, articles: Sequence[MatchArticle], docs: list[_Doc],
+def _match_side(side_name: Side, articles: Sequence[MatchArticle], texts: Sequence[_Text],
+                docs: list[_Doc],
                 decisions: Decisions, settings: MatchSettings, has_catalog: bool,
                 support: Sequence[SideProposal] | None = None) -> list[SideProposal]:
     by_id: dict[str, int] = {}
     for d in docs:
         for _source, key in d.ids:
             by_id.setdefault(key, d.index)
-    side = _Side(docs, articles, settings)
+    side = _Side(docs, articles, texts, settings)
     results: list[SideProposal | None] = [None] * len(articles)
     claimed: set[int] = set()
     fixed: dict[int, int | None] = {}
@@ -695,10 +706,11 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     settings = settings or MatchSettings()
     has_video = any(c.source == "youtube" and c.complete for c in catalogs)
     has_show = any(c.source in ("spotify", "rss") and c.complete for c in catalogs)
-    videos = _match_side("youtube", articles, _video_docs(catalogs), decisions, settings,
+    texts = [_article_text(a, settings.method) for a in articles]
+    videos = _match_side("youtube", articles, texts, _video_docs(catalogs), decisions, settings,
                          has_video)
     show_docs = _show_docs(catalogs)
-    shows = _match_side("show", articles, show_docs, decisions, settings, has_show,
+    shows = _match_side("show", articles, texts, show_docs, decisions, settings, has_show,
                         support=videos)
     by_id = {key: d for d in show_docs for _s, key in d.ids}
     proposals = []
