@@ -25,7 +25,9 @@ The decoys a real channel has, per story's `traps`:
   xlang         no video in the article's language, only in another (`also`): unmatched
   also          besides its own, a video of the story in another language
   show_rss_only / show_spotify_only   the episode is only in the RSS feed / on Spotify
-and, for every language, "week in review" round-ups (near-identical titles, descriptions
+and, from stories_followups.py, videos on an article's subject that are another story (a
+follow-up, an earlier report) and one-off digests with titles of their own; and, for
+every language, "week in review" round-ups (near-identical titles, descriptions
 listing the week's headlines) and news bulletins quoting two stories' first sentences,
 on the channel and in the show. Run: python tests/pairing/make.py
 """
@@ -46,6 +48,7 @@ sys.path.insert(0, str(HERE))
 
 from stories_ar_fa import STORIES as AR_FA  # noqa: E402
 from stories_en_es import STORIES as EN_ES  # noqa: E402
+from stories_followups import DIGESTS, FOLLOWUPS  # noqa: E402
 from stories_ru_ka import STORIES as RU_KA  # noqa: E402
 
 STORIES: list[dict[str, Any]] = EN_ES + RU_KA + AR_FA
@@ -382,7 +385,21 @@ def main() -> None:
     for number, (name, title, description, when) in enumerate(digests(STORIES)):
         full.append(_info(video_id(name), title, description, when, 1500 + number, name[:2],
                           number))
+    by_key = {s["key"]: s for s in STORIES}
+    for number, (lang, key, days, title, text) in enumerate(FOLLOWUPS + DIGESTS):
+        when = _article_date(by_key[key]) + timedelta(days=days, hours=6)
+        full.append(_info(video_id(f"other-{number}"), title, f"{text}\n\n{BOILERPLATE[lang]}",
+                          when, 300 + number * 17, lang, number))
     spotify, items, episodes_expected = show(STORIES, full, flat_only)
+    for number, (lang, key, days, title, text) in enumerate(FOLLOWUPS + DIGESTS):
+        if number % 2:
+            continue  # half of them are in the show too
+        when = _article_date(by_key[key]) + timedelta(days=days, hours=7)
+        spotify.append(_spotify_item(spotify_id(f"other-{number}"), title, text, when,
+                                     293 + number * 17, lang))
+        items.append(_rss_item(f"other-{number}", title, text, when + timedelta(hours=2),
+                               293 + number * 17,
+                               f"https://anchor.fm/s/cd00/podcast/play/other-{number}.mp3"))
     truth = {}
     for story in STORIES:
         path = write_article(story, episodes)

@@ -12,6 +12,7 @@ language's block: no loop over every article and entry pair."""
 from __future__ import annotations
 
 import heapq
+import importlib
 import math
 import re
 from collections import defaultdict
@@ -31,7 +32,16 @@ from companion._match.model import (
     Side,
     SideProposal,
 )
-from companion._match.text import Vector, char_grams, counts, idf_of, tfidf, words
+from companion._match.text import (
+    Vector,
+    bm25,
+    char_grams,
+    counts,
+    idf_of,
+    normalize,
+    tfidf,
+    words,
+)
 from companion._read.lang import detect_languages
 from companion._read.links import clean_url
 
@@ -152,8 +162,9 @@ class _Block:
 
 
 def _build_block(docs: list[_Doc], texts: dict[int, list[str]],
-                 article_terms: list[list[str]]) -> _Block:
+                 article_terms: list[list[str]], method: str) -> _Block:
     idf, default = idf_of([texts[d.index] for d in docs] + article_terms)
+    average = sum(len(texts[d.index]) for d in docs) / max(1, len(docs))
     limit = max(3, _COMMON * (len(docs) + len(article_terms)))
     df: dict[str, int] = defaultdict(int)
     for d in docs:
@@ -161,7 +172,9 @@ def _build_block(docs: list[_Doc], texts: dict[int, list[str]],
             df[t] += 1
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for d in docs:
-        d.vector = tfidf(counts(texts[d.index]), idf, default)
+        d.vector = bm25(counts(texts[d.index]), idf, default,
+                        len(texts[d.index]) / (average or 1.0)) if method == "bm25" \
+            else tfidf(counts(texts[d.index]), idf, default)
         weights = [idf.get(t, default) for t in d.title_terms]
         d.title_weights = {t: w / sum(weights) for t, w in zip(d.title_terms, weights,
                                                                strict=True)}
@@ -344,7 +357,7 @@ class _Side:
         for lang in {d.lang for d in docs if d.lang}:
             members = [d for d in docs if d.lang == lang]
             own = [t.terms for t, a in zip(texts, articles, strict=True) if a.lang == lang]
-            self.blocks[lang] = _build_block(members, doc_terms, own)
+            self.blocks[lang] = _build_block(members, doc_terms, own, settings.method)
         self.linking: dict[str, list[int]] = defaultdict(list)
         for d in docs:
             for link in d.links:
@@ -353,6 +366,15 @@ class _Side:
                 if path:  # an article's permalink is a path on the newsroom's site
                     self.linking["/" + path].append(d.index)
         self.when = [d.date.timestamp() if d.date else None for d in docs]
+        # "fuzz": rapidfuzz's token set ratio instead of the cosine (measured, not kept:
+        # an optional library, see benchmarks/README.md, "Pairing")
+        self.fuzz = importlib.import_module("rapidfuzz.fuzz") if settings.method == "fuzz" \
+            else None
+
+    def _fuzzy(self, number: int, article: MatchArticle, doc: _Doc) -> float:
+        lead = normalize(f"{article.title} {article.text[:600]}")
+        other = normalize(f"{doc.title} {doc.entry.description[:600]}")
+        return float(self.fuzz.token_set_ratio(lead, other)) / 100.0 * 0.6  # type: ignore[union-attr]
 
     def _linked(self, article: MatchArticle, urls: frozenset[str]) -> set[int]:
         found = {i for url in urls for i in self.linking.get(url, ())}
@@ -385,6 +407,8 @@ class _Side:
             doc = self.docs[index]
             mine = doc.vector
             cosine = sum(vector[t] * mine[t] for t in mine.keys() & vector.keys())
+            if self.fuzz is not None:
+                cosine = self._fuzzy(number, article, doc)
             scored = self._score(doc, article, cosine, text.words, index in linked)
             if scored is not None:
                 found.append(scored)

@@ -86,6 +86,16 @@ def tfidf(counted: Counter[str], idf: dict[str, float], default: float) -> Vecto
     return {t: v / norm for t, v in vector.items()}
 
 
+def bm25(counted: Counter[str], idf: dict[str, float], default: float, length: float,
+         k1: float = 1.2, b: float = 0.75) -> Vector:
+    """A unit-length vector of BM25 term weights (`length`: the document's length over the
+    average), so that BM25 ranks and scores stay comparable with the cosine."""
+    norm_tf = k1 * (1.0 - b + b * length)
+    vector = {t: idf.get(t, default) * c * (k1 + 1.0) / (c + norm_tf) for t, c in counted.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {t: v / norm for t, v in vector.items()}
+
+
 def idf_of(documents: Iterable[Iterable[str]]) -> tuple[dict[str, float], float]:
     """(idf per term, the idf of a term no document has) over `documents` (term sets)."""
     df: Counter[str] = Counter()
