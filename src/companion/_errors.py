@@ -8,7 +8,8 @@ one clear line and exit non-zero instead of a traceback::
     ├── ProjectError      companion.toml, project layout, templates
     ├── ReadError         an article file (YAML, encoding, title, date, links)
     ├── PairError         YouTube / Spotify / audio metadata and the cache
-    │   └── FetchError    a network fetch that failed (yt-dlp, oEmbed, download)
+    │   ├── FetchError    a network fetch that failed (yt-dlp, oEmbed, download)
+    │   └── CatalogError  a channel's or show's catalog that cannot be read
     ├── FeedError         a feed definition or a feed rule
     ├── RenderError       templates, show notes, pages
     └── PublishError      the publish target (credentials, bucket, lock, disk)
@@ -86,6 +87,11 @@ class PairError(CompanionError):
 
 class FetchError(PairError):
     """A fetch from the network failed (yt-dlp, oEmbed, a download)."""
+
+
+class CatalogError(PairError):
+    """A catalog of the channel or the show (a saved yt-dlp JSON, a Spotify Web API answer,
+    a podcast RSS feed) that cannot be read: `where` names the file or source."""
 
 
 class FeedError(CompanionError):
