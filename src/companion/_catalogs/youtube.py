@@ -50,6 +50,7 @@ _DROP = {"formats", "requested_formats", "requested_downloads", "requested_subti
          "downloader_options", "cookies", "storyboards", "_format_sort_fields"}
 _CAPTIONS = ("automatic_captions", "subtitles")
 _KEEP_THUMBNAILS = 3
+_VIDEO_URL = re.compile(r"(?:[?&]v=|/embed/|/shorts/|/live/|youtu\.be/)([0-9A-Za-z_-]{11})")
 _CHANNEL_PATH = re.compile(r"/channel/(UC[0-9A-Za-z_-]{22})")
 
 Progress = Callable[["CatalogEvent"], None]
@@ -145,7 +146,7 @@ def trim(info: Mapping[str, Any]) -> dict[str, Any]:
     """An info dict without its bulky fields: formats and their URLs, headers, caption URLs
     (the caption *languages* stay: ``{"automatic_captions": {"ka-orig": []}}`` tells the
     original language), all but the best few thumbnails, yt-dlp's private ``__`` fields."""
-    full = "formats" in info or "requested_formats" in info
+    full = info.get("_type") == "video" or "formats" in info
     out: dict[str, Any] = {}
     for key, value in info.items():
         if key in _DROP or key.startswith("__") or (full and key == "url"):
@@ -175,11 +176,20 @@ def flat_entries(listing: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
                 walk(entry["entries"])
             elif entry.get("ie_key") == "YoutubeTab" or entry.get("_type") == "playlist":
                 continue  # a playlist listed by a channel: not a video
-            elif isinstance(entry.get("id"), str) and entry["id"] and entry["id"] not in found:
-                found[entry["id"]] = trim(entry)
+            elif (video := _video_id(entry)) and video not in found:
+                found[video] = trim({**entry, "id": video})
 
     walk(listing.get("entries"))
     return list(found.values())
+
+
+def _video_id(entry: Mapping[str, Any]) -> str | None:
+    """An entry's id; a YouTube URL's, when an embed gave only that."""
+    video = entry.get("id")
+    if isinstance(video, str) and video:
+        return video
+    found = _VIDEO_URL.search(str(entry.get("url") or ""))
+    return found.group(1) if found and entry.get("ie_key") == "Youtube" else None
 
 
 def feed_address(feeds: str, url: str, listing: Mapping[str, Any] | None = None) -> str | None:
