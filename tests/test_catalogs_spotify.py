@@ -146,6 +146,8 @@ def test_the_show_is_read_page_after_page_in_the_api_s_own_shape(tmp_path: Path,
     assert len(record.ids) == 120
     assert record.ids == tuple(sorted(record.ids))
     assert [e.done for e in events.seen if e.stage == "episodes"] == [50, 100, 120]
+    assert SECRET.encode() not in every_byte(site.root)
+    assert b"token-1" not in every_byte(site.root)  # nor the access token
     assert {e.total for e in events.seen if e.stage == "episodes"} == {120}
 
 

@@ -79,7 +79,8 @@ def read_catalogs(site: Site, settings: PairSettings, *, offline: bool,
     plan = [(kind, url) for kind, url in _sources(settings)
             if kind != "spotify" or credentials is not None or url in index.sources]
     if offline or not plan:
-        return CatalogsRead(tuple(_cached(index, folder, kind, url) for kind, url in plan),
+        files = [_cached(index, folder, kind, url) for kind, url in plan]
+        return CatalogsRead(tuple(files + _completed(index, folder, fresh=False)),
                             tuple(notes))
     with client(opts) as http:
         for number, (kind, url) in enumerate(plan):
@@ -99,17 +100,19 @@ def read_catalogs(site: Site, settings: PairSettings, *, offline: bool,
             index.write()
             files.append(_file(record, folder, fresh=True))
             tell(CatalogEvent(url, "done", number + 1, len(plan)))
-    if complete_ids is not None:
-        wanted = complete_ids(files)
-        if wanted:
-            notes += complete_videos(site, wanted, options=opts, progress=tell)
-            index = read_index(site)
-            files = [_file(index.sources[f.origin], folder, fresh=True) for f in files]
-            if COMPLETED in index.sources:
-                files.append(_file(index.sources[COMPLETED], folder, fresh=True))
-    elif COMPLETED in index.sources:
-        files.append(_file(index.sources[COMPLETED], folder, fresh=False))
-    return CatalogsRead(tuple(files), tuple(notes))
+    wanted = complete_ids(files) if complete_ids is not None else ()
+    if wanted:
+        notes += complete_videos(site, wanted, options=opts, progress=tell)
+        index = read_index(site)
+        files = [_file(index.sources[f.origin], folder, fresh=f.fresh) for f in files]
+    return CatalogsRead(tuple(files + _completed(index, folder, fresh=bool(wanted))),
+                        tuple(notes))
+
+
+def _completed(index: Index, folder: Path, *, fresh: bool) -> list[CatalogFile]:
+    """The file of full infos no source lists, when there is one."""
+    record = index.sources.get(COMPLETED)
+    return [_file(record, folder, fresh=fresh)] if record is not None else []
 
 
 def _file(record: SourceRecord, folder: Path, *, fresh: bool) -> CatalogFile:

@@ -47,7 +47,8 @@ _NS = {"a": ATOM, "yt": YT, "media": MEDIA}
 #: Fields of a full info that are large and say nothing about which article it is.
 _DROP = {"formats", "requested_formats", "requested_downloads", "requested_subtitles",
          "http_headers", "heatmap", "fragments", "fragment_base_url", "manifest_url",
-         "downloader_options", "cookies", "storyboards", "_format_sort_fields"}
+         "downloader_options", "cookies", "storyboards", "_format_sort_fields",
+         "epoch", "_version"}  # (when and by which yt-dlp: a diff on every run)
 _CAPTIONS = ("automatic_captions", "subtitles")
 _KEEP_THUMBNAILS = 3
 _VIDEO_URL = re.compile(r"(?:[?&]v=|/embed/|/shorts/|/live/|youtu\.be/)([0-9A-Za-z_-]{11})")
@@ -76,19 +77,19 @@ class YtDlpLister:
     retries: int = 3
 
     def listing(self, url: str) -> dict[str, Any]:
-        return self._run(url, extract_flat="in_playlist", noplaylist=False,
+        return self._run(url, "channel or playlist", extract_flat="in_playlist", noplaylist=False,
                          lazy_playlist=False,
                          extractor_args={"youtubetab": {"approximate_date": [""]}})
 
     def video(self, url: str) -> dict[str, Any]:
-        return self._run(url, ignore_no_formats_error=True, check_formats=False)
+        return self._run(url, "video", ignore_no_formats_error=True, check_formats=False)
 
     def extract(self, ydl: Any, url: str) -> Any:
         """yt-dlp's processed answer for `url` (a test replays a recorded extractor result
         here with `ydl.process_ie_result`)."""
         return ydl.extract_info(url, download=False)
 
-    def _run(self, url: str, **extra: Any) -> dict[str, Any]:
+    def _run(self, url: str, what: str, **extra: Any) -> dict[str, Any]:
         from yt_dlp import YoutubeDL  # here: only `companion pair` needs it
         from yt_dlp.utils import DownloadError
 
@@ -97,7 +98,7 @@ class YtDlpLister:
             with YoutubeDL(opts) as ydl:
                 return dict(YoutubeDL.sanitize_info(self.extract(ydl, url)))
         except DownloadError as exc:
-            error = ytdlp_error(str(exc), url)
+            error = ytdlp_error(str(exc), url, what)
         _collect_error_responses()
         raise error
 
@@ -114,22 +115,24 @@ _FIXES = (
      "no network connection",
      "connect to the internet and run `companion pair` again, or use --offline"),
     (("private", "sign in", "members-only", "403", "forbidden"),
-     "the playlist or channel is private or needs a sign-in",
+     "the {what} is private or needs a sign-in",
      "make it public or unlisted on YouTube, or remove it from [pair] youtube"),
     (("does not exist", "404", "not found", "unavailable", "terminated", "unsupported url",
       "unable to recognize"),
-     "no such channel or playlist",
+     "no such {what}",
      "correct the address in [pair] youtube (a channel: https://www.youtube.com/@name)"),
 )
 
 
-def ytdlp_error(message: str, url: str) -> CatalogSourceError:
+def ytdlp_error(message: str, url: str, what: str = "channel or playlist"
+                ) -> CatalogSourceError:
     """A yt-dlp error message -> one error naming the source and what to do."""
     text = message.lower()
     detail = re.sub(r"^ERROR:\s*", "", message.strip().splitlines()[0] if message else "")
-    for needles, what, fix in _FIXES:
+    for needles, words, fix in _FIXES:
         if any(n in text for n in needles):
-            return CatalogSourceError(f"{what}: {url} ({detail})", where=url, fix=fix)
+            return CatalogSourceError(f"{words.format(what=what)}: {url} ({detail})",
+                                      where=url, fix=fix)
     return CatalogSourceError(f"yt-dlp could not read {url} ({detail})", where=url,
                               fix="check the address in [pair] youtube, then run "
                                   "`companion pair` again")
