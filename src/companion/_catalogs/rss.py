@@ -48,7 +48,7 @@ def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOp
     if answer.status != 200:
         raise CatalogSourceError(f"{url} answered HTTP {answer.status}", where=url,
                                  fix="run `companion pair` again later, or use --offline")
-    ids, title = _items(answer.body, url)
+    ids, title = feed_items(answer.body, url)
     write_file(path, answer.body)
     return SourceRecord(url=url, kind="rss", file=path.name, read=now_utc(),
                         etag=answer.headers.get("etag") or None,
@@ -56,7 +56,7 @@ def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOp
                         title=title).with_ids(ids)
 
 
-def _items(data: bytes, url: str) -> tuple[list[str], str | None]:
+def feed_items(data: bytes, url: str) -> tuple[list[str], str | None]:
     """The items' GUIDs (else enclosure URLs) and the channel's title: only what the index
     keeps; the feed itself is read by the catalog parser."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

@@ -216,9 +216,14 @@ def read_feed(http: httpx.Client, feed: str, source: str, max_bytes: int
     if answer.status != 200:
         raise CatalogSourceError(f"{feed} answered HTTP {answer.status}", where=source,
                                  fix="check the address in [pair] youtube")
+    return parse_feed(answer.body, feed, source)
+
+
+def parse_feed(data: bytes, feed: str, source: str) -> list[dict[str, Any]]:
+    """A YouTube Atom feed's entries as info-dict-shaped lines; not XML -> an error."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(answer.body, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise CatalogSourceError(f"{feed} is not a feed ({exc.msg})", where=source,
                                  fix="check the address in [pair] youtube") from None
