@@ -84,7 +84,9 @@ def test_the_feed_is_stored_as_served_and_asked_again_only_when_it_changed(
     assert len(server.calls) == 3
 
 
-def test_the_index_is_small_sorted_and_indented(tmp_path: Path, server: Server) -> None:
+def test_the_index_is_small_sorted_and_indented(tmp_path: Path, server: Server,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPANION_NOW", "2026-06-01T10:00:00+04:00")
     server.routes["/rss"] = FeedHost(feed("A"))
     server.routes["/b/rss"] = FeedHost(feed("B"))
     site = pair_site(tmp_path / "p", f'show_rss = ["{server.url("/rss")}", '
@@ -97,7 +99,7 @@ def test_the_index_is_small_sorted_and_indented(tmp_path: Path, server: Server) 
     assert list(data["sources"]) == sorted([server.url("/rss"), server.url("/b/rss")])
     entry = data["sources"][server.url("/rss")]
     assert entry["kind"] == "rss"
-    assert entry["read"].endswith("Z")
+    assert entry["read"] == "2026-06-01T06:00:00Z"
 
 
 @pytest.mark.parametrize(("reply", "words"), [

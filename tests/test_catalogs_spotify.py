@@ -237,6 +237,16 @@ def test_an_answer_that_is_not_a_page_is_refused(tmp_path: Path, server: Server,
         read(site, server)
 
 
+def test_a_next_page_elsewhere_is_not_sent_the_token(tmp_path: Path, server: Server,
+                                                     show: Spotify) -> None:
+    site = site_with_show(tmp_path)
+    page = {"items": [episode(1)], "offset": 0, "limit": 50, "total": 2,
+            "next": "https://elsewhere.example.org/v1/shows/x/episodes?offset=50"}
+    show.api_replies.append(Reply(json.dumps(page).encode(), "application/json"))
+    with pytest.raises(CatalogSourceError, match="next page is elsewhere"):
+        read(site, server)
+
+
 def test_without_credentials_nothing_is_asked_and_a_note_says_what_the_api_adds(
         tmp_path: Path, server: Server, show: Spotify) -> None:
     site = site_with_show(tmp_path)

@@ -17,7 +17,7 @@ import pytest
 from companion._catalogs import complete_videos, read_catalogs
 from companion._catalogs.options import CatalogOptions
 from companion._catalogs.store import read_index, read_lines
-from companion._catalogs.youtube import YtDlpLister, trim, ytdlp_error
+from companion._catalogs.youtube import YtDlpLister, feed_address, trim, ytdlp_error
 from companion._errors import CatalogSourceError
 from companion._model import Site
 from tests._catalogs import Events, Replayed, local_options, pair_site
@@ -149,10 +149,12 @@ def test_a_channel_is_listed_flat_then_its_feed_fills_the_newest(tmp_path: Path,
     newest, old = lines[0], lines[6]
     assert newest["description"] == f"ანგარიში {VIDEOS[0]}: full description from the feed."
     assert newest["upload_date"] == "20260520"
+    assert newest["timestamp"] == 1779269400  # the feed's exact moment, not the listing's
     assert newest["duration"] == 600  # from the listing
     assert newest["title"] == "Report 0"  # the listing's title is kept
     assert old["description"] is None
-    assert old["timestamp"] == 1780000000 - 6 * 86400
+    assert old["timestamp"] == 1780000000 - 6 * 86400  # approximate: no upload_date
+    assert "upload_date" not in old
     assert lines[-1]["url"] == f"https://www.youtube.com/shorts/{SHORTS[1]}"
     assert all(len(line["thumbnails"]) == 3 for line in lines[:8])
     assert all(not k.startswith("__") for line in lines for k in line)
@@ -360,3 +362,15 @@ def test_offline_makes_no_request_and_asks_yt_dlp_nothing(tmp_path: Path,
     read_catalogs(site, site.pair, offline=True, credentials=None, options=channel.options())
     assert (len(channel.server.calls), len(channel.lister.asked)) == (calls, asked)
     assert json.dumps(lines_of(site)) == before
+
+
+def test_the_feed_of_a_playlist_a_channel_or_nothing() -> None:
+    feeds = "https://www.youtube.com/feeds/videos.xml"
+    assert feed_address(feeds, "https://www.youtube.com/playlist?list=PLdesk1") == \
+        f"{feeds}?playlist_id=PLdesk1"
+    assert feed_address(feeds, f"https://www.youtube.com/channel/{CHANNEL_ID}/videos") == \
+        f"{feeds}?channel_id={CHANNEL_ID}"
+    assert feed_address(feeds, CHANNEL) is None  # a handle: the listing names the channel
+    assert feed_address(feeds, CHANNEL, {"channel_id": CHANNEL_ID}) == \
+        f"{feeds}?channel_id={CHANNEL_ID}"
+    assert feed_address(feeds, CHANNEL, {"channel_id": "not a channel id"}) is None

@@ -205,6 +205,9 @@ def refresh(show_id: str, record: SourceRecord | None, folder: Path, opts: Catal
         if known and all(i in known for i in ids):
             break
         url = page.get("next")
+        if isinstance(url, str) and url and not url.startswith(f"{opts.spotify_api}/"):
+            raise CatalogSourceError(f"Spotify's next page is elsewhere ({url})", where=source,
+                                     fix="run `companion pair` again later")  # no token there
     seen = {i for page in pages for i in item_ids(page)}
     for page in old:  # the pages read before, without the episodes read again now
         items = [i for i in page["items"] if not (isinstance(i, dict) and i.get("id") in seen)]

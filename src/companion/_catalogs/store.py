@@ -8,6 +8,9 @@ reproducible offline):
   entry, filled from the channel's Atom feed (description, date) where the feed had it,
   replaced by the full info once `complete_videos` fetched it. yt-dlp's field names are kept;
   its bulky fields are not (`trim`). ``<key>`` is the handle, channel or playlist id.
+  A flat entry (``"_type": "url"``) has no description and at most an approximate
+  ``timestamp`` ("3 days ago"); one the feed completed has the feed's ``description`` and
+  its exact ``timestamp`` with ``upload_date``; a full info has ``"_type": "video"``.
 - ``youtube-completed.jsonl``: full infos of videos asked for that no `[pair]` source lists
   (a saved flat catalog's candidates).
 - ``spotify-<show id>.json``: a JSON list of the Web API's "Get Show Episodes" paging
@@ -27,11 +30,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from companion._clock import clock_now
 from companion._errors import CatalogSourceError, from_os_error
 from companion._files import atomic_write
 from companion._model import Site
@@ -150,7 +154,9 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The moment of a read, in UTC to the second (the one clock: COMPANION_NOW sets it)."""
+    moment = clock_now(UTC).astimezone(UTC).replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _is_name(name: str) -> bool:

@@ -281,6 +281,16 @@ def fill(line: dict[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: What the feed knows better than a flat listing: the description, the exact moment.
+_FEED_WINS = ("description", "timestamp", "upload_date")
+
+
+def _from_feed(line: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat entry completed by the feed: its description and exact date (a flat listing's
+    `timestamp` is approximate: "3 days ago"; `upload_date` marks the feed's exact one)."""
+    return {**fill(line, item), **{k: item[k] for k in _FEED_WINS if item.get(k)}}
+
+
 def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOptions,
             http: httpx.Client, progress: Progress, *, again: bool = False) -> SourceRecord:
     """Read a channel or playlist into its catalog file, asking as little as it can (see
@@ -309,9 +319,9 @@ def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOp
         if feed is None:
             feed = feed_address(opts.youtube_feeds, url, listing)
             news = _feed(http, feed, url, opts, progress) if feed else None
-    by_id = {item["id"]: item for item in news or []}
+    by_id = {item["id"]: trim(item) for item in news or []}
     lines = [line if line["id"] in full or line["id"] not in by_id
-             else fill(line, trim(by_id[line["id"]])) for line in lines]
+             else _from_feed(line, by_id[line["id"]]) for line in lines]
     write_lines(path, lines)
     return SourceRecord(url=url, kind="youtube", file=path.name, read=now_utc(),
                         full=tuple(sorted(full)), feed=feed, title=title
