@@ -212,6 +212,7 @@ def test_a_rate_limit_is_waited_for_then_named_with_when_to_try_again(
 
 @pytest.mark.parametrize(("status", "words", "fix"), [
     (404, "Spotify has no show", "spotify_show"),
+    (400, "refused the request", "market"),
     (403, "refused to list the show", "development mode"),
     (503, "answered HTTP 503", "--offline"),
 ])

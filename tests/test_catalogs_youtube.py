@@ -16,7 +16,7 @@ import pytest
 
 from companion._catalogs import complete_videos, read_catalogs
 from companion._catalogs.options import CatalogOptions
-from companion._catalogs.store import read_index, read_lines
+from companion._catalogs.store import Index, SourceRecord, read_index, read_lines
 from companion._catalogs.youtube import YtDlpLister, feed_address, trim, ytdlp_error
 from companion._errors import CatalogSourceError
 from companion._model import Site
@@ -374,3 +374,18 @@ def test_the_feed_of_a_playlist_a_channel_or_nothing() -> None:
     assert feed_address(feeds, CHANNEL, {"channel_id": CHANNEL_ID}) == \
         f"{feeds}?channel_id={CHANNEL_ID}"
     assert feed_address(feeds, CHANNEL, {"channel_id": "not a channel id"}) is None
+
+
+def test_two_sources_never_share_a_file(tmp_path: Path) -> None:
+    index = Index(tmp_path / "index.json")
+    first = index.file_for("youtube", "https://www.youtube.com/@desk")
+    assert first == "youtube-desk.jsonl"
+    index.sources["https://www.youtube.com/@desk"] = SourceRecord(
+        "https://www.youtube.com/@desk", "youtube", first, "2026-01-01T00:00:00Z")
+    assert index.file_for("youtube", "https://www.youtube.com/@desk") == first
+    other = index.file_for("youtube", "https://m.youtube.com/@desk")
+    assert other.startswith("youtube-desk-")
+    assert other.endswith(".jsonl")
+    assert other != first
+    assert index.file_for("spotify", f"https://open.spotify.com/show/{'a' * 22}") == \
+        f"spotify-{'a' * 22}.json"

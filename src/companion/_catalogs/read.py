@@ -15,6 +15,7 @@ from companion._catalogs.store import (
     COMPLETED,
     COMPLETED_FILE,
     Index,
+    Kind,
     SourceRecord,
     catalog_dir,
     now_utc,
@@ -36,9 +37,10 @@ def _quiet(event: CatalogEvent) -> None:
     """No progress bar."""
 
 
-def _sources(settings: PairSettings) -> list[tuple[str, str]]:
+def _sources(settings: PairSettings) -> list[tuple[Kind, str]]:
     """(kind, URL) of every source, in the order of `[pair]`."""
-    show = [("spotify", show_url(settings.spotify_show))] if settings.spotify_show else []
+    show: list[tuple[Kind, str]] = (
+        [("spotify", show_url(settings.spotify_show))] if settings.spotify_show else [])
     return [("youtube", u) for u in settings.youtube] + show + [
         ("rss", u) for u in settings.show_rss]
 
@@ -89,13 +91,14 @@ def read_catalogs(site: Site, settings: PairSettings, *, offline: bool,
             if kind == "spotify" and credentials is None:
                 files.append(_cached(index, folder, kind, url))
                 continue
+            path = folder / index.file_for(kind, url)
             if kind == "youtube":
-                record = youtube.refresh(url, record, folder, opts, http, tell, again=again)
+                record = youtube.refresh(url, record, path, opts, http, tell, again=again)
             elif kind == "spotify" and credentials is not None:
-                record = spotify.refresh(url.rsplit("/", 1)[-1], record, folder, opts, http,
+                record = spotify.refresh(url.rsplit("/", 1)[-1], record, path, opts, http,
                                          credentials, settings.market, tell, again=again)
             else:
-                record = rss.refresh(url, record, folder, opts, http, tell, again=again)
+                record = rss.refresh(url, record, path, opts, http, tell, again=again)
             index.sources[url] = record
             index.write()
             files.append(_file(record, folder, fresh=True))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from companion._catalogs.http import fetch
-from companion._catalogs.store import SourceRecord, now_utc, rss_file, write_file
+from companion._catalogs.store import SourceRecord, now_utc, write_file
 from companion._errors import CatalogSourceError
 
 if TYPE_CHECKING:
@@ -22,13 +22,12 @@ if TYPE_CHECKING:
 _FIX = "check the address in [pair] show_rss (the show's RSS feed itself)"
 
 
-def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOptions,
+def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOptions,
             http: httpx.Client, progress: Callable[[CatalogEvent], None], *,
             again: bool = False) -> SourceRecord:
     """Read the feed into ``rss-<slug>-<hash>.xml``; a 304 keeps the cached copy."""
     from companion._catalogs.options import CatalogEvent
 
-    path = folder / (record.file if record else rss_file(url))
     headers = {}
     if record and not again and path.is_file():
         if record.etag:

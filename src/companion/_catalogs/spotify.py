@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from companion._catalogs.http import fetch
-from companion._catalogs.store import SourceRecord, now_utc, spotify_file, write_file
+from companion._catalogs.store import SourceRecord, now_utc, write_file
 from companion._errors import CatalogSourceError
 from companion._text import whole_number
 
@@ -125,6 +125,12 @@ class _Session:
                     "owner needs Premium): check the app at "
                     "https://developer.spotify.com/dashboard, or leave the show to "
                     "[pair] show_rss")
+        if status == 400:
+            return CatalogSourceError(f"{label} refused the request ({reason})",
+                                      where=self.source,
+                                      fix="check [pair] spotify_show and [pair] market (a "
+                                          "two-letter country code where the show is "
+                                          "available)")
         if status == 404:
             return CatalogSourceError(f"Spotify has no show {self.source} ({reason})",
                                       where=self.source,
@@ -179,7 +185,7 @@ def item_ids(page: Mapping[str, Any]) -> list[str]:
         if isinstance(items, list) else []
 
 
-def refresh(show_id: str, record: SourceRecord | None, folder: Path, opts: CatalogOptions,
+def refresh(show_id: str, record: SourceRecord | None, path: Path, opts: CatalogOptions,
             http: httpx.Client, credentials: SpotifyCredentials, market: str | None,
             progress: Callable[[CatalogEvent], None], *, again: bool = False
             ) -> SourceRecord:
@@ -188,7 +194,6 @@ def refresh(show_id: str, record: SourceRecord | None, folder: Path, opts: Catal
     from companion._catalogs.options import CatalogEvent
 
     source = show_url(show_id)
-    path = folder / spotify_file(show_id)
     old = read_pages(path) if record and not again else []
     known = {i for page in old for i in item_ids(page)}
     session = _Session(http, opts, credentials, source)

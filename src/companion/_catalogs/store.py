@@ -109,6 +109,18 @@ class Index:
     path: Path
     sources: dict[str, SourceRecord] = field(default_factory=dict)
 
+    def file_for(self, kind: Kind, url: str) -> str:
+        """The catalog file of a source: the index's, or a new name no other source has."""
+        record = self.sources.get(url)
+        if record is not None:
+            return record.file
+        name = (youtube_file(url) if kind == "youtube" else rss_file(url) if kind == "rss"
+                else spotify_file(url.rstrip("/").rsplit("/", 1)[-1]))
+        if name in {r.file for r in self.sources.values()}:
+            stem, _, extension = name.rpartition(".")
+            name = f"{stem}-{_short_hash(url)}.{extension}"
+        return name
+
     def write(self) -> None:
         data = {"version": _INDEX_VERSION,
                 "sources": {url: r.to_json() for url, r in sorted(self.sources.items())}}

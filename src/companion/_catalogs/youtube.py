@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from lxml import etree
 
 from companion._catalogs.http import fetch
-from companion._catalogs.store import SourceRecord, now_utc, read_lines, write_lines, youtube_file
+from companion._catalogs.store import SourceRecord, now_utc, read_lines, write_lines
 from companion._errors import CatalogSourceError
 from companion._fetch.video import Log, _collect_error_responses, options
 
@@ -291,13 +291,12 @@ def _from_feed(line: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
     return {**fill(line, item), **{k: item[k] for k in _FEED_WINS if item.get(k)}}
 
 
-def refresh(url: str, record: SourceRecord | None, folder: Path, opts: CatalogOptions,
+def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOptions,
             http: httpx.Client, progress: Progress, *, again: bool = False) -> SourceRecord:
     """Read a channel or playlist into its catalog file, asking as little as it can (see
     the module docstring); `again`: the whole listing, whatever the feed says."""
     from companion._catalogs.options import CatalogEvent
 
-    path = folder / (record.file if record else youtube_file(url))
     lines = read_lines(path) if record else []
     full = set(record.full) if record else set()
     feed = record.feed if record else feed_address(opts.youtube_feeds, url)
