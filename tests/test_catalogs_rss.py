@@ -121,6 +121,17 @@ def test_a_bad_answer_is_one_message_naming_the_feed(tmp_path: Path, server: Ser
     assert not (site.cache_dir / "catalogs").exists()
 
 
+def test_a_feed_with_no_items_is_a_note_not_a_catalog(tmp_path: Path, server: Server) -> None:
+    server.routes["/rss"] = FeedHost(feed())
+    site = site_with_feed(tmp_path, server)
+    result = read_catalogs(site, site.pair, offline=False, credentials=None,
+                           options=local_options(server))
+    assert result.files == ()
+    (note,) = result.notes
+    assert (note.severity, note.where) == ("warning", server.url("/rss"))
+    assert "lists no videos or episodes" in note.message
+
+
 def test_a_feed_beyond_the_size_cap_is_refused(tmp_path: Path, server: Server) -> None:
     server.routes["/rss"] = FeedHost(feed(*["x" * 200] * 20))
     site = site_with_feed(tmp_path, server)

@@ -144,12 +144,15 @@ def test_a_channel_is_listed_flat_then_its_feed_fills_the_newest(tmp_path: Path,
     (file,) = read_catalogs(site, site.pair, offline=False, credentials=None,
                             options=channel.options(), progress=events).files
     assert file.path.name == "youtube-tbilisidesk.jsonl"
+    assert file.title == "Tbilisi Desk"  # the -j lines name no channel: the index does
     lines = lines_of(site)
     assert [line["id"] for line in lines] == VIDEOS + SHORTS  # tabs walked, in order
     newest, old = lines[0], lines[6]
     assert newest["description"] == f"ანგარიში {VIDEOS[0]}: full description from the feed."
     assert newest["upload_date"] == "20260520"
     assert newest["timestamp"] == 1779269400  # the feed's exact moment, not the listing's
+    assert "_type" not in newest  # no longer a bare link
+    assert old["_type"] == "url"
     assert newest["duration"] == 600  # from the listing
     assert newest["title"] == "Report 0"  # the listing's title is kept
     assert old["description"] is None

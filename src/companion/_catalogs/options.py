@@ -83,6 +83,7 @@ class CatalogFile:
     path: Path  # the cached file, in the source's own format
     read: str  # when it was last read from the network (UTC, ISO 8601)
     fresh: bool  # read from the network in this run (False: the cache, as it was)
+    title: str | None = None  # the channel's, playlist's or feed's name, when known
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ info of the videos that could be some unpaired article's."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion._catalogs import rss, spotify, youtube
 from companion._catalogs.http import client
@@ -25,6 +26,9 @@ from companion._catalogs.store import (
 )
 from companion._errors import CatalogSourceError, Problem
 from companion._model import PairSettings, Site
+
+if TYPE_CHECKING:
+    import httpx
 
 Progress = Callable[[CatalogEvent], None]
 #: Given the catalogs just read, the ids of the videos to complete (see `complete_videos`).
@@ -68,48 +72,74 @@ def read_catalogs(site: Site, settings: PairSettings, *, offline: bool,
     tell = progress or _quiet
     index = read_index(site)
     folder = catalog_dir(site)
-    notes: list[Problem] = []
-    files: list[CatalogFile] = []
-    if settings.spotify_show and credentials is None:
-        notes.append(Problem(
-            "info", "companion.toml",
-            "the show's Spotify episodes were not read: the Web API needs an app's "
-            "credentials; with them, each paired article also gets its Spotify episode id "
-            "(its Spotify link and embed)", field="pair.spotify_show",
-            fix="set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (an app at "
-                "https://developer.spotify.com/dashboard) and run `companion pair` again"))
+    notes = [_NO_CREDENTIALS] if settings.spotify_show and credentials is None else []
     plan = [(kind, url) for kind, url in _sources(settings)
             if kind != "spotify" or credentials is not None or url in index.sources]
     if offline or not plan:
         files = [_cached(index, folder, kind, url) for kind, url in plan]
-        return CatalogsRead(tuple(files + _completed(index, folder, fresh=False)),
-                            tuple(notes))
+        return _result(index, files + _completed(index, folder, fresh=False), notes)
     with client(opts) as http:
-        for number, (kind, url) in enumerate(plan):
-            tell(CatalogEvent(url, "start", number, len(plan)))
-            record = index.sources.get(url)
-            if kind == "spotify" and credentials is None:
-                files.append(_cached(index, folder, kind, url))
-                continue
-            path = folder / index.file_for(kind, url)
-            if kind == "youtube":
-                record = youtube.refresh(url, record, path, opts, http, tell, again=again)
-            elif kind == "spotify" and credentials is not None:
-                record = spotify.refresh(url.rsplit("/", 1)[-1], record, path, opts, http,
-                                         credentials, settings.market, tell, again=again)
-            else:
-                record = rss.refresh(url, record, path, opts, http, tell, again=again)
-            index.sources[url] = record
-            index.write()
-            files.append(_file(record, folder, fresh=True))
-            tell(CatalogEvent(url, "done", number + 1, len(plan)))
+        files = [_read_source(index, folder, kind, url, (number, len(plan)),
+                              _Asking(opts, http, credentials, settings.market, tell, again))
+                 for number, (kind, url) in enumerate(plan)]
     wanted = complete_ids(files) if complete_ids is not None else ()
     if wanted:
         notes += complete_videos(site, wanted, options=opts, progress=tell)
         index = read_index(site)
         files = [_file(index.sources[f.origin], folder, fresh=f.fresh) for f in files]
-    return CatalogsRead(tuple(files + _completed(index, folder, fresh=bool(wanted))),
-                        tuple(notes))
+    return _result(index, files + _completed(index, folder, fresh=bool(wanted)), notes)
+
+
+_NO_CREDENTIALS = Problem(
+    "info", "companion.toml",
+    "the show's Spotify episodes were not read: the Web API needs an app's credentials; "
+    "with them, each paired article also gets its Spotify episode id (its Spotify link and "
+    "embed)", field="pair.spotify_show",
+    fix="set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (an app at "
+        "https://developer.spotify.com/dashboard) and run `companion pair` again")
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """How this run asks: the options, the client, the credentials, the progress bar."""
+
+    opts: CatalogOptions
+    http: httpx.Client
+    credentials: SpotifyCredentials | None
+    market: str | None
+    tell: Progress
+    again: bool
+
+
+def _read_source(index: Index, folder: Path, kind: Kind, url: str, place: tuple[int, int],
+                 asking: _Asking) -> CatalogFile:
+    """One source read from the network into its file; the index written at once."""
+    number, total = place
+    asking.tell(CatalogEvent(url, "start", number, total))
+    record = index.sources.get(url)
+    if kind == "spotify" and asking.credentials is None:
+        return _cached(index, folder, kind, url)
+    path = folder / index.file_for(kind, url)
+    opts, http, tell, again = asking.opts, asking.http, asking.tell, asking.again
+    if kind == "youtube":
+        record = youtube.refresh(url, record, path, opts, http, tell, again=again)
+    elif kind == "spotify" and asking.credentials is not None:
+        record = spotify.refresh(url.rsplit("/", 1)[-1], record, path, opts, http,
+                                 asking.credentials, asking.market, tell, again=again)
+    else:
+        record = rss.refresh(url, record, path, opts, http, tell, again=again)
+    index.sources[url] = record
+    index.write()
+    tell(CatalogEvent(url, "done", number + 1, total))
+    return _file(record, folder, fresh=True)
+
+
+def _result(index: Index, files: list[CatalogFile], notes: list[Problem]) -> CatalogsRead:
+    """The files that hold something; a source that lists nothing is a note."""
+    empty = [f for f in files if not index.sources[f.origin].ids]
+    notes = notes + [Problem("warning", f.origin, "it lists no videos or episodes",
+                             fix="check the address in [pair]") for f in empty]
+    return CatalogsRead(tuple(f for f in files if f not in empty), tuple(notes))
 
 
 def _completed(index: Index, folder: Path, *, fresh: bool) -> list[CatalogFile]:
@@ -119,7 +149,8 @@ def _completed(index: Index, folder: Path, *, fresh: bool) -> list[CatalogFile]:
 
 
 def _file(record: SourceRecord, folder: Path, *, fresh: bool) -> CatalogFile:
-    return CatalogFile(record.kind, record.url, folder / record.file, record.read, fresh)
+    return CatalogFile(record.kind, record.url, folder / record.file, record.read, fresh,
+                       record.title)
 
 
 def _cached(index: Index, folder: Path, kind: str, url: str) -> CatalogFile:

@@ -9,8 +9,9 @@ reproducible offline):
   replaced by the full info once `complete_videos` fetched it. yt-dlp's field names are kept;
   its bulky fields are not (`trim`). ``<key>`` is the handle, channel or playlist id.
   A flat entry (``"_type": "url"``) has no description and at most an approximate
-  ``timestamp`` ("3 days ago"); one the feed completed has the feed's ``description`` and
-  its exact ``timestamp`` with ``upload_date``; a full info has ``"_type": "video"``.
+  ``timestamp`` ("3 days ago"); one the feed completed (or the feed alone gave) has no
+  ``_type``, and the feed's ``description`` and exact ``timestamp`` and ``upload_date``; a
+  full info has ``"_type": "video"``.
 - ``youtube-completed.jsonl``: full infos of videos asked for that no `[pair]` source lists
   (a saved flat catalog's candidates).
 - ``spotify-<show id>.json``: a JSON list of the Web API's "Get Show Episodes" paging

@@ -240,7 +240,7 @@ def _feed_entry(entry: Any) -> dict[str, Any] | None:
         return None
     link = entry.find("a:link[@rel='alternate']", _NS)
     href = link.get("href") if link is not None else None
-    info: dict[str, Any] = {"_type": "url", "ie_key": "Youtube", "id": video,
+    info: dict[str, Any] = {"ie_key": "Youtube", "id": video,
                             "url": href, "webpage_url": href,
                             "title": text("a:title") or text("media:group/media:title"),
                             "description": text("media:group/media:description") or "",
@@ -287,8 +287,10 @@ _FEED_WINS = ("description", "timestamp", "upload_date")
 
 def _from_feed(line: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
     """A flat entry completed by the feed: its description and exact date (a flat listing's
-    `timestamp` is approximate: "3 days ago"; `upload_date` marks the feed's exact one)."""
-    return {**fill(line, item), **{k: item[k] for k in _FEED_WINS if item.get(k)}}
+    `timestamp` is approximate: "3 days ago"). It is no longer a bare link (``"_type":
+    "url"``): without a `_type`, an info dict is a video's, by yt-dlp's own rule."""
+    done = {**fill(line, item), **{k: item[k] for k in _FEED_WINS if item.get(k)}}
+    return {k: v for k, v in done.items() if k != "_type"}
 
 
 def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOptions,
