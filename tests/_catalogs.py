@@ -46,13 +46,17 @@ class Replayed(YtDlpLister):
 
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)  # URL -> yt-dlp's error message
 
     def extract(self, ydl: Any, url: str) -> Any:
-        self.asked.append(url)
-        if url not in self.answers:
-            from yt_dlp.utils import DownloadError
+        from yt_dlp.utils import DownloadError
 
-            raise DownloadError(f"ERROR: [youtube:tab] {url}: This channel does not exist.")
+        self.asked.append(url)
+        if url in self.failures:
+            raise DownloadError(self.failures[url])
+        if url not in self.answers:
+            raise DownloadError(f"ERROR: [youtube] {url}: Video unavailable. This video has "
+                                "been removed by the uploader")
         return ydl.process_ie_result(copy.deepcopy(self.answers[url]), download=False)
 
 

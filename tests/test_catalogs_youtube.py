@@ -237,6 +237,21 @@ def test_complete_videos_puts_full_infos_in_place_of_flat_entries(tmp_path: Path
                                             "youtube-completed.jsonl"]
 
 
+def test_a_network_failure_while_completing_keeps_what_was_fetched(
+        tmp_path: Path, channel: Channel) -> None:
+    site = desk_site(tmp_path)
+    read_catalogs(site, site.pair, offline=False, credentials=None, options=channel.options())
+    watch = local_options(channel.server).youtube_watch
+    channel.lister.answers[watch.replace("{id}", VIDEOS[4])] = full_info(VIDEOS[4])
+    channel.lister.failures[watch.replace("{id}", VIDEOS[5])] = (
+        "ERROR: [youtube] x: Unable to download API page: <urlopen error [Errno 111] "
+        "Connection refused>")
+    with pytest.raises(CatalogSourceError, match="no network connection"):
+        complete_videos(site, [VIDEOS[4], VIDEOS[5]], options=channel.options())
+    assert lines_of(site)[4]["_type"] == "video"
+    assert read_index(site).sources[CHANNEL].full == (VIDEOS[4],)
+
+
 def test_read_catalogs_completes_what_the_caller_names(tmp_path: Path,
                                                        channel: Channel) -> None:
     site = desk_site(tmp_path)

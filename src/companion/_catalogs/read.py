@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from companion._catalogs import rss, spotify, youtube
 from companion._catalogs.http import client
@@ -176,62 +176,71 @@ def complete_videos(site: Site, ids: Sequence[str], *, options: CatalogOptions |
     """
     opts = options or CatalogOptions.from_environ()
     tell = progress or _quiet
-    index = read_index(site)
-    folder = catalog_dir(site)
-    owners = [r for url, r in sorted(index.sources.items())
-              if r.kind == "youtube" and url != COMPLETED]
-    extra = index.sources.get(COMPLETED) or SourceRecord(COMPLETED, "youtube", COMPLETED_FILE,
-                                                         now_utc())
-    books = {r.url: read_lines(folder / r.file) for r in [*owners, extra]}
-    full = {r.url: set(r.full) for r in [*owners, extra]}
-    where = {line["id"]: url for url, lines in books.items() for line in lines}
-    todo = [i for i in dict.fromkeys(ids) if again or i not in full.get(where.get(i, ""), ())]
+    books = _Books(read_index(site), catalog_dir(site))
+    todo = [i for i in dict.fromkeys(ids) if again or not books.complete(i)]
     problems: list[Problem] = []
-    changed: set[str] = set()
-    for number, video in enumerate(todo):
-        tell(CatalogEvent("youtube", "details", number, len(todo)))
+    try:
+        for number, video in enumerate(todo):
+            tell(CatalogEvent("youtube", "details", number, len(todo)))
+            problem = books.put(video, opts)
+            if problem is not None:
+                problems.append(problem)
+            if (number + 1) % _SAVE_EVERY == 0:
+                books.save()
+        tell(CatalogEvent("youtube", "details", len(todo), len(todo)))
+    finally:  # an interrupted run keeps what it fetched
+        books.save()
+    return problems
+
+
+class _Books:
+    """The YouTube catalog files, read once, with full infos put in place of flat entries."""
+
+    def __init__(self, index: Index, folder: Path) -> None:
+        self.index, self.folder = index, folder
+        records = [r for url, r in sorted(index.sources.items())
+                   if r.kind == "youtube" and url != COMPLETED]
+        records.append(index.sources.get(COMPLETED) or SourceRecord(
+            COMPLETED, "youtube", COMPLETED_FILE, now_utc()))
+        self.records = {r.url: r for r in records}
+        self.lines = {r.url: read_lines(folder / r.file) for r in records}
+        self.full = {r.url: set(r.full) for r in records}
+        self.owner = {line["id"]: url for url, lines in self.lines.items() for line in lines}
+        self.changed: set[str] = set()
+
+    def complete(self, video: str) -> bool:
+        return video in self.full.get(self.owner.get(video, COMPLETED), ())
+
+    def put(self, video: str, opts: CatalogOptions) -> Problem | None:
+        """Fetch `video`'s full info into its place; a video gone or private -> a warning."""
         url = opts.youtube_watch.replace("{id}", video)
         try:
             info = youtube.trim(opts.lister.video(url))
         except CatalogSourceError as exc:
             if not youtube.unavailable(exc):
-                _save(index, folder, books, full, changed)
                 raise
-            problems.append(Problem("warning", url, f"the video's details could not be read: "
-                                                    f"{exc.message}", field=None,
-                                    fix="it stays a weaker candidate (no description, no "
-                                        "date)"))
-            continue
+            return Problem("warning", url, f"the video's details could not be read: "
+                                           f"{exc.message}",
+                           fix="it stays a weaker candidate (no description, no date)")
         if info.get("id") != video:
-            problems.append(Problem("warning", url, f"{url} answered for another video "
-                                                    f"({info.get('id')!r})"))
-            continue
-        owner = where.get(video, COMPLETED)
-        lines = books[owner]
-        position = next((n for n, line in enumerate(lines) if line["id"] == video), None)
-        if position is None:
-            lines.append(info)
-        else:
-            lines[position] = info
-        full[owner].add(video)
-        changed.add(owner)
-        if len(changed) and (number + 1) % _SAVE_EVERY == 0:
-            _save(index, folder, books, full, changed)
-    tell(CatalogEvent("youtube", "details", len(todo), len(todo)))
-    _save(index, folder, books, full, changed)
-    return problems
+            return Problem("warning", url, f"{url} answered for another video "
+                                           f"({info.get('id')!r})")
+        owner = self.owner.setdefault(video, COMPLETED)
+        lines = self.lines[owner]
+        place = next((n for n, line in enumerate(lines) if line["id"] == video), len(lines))
+        lines[place:place + 1] = [info]
+        self.full[owner].add(video)
+        self.changed.add(owner)
+        return None
 
-
-def _save(index: Index, folder: Path, books: dict[str, list[dict[str, Any]]],
-          full: dict[str, set[str]], changed: set[str]) -> None:
-    if not changed:
-        return
-    for url in sorted(changed):
-        record = index.sources.get(url) or SourceRecord(COMPLETED, "youtube", COMPLETED_FILE,
-                                                        now_utc())
-        lines = books[url]
-        write_lines(folder / record.file, lines)
-        index.sources[url] = record.with_ids((str(line["id"]) for line in lines),
-                                             full=tuple(sorted(full[url])))
-    index.write()
-    changed.clear()
+    def save(self) -> None:
+        """The changed files, and the index."""
+        for url in sorted(self.changed):
+            record = self.records[url]
+            write_lines(self.folder / record.file, self.lines[url])
+            self.index.sources[url] = record.with_ids(
+                (str(line["id"]) for line in self.lines[url]),
+                full=tuple(sorted(self.full[url])))
+        if self.changed:
+            self.index.write()
+        self.changed.clear()
