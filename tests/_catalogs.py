@@ -47,11 +47,13 @@ class Replayed(YtDlpLister):
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # URL -> yt-dlp's error message
+    params: list[dict[str, Any]] = field(default_factory=list)  # yt-dlp's, for each ask
 
     def extract(self, ydl: Any, url: str) -> Any:
         from yt_dlp.utils import DownloadError
 
         self.asked.append(url)
+        self.params.append(dict(ydl.params))
         if url in self.failures:
             raise DownloadError(self.failures[url])
         if url not in self.answers:

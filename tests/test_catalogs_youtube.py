@@ -407,3 +407,17 @@ def test_two_sources_never_share_a_file(tmp_path: Path) -> None:
     assert other != first
     assert index.file_for("spotify", f"https://open.spotify.com/show/{'a' * 22}") == \
         f"spotify-{'a' * 22}.json"
+
+
+def test_fetch_s_yt_dlp_options_reach_the_listing_beside_its_own() -> None:
+    lister = Replayed(answers={CHANNEL: channel_listing(VIDEOS)}, ytdlp_options={
+        "extractor_args": {"youtubetab": {"skip": ["webpage"]},
+                           "youtube": {"player_client": ["web"]}},
+        "sleep_interval_requests": 1.5})
+    lister.listing(CHANNEL)
+    (params,) = lister.params
+    assert params["extractor_args"] == {
+        "youtubetab": {"skip": ["webpage"], "approximate_date": [""]},
+        "youtube": {"player_client": ["web"]}}
+    assert params["sleep_interval_requests"] == 1.5
+    assert params["extract_flat"] == "in_playlist"

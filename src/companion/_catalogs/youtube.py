@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -71,10 +71,12 @@ class VideoLister(Protocol):
 
 @dataclass(frozen=True)
 class YtDlpLister:
-    """yt-dlp as a library, with its own timeout and retries."""
+    """yt-dlp as a library, with its own timeout and retries; `ytdlp_options` are more of
+    yt-dlp's options (cookies, proxy, extractor_args: what `[fetch]` tells yt-dlp)."""
 
     timeout: float = 20.0
     retries: int = 3
+    ytdlp_options: Mapping[str, Any] = field(default_factory=dict)
 
     def listing(self, url: str) -> dict[str, Any]:
         return self._run(url, "channel or playlist", extract_flat="in_playlist", noplaylist=False,
@@ -93,7 +95,12 @@ class YtDlpLister:
         from yt_dlp import YoutubeDL  # here: only `companion pair` needs it
         from yt_dlp.utils import DownloadError
 
-        opts = options(Log(), timeout=self.timeout, retries=self.retries, **extra)
+        given = dict(self.ytdlp_options)
+        args = {**given.pop("extractor_args", {})}
+        for ie, values in extra.pop("extractor_args", {}).items():
+            args[ie] = {**args.get(ie, {}), **values}
+        opts = options(Log(), timeout=self.timeout, retries=self.retries,
+                       **{**given, **extra, **({"extractor_args": args} if args else {})})
         try:
             with YoutubeDL(opts) as ydl:
                 return dict(YoutubeDL.sanitize_info(self.extract(ydl, url)))
