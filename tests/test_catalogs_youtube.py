@@ -154,7 +154,8 @@ def test_a_channel_is_listed_flat_then_its_feed_fills_the_newest(tmp_path: Path,
     assert "_type" not in newest  # no longer a bare link
     assert old["_type"] == "url"
     assert newest["duration"] == 600  # from the listing
-    assert newest["title"] == "Report 0"  # the listing's title is kept
+    assert newest["title"] == f"Report {VIDEOS[0]}"  # the feed's: the title as it is now
+    assert old["title"] == "Report 6"
     assert old["description"] is None
     assert old["timestamp"] == 1780000000 - 6 * 86400  # approximate: no upload_date
     assert "upload_date" not in old
@@ -192,6 +193,23 @@ def test_the_next_run_reads_what_is_new_from_the_feed_alone(tmp_path: Path,
     read_catalogs(site, site.pair, offline=False, credentials=None, options=channel.options())
     assert channel.lister.asked == [CHANNEL, CHANNEL]  # the feed could not vouch: listed again
     assert [line["id"] for line in lines_of(site)][:9] == channel.videos[:9]
+
+
+def test_a_week_after_the_last_listing_the_channel_is_listed_again(
+        tmp_path: Path, channel: Channel, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = desk_site(tmp_path)
+    monkeypatch.setenv("COMPANION_NOW", "2026-06-01T08:00:00Z")
+    read_catalogs(site, site.pair, offline=False, credentials=None, options=channel.options())
+    assert read_index(site).sources[CHANNEL].listed == "2026-06-01T08:00:00Z"
+    monkeypatch.setenv("COMPANION_NOW", "2026-06-07T08:00:00Z")
+    read_catalogs(site, site.pair, offline=False, credentials=None, options=channel.options())
+    assert channel.lister.asked == [CHANNEL]  # the feed serves for six days
+    record = read_index(site).sources[CHANNEL]
+    assert (record.read, record.listed) == ("2026-06-07T08:00:00Z", "2026-06-01T08:00:00Z")
+    monkeypatch.setenv("COMPANION_NOW", "2026-06-08T08:00:00Z")
+    read_catalogs(site, site.pair, offline=False, credentials=None, options=channel.options())
+    assert channel.lister.asked == [CHANNEL, CHANNEL]
+    assert read_index(site).sources[CHANNEL].listed == "2026-06-08T08:00:00Z"
 
 
 def test_complete_videos_puts_full_infos_in_place_of_flat_entries(tmp_path: Path,

@@ -18,7 +18,8 @@ reproducible offline):
   objects as it answered them (newest first; an episode is in one page only).
 - ``rss-<slug>-<hash>.xml``: the show's feed, the bytes as served.
 - ``index.json``: for each source (its URL), its file, when it was read (UTC), the ids it
-  holds, and what the next read needs (ETag, Last-Modified, the YouTube feed's URL). Sorted
+  holds, and what the next read needs (ETag, Last-Modified, the YouTube feed's URL and when
+  the channel was last listed whole, which videos have their full info). Sorted
   keys, indented: a small diff when it changes.
 
 `_match.parse_catalog` reads these files like any saved catalog.
@@ -64,6 +65,7 @@ class SourceRecord:
     ids: tuple[str, ...] = ()  # the ids it holds, sorted
     full: tuple[str, ...] = ()  # YouTube: the ids whose full info is cached, sorted
     feed: str | None = None  # YouTube: the channel's or playlist's Atom feed
+    listed: str | None = None  # YouTube: when the last whole (flat) listing was read
     etag: str | None = None  # RSS: the feed's ETag, for If-None-Match
     last_modified: str | None = None  # RSS: its Last-Modified, for If-Modified-Since
     title: str | None = None  # the channel's, playlist's or show's name
@@ -71,7 +73,7 @@ class SourceRecord:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "file": self.file, "read": self.read,
                                 "ids": list(self.ids)}
-        for key in ("feed", "etag", "last_modified", "title"):
+        for key in ("feed", "listed", "etag", "last_modified", "title"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         if self.kind == "youtube":
@@ -96,7 +98,8 @@ class SourceRecord:
                 else ()
 
         return cls(url=url, kind=data["kind"], file=file, read=text("read") or "",
-                   ids=ids("ids"), full=ids("full"), feed=text("feed"), etag=text("etag"),
+                   ids=ids("ids"), full=ids("full"), feed=text("feed"),
+                   listed=text("listed"), etag=text("etag"),
                    last_modified=text("last_modified"), title=text("title"))
 
     def with_ids(self, ids: Iterable[str], **changes: Any) -> SourceRecord:

@@ -9,7 +9,8 @@ A channel is read in three steps, each asking less than the one before:
 2. the channel's (or playlist's) own Atom feed, ``feeds/videos.xml``: its 15 newest
    videos with their full descriptions and publication times. It fills those entries in,
    and on the next run it says what is new: when the feed reaches into videos already
-   listed, the new ones are all in it and the listing is not asked again.
+   listed, the new ones are all in it and the listing is not asked again (for a week:
+   `RELIST_DAYS`; what changed further down, a premiere aired or a video gone, shows then).
 3. full infos (yt-dlp's `extract_info` of the watch page) only for the videos the caller
    asks for (`complete_videos`): those that could be some unpaired article's.
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -32,6 +33,7 @@ from lxml import etree
 
 from companion._catalogs.http import fetch
 from companion._catalogs.store import SourceRecord, now_utc, read_lines, write_lines
+from companion._clock import clock_now
 from companion._errors import CatalogSourceError
 from companion._fetch.video import Log, _collect_error_responses, options
 
@@ -288,8 +290,12 @@ def fill(line: dict[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-#: What the feed knows better than a flat listing: the description, the exact moment.
-_FEED_WINS = ("description", "timestamp", "upload_date")
+#: What the feed knows better than a flat listing: the description, the exact moment, the
+#: title as it is now.
+_FEED_WINS = ("title", "description", "timestamp", "upload_date")
+#: The feed alone tells what is new, not what changed further down (a premiere that aired, a
+#: live stream that ended, a video made private): the whole listing is read again after this.
+RELIST_DAYS = 7
 
 
 def _from_feed(line: dict[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
@@ -312,10 +318,12 @@ def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOpti
     title = record.title if record else None
     news = _feed(http, feed, url, opts, progress) if feed else None
     known = {line["id"] for line in lines}
-    if not again and lines and news is not None and (
+    listed = record.listed if record else None
+    if not again and lines and news is not None and _recent(listed) and (
             not news or any(item["id"] in known for item in news)):
         lines = [trim(i) for i in news if i["id"] not in known] + lines  # all new ones are here
     else:
+        listed = now_utc()
         progress(CatalogEvent(url, "listing", 0, None))
         listing = opts.lister.listing(url)
         entries = flat_entries(listing, url)
@@ -332,8 +340,19 @@ def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOpti
              else _from_feed(line, by_id[line["id"]]) for line in lines]
     write_lines(path, lines)
     return SourceRecord(url=url, kind="youtube", file=path.name, read=now_utc(),
-                        full=tuple(sorted(full)), feed=feed, title=title
+                        full=tuple(sorted(full)), feed=feed, listed=listed, title=title
                         ).with_ids(line["id"] for line in lines)
+
+
+def _recent(listed: str | None) -> bool:
+    """Whether the last whole listing is less than `RELIST_DAYS` old."""
+    try:
+        moment = datetime.fromisoformat((listed or "").replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    now = clock_now(UTC)
+    return moment.tzinfo is not None and timedelta(0) <= now - moment < timedelta(
+        days=RELIST_DAYS)
 
 
 def _feed(http: httpx.Client, feed: str, url: str, opts: CatalogOptions,
