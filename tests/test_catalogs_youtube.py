@@ -439,3 +439,27 @@ def test_fetch_s_yt_dlp_options_reach_the_listing_beside_its_own() -> None:
         "youtube": {"player_client": ["web"]}}
     assert params["sleep_interval_requests"] == 1.5
     assert params["extract_flat"] == "in_playlist"
+
+
+def test_a_video_in_a_channel_and_a_playlist_is_completed_in_both(tmp_path: Path,
+                                                                  channel: Channel) -> None:
+    playlist = "https://www.youtube.com/playlist?list=PLdeskElections"
+    channel.lister.answers[playlist] = {
+        "_type": "playlist", "id": "PLdeskElections", "title": "Elections",
+        "webpage_url": playlist, "extractor": "youtube:tab", "extractor_key": "YoutubeTab",
+        "entries": [flat(VIDEOS[2], 2), flat(VIDEOS[3], 3)]}
+    site = pair_site(tmp_path / "p", f'youtube = ["@tbilisidesk", "{playlist}"]\n')
+    files = read_catalogs(site, site.pair, offline=False, credentials=None,
+                          options=channel.options()).files
+    assert [f.path.name for f in files] == ["youtube-tbilisidesk.jsonl",
+                                            "youtube-PLdeskElections.jsonl"]
+    watch = local_options(channel.server).youtube_watch
+    channel.lister.answers[watch.replace("{id}", VIDEOS[2])] = full_info(VIDEOS[2])
+    assert complete_videos(site, [VIDEOS[2]], options=channel.options()) == []
+    for file in files:
+        (line,) = [line for line in read_lines(file.path) if line["id"] == VIDEOS[2]]
+        assert line["_type"] == "video"
+        assert read_index(site).sources[file.origin].full == (VIDEOS[2],)
+    asked = len(channel.lister.asked)
+    complete_videos(site, [VIDEOS[2]], options=channel.options())
+    assert len(channel.lister.asked) == asked

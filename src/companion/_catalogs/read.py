@@ -168,7 +168,8 @@ def complete_videos(site: Site, ids: Sequence[str], *, options: CatalogOptions |
                     progress: Progress | None = None, again: bool = False) -> list[Problem]:
     """Fetch the full info of each video in `ids` (one yt-dlp extraction each; those already
     complete are skipped unless `again`) into the catalog that lists it, in place of its
-    flat entry; a video no `[pair]` source lists goes to ``youtube-completed.jsonl``.
+    flat entry (in every catalog that lists it); a video no `[pair]` source lists goes to
+    ``youtube-completed.jsonl``.
 
     A video that is private or gone is a warning in the returned list (its flat entry
     stays); a failed network raises `CatalogSourceError`. The cache is written every few
@@ -205,11 +206,14 @@ class _Books:
         self.records = {r.url: r for r in records}
         self.lines = {r.url: read_lines(folder / r.file) for r in records}
         self.full = {r.url: set(r.full) for r in records}
-        self.owner = {line["id"]: url for url, lines in self.lines.items() for line in lines}
+        self.owners: dict[str, list[str]] = {}  # a video in a channel and a playlist: both
+        for url, lines in self.lines.items():
+            for line in lines:
+                self.owners.setdefault(line["id"], []).append(url)
         self.changed: set[str] = set()
 
     def complete(self, video: str) -> bool:
-        return video in self.full.get(self.owner.get(video, COMPLETED), ())
+        return all(video in self.full[url] for url in self.owners.get(video, [COMPLETED]))
 
     def put(self, video: str, opts: CatalogOptions) -> Problem | None:
         """Fetch `video`'s full info into its place; a video gone or private -> a warning."""
@@ -225,12 +229,13 @@ class _Books:
         if info.get("id") != video:
             return Problem("warning", url, f"{url} answered for another video "
                                            f"({info.get('id')!r})")
-        owner = self.owner.setdefault(video, COMPLETED)
-        lines = self.lines[owner]
-        place = next((n for n, line in enumerate(lines) if line["id"] == video), len(lines))
-        lines[place:place + 1] = [info]
-        self.full[owner].add(video)
-        self.changed.add(owner)
+        for owner in self.owners.setdefault(video, [COMPLETED]):
+            lines = self.lines[owner]
+            place = next((n for n, line in enumerate(lines) if line["id"] == video),
+                         len(lines))
+            lines[place:place + 1] = [info]
+            self.full[owner].add(video)
+            self.changed.add(owner)
         return None
 
     def save(self) -> None:
