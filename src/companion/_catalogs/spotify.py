@@ -115,27 +115,6 @@ class _Session:
     def _failed(self, status: int, headers: Mapping[str, str], data: object,
                 label: str) -> CatalogSourceError:
         reason = self.credentials.scrub(_reason(data, status))
-        if status == 401:
-            return CatalogSourceError(f"{label} refused the app's access token ({reason})",
-                                      where=self.source, fix=_CREDENTIALS_FIX)
-        if status == 403:
-            return CatalogSourceError(
-                f"{label} refused to list the show ({reason})", where=self.source,
-                fix="an app in development mode serves only its allow-listed users (and its "
-                    "owner needs Premium): check the app at "
-                    "https://developer.spotify.com/dashboard, or leave the show to "
-                    "[pair] show_rss")
-        if status == 400:
-            return CatalogSourceError(f"{label} refused the request ({reason})",
-                                      where=self.source,
-                                      fix="check [pair] spotify_show and [pair] market (a "
-                                          "two-letter country code where the show is "
-                                          "available)")
-        if status == 404:
-            return CatalogSourceError(f"Spotify has no show {self.source} ({reason})",
-                                      where=self.source,
-                                      fix="check [pair] spotify_show (the show's "
-                                          "open.spotify.com address) and [pair] market")
         if status == 429:
             wait = whole_number(headers.get("retry-after", "").strip(), 0, 10 ** 7)
             when = f"in {max(1, -(-wait // 60))} minute(s)" if wait is not None else "later"
@@ -143,9 +122,25 @@ class _Session:
                 f"{label} limits the requests of this app ({reason})", where=self.source,
                 fix=f"run `companion pair` again {when}, or use the cached catalogs with "
                     "--offline")
-        return CatalogSourceError(f"{label} answered HTTP {status} ({reason})",
-                                  where=self.source,
-                                  fix="run `companion pair` again later, or use --offline")
+        words, fix = _REFUSALS.get(status, (f"{{label}} answered HTTP {status}", _LATER))
+        return CatalogSourceError(f"{words.format(label=label, show=self.source)} ({reason})",
+                                  where=self.source, fix=fix)
+
+
+_LATER = "run `companion pair` again later, or use --offline"
+#: What an error status means here ({label}: the service; {show}: the show's URL).
+_REFUSALS = {
+    400: ("{label} refused the request",
+          "check [pair] spotify_show and [pair] market (a two-letter country code where the "
+          "show is available)"),
+    401: ("{label} refused the app's access token", _CREDENTIALS_FIX),
+    403: ("{label} refused to list the show",
+          "an app in development mode serves only its allow-listed users (and its owner "
+          "needs Premium): check the app at https://developer.spotify.com/dashboard, or "
+          "leave the show to [pair] show_rss"),
+    404: ("Spotify has no show {show}",
+          "check [pair] spotify_show (the show's open.spotify.com address) and [pair] market"),
+}
 
 
 def _json(body: bytes) -> object:
