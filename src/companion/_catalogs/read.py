@@ -62,10 +62,11 @@ def read_catalogs(site: Site, settings: PairSettings, *, offline: bool,
 
     Each source is asked only for what is new since the index's last read (`again`: all of
     it). `offline`: the cached catalogs only, no request at all (`complete_ids` is not
-    called); a source never read is an error. Without `credentials` the Spotify show is not asked (its cached catalog still
-    serves) and a note says what the Web API would add. `complete_ids`, given the files just
-    read, names the videos whose full info to fetch (`complete_videos`). The index is written
-    after each source, so a failure keeps what was read before it. Raises
+    called); a source never read is an error. Without `credentials` the Spotify show is not
+    asked (its cached catalog still serves) and a note says what the Web API would add.
+    `complete_ids`, given the files just read, names the videos whose full info to fetch
+    (`complete_videos`). The index is written after each source, so a failure keeps what was
+    read before it. Raises
     `CatalogSourceError` naming the source that failed.
     """
     opts = options or CatalogOptions.from_environ()
