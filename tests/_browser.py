@@ -340,7 +340,9 @@ def chromium_or_skip() -> str:
     return found
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Headless Chromium from the system (never `playwright install`)."""
-    return playwright.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS,
-                                      headless=True)
+def launch_chromium(playwright: Any, scratch: Path) -> Any:
+    """Headless Chromium from the system (never `playwright install`). Its temporary files
+    (profile, PulseAudio's runtime folder) go into `scratch`, which the caller removes."""
+    return playwright.chromium.launch(
+        executable_path=chromium_or_skip(), args=CHROMIUM_ARGS, headless=True,
+        env={**os.environ, "TMPDIR": str(scratch)})

@@ -16,7 +16,7 @@ import pytest
 #: Each group, and the Debian packages that bring what it needs.
 GROUPS: dict[str, tuple[str, ...]] = {
     "browser": ("chromium",),
-    "media": ("ffmpeg", "espeak-ng", "sox"),
+    "media": ("ffmpeg", "espeak-ng"),
     "html-validator": ("default-jre-headless",),
     "accessibility": ("npm",),  # axe-core, from the npm registry (scripts/node-deps)
     "partytime": ("npm",),  # podcast-partytime, from the npm registry (scripts/node-deps)

@@ -70,6 +70,7 @@ class SeaweedServer:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="seaweed-")))
     s3_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    ports: list[int] = field(default_factory=list)
 
     @property
     def endpoint(self) -> str:
@@ -88,14 +89,16 @@ class SeaweedServer:
         config = self.workdir / "s3.json"
         config.write_text(json.dumps(identities(self.public_buckets)), encoding="utf-8")
         ports = {name: free_port() for name in ("master", "volume", "filer")}
+        grpc = [free_port() for _ in range(4)]
+        self.ports = [self.s3_port, *ports.values(), *grpc]
         return [
-            binary, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            binary, f"-logdir={self.workdir}", "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-dir={self.workdir / 'data'}", "-volume.max=0",
             "-master.volumeSizeLimitMB=64",
-            f"-master.port={ports['master']}", f"-master.port.grpc={free_port()}",
-            f"-volume.port={ports['volume']}", f"-volume.port.grpc={free_port()}",
-            f"-filer.port={ports['filer']}", f"-filer.port.grpc={free_port()}",
-            "-s3", f"-s3.port={self.s3_port}", f"-s3.port.grpc={free_port()}",
+            f"-master.port={ports['master']}", f"-master.port.grpc={grpc[0]}",
+            f"-volume.port={ports['volume']}", f"-volume.port.grpc={grpc[1]}",
+            f"-filer.port={ports['filer']}", f"-filer.port.grpc={grpc[2]}",
+            "-s3", f"-s3.port={self.s3_port}", f"-s3.port.grpc={grpc[3]}",
             "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.config={config}",
             "-master.telemetry=false",
         ]
@@ -169,6 +172,11 @@ class SeaweedServer:
                 self.process.wait(timeout=10)
         self.process = None
         shutil.rmtree(self.workdir, ignore_errors=True)
+        # weed makes a Unix socket per gRPC and S3 port, always in /tmp (not $TMPDIR), and
+        # leaves them behind: remove ours
+        for port in self.ports:
+            for sock in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                sock.unlink(missing_ok=True)
 
     def http_get(self, url: str) -> tuple[int, dict[str, str], bytes]:
         """A plain, unsigned HTTP GET (status, headers, body)."""

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,11 +138,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium (a working one: see `tests._browser.chromium_or_skip`), one per
-    test module."""
+    test module; its temporary files are removed with it."""
     from tests._browser import launch_chromium
 
     sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    scratch = Path(tempfile.mkdtemp(prefix="companion-chromium-"))
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = launch_chromium(playwright, scratch)
+            yield chromium
+            chromium.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -13,7 +13,7 @@ import pytest
 from companion._catalogs import read_catalogs
 from companion._catalogs.store import read_index
 from companion._errors import CatalogSourceError, ProjectError
-from companion._model import Site
+from companion._site_model import Site
 from tests._catalogs import SHOW_ID, Events, local_options, pair_site
 from tests._httpserver import Call, Reply, Server
 

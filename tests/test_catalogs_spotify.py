@@ -18,7 +18,7 @@ from companion._catalogs import read_catalogs, spotify_credentials
 from companion._catalogs.spotify import SpotifyCredentials
 from companion._catalogs.store import read_index
 from companion._errors import CatalogSourceError
-from companion._model import Site
+from companion._site_model import Site
 from tests._catalogs import SHOW_ID, Events, every_byte, local_options, pair_site
 from tests._httpserver import Call, Reply, Server
 

@@ -86,8 +86,8 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
     assert "YYYY-MM-DD" in lines[2]
     assert any(ln.startswith("info: episodes/undated.txt: title: title from the first line")
                for ln in lines)
-    assert lines[-1] == ("2 episode(s): 0 in feeds, 0 draft(s), 0 scheduled; 0 error(s), "
-                         "2 warning(s), 2 note(s)")
+    assert lines[-1] == ("2 episodes: 0 in feeds, 0 drafts, 0 scheduled; 0 errors, "
+                         "2 warnings, 2 notes")
 
 
 def test_strict_makes_warnings_fail(make_project: MakeProject,

@@ -51,7 +51,7 @@ def test_everything_cached_runs_offline(example_project: Path,
     project = with_media(example_project)
     before = tree(project / "cache")
     assert main(["--project", str(project), "fetch", "--jobs", "2"]) == 0
-    assert "fetched 0 episode(s), 7 already cached" in capsys.readouterr().out
+    assert "fetched 0 episodes, 7 already cached" in capsys.readouterr().out
     assert tree(project / "cache") == before
 
 
@@ -77,8 +77,8 @@ def test_failures_are_summarised_and_exit_1(make_project: Callable[..., Path],
     assert main(["--project", str(project), "fetch", "--format", "m4a"],
                 fetch_options=offline) == 1
     captured = capsys.readouterr()
-    assert "fetched 0 episode(s)" in captured.out
-    assert "1 episode(s) failed" in captured.err
+    assert "fetched 0 episodes" in captured.out
+    assert "1 episode failed" in captured.err
     assert "2025-10-20-new-episode.md" in captured.err
     assert "no network" in captured.err
     assert "Traceback" not in captured.err
@@ -108,8 +108,8 @@ def test_a_missing_thumbnail_is_a_warning_not_a_failure(
     finally:
         server.stop()
     captured = capsys.readouterr()
-    assert "fetched 1 episode(s)" in captured.out
-    assert "1 warning(s)" in captured.err
+    assert "fetched 1 episode" in captured.out
+    assert "1 warning" in captured.err
     assert "2025-10-20-new-episode.md" in captured.err
     assert "HTTP 404" in captured.err
     assert "failed" not in captured.err

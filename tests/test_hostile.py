@@ -740,7 +740,7 @@ def test_adjacent_urls_do_not_take_quadratic_time(tmp_path: Path) -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("check took more than 60 s on a 168 kB article")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 episode(s): 1 in feeds" in done.stdout
+    assert "1 episode: 1 in feeds" in done.stdout
     assert "Traceback" not in done.stderr
 
 

@@ -142,7 +142,7 @@ def test_a_300_item_feed_round_trips_exactly(tmp_path: Path,
     before = sorted(p.name for p in (root / "episodes").iterdir())
     code, out, err = run(root, capsys, "import", str(source), "--feed", "show")
     assert code == 0, err
-    assert "300 item(s) were already in the project" in out
+    assert "already in the project (same GUID), left as they are: 300 items" in out
     assert sorted(p.name for p in (root / "episodes").iterdir()) == before
 
 
@@ -239,7 +239,7 @@ def test_import_a_jekyll_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert 'title = "Kavkaz Desk"' in config
     code, out, err = run(root, capsys, "import", "--jekyll", str(site))
     assert code == 0
-    assert "2 item(s) were already" in out
+    assert "left as they are: 2 items" in out
     (site / "_posts" / "2019-06-01-second.markdown").write_text("---\ntitle: Changed\n---\n")
     code, out, err = run(root, capsys, "import", "--jekyll", str(site))
     assert code == 1

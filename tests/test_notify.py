@@ -99,7 +99,7 @@ def test_one_notification_per_changed_feed(s3_env: SeaweedServer,  # noqa: F811
     assert {c.headers["authorization"] for c in podping} == {"secret-podping-token"}
     assert all(parse_qs(urlsplit(c.path).query)["reason"] == ["update"] for c in podping)
     assert all(c.headers["user-agent"].startswith("companion/") for c in recorder.calls)
-    assert "notified WebSub: 2 of 2 feed(s)" in out
+    assert "notified WebSub: 2 of 2 feeds" in out
     assert "secret-podping-token" not in out + err
     feed = etree.fromstring((root / "site" / "show" / "feed.xml").read_bytes())
     assert feed.xpath("//channel/atom:link[@rel='hub']/@href",
@@ -147,8 +147,8 @@ def test_a_failing_service_is_a_warning_that_names_it(
     assert "Podping was not told: the environment variable PODPING_TOKEN" in err
     assert not [c for c in recorder.calls if c.path.startswith("/podping")]
     assert [urlsplit(c.path).path for c in recorder.calls].count("/pubnotify") == 1
-    assert "notified WebSub: 0 of 1 feed(s)" in out
-    assert "notified Podcast Index: 1 of 1 feed(s)" in out
+    assert "notified WebSub: 0 of 1 feed" in out
+    assert "notified Podcast Index: 1 of 1 feed" in out
 
 
 def test_notify_settings_are_checked(tmp_path: Path,

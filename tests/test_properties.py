@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from companion import CompanionError, Site
 from companion._config.feeds import load_feed
 from companion._config.project import load_site
-from companion._publish.run import MANIFEST_FORMAT, parse_manifest
+from companion._publish.manifest import MANIFEST_FORMAT, parse_manifest
 from companion._publish.targets import LockInfo, lock_held_error
 from companion._read.articles import KNOWN_KEYS, read_with_problems
 

@@ -19,21 +19,16 @@ from pathlib import Path
 from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
-from companion._model import (
-    Article,
+from companion._model import Article, Episode, FeedDefinition, MediaUrl, RemoteAudio, Transcript
+from companion._site_model import (
     Cue,
-    Episode,
-    FeedDefinition,
-    MediaUrl,
     Neighbour,
     PlacedMedia,
     PlacedTranscript,
-    RemoteAudio,
     RenderEpisode,
     Show,
     Site,
     Status,
-    Transcript,
 )
 
 TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}

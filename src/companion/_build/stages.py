@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._build.engine import EpisodeBuild, Flags, Nav, Rendered, base_deps
-from companion._build.ledger import PublishedIndex
+from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
-from companion._model import Episode, FeedDefinition, Identity, Neighbour, OutputFile, Site
+from companion._lifecycle.ledger import PublishedIndex
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Identity, Neighbour, OutputFile, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
     from jinja2.bccache import Bucket, BytecodeCache
@@ -38,7 +39,7 @@ class RealStages:
         return result.feeds, result.problems
 
     def published(self, site: Site) -> PublishedIndex:
-        from companion._build.ledger import published_index
+        from companion._lifecycle.ledger import published_index
 
         return published_index(site)
 
@@ -110,7 +111,8 @@ class SiteRenderer:
         from companion._config.project import project_rel
         from companion._pair.cache import Cache
         from companion._pair.episodes import pair_episode
-        from companion._read.articles import article_guid, article_notes, read_with_problems
+        from companion._read.articles import article_notes, read_with_problems
+        from companion._read.identity import article_guid
 
         source = project_rel(path, self.site)
         article, problems = read_with_problems(path, self.site, self.parsed)
@@ -215,7 +217,7 @@ def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     """The project files an episode was made from (cache records, transcripts, local files)."""
-    from companion._build.engine import project_relative
+    from companion._build.seam import project_relative
     from companion._pair import audio as _audio
     from companion._pair import remote as _remote
     from companion._pair import spotify as _spotify

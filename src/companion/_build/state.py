@@ -24,14 +24,16 @@ import pickle
 import sqlite3
 import stat as _stat
 import sys
+from datetime import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from companion._files import atomic_write
-from companion._store import Store
 from companion._build.writer import OutputRecord
+from companion._files import atomic_write
+from companion._site_model import Identity
+from companion._store import Store
 
 STATE_FORMAT = 4  # 4: identities, lifecycle flags, feed items, the verdict
 STATE_DIR = ".companion"
@@ -336,3 +338,24 @@ class Parts(Generic[E, I]):
 def pack(entry: object, item: object) -> tuple[bytes, bytes]:
     """An episode's entry and item as `Parts` stores them."""
     return pickle.dumps(entry, protocol=5), pickle.dumps(item, protocol=5)
+
+
+def identity_data(identity: Identity | None) -> IdentityData | None:
+    """An identity as the state keeps it (a JSON list)."""
+    if identity is None:
+        return None
+    return [identity.slug, identity.guid, identity.draft,
+            identity.date.isoformat() if identity.date else None, identity.hidden,
+            list(identity.files), list(identity.redirect_from)]
+
+
+def identity_of(data: IdentityData | None) -> Identity | None:
+    """The identity the state kept (None: none, or not yet known)."""
+    if data is None:
+        return None
+    slug, guid, draft, date, hidden, files, *rest = data
+    moved = rest[0] if rest and isinstance(rest[0], list) else []
+    return Identity(str(slug), str(guid), bool(draft),
+                    datetime.fromisoformat(date) if isinstance(date, str) else None,
+                    bool(hidden), tuple(files) if isinstance(files, list) else (),
+                    tuple(moved))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from companion._catalogs.youtube import VideoLister, YtDlpLister
+from companion._catalogs.ytdlp import VideoLister, YtDlpLister
 from companion._errors import Problem
 from companion._fetch.importer import MAX_FEED_BYTES
 

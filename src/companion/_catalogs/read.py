@@ -24,8 +24,9 @@ from companion._catalogs.store import (
     read_lines,
     write_lines,
 )
+from companion._catalogs.ytdlp import unavailable
 from companion._errors import CatalogSourceError, Problem
-from companion._model import PairSettings, Site
+from companion._site_model import PairSettings, Site
 
 if TYPE_CHECKING:
     import httpx
@@ -222,7 +223,7 @@ class _Books:
         try:
             info = youtube.trim(opts.lister.video(url))
         except CatalogSourceError as exc:
-            if not youtube.unavailable(exc):
+            if not unavailable(exc):
                 raise
             return Problem("warning", url, f"the video's details could not be read: "
                                            f"{exc.message}",

@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 from companion._clock import clock_now
 from companion._errors import CatalogSourceError, from_os_error
 from companion._files import atomic_write
-from companion._model import Site
+from companion._site_model import Site
 
 CATALOG_DIR = "catalogs"
 INDEX = "index.json"

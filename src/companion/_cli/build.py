@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from companion._build.engine import BuildResult
+from companion._build.result import BuildResult
 from companion._cli.common import Ctx
+from companion._cli.words import count
 
 
 @click.command("build")
@@ -78,11 +79,11 @@ def summary(result: BuildResult, out: Path) -> str:
     warnings = sum(p.severity == "warning" for p in result.problems)
     drafts = sum(s.status == "draft" for s in result.standings)
     later = sum(s.status == "scheduled" for s in result.standings)
-    waiting = [text for n, text in ((drafts, f"{drafts} draft(s)"),
+    waiting = [text for n, text in ((drafts, count(drafts, "draft")),
                                     (later, f"{later} scheduled")) if n]
     preview = " (preview: never published)" if result.preview else ""
-    return (f"built {out}{preview}: {result.episodes} episodes ({result.rendered} rendered"
-            f"{'; ' + ', '.join(waiting) if waiting else ''}), "
-            f"{len(result.feeds_written)} of {result.feeds} feeds; files: {result.written} "
-            f"written, {result.unchanged} unchanged, {result.removed} removed; "
-            f"{errors} errors, {warnings} warnings")
+    return (f"built {out}{preview}: {count(result.episodes, 'episode')} ({result.rendered} "
+            f"rendered{'; ' + ', '.join(waiting) if waiting else ''}), "
+            f"{len(result.feeds_written)} of {count(result.feeds, 'feed')}; files: "
+            f"{result.written} written, {result.unchanged} unchanged, {result.removed} "
+            f"removed; {count(errors, 'error')}, {count(warnings, 'warning')}")

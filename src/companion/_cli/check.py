@@ -10,10 +10,12 @@ from typing import Any
 
 import click
 
-from companion._build.check import CheckResult
 from companion._cli.common import Ctx
+from companion._cli.words import count
 from companion._errors import Problem
-from companion._model import Article, Standing
+from companion._model import Article
+from companion._project.check import CheckResult
+from companion._site_model import Standing
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -57,10 +59,10 @@ def _report(ctx: Ctx, result: CheckResult) -> None:
     counts = {s: sum(p.severity == s for p in problems) for s in _ORDER}
     states = [s.status for s in result.standings]
     ready = sum(bool(s.feeds) for s in result.standings)
-    ctx.say(f"{len(result.articles)} episode(s): {ready} in feeds, "
-            f"{states.count('draft')} draft(s), {states.count('scheduled')} scheduled; "
-            f"{counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} note(s)")
+    ctx.say(f"{count(len(result.articles), 'episode')}: {ready} in feeds, "
+            f"{count(states.count('draft'), 'draft')}, {states.count('scheduled')} scheduled; "
+            f"{count(counts['error'], 'error')}, {count(counts['warning'], 'warning')}, "
+            f"{count(counts['info'], 'note')}")
 
 
 @click.command("check")

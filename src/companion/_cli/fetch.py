@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion._cli.common import Ctx
+from companion._cli.words import count
 
 if TYPE_CHECKING:  # the fetch stage pulls in httpx: imported when the command runs
     from rich.progress import Progress, TaskID
@@ -65,14 +66,14 @@ def _summary(ctx: Ctx, report: FetchReport) -> int:
             ctx.say(f"  fetched {slug}")
         for slug in report.cached:
             ctx.say(f"  cached  {slug}")
-    ctx.say(f"fetched {len(report.fetched)} episode(s), {len(report.cached)} already cached")
+    ctx.say(f"fetched {count(len(report.fetched), 'episode')}, {len(report.cached)} already cached")
     if report.warnings:
-        ctx.tell(f"{len(report.warnings)} warning(s):")
+        ctx.tell(f"{count(len(report.warnings), 'warning')}:")
         for problem in report.warnings:
             ctx.problem(problem)
     if not report.failed:
         return 0
-    ctx.tell(f"{len(report.failed)} episode(s) failed:")
+    ctx.tell(f"{count(len(report.failed), 'episode')} failed:")
     for problem in report.failed:
         ctx.problem(problem)
     return 1

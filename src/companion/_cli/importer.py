@@ -8,6 +8,7 @@ import click
 
 from companion._api import import_show
 from companion._cli.common import Ctx
+from companion._cli.words import count
 
 
 @click.command("import")
@@ -38,8 +39,8 @@ def command(ctx: Ctx, source: str, jekyll: bool, feed: str | None,
     for path in report.written:
         ctx.say(f"created {path}")
     if report.kept:
-        ctx.say(f"{report.kept} item(s) were already in the project (same GUID): left as "
-                "they are")
+        ctx.say(f"already in the project (same GUID), left as they are: "
+                f"{count(report.kept, 'item')}")
     for line in report.skipped:
         ctx.tell(f"note: {line}")
     if report.steps:

@@ -9,7 +9,7 @@ import click
 from companion._cli.common import Ctx
 
 if TYPE_CHECKING:  # the article reader (YAML, Markdown): imported when the command runs
-    from companion._build.new import NewArticle
+    from companion._project.new import NewArticle
 
 
 @click.command("new")

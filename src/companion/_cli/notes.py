@@ -14,6 +14,7 @@ import subprocess
 import click
 
 from companion._cli.common import Ctx
+from companion._cli.words import count
 
 #: Clipboard tools, each with the display it needs ("" for none) and its arguments.
 CLIPBOARDS = (
@@ -55,7 +56,7 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
         return 0
     if fitted.cut:
         ctx.err.print(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
-                      f"{fitted.limit.unit}" + (f"; {fitted.sources_left} source(s) left out"
+                      f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"
                                                 if fitted.sources_left else ""), markup=False)
     if fitted.chapters_refused:
         ctx.err.print(f"note: no chapter list: {fitted.chapters_refused}", markup=False)

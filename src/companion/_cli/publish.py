@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion._cli.common import Ctx
+from companion._cli.words import count
 
 if TYPE_CHECKING:  # the publish stage pulls in boto3: imported when the command runs
     from rich.progress import Progress, TaskID
@@ -112,7 +113,7 @@ def _notified(outcome: PublishOutcome) -> list[str]:
     told: dict[str, list[bool]] = {}
     for notice in outcome.notified:
         told.setdefault(notice.service, []).append(notice.ok)
-    return [f"  notified {service}: {sum(oks)} of {len(oks)} feed(s)"
+    return [f"  notified {service}: {sum(oks)} of {count(len(oks), 'feed')}"
             for service, oks in told.items()]
 
 

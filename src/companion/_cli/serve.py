@@ -16,7 +16,7 @@ from companion._cli.common import Ctx
 from companion._errors import CompanionError
 
 if TYPE_CHECKING:
-    from companion._build.serve import ServeEvent
+    from companion._serve.server import ServeEvent
 
 
 @click.command("serve")

@@ -29,10 +29,8 @@ from companion._model import (
     MediaUrl,
     Person,
     PodrollEntry,
-    RemoteFeed,
-    Show,
-    Site,
 )
+from companion._site_model import RemoteFeed, Show, Site
 from companion._text import NOT_XML, did_you_mean, is_language, whole_number
 
 T = TypeVar("T")

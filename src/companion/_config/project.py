@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from companion._errors import ProjectError
-from companion._model import NotifySettings, PairSettings, PublishSettings, Site
+from companion._site_model import NotifySettings, PairSettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"

@@ -19,7 +19,6 @@ from companion._model import (
     Audio,
     Episode,
     RemoteAudio,
-    Site,
     SpotifyEpisode,
     VideoFile,
     YouTubeVideo,
@@ -31,7 +30,8 @@ from companion._pair import transcripts as _transcripts
 from companion._pair import video as _video_files
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
-from companion._read.articles import article_guid
+from companion._read.identity import article_guid
+from companion._site_model import Site
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from companion._errors import Problem
-from companion._model import NotifySettings
+from companion._site_model import NotifySettings
 
 if TYPE_CHECKING:
     import httpx

@@ -14,15 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from companion._model import (
-    Article,
-    Episode,
-    FeedDefinition,
-    PlacedImage,
-    PlacedMedia,
-    PlacedTranscript,
-    Show,
-)
+from companion._model import Article, Episode, FeedDefinition
 from companion._render.i18n import (
     format_date,
     format_duration,
@@ -33,6 +25,7 @@ from companion._render.i18n import (
     tn,
     ui_language,
 )
+from companion._site_model import PlacedImage, PlacedMedia, PlacedTranscript, Show
 
 Relative = Callable[[str | None], str | None]  # a URL made relative to the page (None: unsafe)
 

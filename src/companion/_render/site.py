@@ -20,17 +20,10 @@ from datetime import datetime
 from companion import _paths
 from companion._content_types import CHAPTERS_TYPE, cache_policy, content_type
 from companion._errors import Problem
-from companion._model import (
-    Episode,
-    Neighbour,
-    OutputFile,
-    PlacedImage,
-    RenderEpisode,
-    Show,
-    Site,
-)
+from companion._model import Episode
 from companion._render.pages import PageRenderer, home_show
 from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
+from companion._site_model import Neighbour, OutputFile, PlacedImage, RenderEpisode, Show, Site
 
 
 def site_file(path: str, data: bytes) -> OutputFile:

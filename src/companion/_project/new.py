@@ -17,15 +17,17 @@ from typing import Any
 
 import yaml
 
-from companion._build.lifecycle import status_of
 from companion._config.feeds import load_feeds, selects
 from companion._config.project import project_rel
 from companion._errors import ProjectError, ReadError
-from companion._model import Episode, Site, Status
+from companion._lifecycle.lifecycle import status_of
+from companion._model import Episode
 from companion._read import links as _links
-from companion._read.articles import article_guid, read_article
+from companion._read.articles import read_article
 from companion._read.files import discover
+from companion._read.identity import article_guid
 from companion._read.slugs import make_slug, split_jekyll_name
+from companion._site_model import Site, Status
 from companion._text import clean_text, normalize_lang
 
 BODY = """\
