@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from companion._catalogs import CatalogEvent, CatalogOptions
-from companion._catalogs.youtube import YtDlpLister
+from companion._catalogs.ytdlp import YtDlpLister
 from companion._config.project import load_site
 from companion._site_model import Site
 from tests._httpserver import Server

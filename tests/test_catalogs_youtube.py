@@ -17,7 +17,8 @@ import pytest
 from companion._catalogs import complete_videos, read_catalogs
 from companion._catalogs.options import CatalogOptions
 from companion._catalogs.store import Index, SourceRecord, read_index, read_lines
-from companion._catalogs.youtube import YtDlpLister, feed_address, trim, ytdlp_error
+from companion._catalogs.youtube import feed_address, trim
+from companion._catalogs.ytdlp import YtDlpLister, ytdlp_error
 from companion._errors import CatalogSourceError
 from companion._site_model import Site
 from tests._catalogs import Events, Replayed, local_options, pair_site

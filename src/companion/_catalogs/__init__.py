@@ -33,8 +33,8 @@ do; the Spotify secret is never in a message or a file. The cache layout is
 `_catalogs.store`'s docstring.
 """
 
-from companion._catalogs.events import CatalogEvent
 from companion._catalogs.options import (
+    CatalogEvent,
     CatalogFile,
     CatalogOptions,
     CatalogsRead,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from companion._catalogs.youtube import VideoLister, YtDlpLister
+from companion._catalogs.ytdlp import VideoLister, YtDlpLister
 from companion._errors import Problem
 from companion._fetch.importer import MAX_FEED_BYTES
 
@@ -60,6 +60,18 @@ class CatalogOptions:
                                         SPOTIFY_ACCOUNTS).rstrip("/"),
                    youtube_feeds=get("COMPANION_YOUTUBE_FEEDS", YOUTUBE_FEEDS),
                    youtube_watch=get("COMPANION_YOUTUBE_WATCH", YOUTUBE_WATCH))
+
+
+@dataclass(frozen=True)
+class CatalogEvent:
+    """Progress for the command's bar: `done` of `total` steps of reading `source` (`total`
+    None while unknown). `stage` is "listing", "feed", "details", "episodes" or "rss";
+    "done" when the source is finished."""
+
+    source: str
+    stage: str
+    done: int
+    total: int | None
 
 
 @dataclass(frozen=True)

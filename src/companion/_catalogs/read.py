@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion._catalogs import rss, spotify, youtube
-from companion._catalogs.events import CatalogEvent
 from companion._catalogs.http import client
-from companion._catalogs.options import CatalogFile, CatalogOptions, CatalogsRead
+from companion._catalogs.options import CatalogEvent, CatalogFile, CatalogOptions, CatalogsRead
 from companion._catalogs.spotify import SpotifyCredentials, show_url
 from companion._catalogs.store import (
     COMPLETED,
@@ -25,6 +24,7 @@ from companion._catalogs.store import (
     read_lines,
     write_lines,
 )
+from companion._catalogs.ytdlp import unavailable
 from companion._errors import CatalogSourceError, Problem
 from companion._site_model import PairSettings, Site
 
@@ -223,7 +223,7 @@ class _Books:
         try:
             info = youtube.trim(opts.lister.video(url))
         except CatalogSourceError as exc:
-            if not youtube.unavailable(exc):
+            if not unavailable(exc):
                 raise
             return Problem("warning", url, f"the video's details could not be read: "
                                            f"{exc.message}",

@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from companion._catalogs.http import fetch
+from companion._catalogs.options import CatalogEvent, CatalogOptions
 from companion._catalogs.store import SourceRecord, now_utc, write_file
 from companion._errors import CatalogSourceError
 
 if TYPE_CHECKING:
     import httpx
-
-    from companion._catalogs.events import CatalogEvent
-    from companion._catalogs.options import CatalogOptions
 
 _FIX = "check the address in [pair] show_rss (the show's RSS feed itself)"
 
@@ -27,8 +25,6 @@ def refresh(url: str, record: SourceRecord | None, path: Path, opts: CatalogOpti
             http: httpx.Client, progress: Callable[[CatalogEvent], None], *,
             again: bool = False) -> SourceRecord:
     """Read the feed into ``rss-<slug>-<hash>.xml``; a 304 keeps the cached copy."""
-    from companion._catalogs.events import CatalogEvent
-
     headers = {}
     if record and not again and path.is_file():
         if record.etag:

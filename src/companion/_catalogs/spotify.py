@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from companion._catalogs.http import fetch
+from companion._catalogs.options import CatalogEvent, CatalogOptions
 from companion._catalogs.store import SourceRecord, now_utc, write_file
 from companion._errors import CatalogSourceError
 from companion._text import whole_number
 
 if TYPE_CHECKING:
     import httpx
-
-    from companion._catalogs.events import CatalogEvent
-    from companion._catalogs.options import CatalogOptions
 
 CLIENT_ID = "SPOTIFY_CLIENT_ID"
 CLIENT_SECRET = "SPOTIFY_CLIENT_SECRET"  # noqa: S105 - the name of the variable
@@ -187,8 +185,6 @@ def refresh(show_id: str, record: SourceRecord | None, path: Path, opts: Catalog
             ) -> SourceRecord:
     """Read the show's episodes into ``spotify-<id>.json``: on a next run, only the pages
     up to the first one that holds nothing new (newest first), the older pages kept."""
-    from companion._catalogs.events import CatalogEvent
-
     source = show_url(show_id)
     old = read_pages(path) if record and not again else []
     known = {i for page in old for i in item_ids(page)}
