@@ -123,6 +123,7 @@ class Article:
     people: tuple[Credit, ...] = ()  # `hosts:` and `guests:` (else `author` is the host)
     location: Place | None = None  # `location:`, or the dateline's place (plain text)
     license: License | None = None  # `license:`
+    chapters: tuple[str, ...] = ()  # `chapters:`, "MM:SS Title" lines as written
 
 
 @dataclass(frozen=True)
