@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from companion._config.fetch import parse_fetch
 from companion._errors import ProjectError
 from companion._model import NotifySettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
@@ -25,7 +26,7 @@ _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_to
                    "access_key", "secret_key", "secret", "password", "token",
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
 _NOTIFY_KEYS = {"websub", "podping", "podping_token_env", "podcastindex"}
-_SECTIONS = {"site", "publish", "notify"}
+_SECTIONS = {"site", "publish", "notify", "fetch"}
 #: Where each notification goes when `[notify]` says only `true`.
 PODPING_GATEWAY = "https://podping.cloud/"
 PODCASTINDEX_PUBNOTIFY = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
@@ -98,7 +99,8 @@ def load_site(root: Path) -> Site:
                 "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
                                field=key, fix=_join(hint, "companion.toml has [site], "
-                                                          "[publish] and [notify] sections"))
+                                                          "[publish], [notify] and [fetch] "
+                                                          "sections"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
     _reject_unknown(site, _SITE_KEYS, config, "site")
@@ -123,6 +125,7 @@ def load_site(root: Path) -> Site:
             prune_grace_days=_days(publish.get("prune_grace_days", 30), config),
         ),
         notify=_notify(notify, config),
+        fetch=parse_fetch(_table(data, "fetch", config), str(config)),
     )
 
 
