@@ -28,6 +28,8 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     hang: bool = False
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers (Retry-After, ...)
+    truncate: int | None = None  # the body stops at this byte (Content-Length says all of it)
 
 
 class Server:
@@ -68,8 +70,12 @@ class Server:
                     self.send_header("Content-Range",
                                      f"bytes {start}-{len(body) - 1}/{len(body)}")
                 self.send_header("Accept-Ranges", "bytes")
+                for name, value in reply.headers:
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body[start:])
+                self.wfile.write(body[start:reply.truncate])
+                if reply.truncate is not None:
+                    self.close_connection = True
 
             def log_message(self, *args: object) -> None:
                 pass

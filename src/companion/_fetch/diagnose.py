@@ -112,9 +112,9 @@ CAUSES: tuple[Cause, ...] = (
           "update yt-dlp, then give fetch cookies or a PO token ([fetch] extractor_args); "
           f"if it persists, {PACE}", ("http error 403", "forbidden")),
     Cause("truncated", "the download broke off before the end",
-          "run `companion fetch` again", ("bytes, expected", "did not get any data blocks",
-                                           "incompleteread", "incomplete read",
-                                           "the downloaded file is empty"), retry=True),
+          "run `companion fetch` again",
+          ("bytes, expected", "more expected", "did not get any data blocks", "incompleteread",
+           "incomplete read", "the downloaded file is empty"), retry=True),
     Cause("timeout", "YouTube did not answer in time",
           "check the connection and run `companion fetch` again (try --jobs 1)",
           ("timed out", "timeout"), retry=True),
@@ -205,8 +205,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> datetim
 
 def no_formats(info: Mapping[str, Any]) -> bool:
     """An info yt-dlp returned without anything to download."""
-    return not info.get("formats") and not info.get("url") and not info.get(
-        "requested_downloads")
+    return not info.get("formats") and not info.get("url")
 
 
 def error_for(cause: Cause, url: str, where: str, detail: str,
@@ -222,5 +221,7 @@ def error_for(cause: Cause, url: str, where: str, detail: str,
 
 
 def first_line(message: str) -> str:
-    line = message.strip().splitlines()[0] if message.strip() else ""
-    return re.sub(r"^(ERROR|WARNING):\s*", "", line)[:300]
+    """The first line with words of yt-dlp's message, without its ERROR:/WARNING: mark."""
+    text = re.sub(r"^\s*(ERROR|WARNING):\s*", "", message.replace("\r", ""))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0][:300] if lines else ""

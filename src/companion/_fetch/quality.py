@@ -3,8 +3,9 @@
 When YouTube throttles a client, a download often still succeeds, with only the 360p
 format (itag 18: 360p H.264 with 96 kbit/s AAC), or a low-bitrate audio stream, or a
 file cut short. The format list and the duration are checked for every site; the audio
-bitrate floor for YouTube's answers. `degraded` says what is wrong (None: nothing); fetch then keeps the
-previous good file, marks the episode throttled and tries again on a later run.
+bitrate floor for YouTube's answers. `degraded` says what is wrong (None: nothing);
+fetch then keeps the previous good file, marks the episode throttled and tries again on
+a later run.
 """
 
 from __future__ import annotations

@@ -83,6 +83,9 @@ class YtDlpSource:
     max_backoff: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     secrets: Secrets = field(default_factory=Secrets, compare=False)
+    #: yt-dlp extractor classes asked before yt-dlp's own, for the URLs they take (a
+    #: newsroom's own site; a test's recorded YouTube answers on a local server).
+    extractors: tuple[type, ...] = ()
 
     def configured(self, settings: FetchSettings, root: Path, secrets: Secrets
                    ) -> YtDlpSource:
@@ -156,7 +159,7 @@ class YtDlpSource:
         for attempt in range(self.retries + 1):
             log = Log(self.secrets)
             try:
-                info = _run(url, self.params(log, **extra), log)
+                info = _run(url, self.params(log, **extra), log, self.extractors)
             except YouTubeError as error:
                 if not error.cause.retry or attempt >= self.retries:
                     raise _placed(error, where) from None
@@ -258,13 +261,19 @@ def browser_spec(text: str) -> tuple[str, str | None, str | None, str | None]:
             found["container"])
 
 
-def _run(url: str, opts: dict[str, Any], log: Log) -> dict[str, Any]:
+def _run(url: str, opts: dict[str, Any], log: Log, extractors: tuple[type, ...] = ()
+         ) -> dict[str, Any]:
     from yt_dlp import YoutubeDL  # here, not at import: a build from the cache never needs it
     from yt_dlp.utils import DownloadError
 
     try:
         with YoutubeDL(opts) as ydl:
-            info = ydl.extract_info(url, download=True)  # skip_download: captions only
+            ie_key = None
+            for kind in extractors:
+                ydl.add_info_extractor(kind())
+                if ie_key is None and kind.suitable(url):  # type: ignore[attr-defined]
+                    ie_key = kind.ie_key()  # type: ignore[attr-defined]
+            info = ydl.extract_info(url, download=True, ie_key=ie_key)  # skip_download: captions
             return dict(YoutubeDL.sanitize_info(info))
     except DownloadError as exc:
         error = diagnosed(exc, log, url)
