@@ -1,14 +1,17 @@
 """A small HTTP server on 127.0.0.1 (a free port) for yt-dlp and oEmbed tests, and a
 recorder of the notifications a publish sends.
 
-Routes map a path (query ignored) to a `Reply`; a reply with `hang=True` never
-answers (for timeouts) until the server stops. Every request is recorded in `calls`
-(method, path with its query, body, headers); a POST is answered like a GET.
+Routes map a path (query ignored) to a `Reply`, or to a function of the `Call` that
+returns one (for answers that depend on the request's headers or query); a reply with
+`hang=True` never answers (for timeouts) until the server stops. Every request is
+recorded in `calls` (method, path with its query, body, headers); a POST is answered like
+a GET.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -34,7 +37,7 @@ class Reply:
 
 class Server:
     def __init__(self) -> None:
-        self.routes: dict[str, Reply] = {}
+        self.routes: dict[str, Reply | Callable[[Call], Reply]] = {}
         self.requests: list[str] = []
         self.calls: list[Call] = []
         self.stopping = threading.Event()
@@ -48,9 +51,11 @@ class Server:
                 path = urlsplit(self.path).path
                 server.requests.append(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                server.calls.append(Call(self.command, self.path, self.rfile.read(length),
-                                         {k.lower(): v for k, v in self.headers.items()}))
-                reply = server.routes.get(path, Reply(b"not found", "text/plain", 404))
+                call = Call(self.command, self.path, self.rfile.read(length),
+                            {k.lower(): v for k, v in self.headers.items()})
+                server.calls.append(call)
+                route = server.routes.get(path, Reply(b"not found", "text/plain", 404))
+                reply = route if isinstance(route, Reply) else route(call)
                 if reply.hang:
                     server.stopping.wait(30)
                     return

@@ -100,6 +100,11 @@ class PublishError(CompanionError):
     """The publish target refused or failed (credentials, bucket, lock, disk)."""
 
 
+class CatalogSourceError(FetchError):
+    """A `[pair]` source (a channel or playlist, the Spotify show, the show's RSS) that could
+    not be read from the network or the cache: `where` names the source."""
+
+
 #: What an operating-system error means, in words, and what to do about it.
 _OS_CAUSES: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("the disk is full", "free some space, then run the command again"),

@@ -382,6 +382,26 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class PairSettings:
+    """``[pair]``: where the newsroom's videos and episodes are listed, for `companion pair`.
+
+    The Spotify app's client id and secret are never here: they come from the environment
+    (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET)."""
+
+    youtube: tuple[str, ...] = ()  # channel or playlist URLs (https://www.youtube.com/@name)
+    spotify_show: str | None = None  # the show's id (base62, 22 characters)
+    show_rss: tuple[str, ...] = ()  # the show's own feed URLs (Spotify for Creators, ...)
+    live: bool = False  # live streams and their recordings may be an article's companion
+    market: str | None = None  # ISO 3166-1 alpha-2 country the Web API answers for
+    date_window_days: int | None = None  # how far apart article and video may be (None: the
+    # matcher's own window)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.youtube or self.spotify_show or self.show_rss)
+
+
+@dataclass(frozen=True)
 class FetchSettings:
     """``[fetch]``: how `companion fetch` asks YouTube (each also a `fetch` flag).
 
@@ -415,6 +435,7 @@ class Site:
     cache: str = "cache"  # cache folder, relative to root
     publish: PublishSettings = field(default_factory=PublishSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    pair: PairSettings = field(default_factory=PairSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
