@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 
@@ -40,6 +40,9 @@ from companion._pair import video as _video
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
 from companion._pair.episodes import audio_source
+
+if TYPE_CHECKING:
+    from companion._fetch.spotify_api import SpotifyApi
 
 Commit = Callable[[], object]
 AUDIO_FIX = "correct the `audio:` URL, or put the file in the project"
@@ -88,6 +91,7 @@ class Run:
         self._lock = threading.Lock()
         self.left = max_downloads
         self.stop: YouTubeError | None = None
+        self.spotify: SpotifyApi | None = None  # the Web API, when its credentials are set
 
     def check(self, where: str) -> None:
         """Raise the stop's error (for this episode) when the run stopped asking YouTube."""
@@ -128,6 +132,7 @@ def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
     report = FetchReport()
     run = Run(opts.settings.max_downloads if opts.settings else None)
     with _http.client(opts) as http, ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        run.spotify = _spotify_api(http, site, todo, report)
         results = pool.map(lambda a: _fetch_one(a, cache, refresh, opts, http, progress, run),
                            todo)
         for article, outcome in zip(todo, results, strict=True):
@@ -135,6 +140,20 @@ def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
     if run.stop is not None:
         report = dataclasses.replace(report, stopped=run.stop.fix)
     return _redacted(report, opts.secrets)
+
+
+def _spotify_api(http: httpx.Client, site: Site, todo: list[Article], report: FetchReport
+                 ) -> SpotifyApi | None:
+    """The Web API for the run when its credentials are set and an episode needs Spotify."""
+    if not any(a.spotify_id for a in todo):
+        return None
+    from companion._fetch.spotify_api import SpotifyApi
+
+    try:
+        return SpotifyApi.from_environ(http, site.pair.market)
+    except CompanionError as exc:  # one of the two variables alone
+        report.warnings.append(exc.problem("warning"))
+        return None
 
 
 def configured(opts: FetchOptions, site: Site) -> FetchOptions:
@@ -323,8 +342,27 @@ def _fetch_spotify(job: Job) -> list[Commit]:
     rel = _pair_spotify.cache_rel(episode_id)
     if not job.refresh and job.cache.read_json(rel, job.article.slug) is not None:
         return []
-    data = _spotify.fetch_oembed(job.http, episode_id, job.where, base_url=job.opts.oembed_url)
+    data = _from_web_api(job, episode_id) or _spotify.fetch_oembed(
+        job.http, episode_id, job.where, base_url=job.opts.oembed_url)
     return [lambda: job.cache.write_json(rel, data)]
+
+
+def _from_web_api(job: Job, episode_id: str) -> dict[str, Any] | None:
+    """The Web API's record when its credentials are set (None: oEmbed serves; a warning
+    says why when the API failed). An episode Spotify does not know fails the episode."""
+    from companion._fetch import spotify_api as _api
+
+    api = job.run.spotify if job.run is not None else None
+    if api is None:
+        return None
+    try:
+        return _api.record(api.episode(episode_id, job.where))
+    except FetchError as exc:
+        if exc.message.startswith("Spotify does not know"):
+            raise
+        job.warnings.append(Problem("warning", job.where, f"{exc.message}; oEmbed served "
+                                    "the title and artwork only", exc.fix))
+        return None
 
 
 def _is_url(source: str) -> bool:
