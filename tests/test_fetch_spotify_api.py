@@ -22,8 +22,8 @@ from companion._fetch import FetchOptions, fetch
 from companion._pair.spotify import cache_rel, episode_from_oembed
 
 EPISODE_ID = "4rOoJ6Egrf8K2IrywzwOMk"
-SECRET = "app-secret-0123456789"  # noqa: S105 - a test's value
-TOKEN = "BQDaccess-token-abcdef"  # noqa: S105
+SECRET = "app-secret-0123456789"
+TOKEN = "BQDaccess-token-abcdef"
 EPISODE = {  # Spotify Web API reference: EpisodeObject (trimmed to what fetch keeps)
     "id": EPISODE_ID, "type": "episode", "uri": f"spotify:episode:{EPISODE_ID}",
     "name": "The harbour strike", "description": "Dock workers walked off the job.",
@@ -137,7 +137,8 @@ def test_429_is_asked_again_after_retry_after_then_oembed_serves(server: Server,
     (warning,) = report.warnings
     assert "limits this app's requests" in warning.message
     assert "oEmbed served" in warning.message
-    assert data["title"] == "oEmbed title" and "web_api" not in data
+    assert data["title"] == "oEmbed title"
+    assert "web_api" not in data
     episode_calls = [c for c in server.calls if "/v1/episodes" in c.path]
     assert len(episode_calls) == 2  # asked again once (retries=1) after Retry-After
 
@@ -171,6 +172,7 @@ def test_without_credentials_oembed_alone(server: Server, tmp_path: Path,
     monkeypatch.delenv("SPOTIFY_CLIENT_ID")
     monkeypatch.delenv("SPOTIFY_CLIENT_SECRET")
     report, data, _ = run(server, tmp_path)
-    assert report.ok and not report.warnings
+    assert report.ok
+    assert not report.warnings
     assert data["title"] == "oEmbed title"
     assert spotify.tokens == 0
