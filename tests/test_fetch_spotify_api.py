@@ -104,7 +104,8 @@ def run(server: Server, tmp_path: Path) -> tuple[Any, dict[str, Any], Path]:
 def test_the_web_api_gives_the_episode_metadata(server: Server, tmp_path: Path) -> None:
     spotify = Spotify(server, [ok()])
     report, data, _ = run(server, tmp_path)
-    assert report.ok and not report.warnings, report.warnings
+    assert report.ok, report.failed
+    assert not report.warnings, report.warnings
     episode = episode_from_oembed(EPISODE_ID, data)
     assert episode.title == "The harbour strike"
     assert episode.description == "Dock workers walked off the job."
