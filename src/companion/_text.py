@@ -103,6 +103,11 @@ def has_userinfo(url: str) -> bool:
     return "@" in url
 
 
+#: A yt-dlp PO token, ``CLIENT.CONTEXT+TOKEN`` (``web.gvs+...``): the token is a secret.
+_PO_TOKEN = re.compile(r"\b([a-z][a-z0-9_]*\.(?:gvs|player|subs))\+[A-Za-z0-9_\-=%/+]{6,}")
+
+
 def redact(text: str) -> str:
-    """`text` with the ``user:password@`` of every URL in it replaced by ``***@``."""
-    return _USERINFO.sub(r"\1***@", text)
+    """`text` with the ``user:password@`` of every URL in it replaced by ``***@``, and the
+    token of a yt-dlp PO token (``web.gvs+***``)."""
+    return _PO_TOKEN.sub(r"\1+***", _USERINFO.sub(r"\1***@", text))
