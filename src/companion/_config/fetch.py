@@ -138,7 +138,7 @@ def extractor_args(value: object, where: str, field: str
         out[str(ie).lower()] = {}
         for name, values in args.items():
             items = [values] if isinstance(values, str) else values
-            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
                 raise _fail(where, f"{field}.{ie}.{name}",
                             f"{field}.{ie}.{name} must be a string or a list of strings", fix)
             out[str(ie).lower()][str(name)] = tuple(items)

@@ -100,14 +100,6 @@ CAUSES: tuple[Cause, ...] = (
           f"update yt-dlp ({UPDATE}); if it persists, try extractor_args "
           '{youtube = {player_client = ["default", "-web"]}} or a PO token',
           ("are missing a url", "sabr")),
-    # YoutubeDL.py: 'Requested format is not available'; extractor errors asking for a
-    # report (utils/_utils.py bug_reports_message: 'confirm you are on the latest version').
-    Cause("outdated", "yt-dlp could not read the video (usually: yt-dlp is too old for "
-          "YouTube's latest change)",
-          f"update yt-dlp: {UPDATE}; `companion doctor` shows its age",
-          ("requested format is not available", "confirm you are on the latest version",
-           "unable to extract", "nsig extraction failed", "signature extraction failed",
-           "no video formats found")),
     Cause("forbidden", "the server refused the download (HTTP 403)",
           "update yt-dlp, then give fetch cookies or a PO token ([fetch] extractor_args); "
           f"if it persists, {PACE}", ("http error 403", "forbidden")),
@@ -115,6 +107,9 @@ CAUSES: tuple[Cause, ...] = (
           "run `companion fetch` again",
           ("bytes, expected", "more expected", "did not get any data blocks", "incompleteread",
            "incomplete read", "the downloaded file is empty"), retry=True),
+    Cause("proxy", "the proxy did not answer", "check [fetch] proxy (or --proxy): its "
+          "address, port and password", ("unable to connect to proxy", "proxyerror",
+                                         "proxy authentication required", "http error 407")),
     Cause("timeout", "YouTube did not answer in time",
           "check the connection and run `companion fetch` again (try --jobs 1)",
           ("timed out", "timeout"), retry=True),
@@ -126,6 +121,14 @@ CAUSES: tuple[Cause, ...] = (
            "remote end closed connection"), retry=True),
     Cause("server-error", "the server failed (HTTP 5xx)", "run `companion fetch` again later",
           ("http error 500", "http error 502", "http error 503", "http error 504"), retry=True),
+    # YoutubeDL.py: 'Requested format is not available'; extractor errors asking for a
+    # report (utils/_utils.py bug_reports_message: 'confirm you are on the latest version').
+    Cause("outdated", "yt-dlp could not read the video (usually: yt-dlp is too old for "
+          "YouTube's latest change)",
+          f"update yt-dlp: {UPDATE}; `companion doctor` shows its age",
+          ("requested format is not available", "confirm you are on the latest version",
+           "unable to extract", "nsig extraction failed", "signature extraction failed",
+           "no video formats found")),
     Cause("not-found", "the video is unavailable (deleted, or the link is wrong)",
           "correct the `video:` link in the article, or remove it",
           ("404", "not found", "does not exist", "unsupported url")),

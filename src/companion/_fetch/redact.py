@@ -25,6 +25,8 @@ SECRET_VARIABLES = ("SPOTIFY_CLIENT_SECRET",)
 #: yt-dlp's po_token form, CLIENT.CONTEXT+TOKEN (extractor/youtube/_video.py
 #: _get_config_po_token): the token after the "+" is hidden wherever it appears.
 _PO_TOKEN = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z]+)?)\+[A-Za-z0-9_\-=%/+]{6,}")
+#: An HTTP credential as a header carries it (an answer may echo the request's).
+_SCHEME = re.compile(r"\b(Basic|Bearer)(\s+)[A-Za-z0-9._~+/=\-]{8,}", re.IGNORECASE)
 
 
 class Secrets:
@@ -87,4 +89,5 @@ class Secrets:
         for value in values:
             for form in {value, quote(value, safe="")}:
                 text = text.replace(form, MASK)
+        text = _SCHEME.sub(rf"\1\2{MASK}", text)
         return _PO_TOKEN.sub(rf"\1+{MASK}", redact_userinfo(text))
