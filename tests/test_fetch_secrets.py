@@ -15,9 +15,11 @@ import pytest
 try:  # tests/ may or may not be a package
     from tests._fixtures_pair import closed_port
     from tests._httpserver import Call, Reply, Server
+    from tests.test_fetch_spotify_api import spotify_server
 except ImportError:
     from _fixtures_pair import closed_port  # type: ignore[no-redef]
     from _httpserver import Call, Reply, Server  # type: ignore[no-redef]
+    from test_fetch_spotify_api import spotify_server  # type: ignore[no-redef]
 
 from companion._cli.main import main
 from companion._fetch import FetchOptions
@@ -52,13 +54,9 @@ def echo_secret(call: Call) -> Reply:
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Any:
-    started = Server().start()
+    started = spotify_server(monkeypatch, SPOTIFY_SECRET)
     started.routes["/api/token"] = echo_secret
     started.routes["/oembed"] = Reply(b'{"type": "rich", "title": "t"}', "application/json")
-    monkeypatch.setenv("COMPANION_SPOTIFY_ACCOUNTS", started.url(""))
-    monkeypatch.setenv("COMPANION_SPOTIFY_API", started.url("/v1"))
-    monkeypatch.setenv("SPOTIFY_CLIENT_ID", "client-id-1")
-    monkeypatch.setenv("SPOTIFY_CLIENT_SECRET", SPOTIFY_SECRET)
     yield started
     started.stop()
 

@@ -77,13 +77,20 @@ def error(status: int, message: str, *headers: tuple[str, str]) -> Reply:
                  "application/json", status, headers=headers)
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Any:
+def spotify_server(monkeypatch: pytest.MonkeyPatch, secret: str) -> Server:
+    """A started local server that the environment names as Spotify, and the app's
+    credentials (client-id-1, `secret`) in the environment."""
     started = Server().start()
     monkeypatch.setenv("COMPANION_SPOTIFY_API", started.url("/v1"))
     monkeypatch.setenv("COMPANION_SPOTIFY_ACCOUNTS", started.url(""))
     monkeypatch.setenv("SPOTIFY_CLIENT_ID", "client-id-1")
-    monkeypatch.setenv("SPOTIFY_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("SPOTIFY_CLIENT_SECRET", secret)
+    return started
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Any:
+    started = spotify_server(monkeypatch, SECRET)
     yield started
     started.stop()
 
