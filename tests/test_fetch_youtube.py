@@ -385,3 +385,30 @@ def test_json_report_lists_every_failure_with_its_fix(server: Server, tmp_path: 
     assert data["failed"] == 2
     assert data["causes"] == {"private": "private", "removed": "removed"}
     assert all(p["fix"] for p in data["problems"])
+
+
+def test_fetch_flags_reach_yt_dlp_and_bad_ones_are_one_line(
+        make_project: Any, server: Server, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from companion._cli.main import main
+
+    root = make_project({"episodes/2025-10-20-ep.md": "---\ntitle: T\nlang: en\ndate: "
+                         "2025-10-20\nvideo: https://www.youtube.com/watch?v=botcheck-ab\n---\n\n"
+                         "Body.\n"})
+    assert main(["fetch", "--help"]) == 0
+    helptext = capsys.readouterr().out
+    for flag in ("--cookies", "--cookies-from-browser", "--proxy", "--rate-limit",
+                 "--sleep-requests", "--sleep-interval", "--max-downloads",
+                 "--extractor-args", "--min-audio-kbps", "--settle-hours"):
+        assert flag in helptext
+    assert main(["--project", str(root), "fetch", "--rate-limit", "fast"]) == 1
+    err = capsys.readouterr().err
+    assert "rate_limit 'fast' is not a rate" in err
+    assert "Traceback" not in err
+    options = FetchOptions(youtube_url=server.url("/yt/{id}"), video=source(), retries=0)
+    assert main(["--project", str(root), "fetch", "--json", "--max-downloads", "1",
+                 "--sleep-requests", "0"], fetch_options=options) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["causes"] == {"ep": "bot-check"}
+    assert "not a bot" in data["problems"][0]["message"]
+    assert data["youtube_stopped"]

@@ -11,6 +11,7 @@ PATH finds it too; else the first supported runtime on PATH. yt-dlp's own probes
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from dataclasses import dataclass
@@ -55,7 +56,17 @@ def _candidates(path_env: str | None, bundled: bool) -> list[tuple[str, str]]:
 
 
 def probe(name: str, path: str) -> Runtime | None:
-    """What yt-dlp reads of the runtime at `path` (None: it does not run)."""
+    """What yt-dlp reads of the runtime at `path` (None: it does not run); asked once per
+    executable and modification time, not at every yt-dlp call."""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    return _probe(name, path, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _probe(name: str, path: str, stamp: int) -> Runtime | None:
     from yt_dlp.utils._jsruntime import (
         BunJsRuntime,
         DenoJsRuntime,
