@@ -117,6 +117,8 @@ def test_the_cookies_file(tmp_path: Path, lines: tuple[str, ...], status: str,
     assert words in found.detail
     assert report.ok == (status == "ok")
     assert COOKIE_VALUE not in json.dumps(report.to_json())
+    if "Netscape" in words:  # yt-dlp itself refuses to load it
+        assert check(report, "yt-dlp options").status == "missing"
 
 
 def test_an_unreadable_cookies_file(tmp_path: Path) -> None:

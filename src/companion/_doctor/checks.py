@@ -114,7 +114,8 @@ def run_doctor(site: Site, options: DoctorOptions | None = None) -> DoctorReport
     now = opts.now or datetime.now(UTC)
     settings = site.fetch
     secrets = Secrets.of(settings, site.root)
-    checks = [ytdlp_check(now), *runtime_checks(opts), *tool_checks(opts),
+    checks = [ytdlp_check(now), *runtime_checks(opts), setup_check(site, secrets),
+              *tool_checks(opts),
               cookies_check(settings, site.root, now), *pot_checks(settings, opts),
               *network_checks(site, opts)]
     return DoctorReport([replace(c, detail=secrets.redact(c.detail), fix=secrets.redact(c.fix))
@@ -165,6 +166,32 @@ def runtime_checks(opts: DoctorOptions) -> list[Check]:
     else:
         ejs = Check("EJS challenge solver", "ok", f"yt-dlp-ejs {version}")
     return [runtime, ejs]
+
+
+def setup_check(site: Site, secrets: Secrets) -> Check:
+    """yt-dlp given fetch's options (the runtime, cookies, proxy, extractor_args): what it
+    warns of when it starts (an unknown runtime or component, a cookies file it cannot
+    load); nothing is asked of the network."""
+    from companion._fetch.video import Log, YtDlpSource
+
+    try:
+        from yt_dlp import YoutubeDL
+        from yt_dlp.utils import YoutubeDLError
+    except ImportError:
+        return Check("yt-dlp options", "skipped", "yt-dlp is not installed", needed=False)
+    log = Log(secrets)
+    source = YtDlpSource(settings=site.fetch, root=site.root, secrets=secrets)
+    try:
+        with YoutubeDL(source.params(log)) as ydl:
+            ydl.cookiejar  # noqa: B018 - loads the cookies as a fetch would
+    except (YoutubeDLError, ValueError, OSError) as exc:  # yt-dlp's words are the report
+        return Check("yt-dlp options", "missing", secrets.redact(
+            f"yt-dlp refuses fetch's options ({str(exc).splitlines()[0][:200]})"),
+            "correct [fetch] in companion.toml")
+    if log.warnings:
+        return Check("yt-dlp options", "warning", "; ".join(log.warnings)[:400],
+                     "correct [fetch] in companion.toml", needed=False)
+    return Check("yt-dlp options", "ok", "yt-dlp takes fetch's options without a warning")
 
 
 def _ejs_wanted() -> str | None:
