@@ -106,18 +106,21 @@ HEADER = "# Netscape HTTP Cookie File"
     ((HEADER, line(".youtube.com", 1700000000), line(".youtube.com", 1600000000, "HSID")),
      "missing", "all 2 youtube.com cookies expired (the last on 2023-11-14)"),
     ((HEADER, line(".google.com", 1893456000)), "missing", "no youtube.com cookies"),
-    (("SID=abc",), "missing", "not a Netscape cookies file"),
+    (("# just a comment",), "missing", "not a Netscape cookies file"),
+    ((HEADER, f".youtube.com\tTRUE\t/\tSID\t{COOKIE_VALUE}"), "missing",
+     "line(s) 2 are not Netscape cookie lines"),
     ((HEADER, "#HttpOnly_" + line(".youtube.com", 0)), "ok", "1 youtube.com cookie(s)"),
 ])
 def test_the_cookies_file(tmp_path: Path, lines: tuple[str, ...], status: str,
-                          words: str) -> None:
+                          words: str, capfd: pytest.CaptureFixture[str]) -> None:
     report = doctor(tmp_path, cookies(tmp_path, *lines))
+    assert COOKIE_VALUE not in "".join(capfd.readouterr())  # nothing printed by yt-dlp
     found = check(report, "cookies")
     assert found.status == status
     assert words in found.detail
     assert report.ok == (status == "ok")
     assert COOKIE_VALUE not in json.dumps(report.to_json())
-    if "Netscape" in words:  # yt-dlp itself refuses to load it
+    if "cookies file" in words:  # yt-dlp itself refuses to load it
         assert check(report, "yt-dlp options").status == "missing"
 
 

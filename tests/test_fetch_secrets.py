@@ -138,3 +138,15 @@ def test_the_doctor_shows_no_secret(make_project: Callable[..., Path], server: S
         out, err = capsys.readouterr()
         assert_clean(out + err, f"doctor {extra}")
         assert "youtube.com cookie" in out
+
+
+def test_a_cookies_file_yt_dlp_would_print_is_refused_by_line_number(
+        make_project: Callable[..., Path], server: Server,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    root = secret_project(make_project)
+    with (root / "cookies.txt").open("a", encoding="utf-8") as out:
+        out.write(f".youtube.com\tTRUE\t/\tHSID\t{COOKIE}x\n")  # 5 fields: yt-dlp prints it
+    assert main(["--project", str(root), "fetch"]) == 1
+    out, err = capfd.readouterr()
+    assert "line(s) 3 of the cookies file are not Netscape cookie lines" in err
+    assert_clean(out + err, "fetch with a broken cookies file")

@@ -23,7 +23,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from companion._errors import Problem
+from companion._errors import CompanionError, Problem
+from companion._fetch.cookies import EXPORT_FIX, bad_lines, check_cookies, cookies_path
 from companion._fetch.diagnose import UPDATE
 from companion._fetch.redact import Secrets
 from companion._fetch.runtime import INSTALL_FIX, ejs_version, find_runtimes
@@ -180,7 +181,12 @@ def setup_check(site: Site, secrets: Secrets) -> Check:
     except ImportError:
         return Check("yt-dlp options", "skipped", "yt-dlp is not installed", needed=False)
     log = Log(secrets)
-    source = YtDlpSource(settings=site.fetch, root=site.root, secrets=secrets)
+    settings = site.fetch
+    try:
+        check_cookies(settings, site.root)
+    except CompanionError:  # the cookies check says why; yt-dlp would print the lines
+        settings = replace(settings, cookies="")
+    source = YtDlpSource(settings=settings, root=site.root, secrets=secrets)
     try:
         with YoutubeDL(source.params(log)) as ydl:
             ydl.cookiejar  # noqa: B018 - loads the cookies as a fetch would
@@ -238,16 +244,19 @@ def cookies_check(settings: FetchSettings, root: Path, now: datetime) -> Check:
     if not settings.cookies:
         return Check(name, "skipped", "no cookies configured (needed only when YouTube asks "
                      "to sign in or confirm you are not a bot)", needed=False)
-    path = Path(settings.cookies).expanduser()
-    path = path if path.is_absolute() else root / path
-    fix = ("export the cookies of a signed-in YouTube session again (a browser extension "
-           "that writes cookies.txt), to [fetch] cookies")
+    path = cookies_path(settings, root) or root
+    fix = EXPORT_FIX
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return Check(name, "missing", f"{settings.cookies} cannot be read "
                      f"({exc.strerror or exc})", fix)
     lines = text.splitlines()
+    bad = bad_lines(text)
+    if bad:
+        numbers = ", ".join(map(str, bad[:10]))
+        return Check(name, "missing", f"{settings.cookies}: line(s) {numbers} are not "
+                     "Netscape cookie lines (not shown)", fix)
     if not lines or not lines[0].strip().startswith(_NETSCAPE):
         return Check(name, "missing", f"{settings.cookies} is not a Netscape cookies file "
                      "(its first line must be \"# Netscape HTTP Cookie File\")", fix)
@@ -345,7 +354,6 @@ def _answers(name: str, url: str, opts: DoctorOptions, fix: str, needed: bool = 
 def spotify_credentials_check(opts: DoctorOptions) -> Check:
     """The app's credentials, when set: the accounts service gives a token for them."""
     from companion._catalogs.spotify import spotify_credentials
-    from companion._errors import CompanionError
 
     env = os.environ if opts.environ is None else opts.environ
     try:

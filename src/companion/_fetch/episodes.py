@@ -27,6 +27,7 @@ from companion._fetch import http as _http
 from companion._fetch import settle as _settle
 from companion._fetch import spotify as _spotify
 from companion._fetch import thumbnails as _thumbs
+from companion._fetch.cookies import check_cookies
 from companion._fetch.diagnose import UPDATE, YouTubeError, first_line, notable_warnings
 from companion._fetch.job import FetchOptions, Job
 from companion._fetch.redact import Secrets
@@ -160,6 +161,7 @@ def configured(opts: FetchOptions, site: Site) -> FetchOptions:
     """`opts` with the project's `[fetch]` settings (unless `opts.settings` gives its own),
     their secrets, and the yt-dlp source told of them."""
     settings = opts.settings or site.fetch
+    check_cookies(settings, site.root)
     secrets = Secrets.of(settings, site.root)
     video = opts.video
     if isinstance(video, YtDlpSource):

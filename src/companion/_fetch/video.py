@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from companion._errors import FetchError
 from companion._fetch import quality as _quality
+from companion._fetch.cookies import cookies_path
 from companion._fetch.diagnose import (
     BY_CODE,
     THROTTLED,
@@ -234,9 +235,9 @@ def settings_options(settings: FetchSettings, root: Path | None) -> dict[str, An
     """yt-dlp's options for `[fetch]`: cookies, proxy, the pace between requests,
     extractor_args (values as lists, as yt-dlp wants them)."""
     out: dict[str, Any] = {}
-    if settings.cookies:
-        path = Path(settings.cookies).expanduser()
-        out["cookiefile"] = str(path if path.is_absolute() or root is None else root / path)
+    cookies = cookies_path(settings, root)
+    if cookies is not None:
+        out["cookiefile"] = str(cookies)
     if settings.cookies_from_browser:
         out["cookiesfrombrowser"] = browser_spec(settings.cookies_from_browser)
     if settings.proxy:
