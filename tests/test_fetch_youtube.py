@@ -94,6 +94,16 @@ def test_a_download_gets_the_exceptions_and_geo_its_countries(server: Server,
     assert caught.value.cause.code == "bot-check"
 
 
+@pytest.mark.parametrize(("video", "code"), [("noruntime", "js-runtime"), ("sabr", "sabr")])
+def test_a_warning_before_a_generic_error_is_the_diagnosis(server: Server, tmp_path: Path,
+                                                           video: str, code: str) -> None:
+    """yt-dlp#15012: without a runtime the visible error is a later "Requested format is
+    not available" / "No video formats found!"; the warning before it says why."""
+    with pytest.raises(YouTubeError) as caught:
+        source().audio(server.url(f"/yt/{video}"), "episodes/ep.md", tmp_path)
+    assert caught.value.cause.code == code
+
+
 def test_an_upcoming_premiere_waits_and_is_not_a_failure(server: Server,
                                                          tmp_path: Path) -> None:
     site = make_site(tmp_path / "p")

@@ -134,6 +134,9 @@ CAUSES: tuple[Cause, ...] = (
           ("404", "not found", "does not exist", "unsupported url")),
 )
 BY_CODE = {c.code: c for c in CAUSES}
+#: Causes an error names when yt-dlp only saw the effect ("Requested format is not
+#: available", a 403): a warning before it (no JS runtime, SABR) is the better diagnosis.
+GENERIC = frozenset({"outdated", "forbidden", "not-found"})
 UNKNOWN = Cause("unknown", "yt-dlp could not read the video",
                 "check the `video:` link, then run `companion fetch` again; if it persists, "
                 f"update yt-dlp ({UPDATE})")

@@ -25,6 +25,7 @@ from companion._fetch import quality as _quality
 from companion._fetch.cookies import cookies_path
 from companion._fetch.diagnose import (
     BY_CODE,
+    GENERIC,
     THROTTLED,
     UNKNOWN,
     YouTubeError,
@@ -290,7 +291,9 @@ def diagnosed(exc: BaseException, log: Log, url: str) -> YouTubeError:
     inner = original[1] if isinstance(original, tuple) and len(original) > 1 else None
     geo = isinstance(inner, GeoRestrictedError)
     message = log._secrets.redact(str(exc))
-    cause = classify([message], geo=geo) or classify(log.warnings) or UNKNOWN
+    cause = classify([message], geo=geo)
+    if cause is None or cause.code in GENERIC:  # the warnings before may say why
+        cause = classify(log.warnings) or cause or UNKNOWN
     error = error_for(cause, url, "", first_line(message), retry_after(exc))
     countries = getattr(inner, "countries", None) if geo else None
     if countries:
