@@ -226,3 +226,16 @@ def test_an_old_yt_dlp_is_a_warning_with_the_update(tmp_path: Path) -> None:
     assert 'pip install -U "yt-dlp[default,deno]"' in found.fix
 
 
+
+
+def test_a_bare_path_still_finds_the_wheels_runtime(tmp_path: Path) -> None:
+    """A cron job's PATH: the runtime comes from the `deno` wheel beside Python."""
+    import subprocess
+    import sys
+
+    code = ("from companion._fetch.runtime import find_runtime; r = find_runtime(); "
+            "print(r.name if r else 'none', r.supported if r else '')")
+    src = Path(__file__).resolve().parents[1] / "src"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={"PATH": str(tmp_path), "PYTHONPATH": str(src)})
+    assert done.stdout.split() == ["deno", "True"]
