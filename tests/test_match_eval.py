@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from companion._match import Proposal
+from companion._match import Proposal, match
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "pairing"))
 
-from evaluate import judge, run, totals
+from evaluate import judge, load, run, totals, without_own
 
-#: Measured with the default MatchSettings: video 37/41 (0.90), show 47/53 (0.89); on
-#: the held-out half: video 22/25 (0.88), show 25/29 (0.86). The floors leave one miss of
+#: Measured with the default MatchSettings: video 36/41 (0.88), show 49/53 (0.92); on
+#: the held-out half: video 20/25 (0.80), show 25/29 (0.86). The floors leave one miss of
 #: room, no more.
-RECALL_FLOOR = {("youtube", None): 0.87, ("show", None): 0.87,
-                ("youtube", "test"): 0.84, ("show", "test"): 0.82}
+RECALL_FLOOR = {("youtube", None): 0.85, ("show", None): 0.9,
+                ("youtube", "test"): 0.76, ("show", "test"): 0.82}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,8 @@ def test_the_traps_hold(evaluated: tuple[list[Proposal], dict[str, Any]]) -> Non
     for p in proposals:
         want = truth[p.key]
         traps = set(want["traps"])
-        if traps & {"reupload", "parts"}:
-            assert p.youtube.status == "ambiguous", p.key
+        if traps & {"reupload", "parts"}:  # ambiguous, or too weak to say (never paired)
+            assert p.youtube.status in ("ambiguous", "unmatched"), p.key
             assert len({c.id for c in p.youtube.candidates if c.source == "youtube"}) >= 2
         if traps & {"none", "xlang"}:
             assert "paired" not in (p.youtube.status, p.show.status), p.key
@@ -75,3 +75,14 @@ def test_the_articles_were_read_as_written(
     proposals, truth = evaluated
     assert len(proposals) == len(truth) >= 60
     assert [p.key for p in proposals] == list(truth)
+
+
+def test_without_their_own_videos_articles_stay_unpaired() -> None:
+    """Every article's own video and episode taken away, what is left (follow-ups on the
+    same subject, the story in other languages, round-ups, an earlier report) must not be
+    paired with it."""
+    articles, catalogs, truth = load()
+    proposals = match(articles, without_own(catalogs, truth))
+    paired = [(p.key, side.id) for p in proposals for side in (p.youtube, p.show)
+              if side.status == "paired"]
+    assert paired == []

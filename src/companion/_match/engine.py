@@ -39,6 +39,7 @@ from companion._match.text import (
     counts,
     idf_of,
     normalize,
+    numbers,
     tfidf,
     words,
 )
@@ -70,6 +71,7 @@ class _Doc:
     vector: Vector = field(default_factory=dict)
     title_terms: tuple[str, ...] = ()
     title_weights: dict[str, float] = field(default_factory=dict)  # idf shares of the title
+    numbers: frozenset[str] = frozenset()  # the numbers its title and description give
     flat: bool = False
 
     @property
@@ -136,11 +138,10 @@ def _date_factor(doc: _Doc, article: MatchArticle,
     before, after = settings.days_before + slack, settings.days_after + slack
     if -before <= delta <= after:
         return 1.0, f"{delta:+.0f} days"
-    if abs(delta) > settings.max_days:
-        return 0.0, "too far in time"
-    if delta < 0:
-        return max(0.0, 1.0 - (-delta - before) / 30.0), f"{delta:+.0f} days (before)"
-    return max(0.3, 1.0 - (delta - after) / settings.max_days), f"{delta:+.0f} days"
+    outside = -delta - before if delta < 0 else delta - after
+    fade = settings.fade_days / 2 if delta < 0 else settings.fade_days  # earlier is rarer
+    factor = max(0.0, 1.0 - outside / fade)
+    return factor, f"{delta:+.0f} days" + (" (before)" if delta < 0 else "")
 
 
 # -- documents and the index ------------------------------------------------------------------
@@ -194,6 +195,7 @@ class _Text:
 
     terms: list[str]  # title twice, then the body: stems or character n-grams
     words: frozenset[str]  # its stems
+    numbers: frozenset[str]  # the numbers it gives
     urls: frozenset[str]  # its own addresses, normalised (paths as they are)
 
 
@@ -202,7 +204,7 @@ def _article_text(article: MatchArticle, method: str) -> _Text:
     terms = _weighted(title, body) if method != "tfidf-char" else _weighted(
         char_grams(article.title), char_grams(article.text))
     urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/") for u in article.urls)
-    return _Text(terms, frozenset(title + body), urls)
+    return _Text(terms, frozenset(title + body), numbers(title + body), urls)
 
 
 def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
@@ -211,6 +213,7 @@ def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
     for d in docs:
         title, description = _doc_text(d.entry, d.rss if d.rss is not d.entry else None)
         title_words = words(title)
+        d.numbers = numbers(title_words + words(description[:2000]))
         texts[d.index] = _weighted(title_words, words(description)) if method != "tfidf-char" \
             else _weighted(char_grams(title), char_grams(description))
         d.title_terms = tuple(dict.fromkeys(title_words))
@@ -338,10 +341,20 @@ def _digests(ranked: dict[int, list[_Scored]]) -> dict[int, list[_Scored]]:
     return adjusted
 
 
+#: The text score: the cosine, and a little for the share of the title's words the
+#: article has (a title alone, in a flat listing, counts for more). Tuned on tests/pairing.
+COSINE = 1.6
+TITLE = 0.15
+FLAT_COSINE, FLAT_TITLE = 0.9, 0.55
+MIN_COSINE = 0.3  # below this, never a pair on text alone
+CLOSE = 0.7  # several candidates this close to the threshold and each other: ambiguous
+FOREIGN = 0.75  # the weight left for each number the entry gives and the article does not
+
+
 def _text_score(cosine: float, title_cover: float, flat: bool) -> float:
-    if flat:  # a title alone: how much of it the article says, and cosine against it
-        return min(1.0, 0.55 * title_cover + 0.9 * cosine)
-    return min(1.0, 1.6 * cosine + 0.25 * title_cover)
+    if flat:
+        return min(1.0, FLAT_TITLE * title_cover + FLAT_COSINE * cosine)
+    return min(1.0, COSINE * cosine + TITLE * title_cover)
 
 
 class _Side:
@@ -406,26 +419,36 @@ class _Side:
         for index in sorted(pool - excluded):
             doc = self.docs[index]
             mine = doc.vector
-            cosine = sum(vector[t] * mine[t] for t in mine.keys() & vector.keys())
+            shared_terms = mine.keys() & vector.keys()
+            cosine = sum(vector[t] * mine[t] for t in shared_terms)
+            said = sum(mine[t] * mine[t] for t in shared_terms)  # the share the article says
             if self.fuzz is not None:
                 cosine = self._fuzzy(number, article, doc)
-            scored = self._score(doc, article, cosine, text.words, index in linked)
+            scored = self._score(doc, article, cosine, text, index in linked, said)
             if scored is not None:
                 found.append(scored)
         found.sort(key=lambda s: (-s.score, s.doc))
         return found
 
-    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, present: frozenset[str],
-               linked: bool) -> _Scored | None:
+    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, text_of: _Text,
+               linked: bool, said: float = 0.0) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
             return _Scored(1.0, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
-        cover = sum(w for t, w in doc.title_weights.items() if t in present)
+        cover = sum(w for t, w in doc.title_weights.items() if t in text_of.words)
         text = _text_score(cosine, cover, doc.flat)
         score = text * factor
-        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%})", when]
+        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%}, said {said:.0%})",
+                   when]
+        foreign = sorted(doc.numbers - text_of.numbers)
+        if foreign:  # a follow-up or another story gives numbers the article does not
+            score *= FOREIGN ** min(3, len(foreign))
+            reasons.append("numbers the article does not give: " + ", ".join(foreign[:3]))
+        if cosine < MIN_COSINE and not doc.flat:
+            score = min(score, self.settings.threshold - 0.01)
+            reasons.append("little text in common")
         if doc.flat:
             score *= 0.9
             reasons.append("flat listing: title only")
@@ -598,7 +621,7 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
     best = listed[0].score
     close = [s for s in listed if best - s.score < settings.margin]
     shared = max(s.raw or 0.0 for s in listed)  # fits as well as another article's
-    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold) \
+    if best >= settings.threshold or (len(close) > 1 and best >= CLOSE * settings.threshold) \
             or shared >= settings.threshold:
         return SideProposal("ambiguous", None, None, round(best, 3), candidates)
     return SideProposal("unmatched", None, None, round(best, 3), candidates)
@@ -645,7 +668,7 @@ def _match_side(side_name: Side, articles: Sequence[MatchArticle], texts: Sequen
     for number, found in ranked.items():
         best = found[0].score if found else 0.0
         for s in found:  # an article wants what fits it about as well as its best
-            if s.score >= 0.75 * settings.threshold and s.score > best - settings.margin:
+            if s.score >= CLOSE * settings.threshold and s.score > best - settings.margin:
                 wanting[s.doc].append((s.score, number))
     decided_now = {n: _decide(n, ranked[n], assigned, {}, wanting, side) for n in ranked}
     owner = {d: n for n, d in assigned.items() if decided_now[n].status == "paired"}
