@@ -51,7 +51,7 @@ _COMPANIONS = {"video", "episode"}
 _SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
 _COMMON = 0.2  # a term in more than this share of a block's documents is not indexed
 _SAMPLE = 250  # characters of a description that language detection reads
-_QUERY = 32  # an article's most weighted terms look candidates up...
+_QUERY = 24  # an article's most weighted terms look candidates up...
 _POOL = 30  # ...and this many candidates are scored in full
 
 

@@ -46,11 +46,16 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(folded.replace("_", " ")))
 
 
+_STEMS: dict[str, str] = {}  # word -> stem: a newsroom's vocabulary is small
+
+
 def _stem(word: str) -> str:
-    if word.isdigit():
-        return word
-    word = _ARTICLE.sub("", word)
-    return word[:STEM]
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = word if word.isdigit() else _ARTICLE.sub("", word)[:STEM]
+        if len(_STEMS) < 500_000:
+            _STEMS[word] = stem
+    return stem
 
 
 #: A number written with separators ("330,000", "5.2", "۵٫۲", "1,6"), not a time ("12:30").
