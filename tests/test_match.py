@@ -18,6 +18,7 @@ from companion._match import (
     MatchSettings,
     Proposal,
     SideProposal,
+    find_entry,
     match,
     normal_url,
     orphans,
@@ -366,3 +367,13 @@ def test_orphans_are_what_no_article_claims() -> None:
                 Catalog("spotify", "s", (spotify,)), Catalog("rss", "r", (rss,))]
     proposals = match([article(FLOODS)], catalogs)
     assert [e.id for e in orphans(proposals, catalogs)] == ["harvestvid1"]
+
+
+def test_find_entry_names_the_source_of_an_id() -> None:
+    spotify, rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    catalogs = [*channel(FLOODS_VIDEO), Catalog("spotify", "s", (spotify,)),
+                Catalog("rss", "r", (rss,))]
+    assert find_entry(catalogs, spotify.id) == spotify
+    assert find_entry(catalogs, rss.id) == rss
+    assert find_entry(catalogs, "floodsvideo") == FLOODS_VIDEO
+    assert find_entry(catalogs, "nothing") is None

@@ -5,7 +5,7 @@ from anything but what it is given; `_catalogs` fills the catalogs, the API appl
 producer accepts."""
 
 from companion._match.catalog import Catalog, CatalogEntry
-from companion._match.engine import match, normal_url, orphans, show_episodes
+from companion._match.engine import find_entry, match, normal_url, orphans, show_episodes
 from companion._match.model import (
     Candidate,
     Decisions,
@@ -19,5 +19,5 @@ from companion._match.model import (
 from companion._match.parse import parse_catalog
 
 __all__ = ["Candidate", "Catalog", "CatalogEntry", "Decisions", "MatchArticle", "MatchSettings",
-           "Proposal", "Side", "SideProposal", "Status", "match", "normal_url", "orphans",
-           "parse_catalog", "show_episodes"]
+           "Proposal", "Side", "SideProposal", "Status", "find_entry", "match", "normal_url",
+           "orphans", "parse_catalog", "show_episodes"]

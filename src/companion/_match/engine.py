@@ -796,3 +796,9 @@ def orphans(proposals: Iterable[Proposal], catalogs: Sequence[Catalog]) -> list[
                 continue
             left.append(entry)
     return left
+
+
+def find_entry(catalogs: Sequence[Catalog], entry_id: str) -> CatalogEntry | None:
+    """The entry of any catalog whose id (video id, Spotify episode id, RSS guid) is
+    `entry_id`: what `pair --choose SLUG ID` and `--reject SLUG ID` name."""
+    return next((e for c in catalogs for e in c.entries if e.id == entry_id), None)
