@@ -377,3 +377,44 @@ def test_find_entry_names_the_source_of_an_id() -> None:
     assert find_entry(catalogs, rss.id) == rss
     assert find_entry(catalogs, "floodsvideo") == FLOODS_VIDEO
     assert find_entry(catalogs, "nothing") is None
+
+
+def test_a_short_title_in_an_undeclared_language_never_pairs() -> None:
+    guess = replace(FLOODS_VIDEO, title="Batumi floods", description="", language=None,
+                    language_evidence=None, flat=True, date=None, date_precision=None)
+    result = one(article(FLOODS), channel(guess))
+    assert result.youtube.status != "paired"
+    assert "language unsure" in result.youtube.candidates[0].reasons
+
+
+def test_a_chosen_show_episode_gives_its_audio() -> None:
+    spotify, rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    catalogs = [Catalog("spotify", "s", (spotify,)), Catalog("rss", "r", (rss,))]
+    decisions = Decisions(chosen={"floods": {"rss": rss.id}})
+    result = match([article(BRIDGE, slug="floods")], catalogs, decisions=decisions)[0]
+    assert (result.show.status, result.spotify_id, result.audio) == (
+        "paired", spotify.id, rss.audio_url)
+
+
+def test_from_article(tmp_path: Any) -> None:
+    from companion._model import Inference, Site
+
+    try:
+        from tests._fixtures_pair import make_article
+    except ImportError:
+        from _fixtures_pair import make_article  # type: ignore[no-redef]
+    site = Site(root=tmp_path, title="Show", base_url="https://pod.example.org/")
+    written = make_article(
+        site, slug="floods", title="Floods", body="# Heading\n\nRain *fell* on [Batumi](https://x.example/).",
+        lang="ka-GE", youtube_id="floodsvideo", extra={
+            "permalink": "/news/floods/", "canonical_url": "https://news.example/floods/",
+            "tags": ["x"]}, inferred=(Inference("title", "Floods", "first line"),))
+    seen = MatchArticle.from_article(written, str(site.episode_url("floods")))
+    assert seen.key == "episodes/floods.md"
+    assert seen.lang == "ka"
+    assert seen.title_inferred
+    assert seen.urls == ("https://pod.example.org/episodes/floods/", "/news/floods/",
+                         "https://news.example/floods/")
+    assert "Rain fell on Batumi." in seen.text
+    assert "*" not in seen.text
+    assert (seen.youtube_id, seen.spotify_id, seen.date) == ("floodsvideo", None, written.date)

@@ -48,7 +48,8 @@ from companion._read.links import clean_url
 
 #: Kinds that are an article's companion; "was_live" joins them with `settings.live`.
 _COMPANIONS = {"video", "episode"}
-_SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
+_SURE_LETTERS = 40  # fewer letters than this and a detected language is a guess...
+_OWN_SCRIPT = {"ka", "hy"}  # ...unless its script is the language's alone
 _COMMON = 0.2  # a term in more than this share of a block's documents is not indexed
 _SAMPLE = 250  # characters of a description that language detection reads
 _QUERY = 24  # an article's most weighted terms look candidates up...
@@ -108,7 +109,9 @@ def _language(entry: CatalogEntry, text: str, detected: str | None) -> tuple[str
     letters = sum(1 for ch in text if ch.isalpha())
     if detected is None:
         return entry.language, False
-    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 3:
+    if detected in _OWN_SCRIPT:
+        return detected, True
+    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 2:
         return entry.language, False  # a feed's language against a short guess
     return detected, letters >= _SURE_LETTERS
 
