@@ -418,3 +418,20 @@ def test_from_article(tmp_path: Any) -> None:
     assert "Rain fell on Batumi." in seen.text
     assert "*" not in seen.text
     assert (seen.youtube_id, seen.spotify_id, seen.date) == ("floodsvideo", None, written.date)
+
+
+def test_a_chosen_spotify_id_the_catalog_lacks_is_kept_with_a_warning() -> None:
+    spotify, _rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    decisions = Decisions(chosen={"floods": {"spotify": "Z" * 22}})
+    result = match([article(FLOODS)], [Catalog("spotify", "s", (spotify,))],
+                   decisions=decisions)[0]
+    assert (result.show.status, result.spotify_id) == ("paired", "Z" * 22)
+    assert result.show.warning is not None
+    assert "Z" * 22 in result.show.warning
+
+
+def test_an_unknown_carried_id_against_a_flat_listing_is_a_warning() -> None:
+    flat = replace(FLOODS_VIDEO, description="", date=None, flat=True)
+    catalogs = [Catalog("youtube", "flat.json", (flat,), complete=False)]
+    result = match([article(FLOODS, youtube_id="zzzzzzzzzzz")], catalogs)[0]
+    assert result.youtube.warning is not None

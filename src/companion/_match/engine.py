@@ -754,7 +754,8 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     """One `Proposal` per article, in the same order."""
     decisions = decisions or Decisions()
     settings = settings or MatchSettings()
-    has_video = any(c.source == "youtube" and c.complete for c in catalogs)
+    has_video = any(c.source == "youtube" and (c.complete or any(e.flat for e in c.entries))
+                    for c in catalogs)  # a flat listing names every video too
     has_show = any(c.source in ("spotify", "rss") and c.complete for c in catalogs)
     texts = [_article_text(a, settings.method) for a in articles]
     videos = _match_side("youtube", articles, texts, _video_docs(catalogs), decisions, settings,
@@ -766,8 +767,10 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     proposals = []
     for article, video, show in zip(articles, videos, shows, strict=True):
         doc = by_id.get(show.id or "") if show.status in ("paired", "already") else None
+        chosen = decisions.chosen.get(article.slug, {}).get("spotify")
         spotify_id = doc.spotify.id if doc and doc.spotify else (
-            show.id if show.status == "already" else None)
+            show.id if show.status == "already" or (doc is None and show.id == chosen)
+            else None)
         rss = doc.rss if doc else None
         proposals.append(Proposal(article.key, article.slug, video, show, spotify_id,
                                   rss.audio_url if rss else None, rss))
