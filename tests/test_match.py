@@ -435,3 +435,10 @@ def test_an_unknown_carried_id_against_a_flat_listing_is_a_warning() -> None:
     catalogs = [Catalog("youtube", "flat.json", (flat,), complete=False)]
     result = match([article(FLOODS, youtube_id="zzzzzzzzzzz")], catalogs)[0]
     assert result.youtube.warning is not None
+
+
+def test_a_large_group_is_assigned_best_first() -> None:
+    edges = {a: {d: 0.6 + ((a * 7 + d * 3) % 10) / 100 for d in range(300)} for a in range(200)}
+    chosen = assign(edges)
+    assert len(chosen) == 200
+    assert len(set(chosen.values())) == 200

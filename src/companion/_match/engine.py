@@ -508,6 +508,9 @@ def _hungarian(weights: list[list[float]]) -> list[int]:
     return result
 
 
+_EXACT = 40_000  # rows x columns the exact assignment solves; larger groups go best first
+
+
 def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
     """Article -> document, one to one, maximising the total score of `edges`
     (article -> {document: score}); solved per connected component."""
@@ -532,6 +535,14 @@ def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
         if len(rows) == 1 or len(columns) == 1:
             best = max(((s, -d, a) for a in rows for d, s in edges[a].items()))
             chosen[best[2]] = -best[1]
+            continue
+        if len(rows) * len(columns) > _EXACT:  # too large to solve exactly: best first
+            taken: set[int] = set()
+            for score, a, d in sorted(((s, a, d) for a in rows for d, s in edges[a].items()),
+                                      reverse=True):
+                if a not in chosen and d not in taken and score > 0:
+                    chosen[a] = d
+                    taken.add(d)
             continue
         # dummy columns let a row stay unassigned (weight 0)
         grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
