@@ -538,11 +538,12 @@ def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
             continue
         if len(rows) * len(columns) > _EXACT:  # too large to solve exactly: best first
             taken: set[int] = set()
-            for score, a, d in sorted(((s, a, d) for a in rows for d, s in edges[a].items()),
-                                      reverse=True):
-                if a not in chosen and d not in taken and score > 0:
-                    chosen[a] = d
-                    taken.add(d)
+            ranked = sorted(((w, row, col) for row in rows for col, w in edges[row].items()),
+                            reverse=True)
+            for weight, row, col in ranked:
+                if row not in chosen and col not in taken and weight > 0:
+                    chosen[row] = col
+                    taken.add(col)
             continue
         # dummy columns let a row stay unassigned (weight 0)
         grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
