@@ -538,12 +538,12 @@ def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
             continue
         if len(rows) * len(columns) > _EXACT:  # too large to solve exactly: best first
             taken: set[int] = set()
-            ranked = sorted(((w, row, col) for row in rows for col, w in edges[row].items()),
+            ranked = sorted(((w, art, doc) for art in rows for doc, w in edges[art].items()),
                             reverse=True)
-            for weight, row, col in ranked:
-                if row not in chosen and col not in taken and weight > 0:
-                    chosen[row] = col
-                    taken.add(col)
+            for weight, art, doc in ranked:
+                if art not in chosen and doc not in taken and weight > 0:
+                    chosen[art] = doc
+                    taken.add(doc)
             continue
         # dummy columns let a row stay unassigned (weight 0)
         grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
