@@ -66,8 +66,16 @@ def test_the_traps_hold(evaluated: tuple[list[Proposal], dict[str, Any]]) -> Non
         if "show_spotify_only" in traps and p.show.status == "paired":
             assert p.spotify_id
             assert p.audio is None
-        assert p.status == ("ambiguous" if "ambiguous" in (p.youtube.status, p.show.status)
-                            else p.status)
+        sides = (p.youtube.status, p.show.status)
+        summary = next((s for s in ("ambiguous", "paired", "already") if s in sides),
+                       "unmatched")
+        record = p.as_json()
+        assert p.status == summary == record["status"]
+        if p.youtube.status not in ("paired", "already"):
+            assert record["youtube"] is None
+        if p.show.status not in ("paired", "already"):
+            assert record["spotify"] is None
+            assert record["audio"] is None
 
 
 def test_the_articles_were_read_as_written(
