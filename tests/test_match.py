@@ -24,7 +24,7 @@ from companion._match import (
     orphans,
     show_episodes,
 )
-from companion._match.engine import assign
+from companion._match.assign import assign
 from companion._match.text import normalize, words
 
 DAY = datetime(2025, 10, 6, 9, tzinfo=UTC)
