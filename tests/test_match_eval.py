@@ -15,7 +15,7 @@ from companion._match import Proposal, match
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "pairing"))
 
-from evaluate import judge, load, run, totals, without_own
+from evaluate import each_without_own, judge, load, run, totals, without_own
 
 #: Measured with the default MatchSettings: video 33/41 (0.80), show 49/53 (0.92); on
 #: the held-out half: video 19/25 (0.76), show 25/29 (0.86). The floors leave one miss of
@@ -94,3 +94,11 @@ def test_without_their_own_videos_articles_stay_unpaired() -> None:
     paired = [(p.key, side.id) for p in proposals for side in (p.youtube, p.show)
               if side.status == "paired"]
     assert paired == []
+
+
+def test_each_held_out_article_without_its_own_video_stays_unpaired() -> None:
+    """One article at a time loses its own video and episode while the rest of the
+    channel stays (its story in other languages, a follow-up, the other articles'
+    videos): on the held-out half, nothing may be paired with it."""
+    articles, catalogs, truth = load()
+    assert each_without_own(articles, catalogs, truth, split="test") == []

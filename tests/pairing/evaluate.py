@@ -78,6 +78,34 @@ def without_own(catalogs: Sequence[Catalog], truth: dict[str, Any]) -> list[Cata
             for c in catalogs]
 
 
+def own_entries(story_key: str, want: dict[str, Any]) -> set[str]:
+    """The ids of an article's own video (its re-upload and parts too) and episode."""
+    from make import video_id
+
+    own = {video_id(story_key + end) for end in ("", "-part1", "-part2", "-again")}
+    return own | ({want["spotify"]} if want["spotify"] else set())
+
+
+def each_without_own(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog],
+                     truth: dict[str, Any], split: str | None = None,
+                     settings: MatchSettings | None = None) -> list[str]:
+    """Each article in turn, its own video and episode taken away (everything else
+    there: the story in other languages, the other articles' videos): the pairs it still
+    gets, all wrong."""
+    wrong = []
+    for number, article in enumerate(articles):
+        want = truth[article.key]
+        if (split is not None and want["split"] != split) or want["youtube"] is None:
+            continue
+        own = own_entries(want["key"], want)
+        kept = [replace(c, entries=tuple(e for e in c.entries if e.id not in own and not (
+            want["audio"] and e.audio_url == want["audio"]))) for c in catalogs]
+        proposal = match(articles, kept, settings=settings or MatchSettings())[number]
+        wrong += [f"{article.key}: {side.id}" for side in (proposal.youtube, proposal.show)
+                  if side.status == "paired"]
+    return wrong
+
+
 def judge(proposals: Sequence[Proposal], truth: dict[str, Any],
           split: str | None = None) -> dict[tuple[str, str], Tally]:
     """(side, language) -> Tally; side is "youtube" or "show"."""
@@ -160,6 +188,10 @@ def main(methods: list[str]) -> None:
                   if side.status == "paired"]
         print(f"without the articles' own entries: {len(paired)} pairs (all wrong)")
         for line in paired:
+            print("WRONG", line)
+        each = each_without_own(articles, catalogs, truth, settings=settings)
+        print(f"each article without its own entries, one at a time: {len(each)} pairs")
+        for line in each:
             print("WRONG", line)
 
 

@@ -350,6 +350,7 @@ COSINE = 1.6
 TITLE = 0.15
 FLAT_COSINE, FLAT_TITLE = 0.9, 0.55
 MIN_COSINE = 0.3  # below this, never a pair on text alone
+UNNUMBERED = 0.9  # the weight left when an entry gives none of the article's numbers
 CLOSE = 0.7  # several candidates this close to the threshold and each other: ambiguous
 FOREIGN = 0.75  # the weight left for each number the entry gives and the article does not
 
@@ -449,6 +450,9 @@ class _Side:
         if foreign:  # a follow-up or another story gives numbers the article does not
             score *= FOREIGN ** min(3, len(foreign))
             reasons.append("numbers the article does not give: " + ", ".join(foreign[:3]))
+        elif len(text_of.numbers) >= 2 and not doc.flat and not doc.numbers & text_of.numbers:
+            score *= UNNUMBERED  # says none of the article's figures
+            reasons.append("none of the article's numbers")
         if cosine < MIN_COSINE and not doc.flat:
             score = min(score, self.settings.threshold - 0.01)
             reasons.append("little text in common")
