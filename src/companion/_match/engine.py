@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import importlib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 
+from companion._match.assign import assign
 from companion._match.catalog import Catalog, CatalogEntry, Source
 from companion._match.model import (
     Candidate,
@@ -39,6 +39,7 @@ from companion._match.text import (
     counts,
     idf_of,
     normalize,
+    numbers,
     tfidf,
     words,
 )
@@ -47,10 +48,11 @@ from companion._read.links import clean_url
 
 #: Kinds that are an article's companion; "was_live" joins them with `settings.live`.
 _COMPANIONS = {"video", "episode"}
-_SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
+_SURE_LETTERS = 40  # fewer letters than this and a detected language is a guess...
+_OWN_SCRIPT = {"ka", "hy"}  # ...unless its script is the language's alone
 _COMMON = 0.2  # a term in more than this share of a block's documents is not indexed
 _SAMPLE = 250  # characters of a description that language detection reads
-_QUERY = 32  # an article's most weighted terms look candidates up...
+_QUERY = 24  # an article's most weighted terms look candidates up...
 _POOL = 30  # ...and this many candidates are scored in full
 
 
@@ -70,6 +72,7 @@ class _Doc:
     vector: Vector = field(default_factory=dict)
     title_terms: tuple[str, ...] = ()
     title_weights: dict[str, float] = field(default_factory=dict)  # idf shares of the title
+    numbers: frozenset[str] = frozenset()  # the numbers its title and description give
     flat: bool = False
 
     @property
@@ -106,7 +109,9 @@ def _language(entry: CatalogEntry, text: str, detected: str | None) -> tuple[str
     letters = sum(1 for ch in text if ch.isalpha())
     if detected is None:
         return entry.language, False
-    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 3:
+    if detected in _OWN_SCRIPT:
+        return detected, True
+    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 2:
         return entry.language, False  # a feed's language against a short guess
     return detected, letters >= _SURE_LETTERS
 
@@ -136,11 +141,10 @@ def _date_factor(doc: _Doc, article: MatchArticle,
     before, after = settings.days_before + slack, settings.days_after + slack
     if -before <= delta <= after:
         return 1.0, f"{delta:+.0f} days"
-    if abs(delta) > settings.max_days:
-        return 0.0, "too far in time"
-    if delta < 0:
-        return max(0.0, 1.0 - (-delta - before) / 30.0), f"{delta:+.0f} days (before)"
-    return max(0.3, 1.0 - (delta - after) / settings.max_days), f"{delta:+.0f} days"
+    outside = -delta - before if delta < 0 else delta - after
+    fade = settings.fade_days / 2 if delta < 0 else settings.fade_days  # earlier is rarer
+    factor = max(0.0, 1.0 - outside / fade)
+    return factor, f"{delta:+.0f} days" + (" (before)" if delta < 0 else "")
 
 
 # -- documents and the index ------------------------------------------------------------------
@@ -194,6 +198,7 @@ class _Text:
 
     terms: list[str]  # title twice, then the body: stems or character n-grams
     words: frozenset[str]  # its stems
+    numbers: frozenset[str]  # the numbers it gives
     urls: frozenset[str]  # its own addresses, normalised (paths as they are)
 
 
@@ -202,7 +207,7 @@ def _article_text(article: MatchArticle, method: str) -> _Text:
     terms = _weighted(title, body) if method != "tfidf-char" else _weighted(
         char_grams(article.title), char_grams(article.text))
     urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/") for u in article.urls)
-    return _Text(terms, frozenset(title + body), urls)
+    return _Text(terms, frozenset(title + body), numbers(title + body), urls)
 
 
 def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
@@ -211,6 +216,7 @@ def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
     for d in docs:
         title, description = _doc_text(d.entry, d.rss if d.rss is not d.entry else None)
         title_words = words(title)
+        d.numbers = numbers(title_words + words(description[:2000]))
         texts[d.index] = _weighted(title_words, words(description)) if method != "tfidf-char" \
             else _weighted(char_grams(title), char_grams(description))
         d.title_terms = tuple(dict.fromkeys(title_words))
@@ -338,10 +344,21 @@ def _digests(ranked: dict[int, list[_Scored]]) -> dict[int, list[_Scored]]:
     return adjusted
 
 
+#: The text score: the cosine, and a little for the share of the title's words the
+#: article has (a title alone, in a flat listing, counts for more). Tuned on tests/pairing.
+COSINE = 1.6
+TITLE = 0.15
+FLAT_COSINE, FLAT_TITLE = 0.9, 0.55
+MIN_COSINE = 0.3  # below this, never a pair on text alone
+UNNUMBERED = 0.9  # the weight left when an entry gives none of the article's numbers
+CLOSE = 0.7  # several candidates this close to the threshold and each other: ambiguous
+FOREIGN = 0.75  # the weight left for each number the entry gives and the article does not
+
+
 def _text_score(cosine: float, title_cover: float, flat: bool) -> float:
-    if flat:  # a title alone: how much of it the article says, and cosine against it
-        return min(1.0, 0.55 * title_cover + 0.9 * cosine)
-    return min(1.0, 1.6 * cosine + 0.25 * title_cover)
+    if flat:
+        return min(1.0, FLAT_TITLE * title_cover + FLAT_COSINE * cosine)
+    return min(1.0, COSINE * cosine + TITLE * title_cover)
 
 
 class _Side:
@@ -406,26 +423,39 @@ class _Side:
         for index in sorted(pool - excluded):
             doc = self.docs[index]
             mine = doc.vector
-            cosine = sum(vector[t] * mine[t] for t in mine.keys() & vector.keys())
+            shared_terms = mine.keys() & vector.keys()
+            cosine = sum(vector[t] * mine[t] for t in shared_terms)
+            said = sum(mine[t] * mine[t] for t in shared_terms)  # the share the article says
             if self.fuzz is not None:
                 cosine = self._fuzzy(number, article, doc)
-            scored = self._score(doc, article, cosine, text.words, index in linked)
+            scored = self._score(doc, article, cosine, text, index in linked, said)
             if scored is not None:
                 found.append(scored)
         found.sort(key=lambda s: (-s.score, s.doc))
         return found
 
-    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, present: frozenset[str],
-               linked: bool) -> _Scored | None:
+    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, text_of: _Text,
+               linked: bool, said: float = 0.0) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
             return _Scored(1.0, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
-        cover = sum(w for t, w in doc.title_weights.items() if t in present)
+        cover = sum(w for t, w in doc.title_weights.items() if t in text_of.words)
         text = _text_score(cosine, cover, doc.flat)
         score = text * factor
-        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%})", when]
+        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%}, said {said:.0%})",
+                   when]
+        foreign = sorted(doc.numbers - text_of.numbers)
+        if foreign:  # a follow-up or another story gives numbers the article does not
+            score *= FOREIGN ** min(3, len(foreign))
+            reasons.append("numbers the article does not give: " + ", ".join(foreign[:3]))
+        elif len(text_of.numbers) >= 2 and not doc.flat and not doc.numbers & text_of.numbers:
+            score *= UNNUMBERED  # says none of the article's figures
+            reasons.append("none of the article's numbers")
+        if cosine < MIN_COSINE and not doc.flat:
+            score = min(score, self.settings.threshold - 0.01)
+            reasons.append("little text in common")
         if doc.flat:
             score *= 0.9
             reasons.append("flat listing: title only")
@@ -435,84 +465,6 @@ class _Side:
         if score < 0.08:
             return None
         return _Scored(round(score, 4), doc.index, tuple(reasons))
-
-
-# -- assignment -------------------------------------------------------------------------------
-
-def _hungarian(weights: list[list[float]]) -> list[int]:
-    """For each row, the column it gets (-1 for none) maximising the total weight
-    (rows <= columns; the classic O(n^2 m) shortest augmenting path)."""
-    n, m = len(weights), len(weights[0]) if weights else 0
-    top = max((w for row in weights for w in row), default=0.0)
-    cost = [[top - w for w in row] for row in weights]
-    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
-    p, way = [0] * (m + 1), [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv = [math.inf] * (m + 1)
-        used = [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], math.inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    result = [-1] * n
-    for j in range(1, m + 1):
-        if p[j]:
-            result[p[j] - 1] = j - 1
-    return result
-
-
-def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
-    """Article -> document, one to one, maximising the total score of `edges`
-    (article -> {document: score}); solved per connected component."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, row in edges.items():
-        for d in row:
-            parent[find(("a", a))] = find(("d", d))
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for a in edges:
-        if edges[a]:
-            groups[find(("a", a))].append(a)
-    chosen: dict[int, int] = {}
-    for rows in groups.values():
-        columns = sorted({d for a in rows for d in edges[a]})
-        if len(rows) == 1 or len(columns) == 1:
-            best = max(((s, -d, a) for a in rows for d, s in edges[a].items()))
-            chosen[best[2]] = -best[1]
-            continue
-        # dummy columns let a row stay unassigned (weight 0)
-        grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
-        for a, j in zip(rows, _hungarian(grid), strict=True):
-            if 0 <= j < len(columns) and edges[a].get(columns[j], 0.0) > 0:
-                chosen[a] = columns[j]
-    return chosen
 
 
 # -- the match --------------------------------------------------------------------------------
@@ -598,7 +550,7 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
     best = listed[0].score
     close = [s for s in listed if best - s.score < settings.margin]
     shared = max(s.raw or 0.0 for s in listed)  # fits as well as another article's
-    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold) \
+    if best >= settings.threshold or (len(close) > 1 and best >= CLOSE * settings.threshold) \
             or shared >= settings.threshold:
         return SideProposal("ambiguous", None, None, round(best, 3), candidates)
     return SideProposal("unmatched", None, None, round(best, 3), candidates)
@@ -645,7 +597,7 @@ def _match_side(side_name: Side, articles: Sequence[MatchArticle], texts: Sequen
     for number, found in ranked.items():
         best = found[0].score if found else 0.0
         for s in found:  # an article wants what fits it about as well as its best
-            if s.score >= 0.75 * settings.threshold and s.score > best - settings.margin:
+            if s.score >= CLOSE * settings.threshold and s.score > best - settings.margin:
                 wanting[s.doc].append((s.score, number))
     decided_now = {n: _decide(n, ranked[n], assigned, {}, wanting, side) for n in ranked}
     owner = {d: n for n, d in assigned.items() if decided_now[n].status == "paired"}
@@ -728,7 +680,8 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     """One `Proposal` per article, in the same order."""
     decisions = decisions or Decisions()
     settings = settings or MatchSettings()
-    has_video = any(c.source == "youtube" and c.complete for c in catalogs)
+    has_video = any(c.source == "youtube" and (c.complete or any(e.flat for e in c.entries))
+                    for c in catalogs)  # a flat listing names every video too
     has_show = any(c.source in ("spotify", "rss") and c.complete for c in catalogs)
     texts = [_article_text(a, settings.method) for a in articles]
     videos = _match_side("youtube", articles, texts, _video_docs(catalogs), decisions, settings,
@@ -740,8 +693,10 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     proposals = []
     for article, video, show in zip(articles, videos, shows, strict=True):
         doc = by_id.get(show.id or "") if show.status in ("paired", "already") else None
+        chosen = decisions.chosen.get(article.slug, {}).get("spotify")
         spotify_id = doc.spotify.id if doc and doc.spotify else (
-            show.id if show.status == "already" else None)
+            show.id if show.status == "already" or (doc is None and show.id == chosen)
+            else None)
         rss = doc.rss if doc else None
         proposals.append(Proposal(article.key, article.slug, video, show, spotify_id,
                                   rss.audio_url if rss else None, rss))
@@ -773,3 +728,9 @@ def orphans(proposals: Iterable[Proposal], catalogs: Sequence[Catalog]) -> list[
                 continue
             left.append(entry)
     return left
+
+
+def find_entry(catalogs: Sequence[Catalog], entry_id: str) -> CatalogEntry | None:
+    """The entry of any catalog whose id (video id, Spotify episode id, RSS guid) is
+    `entry_id`: what `pair --choose SLUG ID` and `--reject SLUG ID` name."""
+    return next((e for c in catalogs for e in c.entries if e.id == entry_id), None)
