@@ -32,17 +32,23 @@ USER = "plantedUser"
 def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A cache folder for the crash log, no AWS settings from the machine; after the test,
     no crash log was written (the last-resort handler was never reached)."""
+    logs = isolate(tmp_path, monkeypatch)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    yield logs
+    assert not list(logs.rglob("*.log")), "the last-resort handler was reached"
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The crash log's folder (returned) in `tmp_path`, and no AWS setting of the machine's."""
     logs = tmp_path / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(logs))
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    yield logs
-    assert not list(logs.rglob("*.log")), "the last-resort handler was reached"
+    return logs
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -147,7 +153,8 @@ def test_a_path_with_brackets_is_printed_as_it_is(tmp_path: Path,
 
 @pytest.mark.parametrize(("site", "needles"), [
     ('[site]\ntitle = "x"\n', ("under [site]",)),
-    (SITE + "[bogus]\n", ("companion.toml has [site], [publish], [notify] and [audio] sections",)),
+    (SITE + "[bogus]\n", ("companion.toml has [site], [publish], [notify], [pair], "
+                          "[fetch] and [audio] sections",)),
     (SITE + '[publish]\nregion = "[link=https://x.example/]r[/link]"\nacl = 3\n',
      ("[publish] acl must be a string",)),
     (SITE + 'oops = "[/]"\n', ("unknown setting [site] oops",)),
@@ -249,7 +256,7 @@ def test_shared_flags_before_or_after_the_command(tmp_path: Path, args: tuple[st
 
 
 @pytest.mark.parametrize("command", ["check", "build", "fetch", "publish", "init", "new",
-                                     "clean", "version", "completion"])
+                                     "clean", "version", "completion", "doctor"])
 def test_every_command_takes_the_shared_options(command: str,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     code, text = run(capsys, command, "--help")
@@ -262,7 +269,7 @@ def test_json_everywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     root = project(tmp_path)
     for args in (("check",), ("build",), ("publish", "--dry-run"), ("publish",),
                  ("fetch", "--jobs", "1"), ("version",), ("completion", "bash"),
-                 ("new", "A new one"), ("clean",)):
+                 ("new", "A new one"), ("clean",), ("doctor", "--offline")):
         code, text = run(capsys, "-C", str(root), *args, "--json")
         data = json.loads(text)
         assert code == 0, text

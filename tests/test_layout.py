@@ -32,7 +32,7 @@ import companion
 
 PACKAGE = Path(companion.__file__).resolve().parent
 SHARED = {"_model", "_site_model", "_errors", "_paths", "_files", "_text", "_clock",
-          "_content_types", "_store", "_version", "_http"}
+          "_content_types", "_store", "_version", "_http", "_redact"}
 RANK = {"shared": 0, "_config": 1, "_read": 2, "_match": 3, "_pair": 4, "_render": 5,
         "_lifecycle": 6, "_build": 7, "_publish": 8, "_project": 9, "_serve": 10,
         "_doctor": 11, "_api": 12, "package": 13, "_cli": 14}

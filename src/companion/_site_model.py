@@ -42,7 +42,7 @@ class PublishSettings:
 class NotifySettings:
     """``[notify]``: who is told when a publish changed a feed ("" or () = nobody)."""
 
-    websub: tuple[str, ...] = ()  # WebSub hubs: named in every feed, pinged after a change
+    websub: tuple[str, ...] = ()  # WebSub hubs: pinged; named in feeds unless holding a secret
     podping: str = ""  # the Podping HTTP gateway
     podping_token_env: str = "PODPING_TOKEN"  # noqa: S105 - the name of the variable
     podcastindex: str = ""  # the Podcast Index hub/pubnotify endpoint
@@ -50,6 +50,46 @@ class NotifySettings:
     @property
     def any(self) -> bool:
         return bool(self.websub or self.podping or self.podcastindex)
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    """``[pair]``: where the newsroom's videos and episodes are listed, for `companion pair`.
+
+    The Spotify app's client id and secret are never here: they come from the environment
+    (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET)."""
+
+    youtube: tuple[str, ...] = ()  # channel or playlist URLs (https://www.youtube.com/@name)
+    spotify_show: str | None = None  # the show's id (base62, 22 characters)
+    show_rss: tuple[str, ...] = ()  # the show's own feed URLs (Spotify for Creators, ...)
+    live: bool = False  # live streams and their recordings may be an article's companion
+    market: str | None = None  # ISO 3166-1 alpha-2 country the Web API answers for
+    date_window_days: int | None = None  # how far apart article and video may be (None: the
+    # matcher's own window)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.youtube or self.spotify_show or self.show_rss)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """``[fetch]``: how `companion fetch` asks YouTube (each also a `fetch` flag).
+
+    `cookies`, `proxy` and the `po_token` of `extractor_args` are secrets: companion passes
+    them to yt-dlp and never prints, logs or caches them."""
+
+    cookies: str = ""  # a Netscape cookies file (relative to the project folder)
+    cookies_from_browser: str = ""  # e.g. "firefox" or "chrome:Profile 1"
+    proxy: str = ""  # http://user:pass@host:port, socks5://...
+    rate_limit: int | None = None  # bytes per second
+    sleep_requests: float = 0.0  # seconds between requests while extracting
+    sleep_interval: tuple[float, float] | None = None  # seconds before each download: random
+    max_downloads: int | None = None  # videos downloaded per run; the rest wait
+    extractor_args: Mapping[str, Mapping[str, tuple[str, ...]]] = field(
+        default_factory=dict, hash=False)  # {"youtube": {"player_client": ("default",)}}
+    min_audio_kbps: int = 64  # a YouTube audio below this is throttled, refused
+    settle_hours: float = 6.0  # a younger video's captions are fetched on a later run
 
 
 @dataclass(frozen=True)
@@ -66,6 +106,8 @@ class Site:
     cache: str = "cache"  # cache folder, relative to root
     publish: PublishSettings = field(default_factory=PublishSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    pair: PairSettings = field(default_factory=PairSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)  # issue 25
 
     @property

@@ -56,6 +56,7 @@ KNOWN_KEYS = frozenset({
     "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
     # issue 16A: podcast:person, podcast:location, podcast:license
     "hosts", "guests", "location", "license",
+    "chapters",  # the episode's chapters, for audio of the newsroom's own (no video)
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
 THEME_KEYS = frozenset({
@@ -418,8 +419,24 @@ def _build(path: Path, site: Site, where: str,
         people=_people(fields), location=_location(fields, dateline_place(source.body),
                                                    inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
+        chapters=_chapters(fields),
     )
     return (None if fields.failed else article), fields.problems
+
+
+def _chapters(fields: _Fields) -> tuple[str, ...]:
+    """`chapters:`: "MM:SS Title" lines (a list, or one block of lines), as written; the
+    pair stage checks them against the audio's length."""
+    value = fields.data.get("chapters")
+    if value is None:
+        return ()
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or any(
+            isinstance(v, (dict, list)) or v is None for v in lines):
+        fields.error("chapters", "chapters must be a list of \"MM:SS Title\" lines",
+                     'write chapters: ["00:00 Welcome", "01:30 The story"]')
+        return ()
+    return tuple(t for t in (clean_text(str(v)).strip() for v in lines) if t)
 
 
 def _remote_audio(fields: _Fields) -> bool:
