@@ -397,7 +397,8 @@ def test_a_chosen_show_episode_gives_its_audio() -> None:
 
 
 def test_from_article(tmp_path: Any) -> None:
-    from companion._model import Inference, Site
+    from companion._model import Inference
+    from companion._site_model import Site
 
     try:
         from tests._fixtures_pair import make_article

@@ -21,7 +21,8 @@ producer accepts."""
 # p.warnings.
 
 from companion._match.catalog import Catalog, CatalogEntry
-from companion._match.engine import find_entry, match, normal_url, orphans, show_episodes
+from companion._match.docs import find_entry, normal_url, orphans, show_episodes
+from companion._match.engine import match
 from companion._match.model import (
     Candidate,
     Decisions,
