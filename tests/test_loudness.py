@@ -243,7 +243,7 @@ def test_bad_settings_are_one_error_naming_the_file_and_key(
 
 def test_check_shows_each_episodes_loudness_and_warns_off_target(
         make_project: Callable[..., Path], voices: dict[str, Path]) -> None:
-    """Before a build: not made yet; after: as fetched and as published, from the cache
+    """Before a build: nothing; after: the source's and the published file's, from the cache
     (check measures nothing); a published file 2 LU under its target is a warning."""
     root = project_with(make_project, voices, {"quiet": "quiet"}, {"show": ("quiet",)})
     project = companion.load_project(root)
@@ -258,7 +258,7 @@ def test_check_shows_each_episodes_loudness_and_warns_off_target(
     record = json.loads(record_path.read_text(encoding="utf-8"))
     published = record["results"]["mp3 I=-16 TP=-1 keep auto"]["loudness"]
     assert after.where == "episodes/2025-01-01-quiet.md"
-    assert f"as fetched {record['measured']['integrated']:.1f} LUFS" in after.message
+    assert f"loudness: the source {record['measured']['integrated']:.1f} LUFS" in after.message
     assert (f"in show (mp3): {published['integrated']:.1f} LUFS, true peak "
             f"{published['true_peak']:.1f} dBTP, range {published['lra']:.1f} LU"
             in after.message)
@@ -273,4 +273,4 @@ def test_check_shows_each_episodes_loudness_and_warns_off_target(
         encoding="utf-8")
     [changed] = notes()
     assert "in show (mp3): not made yet, the next build does it" in changed.message
-    assert f"as fetched {record['measured']['integrated']:.1f} LUFS" in changed.message
+    assert f"loudness: the source {record['measured']['integrated']:.1f} LUFS" in changed.message

@@ -275,7 +275,7 @@ def _finite(text: object) -> float:
 def loudness_problems(site: Site, episode: Episode, feeds: Sequence[FeedDefinition]
                       ) -> list[Problem]:
     """An episode's sound from the cache, nothing measured: a note with its loudness, true
-    peak and range as fetched and as published for each setting its shows have (a setting
+    peak and range, of the source and as published for each setting its shows have (a setting
     not made yet is named: the next build makes it), and a warning for a published file more
     than 1 LU from its target or over its ceiling. Of an episode that no build has measured
     (a fresh project, a new episode) it says nothing: measuring is the build's work, and
@@ -307,9 +307,9 @@ def loudness_problems(site: Site, episode: Episode, feeds: Sequence[FeedDefiniti
     if not notes or (measured is None and not warnings and all(
             n.endswith("not made yet, the next build does it") for n in notes)):
         return []  # nothing measured yet (a fresh project): the build measures, check waits
-    source = (f"as fetched {_levels(measured)}" if measured is not None
-              else "as fetched: not measured yet")
-    return [Problem("info", where, f"loudness {source}; " + "; ".join(notes), "", "audio"),
+    source = (f"the source {_levels(measured)}" if measured is not None
+              else "the source not measured")
+    return [Problem("info", where, f"loudness: {source}; " + "; ".join(notes), "", "audio"),
             *warnings]
 
 
