@@ -274,3 +274,21 @@ def test_check_shows_each_episodes_loudness_and_warns_off_target(
     [changed] = notes()
     assert "in show (mp3): not made yet, the next build does it" in changed.message
     assert f"loudness: the source {record['measured']['integrated']:.1f} LUFS" in changed.message
+
+
+def test_without_ffmpeg_the_audio_is_published_as_it_is_with_a_warning(
+        make_project: Callable[..., Path], voices: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project that built before keeps building where ffmpeg is missing: the audio as it
+    is, and one warning per episode that says what to do."""
+    root = project_with(make_project, voices, {"quiet": "quiet"}, {"show": ("quiet",)})
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    project = companion.load_project(root)
+    [warning] = audio_problems(project.build(jobs=1).problems)
+    assert (warning.severity, warning.where, warning.field) == (
+        "warning", "episodes/2025-01-01-quiet.md", "audio")
+    assert "ffmpeg is not installed" in warning.message
+    assert "loudness = false" in warning.fix
+    [(path, _length, _duration)] = enclosures(project.site.out_dir, "show").values()
+    assert _audio_bytes(path, tmp_path) == _audio_bytes(voices["quiet"], tmp_path)
