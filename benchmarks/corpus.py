@@ -141,16 +141,17 @@ def oembed_json(post: Post) -> dict[str, object]:
 
 
 def shared_audio(cache: Path) -> dict[str, object]:
-    """One MP3 in cache/media that every episode's audio record points at."""
-    source = min((REPO / "cache" / "media").glob("*.mp3"), key=lambda p: p.stat().st_size)
+    """One MP3 of the example's audio records in cache/media that every episode's audio
+    record points at (cache/media holds normalised copies too, which no record names)."""
+    records = (json.loads(p.read_text()) for p in sorted((REPO / "cache" / "audio").glob("*.json")))
+    mp3 = min((v for record in records for v in record["files"].values()
+               if v["file"].endswith(".mp3")), key=lambda v: v["size"])
+    source = REPO / "cache" / mp3["file"]
     data = source.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     target = cache / "media" / f"{sha}.mp3"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    records = (json.loads(p.read_text()) for p in sorted((REPO / "cache" / "audio").glob("*.json")))
-    mp3 = next(v for record in records for v in record["files"].values()
-               if v["file"].endswith(source.name))
     return {**mp3, "file": f"media/{sha}.mp3", "sha256": sha, "size": len(data)}
 
 

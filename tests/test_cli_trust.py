@@ -153,8 +153,8 @@ def test_a_path_with_brackets_is_printed_as_it_is(tmp_path: Path,
 
 @pytest.mark.parametrize(("site", "needles"), [
     ('[site]\ntitle = "x"\n', ("under [site]",)),
-    (SITE + "[bogus]\n", ("companion.toml has [site], [publish], [notify], [pair] and "
-                          "[fetch] sections",)),
+    (SITE + "[bogus]\n", ("companion.toml has [site], [publish], [notify], [pair], "
+                          "[fetch] and [audio] sections",)),
     (SITE + '[publish]\nregion = "[link=https://x.example/]r[/link]"\nacl = 3\n',
      ("[publish] acl must be a string",)),
     (SITE + 'oops = "[/]"\n', ("unknown setting [site] oops",)),

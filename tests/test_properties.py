@@ -158,9 +158,10 @@ SITE_KEYS = st.sampled_from(["title", "base_url", "language", "description", "ti
                              "out", "cache", "target", "endpoint_url", "region",
                              "addressing_style", "acl", "profile", "prune_grace_days",
                              "youtube", "spotify_show", "show_rss", "live", "market",
-                             "date_window_days"])
+                             "date_window_days", "loudness", "true_peak", "mono", "bitrate"])
 TABLE = st.dictionaries(st.one_of(SITE_KEYS, TEXT), VALUE, max_size=6)
-SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify", "pair"]),
+SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify", "pair",
+                                                      "audio"]),
                                      TEXT),
                            TABLE, max_size=3)
 
@@ -182,7 +183,7 @@ FEED_KEYS = st.sampled_from(["title", "description", "author", "language", "artw
                              "explicit", "type", "copyright", "link", "locked", "medium",
                              "audio_format", "podcast_guid", "apple_podcasts_url",
                              "spotify_show_url", "categories", "moved_from"])
-FEED_TABLES = st.dictionaries(st.sampled_from(["owner", "select", "funding"]), TABLE,
+FEED_TABLES = st.dictionaries(st.sampled_from(["owner", "select", "funding", "audio"]), TABLE,
                               max_size=3)
 
 

@@ -362,3 +362,21 @@ class FeedDefinition:
     txt: tuple[TxtRecord, ...] = ()
     update_frequency: UpdateFrequency | None = None
     podroll: tuple[PodrollEntry, ...] = ()  # the project's other shows it recommends
+    # issue 25: the feed's own [audio] (its keys over companion.toml's); None: the site's
+    audio: AudioSettings | None = None
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """``[audio]``: how the published audio sounds (issue 25). The default normalises to
+    -16 LUFS integrated with true peak at most -1 dBTP (Apple's recommendation)."""
+
+    loudness: float | None = -16.0  # integrated LUFS target; None: not normalised
+    true_peak: float = -1.0  # dBTP, the most a sample may reach between samples too
+    mono: bool = False  # mixed down to one channel (speech)
+    bitrate: int | None = None  # kbit/s; None: 96 when mono, else about the source's
+
+    @property
+    def processes(self) -> bool:
+        """Whether the published audio is made anew (else the source is published as is)."""
+        return self.loudness is not None or self.mono or self.bitrate is not None

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from companion import _paths
 from companion._model import (
     ArtworkUrl,
+    AudioSettings,
     Episode,
     FeedDefinition,
     FeedUrl,
@@ -107,6 +108,7 @@ class Site:
     notify: NotifySettings = field(default_factory=NotifySettings)
     pair: PairSettings = field(default_factory=PairSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)  # issue 25
 
     @property
     def tz(self) -> tzinfo:

@@ -20,7 +20,15 @@ from pathlib import Path
 from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
-from companion._model import Article, Episode, FeedDefinition, MediaUrl, RemoteAudio, Transcript
+from companion._model import (
+    Article,
+    AudioSettings,
+    Episode,
+    FeedDefinition,
+    MediaUrl,
+    RemoteAudio,
+    Transcript,
+)
 from companion._site_model import (
     Cue,
     Neighbour,
@@ -89,15 +97,17 @@ class Preparer:
             return remote_media(episode.remote_audio, [s.slug for s in shows])
         if episode.audio is None:
             return {}
-        wanted: list[tuple[str, str, str, bytes | None]] = [
-            (s.slug, s.title, s.definition.audio_format, _art(s)) for s in shows]
-        wanted = wanted or [("", self.site.title, _own_format(episode), None)]
+        wanted: list[tuple[str, str, str, bytes | None, AudioSettings]] = [
+            (s.slug, s.title, s.definition.audio_format, _art(s),
+             s.definition.audio or self.site.audio) for s in shows]
+        wanted = wanted or [("", self.site.title, _own_format(episode), None, self.site.audio)]
         placed: dict[str, PlacedMedia] = {}
         by_slug = {s.slug: s for s in shows}
-        for slug, title, fmt, art in wanted:
+        for slug, title, fmt, art, sound in wanted:
             try:
                 audio = published_audio(episode, self.site, show_title=title, fmt=fmt,
-                                        page_url=page_url, artwork=art)
+                                        page_url=page_url, artwork=art,
+                                        sound=_sound(sound, episode, problems))
             except CompanionError as exc:
                 problems.append(exc.problem())
                 continue
@@ -159,6 +169,23 @@ def published_captions(transcript: Transcript) -> tuple[bytes, bytes]:
                   CAPTION_LINES)
     vtt, srt = captions(cues)
     return vtt.encode("utf-8"), srt.encode("utf-8")
+
+
+def _sound(sound: AudioSettings, episode: Episode, problems: list[Problem]
+           ) -> AudioSettings | None:
+    """`[audio]` as it can be done here: without ffmpeg the audio is published as it is,
+    with a warning (a project that built before keeps building)."""
+    from companion._pair.loudness import available
+
+    if not sound.processes or available():
+        return sound
+    warning = Problem("warning", episode.article.relpath, "the audio is published as it is, "
+                      "not normalised: ffmpeg is not installed", "install ffmpeg (Debian/"
+                      "Ubuntu: apt install ffmpeg), or set loudness = false under [audio] in "
+                      "companion.toml", "audio")
+    if warning not in problems:
+        problems.append(warning)
+    return None
 
 
 def _art(show: Show) -> bytes | None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from companion._config import podcasting as _p20
+from companion._config.audio import read_audio
 from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
 from companion._config.project import (
     inside,
@@ -28,6 +29,7 @@ from companion._config.project import (
 )
 from companion._errors import Problem
 from companion._model import (
+    AudioSettings,
     Episode,
     FeedDefinition,
     FeedSelection,
@@ -52,6 +54,8 @@ KNOWN_KEYS = frozenset({
     "moved_from",
     # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
     "enclosure_prefix", "max_items", "license", "txt", "update_frequency", "podroll",
+    # issue 25: loudness and encoding, over companion.toml's [audio]
+    "audio",
 })
 #: The most items a feed's `max_items` may keep in the main feed (and in each archive page).
 MAX_ITEMS = 100_000
@@ -277,7 +281,17 @@ class _Reader:
             license=self.p20(data, "license", _p20.read_license),
             txt=self.p20(data, "txt", _p20.read_txt) or (),
             update_frequency=self.p20(data, "update_frequency", _p20.read_update_frequency),
+            audio=self.audio(data, site),
         )
+
+    def audio(self, data: dict[str, Any], site: Site) -> AudioSettings | None:
+        """The feed's ``[audio]`` over the project's; None without one (the project's)."""
+        if "audio" not in data:
+            return None
+        settings, problems = read_audio(data["audio"], site.audio)
+        for name, message, fix in problems:
+            self.error(name, message, fix)
+        return settings
 
     def moved_from(self, value: object, slug: str) -> tuple[str, ...]:
         """Where the feed was published before: feed names of this site (a renamed

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from companion._config.fetch import parse_fetch
 from companion._errors import Problem, ProjectError
+from companion._model import AudioSettings
 from companion._redact import redact, register_secret, url_secrets
 from companion._site_model import NotifySettings, PairSettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
@@ -29,7 +30,7 @@ _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_to
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
 _NOTIFY_KEYS = {"websub", "podping", "podping_token_env", "podcastindex"}
 _PAIR_KEYS = {"youtube", "spotify_show", "show_rss", "live", "market", "date_window_days"}
-_SECTIONS = {"site", "publish", "notify", "pair", "fetch"}
+_SECTIONS = {"site", "publish", "notify", "pair", "fetch", "audio"}
 #: Where each notification goes when `[notify]` says only `true`.
 PODPING_GATEWAY = "https://podping.cloud/"
 PODCASTINDEX_PUBNOTIFY = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
@@ -103,8 +104,8 @@ def load_site(root: Path) -> Site:
                 "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
                                field=key, fix=_join(hint, "companion.toml has [site], "
-                                                          "[publish], [notify], [pair] and "
-                                                          "[fetch] "
+                                                          "[publish], [notify], [pair], "
+                                                          "[fetch] and [audio] "
                                                           "sections"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
@@ -132,7 +133,18 @@ def load_site(root: Path) -> Site:
         notify=_notify(notify, config),
         pair=_pair(_table(data, "pair", config), config),
         fetch=parse_fetch(_table(data, "fetch", config), str(config)),
+        audio=_audio(data, config),
     )
+
+
+def _audio(data: dict[str, Any], config: Path) -> AudioSettings:
+    """``[audio]`` (issue 25): the first bad key is the error."""
+    from companion._config.audio import read_audio
+
+    settings, problems = read_audio(data.get("audio", {}), AudioSettings())
+    for field, message, fix in problems[:1]:
+        raise ProjectError(message, where=str(config), field=field, fix=fix)
+    return settings
 
 
 def _notify(table: dict[str, Any], config: Path) -> NotifySettings:

@@ -7,8 +7,11 @@ published are made by `_pair.tagging`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,13 +84,18 @@ def ffmpeg(where: str, why: str) -> str:
     return found
 
 
-def run_ffmpeg(args: Sequence[str], where: str, why: str) -> None:
-    cmd = [ffmpeg(where, why), "-nostdin", "-v", "error", "-y", *args]
+def run_ffmpeg(args: Sequence[str], where: str, why: str, level: str = "error") -> str:
+    """Run ffmpeg; its log at `level` (what filters such as loudnorm print at "info")."""
+    cmd = [ffmpeg(where, why), "-nostdin", "-hide_banner", "-nostats", "-v", level, "-y", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode == -signal.SIGXFSZ or "File too large" in (done.stderr or ""):
+        # a file-size limit (`ulimit -f`) stopped its write: the error any write gets
+        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), args[-1])
     if done.returncode != 0:
         tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
         raise PairError(f"ffmpeg could not {why}: {tail[0]}", where=where,
                         fix="check that the audio plays; fetch it again with --refresh")
+    return done.stderr or ""
 
 
 _BITEXACT = ("-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact",
@@ -106,13 +114,18 @@ def mp3_bitrate(bitrate: int | None) -> str:
     return f"{kbps}k"
 
 
+def encoder(fmt: str, rate: str) -> list[str]:
+    """ffmpeg's arguments for "mp3" (LAME) or "m4a" (AAC-LC, faststart) at `rate` ("96k"),
+    with nothing of the source's metadata and no version in the bytes."""
+    codec = (["-c:a", "libmp3lame", "-b:a", rate, "-f", "mp3"] if fmt == "mp3"
+             else ["-c:a", "aac", "-b:a", rate, "-movflags", "+faststart", "-f", "mp4"])
+    return [*codec, *_BITEXACT]
+
+
 def convert(src: Path, dst: Path, fmt: str, where: str, bitrate: int | None = None) -> Path:
     """Convert to "mp3" (LAME) or "m4a" (AAC, faststart)."""
-    codec = (["-c:a", "libmp3lame", "-b:a", mp3_bitrate(bitrate), "-f", "mp3"] if fmt == "mp3"
-             else ["-c:a", "aac", "-b:a", mp3_bitrate(bitrate), "-movflags", "+faststart",
-                   "-f", "mp4"])
-    run_ffmpeg(["-i", str(src), "-map", "0:a:0", "-vn", *codec, *_BITEXACT, str(dst)], where,
-               f"convert the audio to {fmt}")
+    run_ffmpeg(["-i", str(src), "-map", "0:a:0", "-vn", *encoder(fmt, mp3_bitrate(bitrate)),
+                str(dst)], where, f"convert the audio to {fmt}")
     return dst
 
 

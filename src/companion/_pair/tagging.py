@@ -22,9 +22,10 @@ from mutagen.id3 import _tags as _id3_tags
 
 from companion._errors import PairError
 from companion._files import named, sha256_file
-from companion._model import Audio, Chapter, Episode
+from companion._model import Audio, AudioSettings, Chapter, Episode
 from companion._pair.audio import add_format, cached_audio, run_ffmpeg, variant_source
 from companion._pair.cache import PUBLISHED_DIR, Cache
+from companion._pair.loudness import normalised
 from companion._site_model import Site
 
 NO_OFFSET = 0xFFFFFFFF
@@ -46,15 +47,20 @@ class Tags:
 
 
 def published_audio(episode: Episode, site: Site, *, show_title: str, fmt: str,
-                    page_url: str, artwork: bytes | None) -> Audio:
-    """A tagged, content-addressed copy of the episode's audio in `fmt` ("mp3" or "m4a")."""
+                    page_url: str, artwork: bytes | None,
+                    sound: AudioSettings | None = None) -> Audio:
+    """A tagged, content-addressed copy of the episode's audio in `fmt` ("mp3" or "m4a"):
+    normalised and encoded as `sound` says (`_pair.loudness`; None: as it is)."""
     where = episode.article.relpath
     if episode.audio is None:
         raise PairError("the episode has no audio", where=where,
                         fix=f"add `audio:` or a `video:` link, then run `companion fetch "
                             f"{episode.slug}`")
     cache = Cache(site.cache_dir)
-    source = _source_in(cache, episode.audio, fmt, where, episode.slug)
+    if sound is not None and sound.processes:
+        source = normalised(cache, episode.audio, fmt, sound, where).audio
+    else:
+        source = _source_in(cache, episode.audio, fmt, where, episode.slug)
     tags = _tags(episode, site, show_title, page_url, artwork)
     return replace(_tagged_copy(cache, source, tags, where), source=episode.audio.source)
 

@@ -73,6 +73,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _video_problems(standings, episodes, loaded.feeds)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
+    problems += _sound_problems(site, loaded.feeds, episodes, standings)
     problems += catalog_problems(read.articles)
     problems += vanished_feeds(site, loaded.feeds, index)
     return CheckResult(read.articles, problems, standings)
@@ -86,6 +87,18 @@ def _notes_problems(site: Site, feeds: Sequence[FeedDefinition], episodes: Mappi
     selected = {s.source: set(s.selected) for s in standings}
     return [p for source, episode in episodes.items() for p in notes_problems(
         episode, site, [f for f in feeds if f.slug in selected.get(source, set())])]
+
+
+def _sound_problems(site: Site, feeds: Sequence[FeedDefinition],
+                    episodes: Mapping[str, Episode], standings: Sequence[Standing]
+                    ) -> list[Problem]:
+    """Each episode's loudness, true peak and range, as fetched and as published, from the
+    cache (issue 25): `_pair.loudness` says it, and warns of one off its target."""
+    from companion._pair.loudness import loudness_problems
+
+    shows = {s.source: set(s.feeds) for s in standings}
+    return [p for source, episode in episodes.items() for p in loudness_problems(
+        site, episode, [f for f in feeds if f.slug in shows.get(source, set())])]
 
 
 def catalog_problems(articles: Sequence[Article]) -> list[Problem]:

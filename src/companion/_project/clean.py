@@ -2,7 +2,10 @@
 
 A build makes the site folder (``[site] out``), its state (``.companion/``) and tagged
 copies of the audio (``cache/published/``). `clean` removes those; with ``cache`` it
-removes the folders `companion fetch` fills too, so that the next fetch starts afresh.
+removes the folders `companion fetch` fills too, so that the next fetch starts afresh,
+and the loudness measurements (``cache/loudness/``: the normalised audio they name is in
+``cache/media/``, which goes too); a plain `clean` keeps both, since normalising is minutes of
+work per hour of audio.
 It never removes the ledger of published GUIDs (``cache/ledger/``): no command deletes
 it, since it is the record of what subscribers have.
 
@@ -25,6 +28,7 @@ from companion._config.project import inside, project_rel
 from companion._errors import ProjectError, from_os_error
 from companion._lifecycle.ledger import LEDGER_DIR
 from companion._pair.cache import FETCHED_DIRS, PUBLISHED_DIR
+from companion._pair.loudness import LOUDNESS_DIR
 from companion._site_model import Site
 
 
@@ -92,7 +96,7 @@ def clean(site: Site, *, cache: bool = False) -> CleanReport:
     removed = _clean_site(site)
     folders = [site.root / STATE_DIR, site.cache_dir / PUBLISHED_DIR]
     if cache:
-        folders += [site.cache_dir / name for name in FETCHED_DIRS]
+        folders += [site.cache_dir / name for name in (*FETCHED_DIRS, LOUDNESS_DIR)]
         folders += _leftovers(site.cache_dir)
     removed += [project_rel(p, site) for p in folders if _remove(p)]
     ledger = site.cache_dir / LEDGER_DIR

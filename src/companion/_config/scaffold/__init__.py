@@ -34,6 +34,10 @@ language = "en"
 
 [publish]
 target = "public"   # a folder, or s3://bucket/prefix (with endpoint_url for R2, MinIO...)
+
+# [audio]           # every episode at even loudness (ffmpeg); these are the defaults
+# loudness = -16    # integrated LUFS; false publishes the audio as it is
+# true_peak = -1    # dBTP
 """
 
 ARTICLE = """\
