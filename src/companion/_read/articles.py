@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place
+from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place, ShowItem
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
@@ -42,6 +42,7 @@ from companion._read.lang import (
     infer_title,
     normalize_lang,
 )
+from companion._read.pairing import read_pairing
 from companion._read.slugs import make_slug, split_jekyll_name
 from companion._site_model import Identity, Site
 from companion._text import clean_text, nearest, whole_number
@@ -359,11 +360,16 @@ def _source(path: Path, site: Site, where: str) -> _Source:
     return _Source(data, body.strip("\n"), fmt)
 
 
-def _title(fields: _Fields, source: _Source, inferred: list[Inference]) -> tuple[str, str]:
-    """(title, body): an inferred title's own line leaves the body."""
+def _title(fields: _Fields, source: _Source, inferred: list[Inference],
+           show: ShowItem | None = None) -> tuple[str, str]:
+    """(title, body): an inferred title's own line leaves the body. An article without a
+    title of its own takes its show episode's (`pairing.toml`), its body kept whole."""
     given = fields.text("title")
     if given:
         return given, source.body
+    if show is not None and show.title:
+        inferred.append(Inference("title", show.title, "from the show's RSS episode"))
+        return show.title, source.body
     found = infer_title(source.body, source.format)
     if found is None:
         fields.error("title", "no title, and none can be inferred from the text",
@@ -392,11 +398,13 @@ def _build(path: Path, site: Site, where: str,
     _unknown_keys(fields)
     inferred: list[Inference] = []
     dateline = find_dateline(source.body) if source.format == "text" else None
-    title, body = _title(fields, source, inferred)
+    slug = _slug(fields, path)
+    show = read_pairing(site.root).shows.get(slug)
+    title, body = _title(fields, source, inferred, show)
     video, video_id = _video(fields)
     spotify, spotify_id = _spotify(fields)
     article = Article(
-        path=path, relpath=where, slug=_slug(fields, path), title=title, body=body,
+        path=path, relpath=where, slug=slug, title=title, body=body,
         format=source.format,
         lang=(lang := _lang(fields, f"{title}\n{body}", site, inferred, cache)),
         direction=direction(lang),
@@ -418,6 +426,7 @@ def _build(path: Path, site: Site, where: str,
         people=_people(fields), location=_location(fields, dateline_place(source.body),
                                                    inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
+        show_item=show,
     )
     return (None if fields.failed else article), fields.problems
 
