@@ -207,6 +207,22 @@ class Project:
             return run_pair(self.site, found, accept=names, choose=choose, reject=reject,
                             want_orphans=orphans, notes=notes, completed=completed)
 
+    def new_from_video(self, url: str, *, catalogs: Sequence[Path | str] = (),
+                       cwd: Path | None = None, publish: bool = False,
+                       now: Moment = None) -> NewArticle:
+        """Write a draft article from a video no article has (its title, date, description
+        as the body, its id as `video:`), found in the cached catalogs (`companion pair`),
+        the cache's yt-dlp info, or the saved `catalogs`."""
+        from companion._project.from_video import video_draft
+        from companion._project.new import new_article
+
+        moment = self.now(now)
+        with _os_errors(ProjectError, "cannot write the article"):
+            draft = video_draft(self.site, url, _saved_catalogs(catalogs, cwd))
+            return new_article(self.site, draft.title, draft.date or moment, now=moment,
+                               lang=draft.lang, video=draft.video, publish=publish,
+                               body=draft.body)
+
     def clean(self, *, cache: bool = False) -> CleanReport:
         """Remove the site folder, ``.companion/`` and ``cache/published/``; with `cache`,
         everything fetched too. Never the ledger of published GUIDs (``cache/ledger/``)."""

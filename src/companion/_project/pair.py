@@ -15,7 +15,7 @@ carries its id is `already`, and its show item is recorded then).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from companion._config.project import project_rel
@@ -48,7 +48,6 @@ class PairReport:
     written: tuple[str, ...] = ()  # project-relative files written (articles, pairing.toml)
     orphans: tuple[CatalogEntry, ...] = ()  # with `orphans`: what no article claims
     completed: int = 0  # flat-listed candidates whose full info was fetched, then matched again
-    entries: dict[tuple[str, str], CatalogEntry] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """``{"articles": [...]}``: one record per article (`Proposal.as_json`)."""
@@ -134,12 +133,14 @@ def accept_edits(site: Site, articles: Sequence[Article], proposals: Sequence[Pr
                  pairing: Pairing, names: Sequence[str]) -> tuple[list[Edit], Pairing]:
     """The files to write for the articles `names` selects (all when empty): the paired ids
     into each article, the matched show-RSS items into the pairing records. Ambiguous and
-    unmatched sides are left alone."""
+    unmatched articles (by their status, both sides in one word) are left alone."""
     by_key = {p.key: p for p in proposals}
     shows = dict(pairing.shows)
     edits: list[Edit] = []
     for article in select_articles(names, articles, "companion pair --accept"):
         proposal = by_key[article.relpath]
+        if proposal.status in ("ambiguous", "unmatched"):
+            continue
         youtube = proposal.youtube.id if proposal.youtube.status == "paired" else None
         show_known = proposal.show.status in ("paired", "already")
         spotify = proposal.spotify_id if proposal.show.status == "paired" else None
@@ -183,8 +184,6 @@ def run_pair(site: Site, catalogs: Sequence[Catalog], *, accept: Sequence[str] |
         written.append(pairing_path(site.root).name)
     problems = [*errors, *notes, *(Problem("warning", p.key, w) for p in proposals
                                    for w in p.warnings)]
-    entries = {(e.source, e.id): e for c in catalogs for e in c.entries}
     return PairReport(tuple(proposals), tuple(articles), tuple(problems), tuple(written),
-                      tuple(orphans(proposals, catalogs)) if want_orphans else (), completed,
-                      entries)
+                      tuple(orphans(proposals, catalogs)) if want_orphans else (), completed)
 
