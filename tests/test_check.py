@@ -106,8 +106,8 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
     assert data["episodes"] == [{
         "slug": "one", "path": "episodes/2025-03-01-one.md", "lang": "en",
         "date": "2025-03-01T00:00:00+00:00", "youtube_id": "02el3F-AjQw", "spotify_id": None,
-        "title": "One", "audio_source": "YouTube", "state": "page-only", "hidden": False, "feeds": [],
-        "selected_by": [], "why": None}]
+        "title": "One", "audio_source": "YouTube", "state": "page-only", "hidden": False,
+        "feeds": [], "selected_by": [], "why": None}]
     assert data["problems"][0] == {
         "severity": "error", "where": "episodes/bad.md", "field": "season",
         "message": "season must be a whole number from 1 to 999,999, not 0",

@@ -77,10 +77,26 @@ def readable_articles(site: Site) -> tuple[list[Article], list[Problem]]:
 
 def propose(site: Site, articles: Sequence[Article], catalogs: Sequence[Catalog],
             pairing: Pairing) -> list[Proposal]:
-    """The matcher's proposal for each article, with the recorded decisions."""
+    """The matcher's proposal for each article, with the recorded decisions. A show item
+    accepted before (``[[show]]``) holds like an id the article carries: its side is
+    `already`."""
     seen = [MatchArticle.from_article(a, site.episode_url(a.slug)) for a in articles]
-    return match(seen, catalogs, decisions=Decisions(pairing.chosen, pairing.rejected),
-                 settings=match_settings(site))
+    chosen = {slug: dict(sides) for slug, sides in pairing.chosen.items()}
+    for slug, item in pairing.shows.items():
+        sides = chosen.setdefault(slug, {})
+        if "rss" not in sides and "spotify" not in sides:
+            sides["rss"] = item.guid
+    found = match(seen, catalogs, decisions=Decisions(chosen, pairing.rejected),
+                  settings=match_settings(site))
+    return [_accepted(p, pairing.shows.get(p.slug)) for p in found]
+
+
+def _accepted(proposal: Proposal, item: ShowItem | None) -> Proposal:
+    """The show side `already` when it is the item accepted before."""
+    rss = proposal.rss
+    if item is None or rss is None or rss.id != item.guid or proposal.show.status != "paired":
+        return proposal
+    return replace(proposal, show=replace(proposal.show, status="already"))
 
 
 def flat_candidates(proposals: Sequence[Proposal]) -> list[str]:
