@@ -55,8 +55,8 @@ def command(ctx: Ctx, slugs: tuple[str, ...], catalogs: tuple[Path, ...], offlin
         raise click.UsageError("SLUGs name the articles to accept: give --accept too")
     project = ctx.load()
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
-                  MofNCompleteColumn(), console=ctx.err, disable=not ctx.chatty,
-                  transient=True) as bar:
+                  MofNCompleteColumn(), console=ctx.err,
+                  disable=not (ctx.chatty and ctx.err.is_terminal), transient=True) as bar:
         task = bar.add_task("reading the catalogs", total=None)
         report = project.pair(catalogs, accept=list(slugs) if accept and slugs else accept,
                               choose=choose, reject=reject, offline=offline, orphans=orphans,
