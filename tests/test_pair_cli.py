@@ -299,3 +299,52 @@ def test_check_sends_an_unpaired_article_to_pair_and_says_what_spotify_would_add
     assert "run `companion fetch`," not in advice
     assert "SPOTIFY_CLIENT_ID" in out
     assert "Web API" in out
+
+
+def test_an_interrupted_accept_leaves_each_article_as_it_was_or_fully_updated(
+        newsroom: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fails at the third rename (a full disk, a kill): the first two sidecars are
+    whole, the rest absent, no temporary file is left; running again finishes the work."""
+    import os
+
+    root, catalogs = newsroom
+    real_replace, renames = os.replace, []
+
+    def failing_replace(src: str, dst: str) -> None:
+        renames.append(dst)
+        if len(renames) == 3:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    code, _out, err = run(capsys, "-C", str(root), "pair", "--accept", *catalogs)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert code == 1
+    assert "the disk is full" in err
+    written = [Path(p) for p in renames[:2]]
+    for slug, (video, _guid, _s) in PAIRED.items():
+        path = sidecar(root, slug)
+        if path in written:
+            assert path.read_text(encoding="utf-8").startswith(f"video: {EMBED.format(video)}\n")
+        else:
+            assert not path.exists()
+    assert not [p for p in root.rglob(".tmp-*")]
+    assert not (root / "pairing.toml").exists()
+    assert run(capsys, "-C", str(root), "pair", "--accept", *catalogs)[0] == 0
+    assert all(sidecar(root, slug).is_file() for slug in PAIRED)
+    assert (root / "pairing.toml").read_text(encoding="utf-8").count("[[show]]") == 5
+
+
+def test_the_api_returns_what_json_prints(newsroom: tuple[Path, list[str]],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from companion import load_project
+    from companion._project.pair import PairReport
+
+    root, catalogs = newsroom
+    report = load_project(root).pair([Path(c) for c in catalogs[1::2]])
+    assert isinstance(report, PairReport)
+    code, out, _err = run(capsys, "-C", str(root), "pair", "--json", *catalogs)
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(report.to_json()))
+    assert [p.status for p in report.proposals].count("paired") == 5

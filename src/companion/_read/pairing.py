@@ -113,7 +113,7 @@ def parse_pairing(data: bytes) -> Pairing:
     """The records `data` (the file's bytes) holds; anything else -> `ReadError`."""
     try:
         doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, UTF-8, 4,300 digits
         raise _fail(f"not valid TOML: {exc}", "pairing", "correct the file, or remove it and "
                     "run `companion pair` again") from None
     chosen: dict[str, dict[str, str]] = {}
@@ -160,7 +160,8 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> Pairing:
 
 def _line(key: str, value: str | int | float) -> str:
     """`key = value` in TOML (a JSON string is a TOML basic string)."""
-    shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    shown = json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f") \
+        if isinstance(value, str) else repr(value)
     return f"{key} = {shown}\n"
 
 
