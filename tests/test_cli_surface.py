@@ -6,7 +6,7 @@ import pytest
 
 from companion._cli.main import cli, main
 
-COMMANDS = ["init", "new", "check", "build", "fetch", "publish", "serve", "notes", "clean",
+COMMANDS = ["init", "new", "check", "pair", "build", "fetch", "publish", "serve", "notes", "clean",
             "import", "completion", "version"]
 
 
