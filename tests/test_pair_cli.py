@@ -180,7 +180,10 @@ def test_choose_and_reject_are_kept_in_pairing_toml_for_every_producer(
     assert 'slug = "hearings"\nsource = "youtube"\nid = "CableHear01"' in text
     assert 'slug = "hearings"\nsource = "rss"\nid = "show-cable-1"' in text
     assert '[[rejected]]\nslug = "metro"\nsource = "youtube"\nid = "MetroTbs001"' in text
+    edited = "# the cable hearings: part 1 is the article's (Nino, 8 Oct)\n" + text
+    (root / "pairing.toml").write_text(edited, encoding="utf-8")
     after = pair_json(capsys, root, *catalogs)  # another run, as another producer's
+    assert (root / "pairing.toml").read_text(encoding="utf-8") == edited  # a look: no write
     assert (after[SPLIT]["status"], after[SPLIT]["youtube"]) == ("paired", "CableHear01")
     assert str(after[SPLIT]["audio"]).endswith("/show/show-cable-1.mp3")
     assert after["metro"]["youtube"] != "MetroTbs001"

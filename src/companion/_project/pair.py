@@ -170,15 +170,12 @@ def accept_edits(site: Site, articles: Sequence[Article], proposals: Sequence[Pr
     return edits, Pairing(pairing.chosen, pairing.rejected, shows)
 
 
-def write_pairing(site: Site, pairing: Pairing) -> bool:
-    """``pairing.toml`` written when it changes; whether it did."""
-    path = pairing_path(site.root)
-    data = render_pairing(pairing)
-    if path.is_file() and path.read_bytes() == data:
+def write_pairing(site: Site, pairing: Pairing, before: Pairing) -> bool:
+    """``pairing.toml`` written when its records change (a file a producer edited by hand,
+    its comments, is left alone otherwise); whether it was."""
+    if pairing == before:
         return False
-    if not path.is_file() and not (pairing.chosen or pairing.rejected or pairing.shows):
-        return False
-    atomic_write(path, data, make_parent=False)
+    atomic_write(pairing_path(site.root), render_pairing(pairing), make_parent=False)
     return True
 
 
@@ -189,14 +186,15 @@ def run_pair(site: Site, catalogs: Sequence[Catalog], *, accept: Sequence[str] |
     """Match, record the decisions, and with `accept` (a list of names, empty for all) write
     what was paired. Raises before writing anything when something cannot be written."""
     articles, errors = readable_articles(site)
-    pairing = decide(read_pairing(site.root), articles, catalogs, choose, reject)
+    before = read_pairing(site.root)
+    pairing = decide(before, articles, catalogs, choose, reject)
     proposals = propose(site, articles, catalogs, pairing)
     written: list[str] = []
     if accept is not None:
         edits, pairing = accept_edits(site, articles, proposals, pairing, accept)
         write_edits(edits)
         written += [project_rel(e.path, site) for e in edits]
-    if write_pairing(site, pairing):
+    if write_pairing(site, pairing, before):
         written.append(pairing_path(site.root).name)
     problems = [*errors, *notes, *(Problem("warning", p.key, w) for p in proposals
                                    for w in p.warnings)]
