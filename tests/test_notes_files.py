@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ def test_apple_notes_are_the_feed_description(example_project: Path,
                  "--for", "apple"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Dock workers")
-    assert "RSS feed: Caucasus Desk Audio: https://podcasts.example.org/en/feed.xml" in out
+    assert "Caucasus Desk Audio (RSS feed): https://podcasts.example.org/en/feed.xml" in out
 
 
 def test_notes_json(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,3 +126,40 @@ def test_notes_json(example_project: Path, capsys: pytest.CaptureFixture[str]) -
     assert data["for"] == "youtube"
     assert data["bytes"] == len(data["text"].encode("utf-8")) <= data["limit"]["most"]
     assert "<" not in data["text"]
+
+
+def test_the_scaffold_shows_what_each_platform_gets(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`companion init`'s episode has chapters and sources, so `--for` changes the text:
+    YouTube refuses two chapters (and says so), the feed's text keeps them; each text says
+    its platform's limit."""
+    project = tmp_path / "show"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    texts = {}
+    for target in ("youtube", "spotify", "apple"):
+        assert main(["--project", str(project), "notes", "welcome", "--for", target]) == 0
+        captured = capsys.readouterr()
+        texts[target] = captured.out
+        assert " of 5,000 bytes" in captured.err if target == "youtube" else (
+            " of 4,000 bytes" in captured.err)
+    assert "00:00 Welcome" not in texts["youtube"]
+    assert "00:00 Welcome\n00:03 What the show is about" in texts["apple"]
+    assert "00:00 Welcome" in texts["spotify"]
+    assert "utm_source" not in texts["apple"]  # the scaffold's tracked link, cleaned
+    assert "My Show (RSS feed): https://" in texts["apple"]
+    assert "RSS feed: My Show:" not in texts["apple"]
+
+
+def test_article_chapters_that_do_not_fit_are_a_warning(make_project: Callable[..., Path]) -> None:
+    """`chapters:` past the end of the audio, or not from 00:00, are not used: a warning
+    names the field."""
+    from companion import load_project
+
+    root = make_project({"episodes/2025-01-01-a.md": (
+        "---\ntitle: A\nchapters: [\"00:05 Late start\", \"00:10 Then\"]\n---\nBody.\n")})
+    result = load_project(root).check()
+    found = [p for p in result.problems if p.field == "chapters"]
+    assert found
+    assert found[0].severity == "warning"
+    assert "first at 00:00" in found[0].message

@@ -31,7 +31,8 @@ from companion._config.feeds import load_feed
 from companion._config.project import load_site
 from companion._publish.manifest import MANIFEST_FORMAT, parse_manifest
 from companion._publish.targets import LockInfo, lock_held_error
-from companion._read.articles import KNOWN_KEYS, read_with_problems
+from companion._read.articles import read_with_problems
+from companion._read.keys import KNOWN_KEYS
 
 pytestmark = pytest.mark.slow
 

@@ -139,6 +139,7 @@ class Article:
     location: Place | None = None  # `location:`, or the dateline's place (plain text)
     license: License | None = None  # `license:`
     show_item: ShowItem | None = None  # the show's RSS item paired to it (pairing.toml)
+    chapters: tuple[str, ...] = ()  # `chapters:`, "MM:SS Title" lines as written
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,14 @@ class SpotifyEpisode:
     id: str
     title: str | None = None
     thumbnail_url: str | None = None
+    # From Spotify's Web API ("Get Episode"), when fetch had its credentials:
+    description: str | None = None  # plain text
+    html_description: str | None = None  # Spotify's HTML
+    duration_ms: int | None = None
+    release_date: str | None = None  # "2026-01-05", "2026-01" or "2026" (see the precision)
+    release_date_precision: str | None = None  # "day", "month" or "year"
+    languages: tuple[str, ...] = ()  # BCP 47 tags, the first the main one
+    images: tuple[tuple[str, int | None, int | None], ...] = ()  # (url, width, height)
 
     @property
     def url(self) -> str:

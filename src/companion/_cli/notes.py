@@ -35,6 +35,15 @@ def clipboard() -> list[str] | None:
     return None
 
 
+#: What each platform's text leaves out or keeps, for the line above the text.
+_TAKES = {
+    "youtube": "no < or >, no link to the video itself, a chapter list only when YouTube "
+               "takes it (at least 3, the first at 00:00, each 10 s or more)",
+    "spotify": "no link to the Spotify episode itself; chapters as 00:00 lines",
+    "apple": "the feed's plain-text description, every home and chapter line",
+}
+
+
 @click.command("notes")
 @click.argument("slug")
 @click.option("--for", "target", type=click.Choice(["youtube", "spotify", "apple"]),
@@ -55,6 +64,9 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
                         "cut": fitted.cut, "sources_left": fitted.sources_left,
                         "chapters_refused": fitted.chapters_refused or None})
         return 0
+    size = fitted.limit.size(fitted.text)
+    ctx.tell(f"{fitted.limit.name}: {size:,} of {fitted.limit.most:,} {fitted.limit.unit}; "
+             f"{_TAKES[target]}")
     if fitted.cut:
         ctx.tell(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
                  f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"

@@ -34,11 +34,14 @@ def notes_problems(episode: Episode, site: Site,
                 + (f": {fitted.sources_left} source(s) left out, listed on the episode page"
                    if fitted.sources_left else ""),
                 "shorten the summary (description:) or the list of sources", "notes"))
-        if fitted.chapters_refused:  # a note: the build leaves the list out on its own
+        # a note where the episode has a video (its description is where the list goes);
+        # `companion notes --for youtube` says it for any episode
+        if fitted.chapters_refused and episode.youtube is not None:
             problems.append(Problem(
                 "info", where, "the chapter list is left out of the YouTube description: "
                 f"{fitted.chapters_refused}",
-                "fix the chapter times in the video description", "chapters"))
+                "for YouTube's list: at least 3 chapters, the first at 00:00, each 10 s or more "
+                "(in `chapters:`, or in the video's description)", "chapters"))
     if not YOUTUBE_TITLE.fits(episode.title) or YOUTUBE_TITLE.prepare(episode.title) \
             != episode.title:
         problems.append(Problem(

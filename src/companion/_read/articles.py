@@ -34,6 +34,7 @@ from companion._read.frontmatter import (
     split_front_matter,
 )
 from companion._read.identity import guid_for, redirect_from
+from companion._read.keys import KNOWN_KEYS, THEME_KEYS
 from companion._read.lang import (
     dateline_place,
     detect_language,
@@ -50,27 +51,6 @@ from companion._text import clean_text, nearest, whole_number
 if TYPE_CHECKING:  # the cache (SQLite) is the build's: `check` reads without it
     from companion._read.parsed import ParsedCache
 
-KNOWN_KEYS = frozenset({
-    "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
-    "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
-    "episode_type", "explicit", "slug", "published", "draft",
-    "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
-    # issue 16A: podcast:person, podcast:location, podcast:license
-    "hosts", "guests", "location", "license",
-})
-#: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
-THEME_KEYS = frozenset({
-    "permalink", "excerpt", "excerpt_separator", "redirect_from", "redirect_to",
-    "last_modified_at", "category", "comments", "share", "related", "toc", "toc_label",
-    "toc_icon", "toc_sticky", "header", "teaser", "classes", "sidebar", "author_profile",
-    "read_time", "show_date", "sitemap", "pin", "seo_title", "canonical_url", "subtitle",
-    "summary", "keywords", "modified", "updated", "lastmod", "render_with_liquid",
-    "pagination", "math", "mathjax", "image_alt", "image_caption", "caption", "credit",
-    "source", "weight", "aliases", "series", "publishDate", "expiryDate",
-    "thumbnail", "cover", "feature", "feature_image", "og_image", "twitter", "lang_ref",
-    "translations", "ref", "type", "id", "uuid", "menu", "nav_order", "parent",
-    "search", "robots", "noindex", "show_excerpts", "tagline", "overlay_image", "mermaid",
-})
 DRAFTS_DIR = "_drafts"  # episodes/_drafts/...: drafts, as in Jekyll
 _EPISODE_TYPES = ("full", "trailer", "bonus")
 #: The largest season or episode number (apps show them; none counts this far).
@@ -427,8 +407,24 @@ def _build(path: Path, site: Site, where: str,
                                                    inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
         show_item=show,
+        chapters=_chapters(fields),
     )
     return (None if fields.failed else article), fields.problems
+
+
+def _chapters(fields: _Fields) -> tuple[str, ...]:
+    """`chapters:`: "MM:SS Title" lines (a list, or one block of lines), as written; the
+    pair stage checks them against the audio's length."""
+    value = fields.data.get("chapters")
+    if value is None:
+        return ()
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or any(
+            isinstance(v, (dict, list)) or v is None for v in lines):
+        fields.error("chapters", "chapters must be a list of \"MM:SS Title\" lines",
+                     'write chapters: ["00:00 Welcome", "01:30 The story"]')
+        return ()
+    return tuple(t for t in (clean_text(str(v)).strip() for v in lines) if t)
 
 
 def _remote_audio(fields: _Fields) -> bool:

@@ -183,8 +183,8 @@ def _homes(episode: Episode, page_url: str | None, feeds: Sequence[tuple[str | N
 
 
 def _feed_home(lang: str, title: str | None, url: str) -> Home:
-    label = t(lang, "RSS feed")
-    return Home(f"{label}: {title}" if title else label, url, "feed")
+    label = t(lang, "RSS feed")  # "My Show (RSS feed): URL", not "RSS feed: My Show: URL"
+    return Home(f"{title} ({label})" if title else label, url, "feed")
 
 
 def timestamp(seconds: float) -> str:
