@@ -162,3 +162,19 @@ def test_a_private_playlist_is_one_error_naming_it(project: Path, server: Server
     assert caught.value.where == playlist
     assert "private" in caught.value.message
     assert tree(root) == before
+
+
+def test_a_damaged_pairing_toml_is_one_message(project: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from companion._cli.main import main
+
+    (project / "pairing.toml").write_text('[[show]]\nslug = "metro"\nguid = "g"\n'
+                                          'audio = "ftp://host/a.mp3"\n', encoding="utf-8")
+    good = write_catalogs(tmp_path / "saved", "https://audio.example/{guid}.mp3")
+    code, _out, err = run_pair(project, capsys, "--catalog", str(good[0]))
+    assert code == 1
+    assert err == ("error: pairing.toml: show[0].audio: not an http(s) URL (write the "
+                   "enclosure's URL, as the show's RSS gives it)\n")
+    assert main(["-C", str(project), "check"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("pairing.toml") == 1  # once, not once per article

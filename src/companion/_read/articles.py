@@ -561,7 +561,7 @@ def read_project(site: Site) -> ReadResult:
         elif orphan := orphan_sidecar(item, site):
             problems.append(orphan)
     articles.sort(key=_order)
-    return ReadResult(articles, problems)
+    return ReadResult(articles, list(dict.fromkeys(problems)))  # pairing.toml's error: once
 
 
 def _order(article: Article) -> tuple[datetime, str]:

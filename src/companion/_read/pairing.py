@@ -53,7 +53,7 @@ class Pairing:
     shows: Mapping[str, ShowItem] = field(default_factory=dict)
 
 
-def _fail(message: str, field_name: str, fix: str) -> ReadError:
+def _fail(message: str, field_name: str | None, fix: str) -> ReadError:
     return ReadError(message, where=PAIRING_FILE, field=field_name, fix=fix)
 
 
@@ -64,7 +64,7 @@ def _optional(table: Mapping[str, Any], key: str, where: str) -> str | None:
 def _text(table: Mapping[str, Any], key: str, where: str) -> str:
     value = table.get(key)
     if not isinstance(value, str) or not value.strip() or any(ord(c) < 32 for c in value):
-        raise _fail(f"{where}.{key} must be a non-empty line of text", f"{where}.{key}",
+        raise _fail("not a non-empty line of text", f"{where}.{key}",
                     f'write {key} = "..." (or run `companion pair` to write the file)')
     return value.strip()
 
@@ -72,7 +72,7 @@ def _text(table: Mapping[str, Any], key: str, where: str) -> str:
 def _tables(data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-        raise _fail(f"{name} must be an array of tables ([[{name}]])", name,
+        raise _fail(f"not an array of tables ([[{name}]])", name,
                     f"write each record as a [[{name}]] table")
     return value
 
@@ -80,7 +80,7 @@ def _tables(data: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
 def _source(table: Mapping[str, Any], where: str) -> str:
     source = _text(table, "source", where)
     if source not in SOURCES:
-        raise _fail(f"{where}.source is {source!r}", f"{where}.source",
+        raise _fail(f"{source!r} is no source", f"{where}.source",
                     'write source = "youtube", "spotify" or "rss"')
     return source
 
@@ -88,7 +88,7 @@ def _source(table: Mapping[str, Any], where: str) -> str:
 def _show(table: Mapping[str, Any], where: str) -> ShowItem:
     audio = _text(table, "audio", where)
     if not audio.lower().startswith(("http://", "https://")):
-        raise _fail(f"{where}.audio is not an http(s) URL", f"{where}.audio",
+        raise _fail("not an http(s) URL", f"{where}.audio",
                     "write the enclosure's URL, as the show's RSS gives it")
     length = table.get("length")
     duration = table.get("duration")
@@ -98,7 +98,7 @@ def _show(table: Mapping[str, Any], where: str) -> ShowItem:
     if (length is not None and found_length is None) or (
             duration is not None and found_duration is None):
         bad = "length" if length is not None and found_length is None else "duration"
-        raise _fail(f"{where}.{bad} is not a number", f"{where}.{bad}",
+        raise _fail("not a number", f"{where}.{bad}",
                     "write a whole number of bytes (length) or of seconds (duration)")
     return ShowItem(_text(table, "guid", where), audio, _optional(table, "type", where),
                     found_length, _optional(table, "title", where), found_duration)
@@ -114,7 +114,7 @@ def parse_pairing(data: bytes) -> Pairing:
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError, UTF-8, 4,300 digits
-        raise _fail(f"not valid TOML: {exc}", "pairing", "correct the file, or remove it and "
+        raise _fail(f"not valid TOML: {exc}", None, "correct the file, or remove it and "
                     "run `companion pair` again") from None
     chosen: dict[str, dict[str, str]] = {}
     rejected: dict[str, set[tuple[str, str]]] = {}
@@ -142,7 +142,7 @@ def read_pairing(root: Path) -> Pairing:
     except FileNotFoundError:
         return Pairing()
     except OSError as exc:
-        raise _fail(f"cannot read the file: {exc.strerror}", "pairing",
+        raise _fail(f"cannot read the file: {exc.strerror}", None,
                     "check that it is readable") from None
     return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -153,7 +153,7 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> Pairing:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise _fail(f"cannot read the file: {exc.strerror}", "pairing",
+        raise _fail(f"cannot read the file: {exc.strerror}", None,
                     "check that it is readable") from None
     return parse_pairing(data)
 
