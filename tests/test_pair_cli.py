@@ -351,3 +351,19 @@ def test_the_api_returns_what_json_prints(newsroom: tuple[Path, list[str]],
     assert code == 0
     assert json.loads(out) == json.loads(json.dumps(report.to_json()))
     assert [p.status for p in report.proposals].count("paired") == 5
+
+
+def test_a_show_enclosure_gone_is_one_failure_that_says_where_it_came_from(
+        newsroom: tuple[Path, list[str]], server: Server, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root, catalogs = newsroom
+    assert run(capsys, "-C", str(root), "pair", "--accept", *catalogs)[0] == 0
+    del server.routes["/show/show-parom.mp3"]
+    media_page(server, "BatumiFer06", sine(tmp_path / "yt.m4a", 9.0).read_bytes())
+    options = FetchOptions(youtube_url=server.url("/watch/{id}"),
+                           video=YtDlpSource(timeout=5, retries=0), retries=0, timeout=5)
+    code, _out, err = run(capsys, "-C", str(root), "fetch", "parom", fetch_options=options)
+    assert code == 1
+    assert "/show/show-parom.mp3" in err
+    assert "pairing.toml" in err
+    assert not [p for p in server.requests if p.startswith("/media/")]  # no fallback to YouTube
