@@ -13,7 +13,8 @@ from companion._cli.main import main
 PUBLIC = [
     "Article", "Audio", "BuildResult", "Chapter", "CheckResult", "CleanReport", "Clock",
     "CompanionError", "Episode", "FeedDefinition", "FeedError", "FetchError", "FetchOptions",
-    "FetchReport", "ImportReport", "Link", "NewArticle", "OutputFile", "PairError", "Problem",
+    "FetchReport", "ImportReport", "Link", "NewArticle", "OutputFile", "PairError", "PairReport",
+    "Problem",
     "Project",
     "ProjectError", "PublishError", "PublishOutcome", "PublishReport", "ReadError",
     "RenderError", "Site", "SpotifyEpisode", "Standing", "Transcript", "YouTubeVideo",

@@ -78,9 +78,9 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
     assert code == 0
     assert not err
     lines = out.splitlines()
-    assert lines[0] == ("undated  en  no date  youtube:-  spotify:-  "
+    assert lines[0] == ("undated  en  no date  youtube:-  spotify:-  audio:none  "
                         "[page only, in no feed (no feed selects it)]  Undated piece")
-    assert lines[1] == ("one  en  2025-03-01  youtube:-  spotify:-  "
+    assert lines[1] == ("one  en  2025-03-01  youtube:-  spotify:-  audio:none  "
                         "[page only, in no feed (no feed selects it)]  One")
     assert lines[2].startswith("warning: episodes/undated.txt: date: no date: ")
     assert "YYYY-MM-DD" in lines[2]
@@ -106,8 +106,8 @@ def test_json_output(make_project: MakeProject, capsys: pytest.CaptureFixture[st
     assert data["episodes"] == [{
         "slug": "one", "path": "episodes/2025-03-01-one.md", "lang": "en",
         "date": "2025-03-01T00:00:00+00:00", "youtube_id": "02el3F-AjQw", "spotify_id": None,
-        "title": "One", "state": "page-only", "hidden": False, "feeds": [],
-        "selected_by": [], "why": None}]
+        "title": "One", "audio_source": "YouTube", "state": "page-only", "hidden": False,
+        "feeds": [], "selected_by": [], "why": None}]
     assert data["problems"][0] == {
         "severity": "error", "where": "episodes/bad.md", "field": "season",
         "message": "season must be a whole number from 1 to 999,999, not 0",

@@ -1,9 +1,9 @@
 """Property tests (hypothesis): whatever a user writes or a damaged remote holds, companion
 answers with its own errors, never another exception.
 
-Six readers, 2,000 generated examples each (12,000 in all), run in-process on the pure
+Seven readers, 2,000 generated examples each (14,000 in all), run in-process on the pure
 parsing functions: an article's front matter, companion.toml, a feed definition, an
-old feed that `companion import` reads, a target's manifest and its lock. Each may
+old feed that `companion import` reads, a target's manifest and its lock, pairing.toml. Each may
 accept the input or refuse it with a `CompanionError` (or a `Problem`); any other
 exception fails the test. The examples are
 derandomized, so a run is reproducible; the strategies lean on what broke before:
@@ -31,7 +31,8 @@ from companion._config.feeds import load_feed
 from companion._config.project import load_site
 from companion._publish.manifest import MANIFEST_FORMAT, parse_manifest
 from companion._publish.targets import LockInfo, lock_held_error
-from companion._read.articles import KNOWN_KEYS, read_with_problems
+from companion._read.articles import read_with_problems
+from companion._read.keys import KNOWN_KEYS
 
 pytestmark = pytest.mark.slow
 
@@ -343,6 +344,41 @@ def test_lock(data: bytes, released: str) -> None:
         holder.describe()
         holder.free(time.time(), released)
     assert isinstance(lock_held_error("s3://bucket/.companion/lock", holder), CompanionError)
+
+
+PAIRING_KEYS = st.sampled_from(["slug", "source", "id", "guid", "audio", "type", "length",
+                                "title", "duration"])
+PAIRING_RECORD = st.one_of(
+    st.fixed_dictionaries({"slug": TEXT, "source": st.one_of(
+        st.sampled_from(["youtube", "spotify", "rss"]), TEXT), "id": TEXT}),
+    st.fixed_dictionaries({"slug": TEXT, "guid": TEXT, "audio": st.one_of(
+        st.just("https://audio.example/e.mp3"), TEXT)}, optional={
+        "type": VALUE, "length": st.one_of(NUMBER, VALUE), "title": TEXT,
+        "duration": st.one_of(NUMBER, VALUE)}),
+    st.dictionaries(st.one_of(PAIRING_KEYS, TEXT), VALUE, max_size=5))
+
+
+def _pairing_toml(records: list[tuple[str, dict[str, Any]]], deep: str) -> bytes:
+    lines = [f"deep = {deep}"] if deep else []
+    for name, record in records:
+        lines.append(f"[[{name}]]")
+        lines += [f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in record.items()]
+    return ("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass")
+
+
+@EXAMPLES
+@given(records=st.lists(st.tuples(st.sampled_from(["chosen", "rejected", "show"]),
+                                  PAIRING_RECORD), max_size=4), deep=SOMETIMES_DEEP)
+def test_pairing_toml(records: list[tuple[str, dict[str, Any]]], deep: str) -> None:
+    """pairing.toml (the producers' decisions): read, or refused; what is read is written
+    back as a file that reads the same."""
+    from companion._read.pairing import parse_pairing, render_pairing
+
+    try:
+        found = parse_pairing(_pairing_toml(records, deep))
+    except CompanionError:
+        return
+    assert parse_pairing(render_pairing(found)) == found
 
 
 def test_the_readers_saw_the_cases_that_broke_before(site: Site) -> None:

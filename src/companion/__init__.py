@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from companion._project.check import CheckResult
     from companion._project.clean import CleanReport
     from companion._project.new import NewArticle
+    from companion._project.pair import PairReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishReport
 
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 #: (a command that builds from the cache never imports the network or storage stages).
 _LAZY = {"CheckResult": "companion._project.check", "BuildResult": "companion._build.result",
          "CleanReport": "companion._project.clean", "NewArticle": "companion._project.new",
+         "PairReport": "companion._project.pair",
          "FetchOptions": "companion._fetch", "FetchReport": "companion._fetch",
          "ImportReport": "companion._fetch.importer",
          "PublishOutcome": "companion._publish.gate", "PublishReport": "companion._publish.run"}
@@ -95,6 +97,7 @@ __all__ = [
     "NewArticle",
     "OutputFile",
     "PairError",
+    "PairReport",
     "Problem",
     "Project",
     "ProjectError",

@@ -18,7 +18,7 @@ error naming the path and the cause).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from companion._errors import (
     CompanionError,
     PairError,
+    Problem,
     ProjectError,
     PublishError,
     RenderError,
@@ -40,12 +41,15 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     import threading
 
     from companion._build.result import BuildResult
+    from companion._catalogs import CatalogEvent, CatalogOptions
     from companion._doctor import DoctorOptions, DoctorReport
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
     from companion._fetch.importer import ImportReport
+    from companion._match import Catalog
     from companion._project.check import CheckResult
     from companion._project.clean import CleanReport
     from companion._project.new import NewArticle
+    from companion._project.pair import PairReport
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishEvent
     from companion._render.shownotes import Fitted
@@ -193,6 +197,42 @@ class Project:
             return new_article(self.site, title, when, now=moment, lang=lang, video=video,
                                spotify=spotify, publish=publish)
 
+    def pair(self, catalogs: Sequence[Path | str] = (), *, accept: bool | Sequence[str] = False,
+             choose: Sequence[tuple[str, str]] = (), reject: Sequence[tuple[str, str]] = (),
+             offline: bool = False, orphans: bool = False, cwd: Path | None = None,
+             options: CatalogOptions | None = None, environ: Mapping[str, str] | None = None,
+             progress: Callable[[CatalogEvent], None] | None = None) -> PairReport:
+        """Match every article with its video and show episode: the `[pair]` sources (the
+        network, asking only for what is new; the cache only with `offline`) and the saved
+        catalog files `catalogs` (relative to `cwd`). `choose` and `reject` record
+        (article, id) decisions in ``pairing.toml``; `accept` (True, or the articles to
+        accept) writes the paired ids into the articles and the matched show-RSS items into
+        ``pairing.toml``. The result's `to_json()` is ``companion pair --json``'s document."""
+        from companion._project.pair import run_pair
+
+        with _os_errors(PairError, "cannot pair"):
+            found, notes, completed = _read_catalogs(self, catalogs, offline, cwd, options,
+                                                     environ, progress)
+            names = None if accept is False else [] if accept is True else list(accept)
+            return run_pair(self.site, found, accept=names, choose=choose, reject=reject,
+                            want_orphans=orphans, notes=notes, completed=completed)
+
+    def new_from_video(self, url: str, *, catalogs: Sequence[Path | str] = (),
+                       cwd: Path | None = None, publish: bool = False,
+                       now: Moment = None) -> NewArticle:
+        """Write a draft article from a video no article has (its title, date, description
+        as the body, its id as `video:`), found in the cached catalogs (`companion pair`),
+        the cache's yt-dlp info, or the saved `catalogs`."""
+        from companion._project.from_video import video_draft
+        from companion._project.new import new_article
+
+        moment = self.now(now)
+        with _os_errors(ProjectError, "cannot write the article"):
+            draft = video_draft(self.site, url, _saved_catalogs(catalogs, cwd))
+            return new_article(self.site, draft.title, draft.date or moment, now=moment,
+                               lang=draft.lang, video=draft.video, publish=publish,
+                               body=draft.body)
+
     def clean(self, *, cache: bool = False) -> CleanReport:
         """Remove the site folder, ``.companion/`` and ``cache/published/``; with `cache`,
         everything fetched too. Never the ledger of published GUIDs (``cache/ledger/``)."""
@@ -249,6 +289,74 @@ def import_show(source: str, path: Path | str = ".", *, feed: str | None = None,
 
         return run_import(root, source, name=feed, base_url=base_url, cwd=cwd,
                           options=options)
+
+
+def _saved_catalogs(paths: Sequence[Path | str], cwd: Path | None) -> list[Catalog]:
+    """The saved catalog files, each recognised by its content."""
+    from companion._errors import CatalogError
+    from companion._match import parse_catalog
+
+    found: list[Catalog] = []
+    for given in paths:
+        path = (cwd or Path.cwd()) / given
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CatalogError(f"cannot read the catalog file: {exc.strerror}",
+                               where=str(given), fix="give the path of a saved catalog "
+                               "(yt-dlp -J/-j output, Spotify's Get Show Episodes JSON, the "
+                               "show's RSS)") from None
+        found += parse_catalog(data, str(given))
+    return found
+
+
+def _read_catalogs(project: Project, paths: Sequence[Path | str], offline: bool,
+                   cwd: Path | None, options: CatalogOptions | None,
+                   environ: Mapping[str, str] | None,
+                   progress: Callable[[CatalogEvent], None] | None
+                   ) -> tuple[list[Catalog], list[Problem], int]:
+    """The catalogs `pair` matches against, the notes on them, and how many flat-listed
+    candidates had their full info fetched (then the catalogs are read again)."""
+    import os
+
+    from companion._catalogs import complete_videos, read_catalogs, spotify_credentials
+    from companion._match import parse_catalog
+    from companion._project.pair import flat_candidates, propose, readable_articles
+    from companion._read.pairing import read_pairing
+
+    site = project.site
+    saved = _saved_catalogs(paths, cwd)
+    if not site.pair.any:
+        return saved, _flat_note(saved), 0
+
+    def cached(read_offline: bool) -> tuple[list[Catalog], list[Problem]]:
+        read = read_catalogs(site, site.pair, offline=read_offline,
+                             credentials=spotify_credentials(
+                                 os.environ if environ is None else environ),
+                             options=options, progress=progress)
+        parsed = [c for f in read.files for c in parse_catalog(f.path.read_bytes(), f.origin)]
+        return parsed + saved, list(read.notes)
+
+    found, notes = cached(offline)
+    if offline or not site.pair.youtube:
+        return found, notes + _flat_note(found), 0
+    articles, _errors = readable_articles(site)
+    wanted = flat_candidates(propose(site, articles, found, read_pairing(site.root)))
+    if not wanted:
+        return found, notes, 0
+    notes += complete_videos(site, wanted, options=options, progress=progress)
+    found, _again = cached(True)
+    return found, notes + _flat_note(found), len(wanted)
+
+
+def _flat_note(catalogs: Sequence[Catalog]) -> list[Problem]:
+    flat = sum(e.flat for c in catalogs for e in c.entries if e.source == "youtube")
+    if not flat:
+        return []
+    return [Problem("info", "catalogs", f"{flat} videos come from a flat listing (no "
+                    "description, no date): weaker evidence, so fewer of them are paired",
+                    "save the channel's full info (`yt-dlp -j URL > file`), or name the "
+                    "channel in [pair] youtube and run `companion pair` with the network")]
 
 
 def _select(articles: Sequence[Article], slugs: Sequence[str]) -> list[Article]:

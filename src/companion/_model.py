@@ -84,6 +84,21 @@ class License:
 
 
 @dataclass(frozen=True)
+class ShowItem:
+    """The item of the show's own RSS feed that `companion pair --accept` matched to an
+    article (recorded in ``pairing.toml``): its enclosure is the episode's audio when the
+    article gives no `audio:` (before YouTube's), its title the article's when the article
+    has none of its own."""
+
+    guid: str
+    audio: str  # the enclosure URL
+    mime_type: str | None = None
+    length: int | None = None  # bytes, as the feed says
+    title: str | None = None
+    duration: float | None = None  # seconds, as the feed says
+
+
+@dataclass(frozen=True)
 class Article:
     """An article file, read and validated. Unknown front-matter keys stay in `extra`."""
 
@@ -123,6 +138,7 @@ class Article:
     people: tuple[Credit, ...] = ()  # `hosts:` and `guests:` (else `author` is the host)
     location: Place | None = None  # `location:`, or the dateline's place (plain text)
     license: License | None = None  # `license:`
+    show_item: ShowItem | None = None  # the show's RSS item paired to it (pairing.toml)
     chapters: tuple[str, ...] = ()  # `chapters:`, "MM:SS Title" lines as written
 
 

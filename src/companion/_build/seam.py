@@ -14,6 +14,7 @@ from companion._errors import Problem
 from companion._lifecycle.ledger import PublishedIndex
 from companion._model import FeedDefinition
 from companion._read.files import SIDECAR_SUFFIXES
+from companion._read.pairing import PAIRING_FILE
 from companion._site_model import Identity, OutputFile, Site, Status
 
 #: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,
@@ -106,11 +107,11 @@ class Stages(Protocol[E, I]):
 
 
 def base_deps(source: str) -> tuple[str, ...]:
-    """An article and the sidecars it may have."""
+    """An article, the sidecars it may have, and ``pairing.toml`` (its show episode)."""
     if not source.lower().endswith(".txt"):
-        return (source,)
+        return (source, PAIRING_FILE)
     stem = source[: -len(".txt")]
-    return (source, *(stem + suffix for suffix in SIDECAR_SUFFIXES))
+    return (source, *(stem + suffix for suffix in SIDECAR_SUFFIXES), PAIRING_FILE)
 
 
 def project_relative(path: Path, site: Site) -> str:

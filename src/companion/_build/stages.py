@@ -156,6 +156,7 @@ class SiteRenderer:
     def episode(self, episode: Episode, problems: list[Problem], flags: Flags | None = None,
                 selected: Sequence[str] | None = None) -> Build:
         from companion._build.notes import write_notes
+        from companion._pair.episodes import no_audio_fix
         from companion._render.site import light, render_episode
 
         flags = flags or Flags()
@@ -169,7 +170,7 @@ class SiteRenderer:
             problems.append(Problem(
                 "warning", episode.article.relpath, "no audio: the episode is left out of "
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
-                "run `companion fetch`, or give `audio:` in the front matter", "audio"))
+                no_audio_fix(episode.article), "audio"))
         rep = self.prepare.episode(episode, feeds, problems, flags.mark, _neighbours(flags.nav))
         write_notes(episode, self.site, [show.definition for show in rep.shows])
         why = ""

@@ -14,6 +14,7 @@ from companion._cli.common import Ctx
 from companion._cli.words import count
 from companion._errors import Problem
 from companion._model import Article
+from companion._pair.episodes import audio_origin
 from companion._project.check import CheckResult
 from companion._site_model import Standing
 
@@ -29,6 +30,7 @@ def episode_json(article: Article, standing: Standing | None = None) -> dict[str
         "youtube_id": article.youtube_id,
         "spotify_id": article.spotify_id,
         "title": article.title,
+        "audio_source": audio_origin(article) or "none",
     }
     if standing is not None:
         data.update(standing.to_json())
@@ -41,7 +43,8 @@ def episode_line(article: Article, standing: Standing | None = None,
     state = standing.label(article.date.tzinfo if article.date else None) if standing else ""
     return "  ".join(x for x in (
         article.slug, article.lang, when, f"youtube:{article.youtube_id or '-'}",
-        f"spotify:{article.spotify_id or '-'}", f"[{state}]" if state else "", article.title)
+        f"spotify:{article.spotify_id or '-'}", f"audio:{audio_origin(article) or 'none'}",
+        f"[{state}]" if state else "", article.title)
         if x)
 
 

@@ -31,6 +31,7 @@ from companion._cli import (
     init,
     new,
     notes,
+    pair,
     publish,
     serve,
     version,
@@ -59,9 +60,9 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(Ctx)
 
 
-COMMANDS = (init.command, new.command, check.command, fetch.command, build.command,
-            publish.command, serve.command, notes.command, clean.command, importer.command,
-            completion.command, version.command, doctor.command)
+COMMANDS = (init.command, new.command, check.command, pair.command, fetch.command,
+            build.command, publish.command, serve.command, notes.command, clean.command,
+            importer.command, completion.command, version.command, doctor.command)
 with_shared_options(cli)
 for _command in COMMANDS:
     cli.add_command(with_shared_options(_command))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -13,7 +14,7 @@ if TYPE_CHECKING:  # the article reader (YAML, Markdown): imported when the comm
 
 
 @click.command("new")
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--lang", "-l", metavar="TAG",
               help="The article's language (BCP 47: en, ka, ar, es...; default: [site] "
                    "language).")
@@ -26,16 +27,32 @@ if TYPE_CHECKING:  # the article reader (YAML, Markdown): imported when the comm
               help="Write it ready to publish, not as a draft.")
 @click.option("--now", metavar="TIME", help="As if it were this moment (default: now, or "
                                            "COMPANION_NOW).")
+@click.option("--from-video", "from_video", metavar="URL",
+              help="Draft the article from a video in the catalogs `companion pair` read: "
+                   "its title, date, description and id (no TITLE then).")
+@click.option("--catalog", "catalogs", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="With --from-video: a saved catalog to look the video up in (repeatable).")
 @click.pass_obj
-def command(ctx: Ctx, title: str, lang: str | None, video: str | None, spotify: str | None,
-            date: str | None, publish: bool, now: str | None) -> int:
+def command(ctx: Ctx, title: str | None, lang: str | None, video: str | None,
+            spotify: str | None, date: str | None, publish: bool, now: str | None,
+            from_video: str | None, catalogs: tuple[Path, ...]) -> int:
     """Write a new article in episodes/, named YYYY-MM-DD-slug.md after its date and TITLE,
     as a draft (draft: true) unless --publish; print its path and the feeds that select it.
 
     Like `hugo new` and jekyll-compose: edit the article, remove `draft: true`, publish.
     """
-    made = ctx.load().new(title, lang=lang, video=video, spotify=spotify, date=date,
-                          publish=publish, now=now)
+    if from_video:
+        if title or video or spotify or date or lang:
+            raise click.UsageError("--from-video takes the title, date, language and video "
+                                   "from the video: give none of them")
+        made = ctx.load().new_from_video(from_video, catalogs=catalogs, publish=publish,
+                                         now=now)
+    elif title is None:
+        raise click.UsageError("give the article's TITLE, or --from-video URL")
+    else:
+        made = ctx.load().new(title, lang=lang, video=video, spotify=spotify, date=date,
+                              publish=publish, now=now)
     if ctx.json:
         ctx.print_json(made.to_json())
         return 0

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 Commit = Callable[[], object]
 AUDIO_FIX = "correct the `audio:` URL, or put the file in the project"
+SHOW_AUDIO_FIX = ("the show's RSS enclosure recorded in pairing.toml: check that the show's "
+                  "feed still lists it, and run `companion pair --accept` again if it moved")
 
 
 @dataclass(frozen=True)
@@ -448,8 +450,9 @@ def _download(job: Job, source: str) -> Path:
         url = job.opts.youtube_url.format(id=source.split(":", 1)[1])
         return _asked(job, lambda: job.opts.video.audio(url, job.where, job.work), download=True)
     name = "producer" + (Path(source.split("?", 1)[0]).suffix or ".audio")
+    fix = AUDIO_FIX if source == job.article.audio else SHOW_AUDIO_FIX
     return _http.download(job.http, source, job.work / name, job.where,
-                          job.opts.max_audio_bytes, AUDIO_FIX)
+                          job.opts.max_audio_bytes, fix)
 
 
 def _prepare(raw: Path, work: Path, where: str) -> Path:

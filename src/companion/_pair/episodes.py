@@ -160,11 +160,40 @@ def _spotify_episode(article: Article, cache: Cache,
     return _spotify.episode_from_oembed(article.spotify_id, data)
 
 
+#: Where an episode's audio comes from, best first: the newsroom's master file (`audio:`),
+#: the show's own RSS enclosure (`companion pair`), the YouTube video's audio track.
+AudioOrigin = Literal["master", "show RSS", "YouTube"]
+
+
+def audio_origin(article: Article) -> AudioOrigin | None:
+    """Which source gives the episode its audio (None: none does)."""
+    if article.audio:
+        return "master"
+    if article.show_item is not None:
+        return "show RSS"
+    return "YouTube" if article.youtube_id else None
+
+
 def audio_source(article: Article) -> str | None:
-    """Where an episode's audio comes from: a URL, a project path, or youtube:<id>."""
+    """Where an episode's audio comes from (`audio_origin`'s order): a URL or a project path
+    (`audio:`), the show's RSS enclosure URL, or youtube:<id>."""
     if article.audio:
         return article.audio
+    if article.show_item is not None:
+        return article.show_item.audio
     return f"youtube:{article.youtube_id}" if article.youtube_id else None
+
+
+PAIR_FIX = ("run `companion pair` to find its video and show episode in the channel's and "
+            "show's catalogs (then `companion fetch`), or give `audio:` in the front matter")
+
+
+def no_audio_fix(article: Article | None) -> str:
+    """What an episode without audio needs: `companion pair` when nothing names its audio
+    (no `audio:`, no video, no show episode), else `companion fetch`."""
+    if article is not None and audio_source(article) is None:
+        return PAIR_FIX
+    return "run `companion fetch`, or give `audio:` in the front matter"
 
 
 def _is_url(source: str) -> bool:

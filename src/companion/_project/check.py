@@ -20,6 +20,7 @@ from companion._errors import CompanionError, Problem
 from companion._lifecycle.ledger import Ledger
 from companion._lifecycle.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
 from companion._model import Article, Episode, FeedDefinition
+from companion._pair.episodes import no_audio_fix
 from companion._site_model import Clock, PlacedMedia, Site, Standing, Status
 
 if TYPE_CHECKING:
@@ -69,12 +70,13 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     standings = [_standing(a, status[a.relpath], episodes.get(a.relpath), loaded.feeds,
                            a.relpath in resolution.no_feed, a.relpath in resolution.dropped)
                  for a in read.articles]
-    problems += _audio_problems(standings, problems)
+    problems += _audio_problems(standings, problems, {a.relpath: a for a in read.articles})
     problems += _video_problems(standings, episodes, loaded.feeds)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
     problems += _sound_problems(site, loaded.feeds, episodes, standings)
     problems += catalog_problems(read.articles)
+    problems += spotify_note(site)
     problems += vanished_feeds(site, loaded.feeds, index)
     return CheckResult(read.articles, problems, standings)
 
@@ -185,12 +187,32 @@ def _video_problems(standings: Sequence[Standing], episodes: Mapping[str, Episod
     return found
 
 
-def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem]) -> list[Problem]:
+def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem],
+                    articles: Mapping[str, Article]) -> list[Problem]:
     failed = {p.where for p in problems if p.field == "audio" and p.severity == "error"}
     return [Problem("warning", s.source, "no audio: the episode is left out of "
                     f"{', '.join(s.selected)} (its page is published without a player)",
-                    "run `companion fetch`, or give `audio:` in the front matter", "audio")
+                    no_audio_fix(articles.get(s.source)), "audio")
             for s in standings if s.why == "no audio" and s.source not in failed]
+
+
+def spotify_note(site: Site, environ: Mapping[str, str] | None = None) -> list[Problem]:
+    """`[pair]` names a Spotify show but the Web API's credentials are not set: what they
+    would add (the same note `companion pair` gives, without the network)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    if not site.pair.spotify_show or (env.get("SPOTIFY_CLIENT_ID", "").strip()
+                                      and env.get("SPOTIFY_CLIENT_SECRET", "").strip()):
+        return []
+    return [Problem(
+        "info", "companion.toml", "the show's Spotify episodes cannot be read: Spotify's Web "
+        "API needs an app's credentials; with them, `companion pair` also gives each paired "
+        "article its Spotify episode id (its Spotify link and embed); the show's RSS pairs "
+        "the audio without them",
+        "set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (an app at "
+        "https://developer.spotify.com/dashboard) and run `companion pair`",
+        "pair.spotify_show")]
 
 
 def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],

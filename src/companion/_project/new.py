@@ -104,7 +104,8 @@ def _write_new(path: Path, text: str) -> None:
 
 def new_article(site: Site, title: str, when: datetime, *, now: datetime | None = None,
                 lang: str | None = None, video: str | None = None,
-                spotify: str | None = None, publish: bool = False) -> NewArticle:
+                spotify: str | None = None, publish: bool = False,
+                body: str | None = None) -> NewArticle:
     """Write a new article dated `when` (a draft unless `publish`), as it stands at `now`
     (default: `when`); see the module docstring."""
     title = " ".join(clean_text(title).split())
@@ -121,7 +122,8 @@ def new_article(site: Site, title: str, when: datetime, *, now: datetime | None 
     day = when.astimezone(site.tz)
     path = site.episodes_dir / f"{day:%Y-%m-%d}-{slug}.md"
     try:
-        _write_new(path, _front(title, day, language, video, spotify, not publish) + BODY)
+        _write_new(path, _front(title, day, language, video, spotify, not publish)
+                   + (body.strip() + "\n" if body and body.strip() else BODY))
     except FileExistsError:
         raise _field(f"{project_rel(path, site)} exists already", "title",
                      "choose another title or date") from None

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place
+from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place, ShowItem
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
@@ -34,6 +34,7 @@ from companion._read.frontmatter import (
     split_front_matter,
 )
 from companion._read.identity import guid_for, redirect_from
+from companion._read.keys import KNOWN_KEYS, THEME_KEYS
 from companion._read.lang import (
     dateline_place,
     detect_language,
@@ -42,6 +43,7 @@ from companion._read.lang import (
     infer_title,
     normalize_lang,
 )
+from companion._read.pairing import read_pairing
 from companion._read.slugs import make_slug, split_jekyll_name
 from companion._site_model import Identity, Site
 from companion._text import clean_text, nearest, whole_number
@@ -49,28 +51,6 @@ from companion._text import clean_text, nearest, whole_number
 if TYPE_CHECKING:  # the cache (SQLite) is the build's: `check` reads without it
     from companion._read.parsed import ParsedCache
 
-KNOWN_KEYS = frozenset({
-    "layout", "title", "author", "categories", "tags", "image", "video", "spotify",
-    "description", "featured", "hidden", "date", "lang", "guid", "audio", "season", "episode",
-    "episode_type", "explicit", "slug", "published", "draft",
-    "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
-    # issue 16A: podcast:person, podcast:location, podcast:license
-    "hosts", "guests", "location", "license",
-    "chapters",  # the episode's chapters, for audio of the newsroom's own (no video)
-})
-#: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
-THEME_KEYS = frozenset({
-    "permalink", "excerpt", "excerpt_separator", "redirect_from", "redirect_to",
-    "last_modified_at", "category", "comments", "share", "related", "toc", "toc_label",
-    "toc_icon", "toc_sticky", "header", "teaser", "classes", "sidebar", "author_profile",
-    "read_time", "show_date", "sitemap", "pin", "seo_title", "canonical_url", "subtitle",
-    "summary", "keywords", "modified", "updated", "lastmod", "render_with_liquid",
-    "pagination", "math", "mathjax", "image_alt", "image_caption", "caption", "credit",
-    "source", "weight", "aliases", "series", "publishDate", "expiryDate",
-    "thumbnail", "cover", "feature", "feature_image", "og_image", "twitter", "lang_ref",
-    "translations", "ref", "type", "id", "uuid", "menu", "nav_order", "parent",
-    "search", "robots", "noindex", "show_excerpts", "tagline", "overlay_image", "mermaid",
-})
 DRAFTS_DIR = "_drafts"  # episodes/_drafts/...: drafts, as in Jekyll
 _EPISODE_TYPES = ("full", "trailer", "bonus")
 #: The largest season or episode number (apps show them; none counts this far).
@@ -360,11 +340,16 @@ def _source(path: Path, site: Site, where: str) -> _Source:
     return _Source(data, body.strip("\n"), fmt)
 
 
-def _title(fields: _Fields, source: _Source, inferred: list[Inference]) -> tuple[str, str]:
-    """(title, body): an inferred title's own line leaves the body."""
+def _title(fields: _Fields, source: _Source, inferred: list[Inference],
+           show: ShowItem | None = None) -> tuple[str, str]:
+    """(title, body): an inferred title's own line leaves the body. An article without a
+    title of its own takes its show episode's (`pairing.toml`), its body kept whole."""
     given = fields.text("title")
     if given:
         return given, source.body
+    if show is not None and show.title:
+        inferred.append(Inference("title", show.title, "from the show's RSS episode"))
+        return show.title, source.body
     found = infer_title(source.body, source.format)
     if found is None:
         fields.error("title", "no title, and none can be inferred from the text",
@@ -393,11 +378,13 @@ def _build(path: Path, site: Site, where: str,
     _unknown_keys(fields)
     inferred: list[Inference] = []
     dateline = find_dateline(source.body) if source.format == "text" else None
-    title, body = _title(fields, source, inferred)
+    slug = _slug(fields, path)
+    show = read_pairing(site.root).shows.get(slug)
+    title, body = _title(fields, source, inferred, show)
     video, video_id = _video(fields)
     spotify, spotify_id = _spotify(fields)
     article = Article(
-        path=path, relpath=where, slug=_slug(fields, path), title=title, body=body,
+        path=path, relpath=where, slug=slug, title=title, body=body,
         format=source.format,
         lang=(lang := _lang(fields, f"{title}\n{body}", site, inferred, cache)),
         direction=direction(lang),
@@ -419,6 +406,7 @@ def _build(path: Path, site: Site, where: str,
         people=_people(fields), location=_location(fields, dateline_place(source.body),
                                                    inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
+        show_item=show,
         chapters=_chapters(fields),
     )
     return (None if fields.failed else article), fields.problems
@@ -573,7 +561,7 @@ def read_project(site: Site) -> ReadResult:
         elif orphan := orphan_sidecar(item, site):
             problems.append(orphan)
     articles.sort(key=_order)
-    return ReadResult(articles, problems)
+    return ReadResult(articles, list(dict.fromkeys(problems)))  # pairing.toml's error: once
 
 
 def _order(article: Article) -> tuple[datetime, str]:

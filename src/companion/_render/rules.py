@@ -18,6 +18,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from companion._config.feeds import is_email
 from companion._errors import Problem, Severity
 from companion._model import Episode, FeedDefinition
+from companion._pair.episodes import no_audio_fix
 from companion._render.limits import APPLE_DESCRIPTION, PODCAST_FUNDING, PODCAST_PERSON
 from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._render.rss import DESCRIPTION_LIMIT, ItemParts, render_feed
@@ -180,7 +181,7 @@ def episode_problems(episode: Episode, ref: ItemParts | None) -> list[Problem]:
         return [Problem("error", where, "the episode has no title", "add a title", "title")]
     if ref is None:
         return [Problem("warning", where, "no audio: the episode is left out of the feed",
-                        "run `companion fetch`, or give `audio:` in the front matter", "audio")]
+                        no_audio_fix(episode.article), "audio")]
     problems = url_problems(ref.url, where, "enclosure")
     if ref.mime_type not in ENCLOSURE_TYPES:
         problems.append(Problem(

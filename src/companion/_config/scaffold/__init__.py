@@ -38,6 +38,13 @@ target = "public"   # a folder, or s3://bucket/prefix (with endpoint_url for R2,
 # [audio]           # every episode at even loudness (ffmpeg); these are the defaults
 # loudness = -16    # integrated LUFS; false publishes the audio as it is
 # true_peak = -1    # dBTP
+
+# Where `companion pair` finds each article's video and show episode (Spotify's app
+# credentials come from SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET, never from here):
+# [pair]
+# youtube = ["https://www.youtube.com/@yourchannel"]
+# spotify_show = "https://open.spotify.com/show/SHOW_ID"
+# show_rss = ["https://anchor.fm/s/.../podcast/rss"]
 """
 
 ARTICLE = """\
@@ -59,7 +66,8 @@ chapters:
   - "00:03 What the show is about"
 # Lifecycle: `draft: true` (or `published: false`) keeps it out of every feed and page;
 # a date in the future (in the file name, or `date:`) holds it back until then.
-# Pair the article with its video and Spotify episode, then run `companion fetch`:
+# Pair the article with its video and Spotify episode (`companion pair --accept` finds
+# them in [pair]'s channel and show), then run `companion fetch`:
 # video: https://www.youtube.com/watch?v=VIDEO_ID
 # spotify: https://open.spotify.com/episode/EPISODE_ID
 ---
