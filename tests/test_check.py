@@ -86,8 +86,11 @@ def test_text_output_lists_episodes_then_problems(make_project: MakeProject,
     assert "YYYY-MM-DD" in lines[2]
     assert any(ln.startswith("info: episodes/undated.txt: title: title from the first line")
                for ln in lines)
+    for name in ("undated.txt", "2025-03-01-one.md"):  # nothing names their audio: pair
+        assert any(ln.startswith(f"info: episodes/{name}: audio: no audio yet")
+                   and "companion pair" in ln for ln in lines)
     assert lines[-1] == ("2 episodes: 0 in feeds, 0 drafts, 0 scheduled; 0 errors, "
-                         "2 warnings, 2 notes")
+                         "2 warnings, 4 notes")
 
 
 def test_strict_makes_warnings_fail(make_project: MakeProject,

@@ -189,11 +189,21 @@ def _video_problems(standings: Sequence[Standing], episodes: Mapping[str, Episod
 
 def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem],
                     articles: Mapping[str, Article]) -> list[Problem]:
+    from companion._pair.episodes import PAIR_FIX, audio_source
+
     failed = {p.where for p in problems if p.field == "audio" and p.severity == "error"}
-    return [Problem("warning", s.source, "no audio: the episode is left out of "
-                    f"{', '.join(s.selected)} (its page is published without a player)",
-                    no_audio_fix(articles.get(s.source)), "audio")
-            for s in standings if s.why == "no audio" and s.source not in failed]
+    found = [Problem("warning", s.source, "no audio: the episode is left out of "
+                     f"{', '.join(s.selected)} (its page is published without a player)",
+                     no_audio_fix(articles.get(s.source)), "audio")
+             for s in standings if s.why == "no audio" and s.source not in failed]
+    told = {p.where for p in found} | failed
+    # an article in no feed for another reason (no date, no feed selects it) is still told
+    # where its audio will come from: nothing names its video, show episode or audio file
+    found += [Problem("info", s.source, "no audio yet: the article names no video, show "
+                      "episode or audio file", PAIR_FIX, "audio")
+              for s in standings if s.source not in told and s.status != "draft"
+              and (a := articles.get(s.source)) is not None and audio_source(a) is None]
+    return found
 
 
 def spotify_note(site: Site, environ: Mapping[str, str] | None = None) -> list[Problem]:
