@@ -246,6 +246,25 @@ def test_title_and_play_control_on_the_first_screen(visit: Any, lang: str,
     assert page.locator(".controls .total").inner_text() != "0:00"  # known before playing
 
 
+FIRST_SCREEN = 600  # px from the top at 390x844: what a phone shows under its browser's bars
+
+
+def test_the_player_is_in_a_phones_first_screen_on_every_episode_page(
+        visit: Any, served: tuple[str, Path]) -> None:
+    """Whatever an episode has (a picture, a video facade, a long title), the play button's
+    bottom edge is within `FIRST_SCREEN` px of the top on a phone: every example page."""
+    slugs = sorted(p.parent.name for p in (served[1] / "episodes").glob("*/index.html"))
+    assert len(slugs) >= len(PAGES)
+    page = visit("phone").page
+    bottoms = {}
+    for slug in slugs:
+        page.goto(f"{served[0]}episodes/{slug}/", wait_until="load")
+        box = page.locator(".controls .play, a.facade").first.bounding_box()
+        assert box is not None, slug
+        bottoms[slug] = box["y"] + box["height"]
+    assert all(0 < bottom <= FIRST_SCREEN for bottom in bottoms.values()), bottoms
+
+
 @BOTH
 @EVERY
 def test_a_chapter_click_seeks_through_serve_and_the_player_stays_in_view(
