@@ -202,12 +202,17 @@ def test_no_english_interface_word(visit: Any, lang: str) -> None:
 def test_dates_are_the_pages_and_numbers_keep_to_their_labels(visit: Any, lang: str,
                                                              viewport: str) -> None:
     page = visit(viewport).open(lang)
-    stamp = page.locator(".facts time")
+    stamp = page.locator(".facts time").first
     day = date.fromisoformat(stamp.get_attribute("datetime") or "")
     assert stamp.inner_text() == format_date(day, lang)
     script = {"ka": r"[\u10d0-\u10ff]", "ar": r"[\u0600-\u06ff]", "fa": r"[\u0600-\u06ff]",
               "es": r" de "}[lang]
     assert re.search(script, stamp.inner_text())
+    if lang == "fa":  # CLDR's default numbering for Persian: Persian digits
+        assert re.search(r"[\u06f0-\u06f9]", stamp.inner_text())
+        assert not re.search(r"[0-9]", page.locator(".facts").inner_text())
+    length = page.locator(".facts time").nth(1)  # the length, in words, and as ISO 8601
+    assert re.fullmatch(r"PT(\d+H)?(\d+M)?(\d+S)?", length.get_attribute("datetime") or "")
     bare = page.evaluate("""() => {
         const places = '.facts, .player, .chapter-list, .cues, .transcript-files, .neighbours';
         const found = [];
@@ -283,6 +288,29 @@ def test_a_chapter_click_seeks_through_serve_and_the_player_stays_in_view(
     assert on_screen(page.locator(".controls").bounding_box(), height)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     assert on_screen(page.locator(".controls").bounding_box(), height)  # sticky
+
+
+@BOTH
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_right_to_left_the_labels_follow_the_page_and_the_transport_does_not(
+        visit: Any, lang: str, viewport: str) -> None:
+    page = visit(viewport).open(lang)
+    page.locator(".chapter-list a").nth(1).click()
+    page.wait_for_function("document.querySelector('.chapter-now').textContent !== ''",
+                           timeout=20_000)
+    page.evaluate("document.getElementById('player').pause()")
+    line = page.evaluate("""() => { const n = document.querySelector('.chapter-now');
+        const text = document.createRange();
+        text.selectNodeContents(n);
+        return [getComputedStyle(n).direction, getComputedStyle(n.parentElement).direction,
+                text.getBoundingClientRect().right, n.parentElement.getBoundingClientRect().right];
+        }""")
+    assert line[:2] == ["rtl", "ltr"]  # the chapter line follows the page; the transport not
+    assert abs(line[2] - line[3]) < 2  # the chapter's name starts at the right edge
+    speed = page.locator(".controls .speed")
+    assert page.evaluate("getComputedStyle(document.querySelector('.speed')).direction") == "rtl"
+    one = "\u06f1" if lang == "fa" else "1"  # CLDR: Persian digits for fa, Latin for ar
+    assert speed.locator("option:checked").inner_text() == f"{one}×"
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])

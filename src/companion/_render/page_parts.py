@@ -27,6 +27,7 @@ from companion._render.i18n import (
     format_date,
     format_duration,
     format_number,
+    iso_duration,
     language_name,
     primary,
     t,
@@ -71,7 +72,8 @@ def facts(episode: Episode, lang: str) -> list[dict[str, Any]]:
     seconds = seconds_of(episode)
     if seconds:
         # Translators: how long the episode is (its audio, or its video)
-        found.append(_fact(t(lang, "Length"), format_duration(seconds, lang)))
+        found.append({"label": t(lang, "Length"), "values": [format_duration(seconds, lang)],
+                      "iso": iso_duration(seconds)})
     if article.season is not None:
         found.append(_fact(t(lang, "Season"), format_number(article.season, lang)))
     if article.episode is not None:
@@ -102,7 +104,7 @@ def item_facts(episode: Episode, lang: str) -> list[dict[str, str]]:
                       "iso": article.date.date().isoformat()})
     seconds = seconds_of(episode)
     if seconds:
-        found.append({"text": format_duration(seconds, lang), "iso": ""})
+        found.append({"text": format_duration(seconds, lang), "iso": iso_duration(seconds)})
     if article.episode is not None:
         number = format_number(article.episode, lang)
         # Translators: the episode's number in its show, e.g. "Episode 4"
