@@ -164,6 +164,7 @@ class EpisodeBuild(Generic[E, I]):
     title: str = ""
     why: str = ""  # why an article that feeds select is in none ("no audio", ...)
     media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
+    lang: str = ""  # the article's language
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,8 @@ def _identity_data(identity: Identity | None) -> IdentityData | None:
         return None
     return [identity.slug, identity.guid, identity.draft,
             identity.date.isoformat() if identity.date else None, identity.hidden,
-            list(identity.files), list(identity.redirect_from)]
+            list(identity.files), list(identity.redirect_from), identity.ref,
+            list(identity.translations)]
 
 
 def _identity(data: IdentityData | None) -> Identity | None:
@@ -304,10 +306,12 @@ def _identity(data: IdentityData | None) -> Identity | None:
         return None
     slug, guid, draft, date, hidden, files, *rest = data
     moved = rest[0] if rest and isinstance(rest[0], list) else []
+    ref = rest[1] if len(rest) > 1 and isinstance(rest[1], str) else None
+    translations = rest[2] if len(rest) > 2 and isinstance(rest[2], list) else []
     return Identity(str(slug), str(guid), bool(draft),
                     datetime.fromisoformat(date) if isinstance(date, str) else None,
                     bool(hidden), tuple(files) if isinstance(files, list) else (),
-                    tuple(moved))
+                    tuple(moved), ref, tuple(translations))
 
 
 # -- the build -----------------------------------------------------------------------------
@@ -502,10 +506,49 @@ class _Build(Generic[E, I]):
                 nav.setdefault(source, tuple(
                     (rel, states[n].slug, states[n].title)
                     for rel, n in (("prev", older), ("next", newer)) if n is not None))
+        for source, sisters in self._sisters(sources, states).items():
+            nav[source] = (*nav.get(source, ()), *sisters)
         moved = [s for s in sources if self.flags[s].nav != nav.get(s, ())]
         for source in moved:
             self.flags[source] = dataclasses.replace(self.flags[source], nav=nav.get(source, ()))
         return moved
+
+    def _sisters(self, sources: list[str], states: Mapping[str, EpisodeState]) -> dict[str, Nav]:
+        """Each article's sister-language editions, as `Nav` entries ("lang:<lang>", slug,
+        title): the other pages of its story, one story being the articles that share a
+        `ref:`, and those a sidecar's `translations:` names by slug (with theirs)."""
+        paged = [s for s in sources if (state := states.get(s)) is not None and state.page
+                 and self.identities.get(s) is not None and self.flags[s].render]
+        story = {source: source for source in paged}
+
+        def find(source: str) -> str:
+            while story[source] != source:
+                story[source] = story[story[source]]
+                source = story[source]
+            return source
+
+        by_slug = {states[s].slug: s for s in paged}
+        first_of_ref: dict[str, str] = {}
+        for source in paged:
+            identity = self.identities[source]
+            assert identity is not None
+            others = [by_slug[slug] for slug in identity.translations if slug in by_slug]
+            if identity.ref:
+                others.append(first_of_ref.setdefault(identity.ref, source))
+            for other in others:
+                story[find(other)] = find(source)
+        stories: dict[str, list[str]] = {}
+        for source in paged:
+            stories.setdefault(find(source), []).append(source)
+        found: dict[str, Nav] = {}
+        for members in stories.values():
+            if len(members) < 2:
+                continue
+            members.sort(key=lambda s: (states[s].lang, states[s].slug))
+            for source in members:
+                found[source] = tuple((f"lang:{states[m].lang}", states[m].slug, states[m].title)
+                                      for m in members if m != source)
+        return found
 
     def _newest_first(self, source: str) -> tuple[bool, float, str]:
         identity = self.identities[source]
@@ -575,7 +618,7 @@ class _Build(Generic[E, I]):
             entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
             _identity_data(self.identities.get(build.source)), flags.key,
             list(build.selected), build.title, build.why, dict(build.media),
-            bool(entry_digest))
+            bool(entry_digest), build.lang)
         self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
         self._rendered.add(build.source)

@@ -86,6 +86,7 @@ class EpisodeState:
     why: str = ""  # why it is in no feed that selects it
     media: dict[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
     page: bool = False  # it has a page (and parts)
+    lang: str = ""  # its language (its sister-language editions are named by it)
 
 
 @dataclass
@@ -125,7 +126,7 @@ class BuildState:
             "files": self.files,
             "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
                              v.problems, v.guid, v.ident, v.flags, v.selected, v.title, v.why,
-                             v.media, v.page) for k, v in self.episodes.items()},
+                             v.media, v.page, v.lang) for k, v in self.episodes.items()},
             "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items)
                       for k, v in self.feeds.items()},
             "verdict": (self.errors, self.warnings, self.preview, self.next_release),

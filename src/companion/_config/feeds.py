@@ -22,6 +22,7 @@ from companion._config.categories import APPLE_CATEGORIES, is_category, is_subca
 from companion._config.project import inside, project_rel, read_toml
 from companion._errors import Problem
 from companion._model import (
+    Credit,
     Episode,
     FeedDefinition,
     FeedSelection,
@@ -48,6 +49,8 @@ KNOWN_KEYS = frozenset({
     "moved_from",
     # issue 16A: analytics prefixes, archive pages, more of Podcasting 2.0
     "enclosure_prefix", "max_items", "license", "txt", "update_frequency", "podroll",
+    # issue 25: the show's people, with pictures (`[[people]]`)
+    "people",
 })
 #: The most items a feed's `max_items` may keep in the main feed (and in each archive page).
 MAX_ITEMS = 100_000
@@ -272,6 +275,7 @@ class _Reader:
             license=self.p20(data, "license", _p20.read_license),
             txt=self.p20(data, "txt", _p20.read_txt) or (),
             update_frequency=self.p20(data, "update_frequency", _p20.read_update_frequency),
+            people=self.p20(data, "people", _people) or (),
         )
 
     def moved_from(self, value: object, slug: str) -> tuple[str, ...]:
@@ -551,3 +555,8 @@ def select_episodes(feed: FeedDefinition, episodes: Iterable[Episode]) -> list[E
     """The feed's episodes, newest first (by date, then slug); undated ones last."""
     chosen = sorted((e for e in episodes if selects(feed.select, e)), key=lambda e: e.slug)
     return sorted(chosen, key=_sort_key, reverse=True)
+
+
+def _people(value: object, name: str) -> tuple[Credit, ...]:
+    """`[[people]]`: the show's people (name, role, group, image, link), hosts unless said."""
+    return _p20.read_credits(value, name, "host")

@@ -11,19 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from companion import _paths
 from companion._model import (
     Article,
+    Credit,
     Episode,
     FeedDefinition,
     PlacedImage,
     PlacedMedia,
     PlacedTranscript,
     Show,
+    Sister,
+    Site,
 )
 from companion._render.i18n import (
+    direction,
     format_date,
     format_duration,
     format_number,
@@ -253,3 +259,59 @@ def icons(show: Show | None, relative: Relative) -> list[dict[str, str]]:
         found.append({"rel": rel, "url": url, "sizes": f"{image.size[0]}x{image.size[1]}",
                       "type": "image/png" if rel == "icon" else ""})
     return found
+
+
+# -- the story in other languages, its people, the player elsewhere ----------------------------
+
+
+def editions(own: tuple[str, str], sisters: Sequence[Sister], site: Site, root: str,
+             ) -> list[dict[str, Any]]:
+    """The page and its sister-language editions, by language: each with its absolute URL
+    (`hreflang` alternates), its path from the page (the header's switcher), the language's
+    own name for itself, and, for `x-default`, the edition in the site's language (else the
+    first). Empty when the story has no other edition."""
+    if not sisters:
+        return []
+    own_lang, own_slug = own
+    found = sorted([(own_lang, own_slug), *((s.lang, s.slug) for s in sisters)])
+    default = next((slug for lang, slug in found if primary(lang) == primary(site.language)),
+                   found[0][1])
+    return [{"lang": lang, "url": site.episode_url(slug),
+             "href": f"{root}{_paths.episode_page(slug)}",
+             "name": _capitalized(language_name(lang, lang)), "dir": direction(lang),
+             "current": slug == own_slug, "default": site.episode_url(default)}
+            for lang, slug in found]
+
+
+def role_word(role: str, lang: str) -> str:
+    """A person's role (of the Podcast Taxonomy, podcasting 2.0) as the page says it; ""
+    for a role the pages have no word for."""
+    words = {"host": tn(lang, "Host", "Hosts", 1),
+             # Translators: a person's role in an episode (Podcast Taxonomy)
+             "co-host": t(lang, "Co-host"), "guest": t(lang, "Guest"),
+             "producer": t(lang, "Producer"), "editor": t(lang, "Editor")}
+    return words.get(role, "")
+
+
+def people(credits: Sequence[Credit], lang: str, relative: Relative) -> list[dict[str, Any]]:
+    """The episode's people: name, link, role, and picture when it is the site's own (a
+    picture from elsewhere would load another host before a click: it is left out)."""
+    ui = ui_language(lang)
+    found = []
+    for credit in credits:
+        img = relative(credit.img) if credit.img else None
+        found.append({"name": credit.name, "href": relative(credit.href) if credit.href else None,
+                      "img": img if img and "://" not in img else None,
+                      "role": role_word(credit.role, ui)})
+    return found
+
+
+def embed_code(url: str, title: str) -> dict[str, str]:
+    """The `<iframe>` another site pastes to play the episode there (its embed page)."""
+    code = (f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" '
+            f'height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>')
+    return {"url": url, "code": code}
+
+
+#: Pixels high the embed page needs (title, controls, slider, chapter and download lines).
+EMBED_HEIGHT = 190

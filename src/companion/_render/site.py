@@ -27,6 +27,7 @@ from companion._model import (
     PlacedImage,
     RenderEpisode,
     Show,
+    Sister,
     Site,
 )
 from companion._render.pages import PageRenderer, home_show
@@ -62,7 +63,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     placed = {m.path: m for m in (*rep.media.values(), *rep.video.values())  # the MP4 once
               if not m.remote}
     files = [media.file() for media in placed.values()]
-    files += image_files([rep.image, *rep.picture, *rep.video_picture])
+    files += image_files([rep.image, *rep.picture, *rep.video_picture, *rep.portraits])
     chapters_url = None
     if episode.chapters:
         path = _paths.chapters_json(episode.slug)
@@ -105,7 +106,7 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     problems += size_problems(show.definition, len(feeds[0].data or b""), kept,
                               f"feeds/{show.slug}.toml")
     files = [*feeds, site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
-    files += image_files([show.artwork, show.thumb, *show.icons])
+    files += image_files([show.artwork, show.thumb, *show.icons, *show.portraits])
     return tuple(files), problems
 
 
@@ -143,10 +144,12 @@ def image_files(images: Iterable[PlacedImage | None]) -> list[OutputFile]:
 
 
 def relink_page(pages: PageRenderer, slug: str, neighbours: Sequence[Neighbour],
-                read: Callable[[str], bytes | None]) -> OutputFile | None:
+                read: Callable[[str], bytes | None],
+                sisters: Sequence[Sister] = ()) -> OutputFile | None:
     """An episode's page, as `read` gives it, with `neighbours` as its older and newer
-    episodes; None when it is not there or cannot be patched (render it again)."""
+    episodes; None when it is not there or cannot be patched (render it again: so it is
+    when its sister-language editions changed)."""
     path = _paths.episode_page(slug)
     page = read(path)
-    patched = pages.relink(page, neighbours) if page is not None else None
+    patched = pages.relink(page, neighbours, sisters) if page is not None else None
     return site_file(path, patched) if patched is not None else None

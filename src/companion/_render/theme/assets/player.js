@@ -43,7 +43,7 @@
     });
   });
 
-  all("a[data-copy]").forEach(function (a) {
+  all("[data-copy]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();
       copy(a.getAttribute("data-copy"), one(".status", a.closest("section")),
