@@ -61,6 +61,7 @@ KNOWN_KEYS = frozenset({
     "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
     # issue 16A: podcast:person, podcast:location, podcast:license
     "hosts", "guests", "location", "license",
+    "people",  # issue 25: people with pictures (name, role, group, image, link)
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
 THEME_KEYS = frozenset({
@@ -606,10 +607,12 @@ def _people(fields: _Fields) -> tuple[Credit, ...]:
     hosts, the `author` hosts (an item's people replace the show's, person.md)."""
     hosts = _p20.read_value(fields.data, "hosts", _hosts, fields.error) or ()
     guests = _p20.read_value(fields.data, "guests", _guests, fields.error) or ()
+    others = _p20.read_value(fields.data, "people", _hosts, fields.error) or ()
     author = _author(fields)
-    if guests and not hosts and author:
+    if (guests or others) and not hosts and not any(p.role == "host" for p in others) \
+            and author:
         hosts = (Credit(author),)
-    return (*hosts, *guests)
+    return (*hosts, *others, *guests)
 
 
 def _hosts(value: object, name: str) -> tuple[Credit, ...]:
@@ -658,11 +661,30 @@ def redirect_from(data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in found if v))
 
 
+def story_ref(data: Mapping[str, Any]) -> str | None:
+    """`ref:` (as Jekyll's multilingual plugins write it): the key the languages of one
+    story share."""
+    value = data.get("ref")
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return clean_text(str(value)).strip() or None
+
+
+def translations_of(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """`translations:` (a sidecar's): the slugs of the same story in other languages."""
+    value = data.get("translations")
+    values = value if isinstance(value, list) else [value]
+    found = (clean_text(str(v)).strip() for v in values
+             if v is not None and not isinstance(v, (dict, list, bool)))
+    return tuple(dict.fromkeys(v for v in found if v))
+
+
 def identity_of(article: Article) -> Identity:
     """The identity of an article that was read whole (the same as `read_identity`'s)."""
     files = tuple(f for f in (article.audio, article.image) if f and "://" not in f)
     return Identity(article.slug, article_guid(article), article.draft, article.date,
-                    article.hidden, files, redirect_from(article.extra))
+                    article.hidden, files, redirect_from(article.extra),
+                    story_ref(article.extra), translations_of(article.extra))
 
 
 def read_identity(path: Path, site: Site) -> Identity:
@@ -689,7 +711,8 @@ def read_identity(path: Path, site: Site) -> Identity:
         date=_date(fields, path, dateline.date if dateline else None, [], site.tz),
         hidden=bool(fields.flag("hidden", False)),
         files=tuple(f for f in files if f and "://" not in f),
-        redirect_from=redirect_from(source.front))
+        redirect_from=redirect_from(source.front), ref=story_ref(source.front),
+        translations=translations_of(source.front))
     if fields.failed:
         first = next(p for p in fields.problems if p.severity == "error")
         raise ReadError(first.message, where=where, field=first.field, fix=first.fix)

@@ -51,6 +51,7 @@ from companion._model import (
     PlacedMedia,
     RenderEpisode,
     Show,
+    Sister,
     Site,
 )
 from companion._render import page_parts as parts
@@ -69,12 +70,15 @@ from companion._text import NOT_XML
 
 THEME_DIR = _paths.THEME_DIR
 _NEIGHBOURS = "partials/neighbours.html"
-_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html", _NEIGHBOURS)
+_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html", "embed.html", _NEIGHBOURS)
 # Where the theme marks the neighbours on an episode's page, so a build can put in new ones
 # without rendering the page again (`relink`).
 _NEIGHBOURS_BLOCK = re.compile(
     rb"<!--companion:neighbours ([A-Za-z0-9-]{1,35})-->\n.*?<!--/companion:neighbours-->\n",
     re.S)
+# The mark of a page's sister-language editions (a digest of their languages and pages): a
+# page whose editions changed is rendered again, not patched.
+_EDITIONS_MARK = re.compile(rb"<!--companion:editions [0-9a-f]{16}-->")
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ class PageRenderer:
             "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
             "subscribe": [], "description": "", "robots": "", "preview": "",
             "assets": self._assets, "icons": [], "subscribe_shows": [],
+            "editions": [], "editions_mark": "", "people": [], "embed": None,
         }
 
     def _relative_to(self, root: str) -> parts.Relative:
@@ -183,7 +188,27 @@ class PageRenderer:
         context["neighbours"] = self._neighbours(lang, rep.neighbours, root)
         context["preview"] = _preview(rep.mark, episode, lang)
         context["robots"] = "noindex" if context["preview"] else ""
+        context["editions"] = parts.editions((episode.article.lang, episode.slug), rep.sisters,
+                                             self.site, root)
+        context["editions_mark"] = Markup(_editions_mark(rep.sisters))  # noqa: S704 (a digest)
+        if context["audio"]:
+            context["embed"] = parts.embed_code(
+                self.site.url(_paths.episode_embed(episode.slug)).removesuffix("index.html"),
+                episode.title)
         return self._render("episode.html", context)
+
+    def embed(self, rep: RenderEpisode, notes: ShowNotes) -> bytes | None:
+        """The episode's player alone (no site chrome, nothing of another host), at
+        `_paths.episode_embed(slug)`, for other sites to frame; None without audio."""
+        path = _paths.episode_embed(rep.episode.slug)
+        context = self._base(path, notes.lang, rep.page_url)
+        context["dir"] = notes.direction
+        context.update(self._episode_body(rep, notes, context["root"]))
+        if not context["audio"]:
+            return None
+        context["page_title"] = f"{rep.episode.title} · {self.site.title}"
+        context["robots"] = "noindex"
+        return self._render("embed.html", context)
 
     def _episode_body(self, rep: RenderEpisode, notes: ShowNotes,
                       root: str) -> dict[str, Any]:
@@ -211,6 +236,8 @@ class PageRenderer:
             "transcript_files": parts.transcript_files(rep.transcripts, lang, relative),
             "homes": [h for h in notes.homes if h.kind not in ("page", "feed")
                       and safe_url(h.url)],
+            "people": parts.people(episode.article.people or (first.people if first else ()),
+                                   lang, relative),
         }
 
     def _player(self, rep: RenderEpisode, root: str, lang: str) -> dict[str, Any] | None:
@@ -235,11 +262,15 @@ class PageRenderer:
         return Markup(f"<!--companion:neighbours {lang}-->\n"  # noqa: S704 (rendered above)
                       f"{html}<!--/companion:neighbours-->\n")
 
-    def relink(self, page: bytes, neighbours: Sequence[Neighbour]) -> bytes | None:
+    def relink(self, page: bytes, neighbours: Sequence[Neighbour],
+               sisters: Sequence[Sister] = ()) -> bytes | None:
         """An episode's page with other neighbours: the block between the theme's marks
-        rendered again; None when the page has no such block (a project's own template)."""
+        rendered again; None when the page has no such block (a project's own template) or
+        its sister-language editions are not `sisters` (it is rendered again)."""
         found = _NEIGHBOURS_BLOCK.search(page)
-        if found is None:
+        marked = _EDITIONS_MARK.search(page)
+        if found is None or (marked.group(0).decode("ascii") if marked else "") != \
+                _editions_mark(sisters):
             return None
         lang = found.group(1).decode("ascii")
         root = "../" * _paths.episode_page("x").count("/")
@@ -627,3 +658,11 @@ def json_ld(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # noqa: S704
+
+
+def _editions_mark(sisters: Sequence[Sister]) -> str:
+    """The page's mark of its sister-language editions ("" when it has none)."""
+    if not sisters:
+        return ""
+    key = "\n".join(f"{s.lang} {s.slug}" for s in sisters)
+    return f"<!--companion:editions {hashlib.sha256(key.encode()).hexdigest()[:16]}-->"

@@ -74,6 +74,9 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     notes = show_notes(episode, site, page_url=rep.page_url,
                        feeds=[(show.title, show.feed_url) for show in rep.shows])
     files.append(site_file(_paths.episode_page(episode.slug), pages.episode(rep, notes)))
+    embed = pages.embed(rep, notes)
+    if embed is not None:
+        files.append(site_file(_paths.episode_embed(episode.slug), embed))
     items: dict[str, FeedItem] = {}
     if rep.shows:
         refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
