@@ -25,6 +25,7 @@ from babel.messages.pofile import read_po
 
 import companion
 from companion._render.i18n import LOCALE_DIR, format_date
+from tests._browser import serve
 from tests._groups import skip
 from tests.conftest import REPO, copy_example
 
@@ -428,6 +429,33 @@ def test_media_session_tells_the_lock_screen(visit: Any) -> None:
         return [m.title, m.artist, m.album, m.artwork.length]; }""")
     assert meta == ["The night train from Tbilisi to Baku is running again. Who is on it?",
                     "The border", "Caucasus Desk Audio", 1]
+
+
+def test_the_embed_plays_in_a_page_of_another_origin(
+        visit: Any, served: tuple[str, Path], tmp_path: Path) -> None:
+    """Another site (a second server: another port, another origin) pastes the episode
+    page's snippet; its player loads and plays there, and its page loads nothing else."""
+    tab = visit("phone")
+    page = tab.open("fa")
+    snippet = page.locator("#embed-snippet").input_value()
+    local = snippet.replace("https://podcasts.example.org/", served[0])
+    (tmp_path / "index.html").write_text(
+        f"<!DOCTYPE html><html lang=en><title>Elsewhere</title><h1>Our news</h1>{local}",
+        encoding="utf-8")
+    with serve(tmp_path) as other:
+        assert urlsplit(other).port != urlsplit(served[0]).port
+        page.goto(other, wait_until="load")
+        frame = page.frame_locator("iframe")
+        frame.locator(".controls .play").click()
+        player = next(f for f in page.frames if f.url.startswith(served[0]))
+        player.wait_for_function(
+            "document.getElementById('player').currentTime > 0.5", timeout=20_000)
+        box = page.locator("iframe").bounding_box()
+        assert box is not None
+        inner = frame.locator(".controls .play").bounding_box()
+        assert inner is not None
+        assert inner["y"] + inner["height"] <= box["y"] + box["height"]  # fits its frame
+    assert tab.elsewhere() == []
 
 
 def test_the_player_script_is_small(served: tuple[str, Path]) -> None:
