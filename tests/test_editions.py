@@ -133,3 +133,20 @@ def test_every_episode_with_audio_has_an_embed_page_and_its_snippet(
     assert frame.get("title") == "Trains"
     sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "/embed/" not in sitemap
+
+
+def test_check_names_a_ref_alone_two_of_one_language_and_an_unknown_translation(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path / "p", {
+        EN: article("Trains", "g-en", "ref: trains\n"),
+        "episodes/2026-01-05-trains-again.md": article("Trains again", "g-en2", "ref: trains\n"),
+        "episodes/2026-01-06-alone.md": article("Alone", "g-alone", "ref: lonely\n"),
+        "episodes/2026-01-07-named.md": article("Named", "g-named",
+                                                "translations: [trenes]\n")}, feeds=FEEDS)
+    code, out, err = run(root, capsys, "check", "--now", NOW)
+    said = out + err
+    assert "ref 'lonely' is this article's alone" in said
+    assert ("ref 'trains': this article and episodes/2026-01-05-trains.md are both in en"
+            in said)
+    assert "translations names 'trenes', which is no article's slug" in said
+    assert code == 0  # warnings: the pages are still built, unlinked

@@ -21,6 +21,7 @@ from companion._build.lifecycle import Claim, empty_feed_problem, resolve_claims
 from companion._clock import clock_now
 from companion._model import Clock, Standing, Status
 from companion._model import Article, Episode, FeedDefinition, PlacedMedia, Site
+from companion._read.stories import story_problems
 
 if TYPE_CHECKING:
     from companion._render.rss import ItemParts
@@ -72,6 +73,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _video_problems(standings, episodes, loaded.feeds)
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
+    problems += story_problems(read.articles)
     problems += catalog_problems(read.articles)
     problems += vanished_feeds(site, loaded.feeds, index)
     return CheckResult(read.articles, problems, standings)
