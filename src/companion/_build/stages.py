@@ -189,7 +189,7 @@ class SiteRenderer:
         placed = [*rep.media.values(), *rep.video.values()]
         return EpisodeBuild(
             episode.article.relpath, episode.slug, _deps(episode, self.site), out.files,
-            light(episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
+            light(rep.episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
             {m.path: m.sha256 for m in placed if not m.remote}, episode.guid, tuple(selected),
             episode.title, why, {s.slug: rep.enclosure(s).path for s in rep.shows},
             episode.article.lang)
