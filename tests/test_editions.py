@@ -5,12 +5,14 @@ embeddable player. Built through the real command line."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import lxml.html
 import pytest
 from lxml import etree
 
+import companion
 from tests.test_lifecycle import ART, NOW, article, project, run
 
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -50,6 +52,8 @@ def test_a_shared_ref_links_the_editions_and_a_third_joins_on_the_next_build(
     assert switcher(es) == [("en", "English", None), ("es", "Español", "page")]
     assert es.xpath('//nav[@class="languages"]/@aria-label') == ["Idiomas"]
     assert editions(page(root, "other")) == {}  # a story in one language links nothing
+    again = companion.load_project(root).build(now=datetime.fromisoformat(NOW))
+    assert (again.rendered, again.written) == (0, 0)  # the editions are kept, not redone
     assert page(root, "other").xpath('//nav[@class="languages"]') == []
 
     # a sidecar's translations: names the others by slug; the next build links all three
