@@ -24,7 +24,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 import companion
-from companion._render.i18n import LOCALE_DIR, format_date
+from companion._render.i18n import LOCALE_DIR, format_date, localize_digits
 from tests._browser import serve
 from tests._groups import skip
 from tests.conftest import REPO, copy_example
@@ -249,7 +249,7 @@ def test_title_and_play_control_on_the_first_screen(visit: Any, lang: str,
     for selector in ("h1", ".controls .play"):
         box = page.locator(selector).bounding_box()
         assert on_screen(box, height), (selector, box)
-    assert page.locator(".controls .total").inner_text() != "0:00"  # known before playing
+    assert page.locator(".controls .total").inner_text() != localize_digits("0:00", lang)
 
 
 FIRST_SCREEN = 600  # px from the top at 390x844: what a phone shows under its browser's bars
@@ -326,8 +326,8 @@ def test_speed_and_skip_controls(visit: Any, lang: str) -> None:
     page.click(".controls [data-skip='-15']")
     wait_time(page, forward - 15.5, forward - 14.5)
     assert page.evaluate("document.getElementById('player').paused")  # skipping keeps it so
-    assert page.locator(".controls .elapsed").inner_text() == \
-        f"0:{int(audio_time(page)):02d}"
+    clock = f"0:{int(audio_time(page)):02d}"  # in the page's digits (Persian for fa)
+    assert page.locator(".controls .elapsed").inner_text() == localize_digits(clock, lang)
 
 
 @pytest.mark.parametrize(("lang", "query"), [("fa", "بازار"), ("ka", "ზამთარში")])
@@ -339,7 +339,7 @@ def test_the_transcript_is_searched_and_a_line_seeks(visit: Any, lang: str,
     visible = page.locator(".cues p:not([hidden])")
     assert visible.count() == 1
     assert query in visible.inner_text()
-    assert "1" in page.locator(".transcript-search .found").inner_text()
+    assert localize_digits("1", lang) in page.locator(".transcript-search .found").inner_text()
     start = float((visible.locator("a").get_attribute("href") or "").removeprefix("#t="))
     visible.locator("xpath=.").click(position={"x": 200, "y": 5})  # the line, not its time
     wait_time(page, start - 0.5, start + 6)

@@ -35,6 +35,7 @@ from companion._render.i18n import (
     format_number,
     iso_duration,
     language_name,
+    localize_digits,
     primary,
     t,
     tn,
@@ -143,8 +144,12 @@ def clock(seconds: float) -> str:
 def player(media: PlacedMedia, url: str, art: str | None, lang: str) -> dict[str, Any]:
     """What the player needs: the audio, its length (shown before it plays), a word on its
     format and size, the square artwork for the lock screen."""
+    ui = ui_language(lang)
     return {"url": url, "type": media.type, "seconds": f"{media.duration:.3f}",
-            "clock": clock(media.duration), "about": about(media, lang), "art": art}
+            "clock": localize_digits(clock(media.duration), ui), "about": about(media, lang),
+            "art": art, "digits": localize_digits("0123456789", ui).strip("0123456789"),
+            "back": localize_digits("15", ui), "forward": localize_digits("30", ui),
+            "clock0": localize_digits("0:00", ui)}
 
 
 def download(media: PlacedMedia, url: str, lang: str) -> dict[str, str]:

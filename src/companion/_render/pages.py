@@ -37,7 +37,9 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from companion import _paths
@@ -59,6 +61,7 @@ from companion._render.i18n import (
     direction,
     format_date,
     has_catalog,
+    localize_digits,
     primary,
     t,
     tn,
@@ -111,6 +114,7 @@ class PageRenderer:
             bytecode_cache=bytecode_cache,
             extensions=["jinja2.ext.i18n"],
         )
+        self._env.filters["digits"] = _digits
         self._templates = {name: self._load(name) for name in _TEMPLATES}
         self._assets = {"style": _versioned(_paths.STYLESHEET, self.stylesheet()),
                         "player": _versioned(_paths.PLAYER_SCRIPT, self.player_script())}
@@ -226,13 +230,13 @@ class PageRenderer:
             "audio": self._player(rep, root, lang),
             "speeds": parts.speeds(lang),
             "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
-            "chapters": [_seek_item(c.start, c.title) for c in notes.chapters],
+            "chapters": [_seek_item(c.start, c.title, lang) for c in notes.chapters],
             "youtube": parts.youtube_facade(youtube_id, rep.video_picture, relative)
             if youtube_id else None,
             "spotify": parts.spotify_facade(spotify_id, first.thumb if first else None,
                                             relative) if spotify_id else None,
             "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
-            "cues": [_cue(cue.start, cue.end, cue.text) for cue in rep.cues],
+            "cues": [_cue(cue.start, cue.end, cue.text, lang) for cue in rep.cues],
             "transcript_files": parts.transcript_files(rep.transcripts, lang, relative),
             "homes": [h for h in notes.homes if h.kind not in ("page", "feed")
                       and safe_url(h.url)],
@@ -521,13 +525,15 @@ def _iso_duration(seconds: float) -> str:
     return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
 
 
-def _seek_item(start: float, text: str) -> dict[str, str]:
-    return {"seconds": f"{max(start, 0.0):g}", "stamp": timestamp(start), "title": text,
+def _seek_item(start: float, text: str, lang: str) -> dict[str, str]:
+    """A chapter or a transcript line: where it starts (in the interface's digits)."""
+    return {"seconds": f"{max(start, 0.0):g}",
+            "stamp": localize_digits(timestamp(start), ui_language(lang)), "title": text,
             "text": text}
 
 
-def _cue(start: float, end: float, text: str) -> dict[str, str]:
-    return {**_seek_item(start, text), "end": f"{max(end, start, 0.0):g}"}
+def _cue(start: float, end: float, text: str, lang: str) -> dict[str, str]:
+    return {**_seek_item(start, text, lang), "end": f"{max(end, start, 0.0):g}"}
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -658,6 +664,12 @@ def json_ld(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # noqa: S704
+
+
+@pass_context
+def _digits(context: Context, text: str) -> str:
+    """The `digits` filter: `text` in the digits of the page's interface language."""
+    return localize_digits(text, ui_language(str(context["lang"])))
 
 
 def _editions_mark(sisters: Sequence[Sister]) -> str:
