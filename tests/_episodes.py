@@ -16,17 +16,9 @@ from typing import Any
 
 from companion import Article, Audio, Chapter, Episode, FeedDefinition, Site, Transcript
 from companion._config.feeds import show_of
-from companion._model import (
-    ArtworkUrl,
-    FileUrl,
-    MediaUrl,
-    Neighbour,
-    PageUrl,
-    PlacedImage,
-    PlacedMedia,
-    Show,
-)
+from companion._model import ArtworkUrl, FileUrl, MediaUrl, PageUrl
 from companion._render.rss import ItemParts, TranscriptRef
+from companion._site_model import Neighbour, PlacedImage, PlacedMedia, Show
 
 BASE_URL = "https://podcasts.example.org/"
 
@@ -151,9 +143,9 @@ def page_for(site: Site, episode: Episode, *, shows: tuple[Show, ...] = (),
     """An episode page as the build renders it, with what was placed given by URL:
     `transcripts` as (language, kind, URL); the image is also the page's picture (and the
     video's, when there is a video)."""
-    from companion._model import Cue, PlacedTranscript, RenderEpisode
     from companion._render.pages import PageRenderer
     from companion._render.shownotes import show_notes
+    from companion._site_model import Cue, PlacedTranscript, RenderEpisode
 
     media = {}
     if audio_url is not None:

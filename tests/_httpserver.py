@@ -1,14 +1,18 @@
 """A small HTTP server on 127.0.0.1 (a free port) for yt-dlp and oEmbed tests, and a
 recorder of the notifications a publish sends.
 
-Routes map a path (query ignored) to a `Reply`; a reply with `hang=True` never
-answers (for timeouts) until the server stops. Every request is recorded in `calls`
-(method, path with its query, body, headers); a POST is answered like a GET.
+Routes map a path (query ignored) to a `Reply`, or to a function of the `Call` that
+returns one (for answers that depend on the request's headers or query); a reply with
+`hang=True` never answers (for timeouts) until the server stops; one with `trickle=S`
+sends its headers, then its body one byte every S seconds (a server that stalls) until
+the server stops. Every request is recorded in `calls` (method, path with its query,
+body, headers); a POST is answered like a GET.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -28,11 +32,13 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     hang: bool = False
+    trickle: float = 0.0  # seconds between the body's bytes (0: all at once)
+    headers: tuple[tuple[str, str], ...] = ()  # more response headers (ETag, Retry-After)
 
 
 class Server:
     def __init__(self) -> None:
-        self.routes: dict[str, Reply] = {}
+        self.routes: dict[str, Reply | Callable[[Call], Reply]] = {}
         self.requests: list[str] = []
         self.calls: list[Call] = []
         self.stopping = threading.Event()
@@ -46,9 +52,11 @@ class Server:
                 path = urlsplit(self.path).path
                 server.requests.append(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                server.calls.append(Call(self.command, self.path, self.rfile.read(length),
-                                         {k.lower(): v for k, v in self.headers.items()}))
-                reply = server.routes.get(path, Reply(b"not found", "text/plain", 404))
+                call = Call(self.command, self.path, self.rfile.read(length),
+                            {k.lower(): v for k, v in self.headers.items()})
+                server.calls.append(call)
+                route = server.routes.get(path, Reply(b"not found", "text/plain", 404))
+                reply = route if isinstance(route, Reply) else route(call)
                 if reply.hang:
                     server.stopping.wait(30)
                     return
@@ -68,8 +76,23 @@ class Server:
                     self.send_header("Content-Range",
                                      f"bytes {start}-{len(body) - 1}/{len(body)}")
                 self.send_header("Accept-Ranges", "bytes")
+                for name, value in reply.headers:
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(body[start:])
+                if reply.trickle:
+                    self._trickle(body[start:], reply.trickle)
+                else:
+                    self.wfile.write(body[start:])
+
+            def _trickle(self, body: bytes, pause: float) -> None:
+                for byte in body:
+                    if server.stopping.wait(pause):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        return
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -14,9 +14,10 @@ from lxml import etree
 
 import companion
 from companion import _paths
-from companion._model import Episode, FeedDefinition, Person, Site
+from companion._model import Episode, FeedDefinition, Person
 from companion._render.rss import feed_files
 from companion._render.rules import FEED_SIZE_WARNING, archive_problems, size_problems
+from companion._site_model import Site
 from tests._episodes import make_episode, media_for, show_for
 
 SITE = Site(root=Path("/project"), title="Test", base_url="https://podcasts.example.org/")

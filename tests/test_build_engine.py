@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 
 from companion import Clock, FeedDefinition, OutputFile, Problem, ReadError, RenderError, Site
-from companion._build.engine import BuildResult, EpisodeBuild, Flags, Nav, Rendered, build
-from companion._build.ledger import PublishedIndex
-from companion._model import FeedSelection, Identity, Person
+from companion._build.engine import build
+from companion._build.result import BuildResult
+from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered
+from companion._lifecycle.ledger import PublishedIndex
+from companion._model import FeedSelection, Person
+from companion._site_model import Identity
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []

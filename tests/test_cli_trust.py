@@ -32,17 +32,23 @@ USER = "plantedUser"
 def logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A cache folder for the crash log, no AWS settings from the machine; after the test,
     no crash log was written (the last-resort handler was never reached)."""
+    logs = isolate(tmp_path, monkeypatch)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    yield logs
+    assert not list(logs.rglob("*.log")), "the last-resort handler was reached"
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The crash log's folder (returned) in `tmp_path`, and no AWS setting of the machine's."""
     logs = tmp_path / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(logs))
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    yield logs
-    assert not list(logs.rglob("*.log")), "the last-resort handler was reached"
+    return logs
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

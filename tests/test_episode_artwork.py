@@ -10,7 +10,7 @@ from lxml import etree
 from PIL import Image
 
 from companion import Site
-from companion._build.engine import BuildResult
+from companion._build.result import BuildResult
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 JSON_LD = re.compile(rb'<script type="application/ld\+json">.*?</script>', re.S)

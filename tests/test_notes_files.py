@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -90,8 +91,22 @@ def test_notes_of_an_unknown_slug_is_a_clear_error(example_project: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(example_project), "notes", "no-such-slug"]) == 1
     err = capsys.readouterr().err
-    assert "no episode with slug no-such-slug" in err
+    assert "no episode 'no-such-slug'" in err
     assert "companion check" in err
+
+
+def test_notes_takes_a_file_name_and_suggests_near_slugs(
+        example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a producer sees in episodes/ names an episode too; a typo gets a suggestion."""
+    project = ["--project", str(example_project)]
+    assert main([*project, "notes", "2025-09-25-night-trains.md", "--for", "apple"]) == 0
+    by_file = capsys.readouterr().out
+    assert main([*project, "notes", "night-trains", "--for", "apple"]) == 0
+    assert capsys.readouterr().out == by_file
+    assert main([*project, "notes", "night-train"]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean `night-trains`?" in err
+    assert "Traceback" not in err
 
 
 def test_apple_notes_are_the_feed_description(example_project: Path,
@@ -100,7 +115,7 @@ def test_apple_notes_are_the_feed_description(example_project: Path,
                  "--for", "apple"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Dock workers")
-    assert "RSS feed: Caucasus Desk Audio: https://podcasts.example.org/en/feed.xml" in out
+    assert "Caucasus Desk Audio (RSS feed): https://podcasts.example.org/en/feed.xml" in out
 
 
 def test_notes_json(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,3 +126,40 @@ def test_notes_json(example_project: Path, capsys: pytest.CaptureFixture[str]) -
     assert data["for"] == "youtube"
     assert data["bytes"] == len(data["text"].encode("utf-8")) <= data["limit"]["most"]
     assert "<" not in data["text"]
+
+
+def test_the_scaffold_shows_what_each_platform_gets(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`companion init`'s episode has chapters and sources, so `--for` changes the text:
+    YouTube refuses two chapters (and says so), the feed's text keeps them; each text says
+    its platform's limit."""
+    project = tmp_path / "show"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    texts = {}
+    for target in ("youtube", "spotify", "apple"):
+        assert main(["--project", str(project), "notes", "welcome", "--for", target]) == 0
+        captured = capsys.readouterr()
+        texts[target] = captured.out
+        assert " of 5,000 bytes" in captured.err if target == "youtube" else (
+            " of 4,000 bytes" in captured.err)
+    assert "00:00 Welcome" not in texts["youtube"]
+    assert "00:00 Welcome\n00:03 What the show is about" in texts["apple"]
+    assert "00:00 Welcome" in texts["spotify"]
+    assert "utm_source" not in texts["apple"]  # the scaffold's tracked link, cleaned
+    assert "My Show (RSS feed): https://" in texts["apple"]
+    assert "RSS feed: My Show:" not in texts["apple"]
+
+
+def test_article_chapters_that_do_not_fit_are_a_warning(make_project: Callable[..., Path]) -> None:
+    """`chapters:` past the end of the audio, or not from 00:00, are not used: a warning
+    names the field."""
+    from companion import load_project
+
+    root = make_project({"episodes/2025-01-01-a.md": (
+        "---\ntitle: A\nchapters: [\"00:05 Late start\", \"00:10 Then\"]\n---\nBody.\n")})
+    result = load_project(root).check()
+    found = [p for p in result.problems if p.field == "chapters"]
+    assert found
+    assert found[0].severity == "warning"
+    assert "first at 00:00" in found[0].message

@@ -28,7 +28,7 @@ from companion._fetch import FetchEvent, FetchOptions, fetch
 from companion._fetch.video import YtDlpSource
 from companion._pair import thumbnails as _thumbnails
 from companion._pair.episodes import episode_guid, pair_project
-from companion._read.articles import GUID_NAMESPACE
+from companion._read.identity import GUID_NAMESPACE
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nგამარჯობა\n"
 OEMBED = json.dumps({"type": "rich", "version": "1.0", "title": "Spotify title",

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from companion import CompanionError, Site
 from companion._config.feeds import load_feed
 from companion._config.project import load_site
-from companion._publish.run import MANIFEST_FORMAT, parse_manifest
+from companion._publish.manifest import MANIFEST_FORMAT, parse_manifest
 from companion._publish.targets import LockInfo, lock_held_error
 from companion._read.articles import KNOWN_KEYS, read_with_problems
 
@@ -156,9 +156,12 @@ def _toml(tables: dict[str, dict[str, Any]], top: dict[str, Any], deep: str) -> 
 
 SITE_KEYS = st.sampled_from(["title", "base_url", "language", "description", "timezone",
                              "out", "cache", "target", "endpoint_url", "region",
-                             "addressing_style", "acl", "profile", "prune_grace_days"])
+                             "addressing_style", "acl", "profile", "prune_grace_days",
+                             "youtube", "spotify_show", "show_rss", "live", "market",
+                             "date_window_days"])
 TABLE = st.dictionaries(st.one_of(SITE_KEYS, TEXT), VALUE, max_size=6)
-SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify"]), TEXT),
+SECTIONS = st.dictionaries(st.one_of(st.sampled_from(["site", "publish", "notify", "pair"]),
+                                     TEXT),
                            TABLE, max_size=3)
 
 
@@ -243,6 +246,43 @@ def test_imported_feed(feed: bytes) -> None:
         feed_definition(show, "show", "https://old/feed.xml", "https://old/feed.xml")
         for item in show.items:
             front_matter(item, "show", show.language)
+
+
+def _atom(entries: list[dict[str, str]]) -> bytes:
+    """A YouTube channel feed of `entries` (any text in any element)."""
+    body = "".join("<entry>" + "".join(f"<{k}>{_xml_text(v)}</{k}>" for k, v in e.items())
+                   + "</entry>" for e in entries)
+    return ('<feed xmlns="http://www.w3.org/2005/Atom" '
+            'xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
+            f'xmlns:media="http://search.yahoo.com/mrss/">{body}</feed>'
+            ).encode("utf-8", "surrogatepass")
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+ATOM_ENTRY = st.dictionaries(st.sampled_from(["yt:videoId", "title", "published",
+                                              "yt:channelId", "media:group"]), TEXT,
+                             max_size=5)
+
+
+@EXAMPLES
+@given(feed=st.one_of(st.builds(_atom, st.lists(ATOM_ENTRY, max_size=3)),
+                      st.builds(_rss, CHANNEL, st.lists(ITEM_PARTS, max_size=3)),
+                      st.binary(max_size=64), DEEP.map(str.encode)))
+def test_catalog_feeds(feed: bytes) -> None:
+    """What `companion pair` reads of a channel's Atom feed and a show's RSS (the catalog
+    files themselves are the catalog parser's) is lines of JSON, or a `CompanionError`."""
+    from companion._catalogs.rss import feed_items
+    from companion._catalogs.youtube import parse_feed
+
+    with contextlib.suppress(CompanionError):
+        for line in parse_feed(feed, "feed.xml", "@desk"):
+            json.dumps(line, ensure_ascii=False).encode("utf-8")
+    with contextlib.suppress(CompanionError):
+        ids, title = feed_items(feed, "https://example.org/rss")
+        json.dumps([ids, title], ensure_ascii=False).encode("utf-8")
 
 
 # -- manifests and locks -------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from companion import PublishError
-from companion._model import PublishSettings
+from companion._publish.choice import open_target
 from companion._publish.run import publish
-from companion._publish.targets import S3Target, open_target
+from companion._publish.s3 import S3Target
+from companion._site_model import PublishSettings
 from tests._faultproxy import FaultProxy
 from tests._seaweed import (  # noqa: F401
     SeaweedServer,
@@ -117,9 +118,9 @@ def test_a_failure_part_way_keeps_old_feeds_and_the_next_run_finishes(
 _CHILD = """
 import json, sys
 from pathlib import Path
-from companion._model import PublishSettings
+from companion._site_model import PublishSettings
 from companion._publish.run import publish
-from companion._publish.targets import open_target
+from companion._publish.choice import open_target
 site, spec, endpoint, prune = sys.argv[1:5]
 target = open_target(spec, PublishSettings(addressing_style="path"), endpoint_url=endpoint,
                      project_root=Path.cwd())

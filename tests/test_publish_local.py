@@ -11,9 +11,11 @@ import pytest
 
 from companion import PublishError
 from companion._content_types import cache_control, content_type
-from companion._model import PublishSettings
+from companion._publish.choice import open_target
+from companion._publish.folder import LocalTarget, local_error
 from companion._publish.run import PublishEvent, make_plan, publish, scan_site, stage_of
-from companion._publish.targets import LocalTarget, LockInfo, local_error, open_target
+from companion._publish.targets import LockInfo
+from companion._site_model import PublishSettings
 from tests._seaweed import write_sample_site
 
 

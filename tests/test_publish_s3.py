@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from companion._model import PublishSettings
+from companion._publish.choice import open_target
 from companion._publish.run import PublishEvent, publish
-from companion._publish.targets import MULTIPART_THRESHOLD, S3Target, open_target
+from companion._publish.s3 import S3Target
+from companion._publish.targets import MULTIPART_THRESHOLD
+from companion._site_model import PublishSettings
 from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
 
 pytestmark = [pytest.mark.s3]

@@ -247,7 +247,7 @@ def test_duplicate_slugs_name_both_files(make_project: MakeProject,
     })
     result = read_project(load_site(root))  # both are read; check and build settle it
     assert [a.slug for a in result.articles] == ["same", "same"]
-    from companion._build.check import check_project
+    from companion._project.check import check_project
 
     problems = [p for p in check_project(load_site(root)).problems if p.field == "slug"]
     assert sorted(p.where for p in problems) == ["episodes/2025-01-01-same.md",

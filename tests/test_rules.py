@@ -14,8 +14,10 @@ try:
 except ImportError:  # tests/ run as a plain folder
     from _episodes import make_episode, media_for, media_map, sample_episodes  # type: ignore[no-redef]
 from companion import Episode, FeedDefinition, FeedError, Problem, Site
-from companion._build.check import ledger_problems
-from companion._build.ledger import (
+from companion._build.prepare import Preparer
+from companion._config.feeds import load_feeds, select_episodes
+from companion._config.project import load_site
+from companion._lifecycle.ledger import (
     Ledger,
     LedgerEntry,
     PublishedItem,
@@ -23,10 +25,8 @@ from companion._build.ledger import (
     load_ledger,
     record_publish,
 )
-from companion._build.prepare import Preparer
-from companion._config.feeds import load_feeds, select_episodes
-from companion._config.project import load_site
 from companion._model import MediaUrl, Person
+from companion._project.check import ledger_problems
 from companion._render.rss import ItemParts
 from companion._render.rules import feed_problems, feed_where
 
@@ -235,7 +235,7 @@ def test_ledger_matching_the_feed_is_quiet() -> None:
 
 
 def test_check_on_the_example_project(example_project: Path) -> None:
-    from companion._build.check import check_project
+    from companion._project.check import check_project
 
     site = load_site(example_project)
     (example_project / "feeds" / "bad.toml").write_text('title = "Bad"\n', encoding="utf-8")
@@ -247,7 +247,7 @@ def test_check_on_the_example_project(example_project: Path) -> None:
 
 
 def test_preview_parts() -> None:
-    from companion._build.check import preview_parts
+    from companion._project.check import preview_parts
 
     episode = make_episode("x")
     m4a = make_feed(audio_format="m4a")

@@ -127,7 +127,7 @@ def test_the_feed_description_fits_apple_and_says_what_it_left_out(seed_project:
     assert match.group(2) == page
     kept = [line for line in description.splitlines() if line.startswith("- ")]
     assert len(kept) + int(match.group(1)) == 35
-    assert "RSS არხი: კავკასიის მაგიდა: https://podcasts.example.org/ka/feed.xml" in description
+    assert "კავკასიის მაგიდა (RSS არხი): https://podcasts.example.org/ka/feed.xml" in description
 
 
 def test_notes_for_youtube_fit_5000_bytes_without_angle_brackets(

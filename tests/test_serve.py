@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from companion import Site
-from companion._build.serve import (
+from companion._content_types import cache_control, content_type
+from companion._serve.server import (
     EVENTS_PATH,
     RELOAD_SCRIPT,
     Reloads,
@@ -28,7 +29,6 @@ from companion._build.serve import (
     server_url,
     watched,
 )
-from companion._content_types import cache_control, content_type
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -281,7 +281,7 @@ def test_serve_rebuilds_on_edit(example_project: Path) -> None:
 
 
 def test_rebuild_reads_changed_settings_and_survives_errors(tmp_path: Path) -> None:
-    from companion._build.serve import ServeEvent, rebuild
+    from companion._serve.server import ServeEvent, rebuild
 
     (tmp_path / "companion.toml").write_text(
         '[site]\ntitle = "Old"\nbase_url = "https://x.org/"\n', encoding="utf-8")

@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 from companion import Site
-from companion._build.engine import BuildResult
+from companion._build.result import BuildResult
 from companion._config.categories import APPLE_CATEGORIES
 
 BASE = "https://podcasts.example.org/"

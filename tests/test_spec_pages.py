@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from companion import Site
-from companion._build.engine import BuildResult
+from companion._build.result import BuildResult
 
 BASE = "https://podcasts.example.org/"
 EMBED_HOSTS = {"www.youtube-nocookie.com", "open.spotify.com"}

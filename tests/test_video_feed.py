@@ -22,8 +22,8 @@ import companion
 from companion._config.podcasting import apply_prefix
 from companion._fetch import FetchOptions
 from companion._fetch.video import YtDlpSource
-from companion._model import Site
 from companion._pair.video import probe_video
+from companion._site_model import Site
 from tests._browser import serve
 from tests._fixtures_pair import FakeVideo
 from tests._groups import require
@@ -336,9 +336,10 @@ def test_op3_prefixes_are_in_the_feed_not_in_bucket_keys(
     (the MP4s among them) sit at their own keys, none of which names OP3."""
     import uuid
 
-    from companion._model import PublishSettings
+    from companion._publish.choice import open_target
     from companion._publish.run import publish
-    from companion._publish.targets import S3Target, open_target
+    from companion._publish.s3 import S3Target
+    from companion._site_model import PublishSettings
 
     site, _ = built_example
     bucket = s3_env.make_bucket()

@@ -38,33 +38,30 @@ from companion._model import (
     Article,
     Audio,
     Chapter,
-    Clock,
     Episode,
     FeedDefinition,
     Link,
-    OutputFile,
-    Site,
     SpotifyEpisode,
-    Standing,
     Transcript,
     YouTubeVideo,
 )
+from companion._site_model import Clock, OutputFile, Site, Standing
 from companion._version import __version__
 
 if TYPE_CHECKING:
-    from companion._build.check import CheckResult
-    from companion._build.clean import CleanReport
-    from companion._build.engine import BuildResult
-    from companion._build.new import NewArticle
+    from companion._build.result import BuildResult
     from companion._fetch import FetchOptions, FetchReport
     from companion._fetch.importer import ImportReport
+    from companion._project.check import CheckResult
+    from companion._project.clean import CleanReport
+    from companion._project.new import NewArticle
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishReport
 
 #: The stages' result types, imported when first asked for: `import companion` stays light
 #: (a command that builds from the cache never imports the network or storage stages).
-_LAZY = {"CheckResult": "companion._build.check", "BuildResult": "companion._build.engine",
-         "CleanReport": "companion._build.clean", "NewArticle": "companion._build.new",
+_LAZY = {"CheckResult": "companion._project.check", "BuildResult": "companion._build.result",
+         "CleanReport": "companion._project.clean", "NewArticle": "companion._project.new",
          "FetchOptions": "companion._fetch", "FetchReport": "companion._fetch",
          "ImportReport": "companion._fetch.importer",
          "PublishOutcome": "companion._publish.gate", "PublishReport": "companion._publish.run"}

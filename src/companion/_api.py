@@ -33,21 +33,22 @@ from companion._errors import (
     RenderError,
     from_os_error,
 )
-from companion._model import Article, Clock, Episode, Site
+from companion._model import Article, Episode
+from companion._site_model import Clock, Site
 
 if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in httpx, publish boto3)
     import threading
 
-    from companion._build.check import CheckResult
-    from companion._build.clean import CleanReport
-    from companion._build.engine import BuildResult
-    from companion._build.new import NewArticle
-    from companion._build.serve import ServeEvent
+    from companion._build.result import BuildResult
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
     from companion._fetch.importer import ImportReport
+    from companion._project.check import CheckResult
+    from companion._project.clean import CleanReport
+    from companion._project.new import NewArticle
     from companion._publish.gate import PublishOutcome
     from companion._publish.run import PublishEvent
     from companion._render.shownotes import Fitted
+    from companion._serve.server import ServeEvent
 
 Moment = datetime | str | None
 
@@ -83,7 +84,7 @@ class Project:
 
     def check(self, *, now: Moment = None) -> CheckResult:
         """Read every article, decide what a build would publish, list every problem."""
-        from companion._build.check import check_project
+        from companion._project.check import check_project
 
         with _os_errors(ProjectError, "cannot check"):
             return check_project(self.site, now=self.now(now))
@@ -108,7 +109,7 @@ class Project:
         """The articles a video feed (``medium = "video"``) selects: the ones whose video
         `fetch` gets (the others never need the large file)."""
         from companion._config.feeds import load_feeds, selects
-        from companion._read.articles import article_guid
+        from companion._read.identity import article_guid
 
         feeds = [f for f in load_feeds(self.site).feeds if f.medium == "video"]
         return frozenset(a.slug for a in articles
@@ -140,7 +141,7 @@ class Project:
         `.text` is the text, `.cut` and `.sources_left` say what had to go for it to fit.
         A draft or scheduled episode has them too. The build also writes the YouTube and
         Spotify texts to ``.companion/notes/<slug>/``."""
-        from companion._build.notes import notes_for
+        from companion._project.notes import notes_for
 
         return notes_for(self.site, slug, target)
 
@@ -173,7 +174,7 @@ class Project:
             now: Moment = None) -> NewArticle:
         """Write a new article in ``episodes/``, dated `date` (default: now), a draft unless
         `publish`; what it wrote, its state and the feeds that select it."""
-        from companion._build.new import new_article
+        from companion._project.new import new_article
 
         moment = self.now(now)
         when = date if isinstance(date, datetime) else (
@@ -185,7 +186,7 @@ class Project:
     def clean(self, *, cache: bool = False) -> CleanReport:
         """Remove the site folder, ``.companion/`` and ``cache/published/``; with `cache`,
         everything fetched too. Never the ledger of published GUIDs (``cache/ledger/``)."""
-        from companion._build.clean import clean
+        from companion._project.clean import clean
 
         with _os_errors(ProjectError, "cannot clean"):
             return clean(self.site, cache=cache)
@@ -200,7 +201,7 @@ class Project:
               on_event: Callable[[ServeEvent], None] | None = None,
               stop: threading.Event | None = None) -> None:
         """Build, serve the site on `host`:`port` and rebuild on change until `stop`."""
-        from companion._build.serve import serve
+        from companion._serve.server import serve
 
         serve(self.site, out=out, host=host, port=port, watch=watch, on_event=on_event,
               stop=stop, drafts=drafts, future=future)

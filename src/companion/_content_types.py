@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 
-from companion._model import CACHE_CONTROL, CachePolicy
+from companion._site_model import CACHE_CONTROL, CachePolicy
 
 CHAPTERS_TYPE = "application/json+chapters"
 FALLBACK_TYPE = "application/octet-stream"

@@ -8,7 +8,8 @@ one clear line and exit non-zero instead of a traceback::
     ├── ProjectError      companion.toml, project layout, templates
     ├── ReadError         an article file (YAML, encoding, title, date, links)
     ├── PairError         YouTube / Spotify / audio metadata and the cache
-    │   └── FetchError    a network fetch that failed (yt-dlp, oEmbed, download)
+    │   ├── FetchError    a network fetch that failed (yt-dlp, oEmbed, download)
+    │   └── CatalogError  a channel's or show's catalog that cannot be read
     ├── FeedError         a feed definition or a feed rule
     ├── RenderError       templates, show notes, pages
     └── PublishError      the publish target (credentials, bucket, lock, disk)
@@ -88,6 +89,11 @@ class FetchError(PairError):
     """A fetch from the network failed (yt-dlp, oEmbed, a download)."""
 
 
+class CatalogError(PairError):
+    """A catalog of the channel or the show (a saved yt-dlp JSON, a Spotify Web API answer,
+    a podcast RSS feed) that cannot be read: `where` names the file or source."""
+
+
 class FeedError(CompanionError):
     """A feed definition that is invalid, or a feed that breaks a rule."""
 
@@ -98,6 +104,11 @@ class RenderError(CompanionError):
 
 class PublishError(CompanionError):
     """The publish target refused or failed (credentials, bucket, lock, disk)."""
+
+
+class CatalogSourceError(FetchError):
+    """A `[pair]` source (a channel or playlist, the Spotify show, the show's RSS) that could
+    not be read from the network or the cache: `where` names the source."""
 
 
 #: What an operating-system error means, in words, and what to do about it.

@@ -5,7 +5,7 @@ One regular expression for the characters XML 1.0 (and so HTML and RSS) forbid,
 used wherever untrusted text enters the model or leaves as a page; one for BCP 47
 language tags; one way to suggest the nearest known name for a misspelt key; one
 reading of a number a user or a remote wrote (ASCII digits, a sane range, finite); and
-one redaction of ``user:password@`` in URLs, for everything printed, logged or reported.
+the test for a URL's ``user:password@`` (the redaction of every secret is `_redact`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import difflib
 import math
 import re
 from collections.abc import Iterable
+
+from companion import _redact
 
 #: Characters XML 1.0 forbids (C0 controls but tab and newlines, DEL, U+FFFE/U+FFFF,
 #: lone surrogates): dropped as text is read, so feeds stay well-formed and pages valid.
@@ -91,11 +93,6 @@ def finite_number(value: object, low: float, high: float) -> float | None:
     return number if math.isfinite(number) and low <= number <= high else None
 
 
-#: A URL's user information: from the scheme to the last "@" of the authority (the part
-#: before the first "/", "?" or "#"), as every URL parser reads it.
-_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s\"'<>]*@")
-
-
 def has_userinfo(url: str) -> bool:
     """Whether `url` carries a user name or password (``user:password@host``), read the
     way any parser reads it, or holds an "@" at all (a password with a "/" in it moves the
@@ -103,6 +100,5 @@ def has_userinfo(url: str) -> bool:
     return "@" in url
 
 
-def redact(text: str) -> str:
-    """`text` with the ``user:password@`` of every URL in it replaced by ``***@``."""
-    return _USERINFO.sub(r"\1***@", text)
+#: The one redaction lives in `companion._redact`; the name stays here for older imports.
+redact = _redact.redact

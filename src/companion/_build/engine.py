@@ -38,36 +38,53 @@ import dataclasses
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic
 
-from companion._version import __version__
-from companion._errors import CompanionError, Problem, ProjectError, RenderError, Severity
+from companion._build.folders import check_output_folder
+from companion._build.pool import CHUNK, Done, parallel, save_items, save_packed
+from companion._build.result import BuildResult
+from companion._build.seam import (
+    E,
+    EpisodeBuild,
+    Flags,
+    I,
+    Nav,
+    Renderer,
+    Stages,
+    base_deps,
+    project_relative,
+)
 from companion._build.state import (
     BuildState,
     EpisodeState,
     FeedState,
     FileHashes,
-    IdentityData,
     Parts,
     digest,
     digest_object,
+    identity_data,
+    identity_of,
     load_state,
-    pack,
     save_state,
 )
-from companion._build.ledger import PublishedIndex
-from companion._build.lifecycle import Claim, empty_feed_problem, included, resolve_claims, status_of
-from companion._clock import clock_now
-from companion._model import Clock, Identity, Standing, Status
-from companion._model import Audio, Episode, FeedDefinition, FeedSelection, OutputFile, Site
+from companion._build.stories import sister_nav
 from companion._build.writer import Writer
-from companion._read.files import SIDECAR_SUFFIXES, discover
+from companion._clock import clock_now
+from companion._errors import CompanionError, Problem, RenderError, Severity
+from companion._lifecycle.lifecycle import (
+    Claim,
+    empty_feed_problem,
+    included,
+    resolve_claims,
+    status_of,
+)
+from companion._model import Episode, FeedDefinition, FeedSelection
+from companion._read.files import discover
+from companion._site_model import Clock, Identity, OutputFile, Site, Standing, Status
+from companion._version import __version__
 
 if TYPE_CHECKING:  # the process pool is imported when a build is large enough to use one
-    from concurrent.futures import Future
 
     from companion._model import Episode
     from companion._render.rss import FeedItems
@@ -75,141 +92,8 @@ if TYPE_CHECKING:  # the process pool is imported when a build is large enough t
 Progress = Callable[[str, int, int], None]
 
 PARALLEL_FROM = 48  # fewer changed articles than this render in-process
-CHUNK = 24  # articles per worker task
+
 ENTRY_BATCH = 500  # index entries decoded at a time for the site pages
-#: Folders of the project that hold what the build reads: an output folder never overlaps them.
-SOURCE_DIRS = ("episodes", "feeds", "templates", "media")
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    written: int
-    unchanged: int
-    removed: int
-    episodes: int
-    feeds: int
-    problems: list[Problem] = field(default_factory=list)
-    rendered: int = 0  # episodes rendered this time (the rest came from the last build)
-    feeds_rendered: int = 0
-    site_rendered: bool = False
-    standings: tuple[Standing, ...] = ()  # what became of each article
-    preview: bool = False  # drafts or scheduled articles were included (--drafts/--future)
-    feeds_written: tuple[str, ...] = ()  # feeds with at least one item
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    def failed(self, strict: bool = False) -> bool:
-        """Whether the build had an error (with `strict`, a warning too)."""
-        return bool(self.errors or (strict and self.warnings))
-
-    def to_json(self, out: Path, strict: bool = False) -> dict[str, Any]:
-        """What ``companion build --json`` prints (the README documents it)."""
-        return {
-            "ok": not self.failed(strict), "out": str(out), "preview": self.preview,
-            "episodes": self.episodes, "rendered": self.rendered,
-            "feeds": {"defined": self.feeds, "written": list(self.feeds_written)},
-            "files": {"written": self.written, "unchanged": self.unchanged,
-                      "removed": self.removed},
-            "standings": [{"path": s.source, "slug": s.slug, "title": s.title, **s.to_json()}
-                          for s in self.standings],
-            "problems": [p.to_json() for p in self.problems],
-        }
-
-
-#: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,
-#: its slug, its title).
-Nav = tuple[tuple[str, str, str], ...]
-
-
-@dataclass(frozen=True)
-class Flags:
-    """How one article is rendered this time."""
-
-    render: bool = True  # False: read only (a draft, a scheduled or a dropped article)
-    mark: Status = "live"  # a draft or scheduled article in a preview says so on its page
-    in_feeds: bool = True  # False: another article keeps its GUID, it gets a page only
-    nav: Nav = ()  # the episodes its page links to as older and newer
-
-    @property
-    def key(self) -> str:
-        base = f"{int(self.render)}{self.mark}{int(self.in_feeds)}"
-        return f"{base}:{digest(*(chr(31).join(n) for n in self.nav))}" if self.nav else base
-
-
-E = TypeVar("E")  # an episode's index entry: what the index pages and feed selection need
-I = TypeVar("I")  # an episode's feed items: what a feed needs of it beyond the entry
-
-
-@dataclass(frozen=True)
-class EpisodeBuild(Generic[E, I]):
-    """What one article renders to."""
-
-    source: str  # project-relative path of the article file
-    slug: str
-    deps: tuple[str, ...]  # project-relative files it was made from (may not exist)
-    files: tuple[OutputFile, ...]
-    entry: E | None  # small and picklable: what the index pages need (None: no page)
-    item: I | None  # picklable: what a feed needs of it beyond the entry
-    feeds: tuple[str, ...]  # slugs of the feeds it is an item of
-    problems: tuple[Problem, ...] = ()
-    hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of `source` files
-    guid: str = ""  # the episode's GUID (explicit, or derived from its video or audio)
-    selected: tuple[str, ...] = ()  # feeds whose selection matches it (ready or not)
-    title: str = ""
-    why: str = ""  # why an article that feeds select is in none ("no audio", ...)
-    media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
-    lang: str = ""  # the article's language
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """Files and problems of a feed or of the site pages."""
-
-    files: tuple[OutputFile, ...]
-    problems: tuple[Problem, ...] = ()
-
-
-class Renderer(Protocol[E, I]):
-    """One per process: holds what is costly to make (templates, Markdown parser)."""
-
-    def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[EpisodeBuild[E, I]]: ...
-
-    def members(self, entry: E) -> list[str]: ...
-
-    def feed(self, feed: FeedDefinition, entries: Sequence[E], items: Sequence[I]) -> Rendered:
-        ...
-
-    def site_pages(self, entries: Iterable[E], feeds_of: Sequence[Sequence[str]],
-                   shows: Sequence[str]) -> Rendered:
-        """The index, sitemap and the other site-wide files. `entries` come one at a
-        time (decoded a batch at a time): keep what the pages need of each, not it."""
-        ...
-
-    def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
-               ) -> OutputFile | None:
-        """The episode's page (as `read` gives a site path's bytes) with `nav` as its
-        neighbours; None when it cannot be patched (it is rendered again)."""
-        ...
-
-
-class Stages(Protocol[E, I]):
-    """The stage calls a build makes; picklable, so worker processes get a copy."""
-
-    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]: ...
-
-    def published(self, site: Site) -> PublishedIndex: ...
-
-    def identify(self, site: Site, path: Path) -> Identity: ...
-
-    def page_inputs(self, site: Site) -> list[Path]: ...
-
-    def renderer(self, site: Site, feeds: Sequence[FeedDefinition]) -> Renderer[E, I]: ...
 
 
 def default_stages() -> Stages[Episode, FeedItems]:
@@ -241,40 +125,6 @@ def _silent(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _overlaps(a: Path, b: Path) -> bool:
-    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
-
-
-def check_output_folder(site: Site, folder: Path, what: str,
-                        extra: Iterable[str] = ()) -> None:
-    """Refuse an output folder that is, holds or lies inside the project's sources: the
-    project root itself, episodes/, feeds/, templates/, the cache, media/, .companion/,
-    or a folder that `extra` (project paths an article's audio: or image: points at) uses."""
-    real = Path(os.path.realpath(folder))
-    root = Path(os.path.realpath(site.root))
-    if real == root or root.is_relative_to(real):
-        raise ProjectError(f"{what} {folder} is the project folder or holds it: the build "
-                           "would write over the articles", where=str(folder), field=what,
-                           fix="choose a folder of its own, e.g. site/ or public/")
-    names = [*SOURCE_DIRS, site.cache, ".companion"]
-    folders = [(name, Path(os.path.realpath(site.root / name))) for name in names]
-    folders += [(rel, Path(os.path.realpath((site.root / rel).parent))) for rel in extra
-                if ".." not in Path(rel).parts and not Path(rel).is_absolute()]
-    for name, source in folders:
-        if source != root and _overlaps(real, source):
-            raise ProjectError(f"{what} {folder} overlaps {name}, which the build reads",
-                               where=str(folder), field=what,
-                               fix="choose a folder of its own, e.g. site/ or public/")
-
-
-def base_deps(source: str) -> tuple[str, ...]:
-    """An article and the sidecars it may have."""
-    if not source.lower().endswith(".txt"):
-        return (source,)
-    stem = source[: -len(".txt")]
-    return (source, *(stem + suffix for suffix in SIDECAR_SUFFIXES))
-
-
 def code_fingerprint() -> str:
     """The package version and its code files' stat: new code renders everything again."""
     folder = Path(__file__).resolve().parent.parent
@@ -290,28 +140,6 @@ def describe_selection(select: FeedSelection) -> str:
         ("languages", select.languages), ("categories", select.categories),
         ("tags", select.tags), ("episodes", select.episodes)) if values]
     return "; ".join(parts) or "every article"
-
-
-def _identity_data(identity: Identity | None) -> IdentityData | None:
-    if identity is None:
-        return None
-    return [identity.slug, identity.guid, identity.draft,
-            identity.date.isoformat() if identity.date else None, identity.hidden,
-            list(identity.files), list(identity.redirect_from), identity.ref,
-            list(identity.translations)]
-
-
-def _identity(data: IdentityData | None) -> Identity | None:
-    if data is None:
-        return None
-    slug, guid, draft, date, hidden, files, *rest = data
-    moved = rest[0] if rest and isinstance(rest[0], list) else []
-    ref = rest[1] if len(rest) > 1 and isinstance(rest[1], str) else None
-    translations = rest[2] if len(rest) > 2 and isinstance(rest[2], list) else []
-    return Identity(str(slug), str(guid), bool(draft),
-                    datetime.fromisoformat(date) if isinstance(date, str) else None,
-                    bool(hidden), tuple(files) if isinstance(files, list) else (),
-                    tuple(moved), ref, tuple(translations))
 
 
 # -- the build -----------------------------------------------------------------------------
@@ -417,7 +245,7 @@ class _Build(Generic[E, I]):
             state = self.old.episodes.get(source)
             if (state is not None and not again
                     and self.hashes.all_unchanged(base_deps(source))):
-                self.identities[source] = _identity(state.ident)
+                self.identities[source] = identity_of(state.ident)
                 continue
             try:
                 self.identities[source] = self.stages.identify(self.site,
@@ -506,49 +334,14 @@ class _Build(Generic[E, I]):
                 nav.setdefault(source, tuple(
                     (rel, states[n].slug, states[n].title)
                     for rel, n in (("prev", older), ("next", newer)) if n is not None))
-        for source, sisters in self._sisters(sources, states).items():
+        paged = [s for s in sources if (state := states.get(s)) is not None and state.page
+                 and self.identities.get(s) is not None and self.flags[s].render]
+        for source, sisters in sister_nav(paged, self.identities, states).items():
             nav[source] = (*nav.get(source, ()), *sisters)
         moved = [s for s in sources if self.flags[s].nav != nav.get(s, ())]
         for source in moved:
             self.flags[source] = dataclasses.replace(self.flags[source], nav=nav.get(source, ()))
         return moved
-
-    def _sisters(self, sources: list[str], states: Mapping[str, EpisodeState]) -> dict[str, Nav]:
-        """Each article's sister-language editions, as `Nav` entries ("lang:<lang>", slug,
-        title): the other pages of its story, one story being the articles that share a
-        `ref:`, and those a sidecar's `translations:` names by slug (with theirs)."""
-        paged = [s for s in sources if (state := states.get(s)) is not None and state.page
-                 and self.identities.get(s) is not None and self.flags[s].render]
-        story = {source: source for source in paged}
-
-        def find(source: str) -> str:
-            while story[source] != source:
-                story[source] = story[story[source]]
-                source = story[source]
-            return source
-
-        by_slug = {states[s].slug: s for s in paged}
-        first_of_ref: dict[str, str] = {}
-        for source in paged:
-            identity = self.identities[source]
-            assert identity is not None
-            others = [by_slug[slug] for slug in identity.translations if slug in by_slug]
-            if identity.ref:
-                others.append(first_of_ref.setdefault(identity.ref, source))
-            for other in others:
-                story[find(other)] = find(source)
-        stories: dict[str, list[str]] = {}
-        for source in paged:
-            stories.setdefault(find(source), []).append(source)
-        found: dict[str, Nav] = {}
-        for members in stories.values():
-            if len(members) < 2:
-                continue
-            members.sort(key=lambda s: (states[s].lang, states[s].slug))
-            for source in members:
-                found[source] = tuple((f"lang:{states[m].lang}", states[m].slug, states[m].title)
-                                      for m in members if m != source)
-        return found
 
     def _newest_first(self, source: str) -> tuple[bool, float, str]:
         identity = self.identities[source]
@@ -597,12 +390,12 @@ class _Build(Generic[E, I]):
     def _renders(self, dirty: list[str]) -> Iterator[Done[E, I]]:
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
-            for packed in _parallel(self.site, self.stages, list(self.feeds.values()), jobs,
+            for packed in parallel(self.site, self.stages, list(self.feeds.values()), jobs,
                                     self.jobs):
-                yield from _save_packed(self.parts, packed)
+                yield from save_packed(self.parts, packed)
         else:
             for start in range(0, len(jobs), CHUNK):
-                yield from _save_items(self.parts, self.renderer.episodes(
+                yield from save_items(self.parts, self.renderer.episodes(
                     jobs[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild[E, I], entry_digest: str, item_digest: str) -> None:
@@ -616,7 +409,7 @@ class _Build(Generic[E, I]):
         self.new.episodes[build.source] = EpisodeState(
             build.slug, deps, self._episode_key(deps, feeds, flags), outputs, feeds,
             entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
-            _identity_data(self.identities.get(build.source)), flags.key,
+            identity_data(self.identities.get(build.source)), flags.key,
             list(build.selected), build.title, build.why, dict(build.media),
             bool(entry_digest), build.lang)
         self._entries.pop(build.source, None)  # the new one is in the parts cache
@@ -727,8 +520,8 @@ class _Build(Generic[E, I]):
         self.site_rendered = True
 
     def _moves(self, sources: list[str], written: list[str]) -> None:
-        """What old addresses keep: moved feeds, renamed pages (`_build.moves`)."""
-        from companion._build.moves import Mover, Page
+        """What old addresses keep: moved feeds, renamed pages (`_lifecycle.moves`)."""
+        from companion._lifecycle.moves import Mover, Page
 
         mover = Mover(self.site, self.writer.records)
         mover.feeds([self.feeds[slug] for slug in written], self._output_bytes)
@@ -796,118 +589,3 @@ def _problem(data: Mapping[str, str | None]) -> Problem:
 def _lost(source: str, folder: Path) -> RenderError:
     return RenderError(f"the build cache has no parts for {source}", where=str(folder),
                        fix="run `companion build --force`")
-
-
-def project_relative(path: Path, site: Site) -> str:
-    try:
-        return path.resolve().relative_to(site.root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-# -- worker processes ----------------------------------------------------------------------
-
-#: What an episode's render hands back: the build (without its parts, which are on disk)
-#: and the digests of its entry and of its item.
-Done = tuple[EpisodeBuild[E, I], tuple[str, str]]
-
-
-class _Worker:
-    """What a worker process keeps between tasks."""
-
-    renderer: Renderer[object, object] | None = None
-
-
-_WORKER = _Worker()
-Job = tuple[Path, Flags]
-
-
-def _init_worker(site: Site, stages: Stages[object, object],
-                 feeds: list[FeedDefinition]) -> None:
-    _WORKER.renderer = stages.renderer(site, feeds)
-
-
-#: A build as a worker hands it back: without its entry and item, which come pickled
-#: (None: the article has no page).
-Packed = tuple[EpisodeBuild[E, I], tuple[bytes, bytes] | None]
-
-
-def _work(jobs: list[Job]) -> list[Packed[object, object]] | _Failure:
-    """Render a chunk; its parts go back pickled: the parent alone writes the parts store
-    (two writers of one SQLite file take turns, and a turn waited for is time lost), and
-    stores the bytes as they come (decoding and encoding them again made the parent the
-    bottleneck of a parallel build)."""
-    assert _WORKER.renderer is not None
-    try:
-        return [(dataclasses.replace(b, entry=None, item=None), pack(b.entry, b.item))
-                if b.entry is not None else (b, None)
-                for b in _WORKER.renderer.episodes(jobs)]
-    except CompanionError as exc:
-        return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
-
-
-@dataclass(frozen=True)
-class _Failure:
-    """A `CompanionError` raised in a worker, carried back whole (with where and fix)."""
-
-    kind: type[CompanionError]
-    message: str
-    where: str
-    field: str | None
-    fix: str
-
-    def error(self) -> CompanionError:
-        return self.kind(self.message, where=self.where, field=self.field, fix=self.fix)
-
-
-def _save_items(parts: Parts[E, I], builds: Iterable[EpisodeBuild[E, I]]
-                ) -> Iterator[Done[E, I]]:
-    """Store each episode's parts on disk; hand back the build without them (memory stays
-    flat: feeds and index pages read them back when needed) and their digests. An article
-    without a page (a draft, a broken one) has no parts."""
-    done = list(builds)  # a batch: its parts go in one transaction
-    parts.drop_many(b.source for b in done if b.entry is None)
-    saved = iter(parts.save_many([(b.source, b.entry, b.item) for b in done
-                                  if b.entry is not None]))
-    for build in done:
-        if build.entry is None:
-            yield build, ("", "")
-        else:
-            yield dataclasses.replace(build, entry=None, item=None), next(saved)
-
-
-def _save_packed(parts: Parts[E, I], done: Sequence[Packed[E, I]]) -> Iterator[Done[E, I]]:
-    """`_save_items` for a chunk a worker rendered: its parts come pickled."""
-    parts.drop_many(build.source for build, packed in done if packed is None)
-    saved = iter(parts.save_packed([(build.source, *packed) for build, packed in done
-                                    if packed is not None]))
-    for build, packed in done:
-        yield build, (next(saved) if packed is not None else ("", ""))
-
-
-def _parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[list[Packed[E, I]]]:
-    """Render in `workers` processes, at most 2 chunks per process in flight, each chunk's
-    builds streamed in completion order (memory stays flat however many articles there
-    are). The workers' renderer is `stages`' own, so what comes back is of its types."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from functools import partial
-
-    chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
-    start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
-    with ProcessPoolExecutor(workers, initializer=start) as pool:
-        pending: set[Future[list[Packed[object, object]] | _Failure]] = set()
-        for chunk in chunks:
-            pending.add(pool.submit(_work, chunk))
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                result = future.result()
-                if isinstance(result, _Failure):
-                    raise result.error()
-                yield cast("list[Packed[E, I]]", result)
-                chunk = next(chunks, [])
-                if chunk:
-                    pending.add(pool.submit(_work, chunk))

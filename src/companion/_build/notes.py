@@ -3,9 +3,8 @@
 The build writes them for every episode, drafts and scheduled ones included (the
 YouTube description is pasted before the release), into
 ``.companion/notes/<slug>/youtube.txt`` and ``spotify.txt``: beside the build's state,
-never in the site folder, so they are never published. `Project.notes` and
-``companion notes`` give the same texts (and the feed's, for Apple), and `check`
-says when one had to be cut or lost its chapter list (`notes_problems`).
+never in the site folder, so they are never published. `Project.notes`,
+``companion notes`` and `check` ask the same texts (`_project.notes`).
 """
 
 from __future__ import annotations
@@ -15,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._errors import Problem
 from companion._files import atomic_write
-from companion._model import Episode, FeedDefinition, Site
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Site
 
 if TYPE_CHECKING:
     from companion._render.shownotes import Fitted
 
 #: The files the build writes, by target.
 FILES = ("youtube", "spotify")
-_NAMES = {"youtube": "YouTube description", "spotify": "Spotify description",
+NAMES = {"youtube": "YouTube description", "spotify": "Spotify description",
           "apple": "feed description"}
 
 
@@ -62,57 +61,3 @@ def write_notes(episode: Episode, site: Site, feeds: Sequence[FeedDefinition]) -
         data = (fitted.text + "\n").encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
             atomic_write(path, data)
-
-
-def notes_problems(episode: Episode, site: Site,
-                   feeds: Sequence[FeedDefinition]) -> list[Problem]:
-    """A warning for each paste-ready text that had to be cut; a note for a chapter list
-    YouTube would refuse (the YouTube text leaves it out) and for a title too long for
-    YouTube's."""
-    from companion._render.limits import YOUTUBE_TITLE
-
-    where = episode.article.relpath
-    problems: list[Problem] = []
-    for target, fitted in paste_texts(episode, site, feeds).items():
-        if fitted.cut:
-            problems.append(Problem(
-                "warning", where, f"the {_NAMES[target]} is cut to fit "
-                f"{fitted.limit.name}'s {fitted.limit.most:,} {fitted.limit.unit}"
-                + (f": {fitted.sources_left} source(s) left out, listed on the episode page"
-                   if fitted.sources_left else ""),
-                "shorten the summary (description:) or the list of sources", "notes"))
-        if fitted.chapters_refused:  # a note: the build leaves the list out on its own
-            problems.append(Problem(
-                "info", where, "the chapter list is left out of the YouTube description: "
-                f"{fitted.chapters_refused}",
-                "fix the chapter times in the video description", "chapters"))
-    if not YOUTUBE_TITLE.fits(episode.title) or YOUTUBE_TITLE.prepare(episode.title) \
-            != episode.title:
-        problems.append(Problem(
-            "info", where, f"the title ({len(episode.title)} characters) does not fit "
-            f"YouTube's: at most {YOUTUBE_TITLE.most} characters, no < or >",
-            "shorten the title for YouTube", "title"))
-    return problems
-
-
-def notes_for(site: Site, slug: str, target: str) -> Fitted:
-    """The paste-ready text of one episode (any state: draft, scheduled, published) for
-    `target` ("youtube", "spotify" or "apple"), from the project and the cache."""
-    from companion._config.feeds import load_feeds, selects
-    from companion._errors import PairError
-    from companion._pair.cache import Cache
-    from companion._pair.episodes import pair_episode
-    from companion._read.articles import article_guid, read_project
-    from companion._render.shownotes import TARGETS
-
-    if target not in TARGETS:
-        raise PairError(f"unknown notes target {target!r}", where="companion notes",
-                        fix=f"choose one of {', '.join(TARGETS)}")
-    found = [a for a in read_project(site).articles if a.slug == slug]
-    if not found:
-        raise PairError(f"no episode with slug {slug}", where="companion notes",
-                        fix="`companion check` lists the episodes and their slugs")
-    episode, _problems = pair_episode(found[0], site, Cache(site.cache_dir))
-    bare = Episode(found[0], article_guid(found[0]))
-    feeds = [f for f in load_feeds(site).feeds if selects(f.select, bare)]
-    return paste_texts(episode, site, feeds)[target]

@@ -16,25 +16,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
 from companion import _paths
 from companion._config.feeds import enclosure_url, show_of
 from companion._errors import CompanionError, Problem
-from companion._model import (
-    Article,
+from companion._model import Article, Episode, FeedDefinition, MediaUrl, RemoteAudio, Transcript
+from companion._site_model import (
     Cue,
-    Episode,
-    FeedDefinition,
-    MediaUrl,
     Neighbour,
     PlacedMedia,
     PlacedTranscript,
-    RemoteAudio,
     RenderEpisode,
     Show,
-    Site,
     Sister,
+    Site,
     Status,
-    Transcript,
 )
 
 TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip"}

@@ -15,18 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion._build.engine import EpisodeBuild, Flags, Nav, Rendered, base_deps
-from companion._build.ledger import PublishedIndex
+from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
-from companion._model import (
-    Episode,
-    FeedDefinition,
-    Identity,
-    Neighbour,
-    OutputFile,
-    Sister,
-    Site,
-)
+from companion._lifecycle.ledger import PublishedIndex
+from companion._model import Episode, FeedDefinition
+from companion._site_model import Identity, Neighbour, OutputFile, Sister, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
     from jinja2.bccache import Bucket, BytecodeCache
@@ -46,7 +39,7 @@ class RealStages:
         return result.feeds, result.problems
 
     def published(self, site: Site) -> PublishedIndex:
-        from companion._build.ledger import published_index
+        from companion._lifecycle.ledger import published_index
 
         return published_index(site)
 
@@ -118,7 +111,8 @@ class SiteRenderer:
         from companion._config.project import project_rel
         from companion._pair.cache import Cache
         from companion._pair.episodes import pair_episode
-        from companion._read.articles import article_guid, article_notes, read_with_problems
+        from companion._read.articles import article_notes, read_with_problems
+        from companion._read.identity import article_guid
 
         source = project_rel(path, self.site)
         article, problems = read_with_problems(path, self.site, self.parsed)
@@ -159,11 +153,12 @@ class SiteRenderer:
         write_notes(episode, self.site, [f for f in self.feeds if f.slug in selected])
         return _deps(episode, self.site)
 
-    def episode(self, episode: Episode, problems: list[Problem], flags: Flags = Flags(),
+    def episode(self, episode: Episode, problems: list[Problem], flags: Flags | None = None,
                 selected: Sequence[str] | None = None) -> Build:
         from companion._build.notes import write_notes
         from companion._render.site import light, render_episode
 
+        flags = flags or Flags()
         if selected is None:
             selected = self.members(episode)
         dated = episode.article.date is not None  # an item needs its pubDate
@@ -231,7 +226,7 @@ def _sisters(nav: Nav) -> tuple[Sister, ...]:
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:
     """The project files an episode was made from (cache records, transcripts, local files)."""
-    from companion._build.engine import project_relative
+    from companion._build.seam import project_relative
     from companion._pair import audio as _audio
     from companion._pair import remote as _remote
     from companion._pair import spotify as _spotify

@@ -26,12 +26,14 @@ import stat as _stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from companion._files import atomic_write
-from companion._store import Store
 from companion._build.writer import OutputRecord
+from companion._files import atomic_write
+from companion._site_model import Identity
+from companion._store import Store
 
 STATE_FORMAT = 4  # 4: identities, lifecycle flags, feed items, the verdict
 STATE_DIR = ".companion"
@@ -63,7 +65,7 @@ def digest_object(value: object) -> str:
 
 #: An article's `Identity` as `marshal` keeps it: slug, GUID, draft, date (ISO or None),
 #: hidden, the project files it points at.
-IdentityData = list[str | bool | None | list[str]]
+IdentityData = list[str | bool | list[str] | None]
 
 
 @dataclass
@@ -257,7 +259,7 @@ def _hash_file(path: Path) -> str:
 
 
 E = TypeVar("E")  # what an episode's index entry is
-I = TypeVar("I")  # what an episode's feed items are
+I = TypeVar("I")  # noqa: E741 (a type variable)  what an episode's feed items are
 
 
 class Parts(Generic[E, I]):
@@ -337,3 +339,27 @@ class Parts(Generic[E, I]):
 def pack(entry: object, item: object) -> tuple[bytes, bytes]:
     """An episode's entry and item as `Parts` stores them."""
     return pickle.dumps(entry, protocol=5), pickle.dumps(item, protocol=5)
+
+
+def identity_data(identity: Identity | None) -> IdentityData | None:
+    """An identity as the state keeps it (a JSON list)."""
+    if identity is None:
+        return None
+    return [identity.slug, identity.guid, identity.draft,
+            identity.date.isoformat() if identity.date else None, identity.hidden,
+            list(identity.files), list(identity.redirect_from), identity.ref,
+            list(identity.translations)]
+
+
+def identity_of(data: IdentityData | None) -> Identity | None:
+    """The identity the state kept (None: none, or not yet known)."""
+    if data is None:
+        return None
+    slug, guid, draft, date, hidden, files, *rest = data
+    moved = rest[0] if rest and isinstance(rest[0], list) else []
+    ref = rest[1] if len(rest) > 1 and isinstance(rest[1], str) else None
+    translations = rest[2] if len(rest) > 2 and isinstance(rest[2], list) else []
+    return Identity(str(slug), str(guid), bool(draft),
+                    datetime.fromisoformat(date) if isinstance(date, str) else None,
+                    bool(hidden), tuple(files) if isinstance(files, list) else (),
+                    tuple(moved), ref, tuple(translations))

@@ -20,14 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from companion._errors import RenderError
 from companion._files import atomic_fill, atomic_write, named, sha256_file
-from companion._model import OutputFile
+from companion._site_model import OutputFile
 
 CHUNK = 1 << 20
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from companion._build.engine import BuildResult
+from companion._build.result import BuildResult
 from companion._cli.common import Ctx
 from companion._cli.words import count
 

@@ -10,11 +10,12 @@ from typing import Any
 
 import click
 
-from companion._build.check import CheckResult
 from companion._cli.common import Ctx
 from companion._cli.words import count
 from companion._errors import Problem
-from companion._model import Article, Standing
+from companion._model import Article
+from companion._project.check import CheckResult
+from companion._site_model import Standing
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

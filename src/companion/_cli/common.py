@@ -8,8 +8,9 @@ the subcommand, as git's and Hugo's do: ``companion -C DIR build`` and ``compani
 What is printed is printed literally: the consoles parse no markup and no emoji codes,
 so a title holding ``[/]``, ``[link=...]`` or ``:smile:`` prints as written; the
 program's own styling (the red of "error:") is attached as styles, never as markup.
-Every line, and every string in the JSON, has the ``user:password@`` of any URL
-redacted.
+Every line, and every string in the JSON, goes through the one redaction
+(`companion._redact`): URL credentials, secret query parameters and ``key=value`` pairs,
+the credential environment variables' values, cookies and tokens become ``***``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rich.text import Text
 
 from companion._api import Project, load_project
 from companion._errors import CompanionError, Problem
-from companion._text import redact
+from companion._redact import redact, redact_obj
 
 if TYPE_CHECKING:  # the fetch stage (and httpx) is imported only when `fetch` runs
     from companion._fetch import FetchOptions
@@ -38,17 +39,6 @@ STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def console(*, stderr: bool = False) -> Console:
     """A console that prints text as it is: no markup, no emoji codes, no highlighting."""
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
-
-
-def _scrub(data: Any) -> Any:
-    """`data` with every string's URL credentials redacted."""
-    if isinstance(data, str):
-        return redact(data)
-    if isinstance(data, dict):
-        return {_scrub(k): _scrub(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_scrub(v) for v in data]
-    return data
 
 
 @dataclass
@@ -98,13 +88,13 @@ class Ctx:
             self.problem(exc.problem())
 
     def print_json(self, data: Any) -> None:
-        """One JSON document on standard output (URL credentials redacted)."""
-        self.out.file.write(json.dumps(_scrub(data), ensure_ascii=False, indent=2) + "\n")
+        """One JSON document on standard output (every secret redacted)."""
+        self.out.file.write(json.dumps(redact_obj(data), ensure_ascii=False, indent=2) + "\n")
         self.out.file.flush()
 
     def print_json_line(self, data: Any) -> None:
         """One JSON document on one line (a stream of events, as `serve --json` prints)."""
-        self.out.file.write(json.dumps(_scrub(data), ensure_ascii=False) + "\n")
+        self.out.file.write(json.dumps(redact_obj(data), ensure_ascii=False) + "\n")
         self.out.file.flush()
 
 

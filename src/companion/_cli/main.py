@@ -7,11 +7,14 @@ log file to report; it never shows a traceback).
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import sys
 import tempfile
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +36,7 @@ from companion._cli import (
 )
 from companion._cli.common import Ctx, console, with_shared_options
 from companion._errors import CompanionError, from_os_error
-from companion._text import redact
+from companion._redact import redact
 from companion._version import __version__
 
 if TYPE_CHECKING:
@@ -69,13 +72,25 @@ def main(argv: list[str] | None = None, *, fetch_options: FetchOptions | None = 
     `fetch_options` points `companion fetch` elsewhere (a mirror, a test's local server or
     transport); the command still sets the jobs and formats from its own options."""
     ctx = Ctx(fetch_options=fetch_options)
+    shown_before, warnings.showwarning = warnings.showwarning, _show_warning
+    last_before, logging.lastResort = logging.lastResort, _last_resort()
+    try:
+        return _run(ctx, argv)
+    finally:
+        warnings.showwarning = shown_before
+        logging.lastResort = last_before
+
+
+def _run(ctx: Ctx, argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="companion", standalone_mode=False, obj=ctx)
     except click.exceptions.Abort:
         ctx.tell("aborted")
         return 130
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # a usage error repeats what was typed: redacted
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(redact(shown.getvalue()), nl=False, err=True)
         return exc.exit_code if exc.exit_code else 2
     except CompanionError as exc:
         ctx.fail(exc)
@@ -92,6 +107,27 @@ def main(argv: list[str] | None = None, *, fetch_options: FetchOptions | None = 
     except Exception:  # a bug: one line and a log to report, never a traceback
         return internal_error(argv)
     return result if isinstance(result, int) else 0
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """Python's warnings (a library's), printed as Python does but redacted."""
+    text = warnings.formatwarning(message, category, filename, lineno, line)
+    sys.stderr.write(redact(text))
+
+
+class _Redacted(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _last_resort() -> logging.Handler:
+    """What a library logs with no handler of its own (botocore's, urllib3's warnings),
+    printed as Python's last resort prints it, but redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_Redacted())
+    return handler
 
 
 def _quiet_stdout() -> None:
@@ -118,7 +154,8 @@ def crash_log(text: str) -> Path | None:
 
 def internal_error(argv: list[str] | None) -> int:
     """Report the exception being handled as an internal error: one line, and the details
-    (version, command, traceback; URL credentials redacted) in a log file."""
+    (version, command, traceback with the exception's text) in a log file, through the
+    one redaction (`companion._redact`: credentials, tokens, signed URLs, secret values)."""
     details = (f"companion {__version__}, Python {sys.version.split()[0]}\n"
                f"command: companion {' '.join(argv if argv is not None else sys.argv[1:])}\n\n"
                f"{traceback.format_exc()}")

@@ -9,7 +9,7 @@ import click
 from companion._cli.common import Ctx
 
 if TYPE_CHECKING:  # the article reader (YAML, Markdown): imported when the command runs
-    from companion._build.new import NewArticle
+    from companion._project.new import NewArticle
 
 
 @click.command("new")
@@ -50,5 +50,7 @@ def lines(made: NewArticle) -> list[str]:
              "live": "ready to publish"}[made.status]
     feeds = ", ".join(made.feeds) or "none"
     found = [f"created {made.relpath} ({state})", f"  feeds that select it: {feeds}"]
-    found += [f"  before a feed carries it: {need}" for need in made.needs]
+    if made.needs:
+        found.append("  before a feed carries it:")
+        found += [f"  - {need}" for need in made.needs]
     return found

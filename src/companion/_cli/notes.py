@@ -15,6 +15,7 @@ import click
 
 from companion._cli.common import Ctx
 from companion._cli.words import count
+from companion._redact import redact
 
 #: Clipboard tools, each with the display it needs ("" for none) and its arguments.
 CLIPBOARDS = (
@@ -32,6 +33,15 @@ def clipboard() -> list[str] | None:
         if tool and (not display or os.environ.get(display)):
             return [tool, *args]
     return None
+
+
+#: What each platform's text leaves out or keeps, for the line above the text.
+_TAKES = {
+    "youtube": "no < or >, no link to the video itself, a chapter list only when YouTube "
+               "takes it (at least 3, the first at 00:00, each 10 s or more)",
+    "spotify": "no link to the Spotify episode itself; chapters as 00:00 lines",
+    "apple": "the feed's plain-text description, every home and chapter line",
+}
 
 
 @click.command("notes")
@@ -54,14 +64,17 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
                         "cut": fitted.cut, "sources_left": fitted.sources_left,
                         "chapters_refused": fitted.chapters_refused or None})
         return 0
+    size = fitted.limit.size(fitted.text)
+    ctx.tell(f"{fitted.limit.name}: {size:,} of {fitted.limit.most:,} {fitted.limit.unit}; "
+             f"{_TAKES[target]}")
     if fitted.cut:
-        ctx.err.print(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
-                      f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"
-                                                if fitted.sources_left else ""), markup=False)
+        ctx.tell(f"note: cut to fit {fitted.limit.name}'s {fitted.limit.most:,} "
+                 f"{fitted.limit.unit}" + (f"; {count(fitted.sources_left, 'source')} left out"
+                                           if fitted.sources_left else ""))
     if fitted.chapters_refused:
-        ctx.err.print(f"note: no chapter list: {fitted.chapters_refused}", markup=False)
+        ctx.tell(f"note: no chapter list: {fitted.chapters_refused}")
     if not copy:
-        ctx.out.file.write(fitted.text + "\n")
+        ctx.out.file.write(redact(fitted.text) + "\n")  # printed: redacted (--copy: as is)
         return 0
     tool = clipboard()
     if tool is None:

@@ -14,9 +14,10 @@ from companion._cli.build import summary
 from companion._cli.check import print_problems
 from companion._cli.common import Ctx
 from companion._errors import CompanionError
+from companion._redact import redact
 
 if TYPE_CHECKING:
-    from companion._build.serve import ServeEvent
+    from companion._serve.server import ServeEvent
 
 
 @click.command("serve")
@@ -60,7 +61,7 @@ def command(ctx: Ctx, port: int, host: str, watch: bool, out: Path | None, draft
 def _text_events(ctx: Ctx, folder: Path, open_browser: bool) -> Callable[[ServeEvent], None]:
     def show(event: ServeEvent) -> None:
         if event.kind == "serving":
-            ctx.out.print(f"serving {folder} at {event.url} (Ctrl-C to stop)")
+            ctx.out.print(redact(f"serving {folder} at {event.url} (Ctrl-C to stop)"))
             if open_browser and not webbrowser.open(event.url):
                 ctx.tell(f"no web browser to open: open {event.url}")
         elif event.kind == "failed" and event.error is not None:

@@ -19,7 +19,13 @@ from urllib.parse import urlsplit
 
 from companion._config import podcasting as _p20
 from companion._config.categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest
-from companion._config.project import inside, project_rel, read_toml
+from companion._config.project import (
+    inside,
+    notify_problems,
+    project_rel,
+    public_hubs,
+    read_toml,
+)
 from companion._errors import Problem
 from companion._model import (
     Credit,
@@ -30,10 +36,8 @@ from companion._model import (
     MediaUrl,
     Person,
     PodrollEntry,
-    RemoteFeed,
-    Show,
-    Site,
 )
+from companion._site_model import RemoteFeed, Show, Site
 from companion._text import NOT_XML, did_you_mean, is_language, whole_number
 
 T = TypeVar("T")
@@ -100,7 +104,7 @@ def show_of(feed: FeedDefinition, site: Site) -> Show:
                                site.feed_url(e.slug), e.medium) for e in feed.podroll)
     return Show(feed, url, site.show_url(feed.slug),
                 _guid(feed.slug, feed.podcast_guid, feed.moved_from, site),
-                hubs=site.notify.websub, new_feed_url=url if feed.moved_from else None,
+                hubs=public_hubs(site.notify), new_feed_url=url if feed.moved_from else None,
                 podroll=podroll)
 
 
@@ -130,9 +134,10 @@ class FeedsResult:
 
 
 def load_feeds(site: Site) -> FeedsResult:
-    """Every ``feeds/*.toml``, sorted by slug; invalid ones are reported and left out."""
+    """Every ``feeds/*.toml``, sorted by slug; invalid ones are reported and left out (and
+    a ``[notify]`` URL holding a secret, which no feed names, is warned of)."""
     feeds: list[FeedDefinition] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = notify_problems(site.notify)
     choices: dict[str, Podroll] = {}
     folder = site.feeds_dir
     files = sorted(folder.glob("*.toml")) if folder.is_dir() else []

@@ -118,6 +118,28 @@ def read_credits(value: object, name: str, role: str) -> tuple[Credit, ...]:
     return tuple(_credit(entry, name, role) for entry in entries if entry is not None)
 
 
+def read_people(data: Mapping[str, Any], author: str | None,
+                error: Callable[[str, str, str], None]) -> tuple[Credit, ...]:
+    """An article's people: `hosts:`, then `people:` (roles as given, host by default),
+    then `guests:`; with others but no host, the `author` hosts (an item's people replace
+    the show's, person.md)."""
+    hosts = read_value(data, "hosts", _hosts, error) or ()
+    guests = read_value(data, "guests", _guests, error) or ()
+    others = read_value(data, "people", _hosts, error) or ()
+    if (guests or others) and not hosts and author \
+            and not any(p.role == "host" for p in others):
+        hosts = (Credit(author),)
+    return (*hosts, *others, *guests)
+
+
+def _hosts(value: object, name: str) -> tuple[Credit, ...]:
+    return read_credits(value, name, "host")
+
+
+def _guests(value: object, name: str) -> tuple[Credit, ...]:
+    return read_credits(value, name, "guest")
+
+
 def _credit(entry: object, name: str, role: str) -> Credit:
     if not isinstance(entry, Mapping):
         return Credit(_text(entry, name), role)

@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from companion._errors import ProjectError
-from companion._model import NotifySettings, PublishSettings, Site
+from companion._errors import Problem, ProjectError
+from companion._redact import redact, register_secret, url_secrets
+from companion._site_model import NotifySettings, PairSettings, PublishSettings, Site
 from companion._text import did_you_mean, normalize_lang
 
 CONFIG_NAME = "companion.toml"
@@ -25,7 +27,8 @@ _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_to
                    "access_key", "secret_key", "secret", "password", "token",
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
 _NOTIFY_KEYS = {"websub", "podping", "podping_token_env", "podcastindex"}
-_SECTIONS = {"site", "publish", "notify"}
+_PAIR_KEYS = {"youtube", "spotify_show", "show_rss", "live", "market", "date_window_days"}
+_SECTIONS = {"site", "publish", "notify", "pair"}
 #: Where each notification goes when `[notify]` says only `true`.
 PODPING_GATEWAY = "https://podping.cloud/"
 PODCASTINDEX_PUBNOTIFY = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
@@ -91,6 +94,7 @@ def load_site(root: Path) -> Site:
     except ValueError as exc:
         fix = "save the file as UTF-8" if str(exc) == "not UTF-8" else "correct the TOML syntax"
         raise ProjectError(str(exc), where=str(config), fix=fix) from None
+    _reject_pair_secrets(data.get("pair"), config)
     _reject_secrets(data, config, "")
     for key in data:
         if key not in _SECTIONS:
@@ -98,7 +102,8 @@ def load_site(root: Path) -> Site:
                 "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
                                field=key, fix=_join(hint, "companion.toml has [site], "
-                                                          "[publish] and [notify] sections"))
+                                                          "[publish], [notify] and [pair] "
+                                                          "sections"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
     _reject_unknown(site, _SITE_KEYS, config, "site")
@@ -123,6 +128,7 @@ def load_site(root: Path) -> Site:
             prune_grace_days=_days(publish.get("prune_grace_days", 30), config),
         ),
         notify=_notify(notify, config),
+        pair=_pair(_table(data, "pair", config), config),
     )
 
 
@@ -147,11 +153,46 @@ def _notify(table: dict[str, Any], config: Path) -> NotifySettings:
         raise ProjectError(f"podping_token_env {env!r} is not the name of an environment "
                            "variable", where=str(config), field="notify.podping_token_env",
                            fix='write podping_token_env = "PODPING_TOKEN"')
+    register_secret(os.environ.get(env))  # whatever the variable is called, never shown
     return NotifySettings(
         websub=tuple(dict.fromkeys(_web_url(h, config, "notify.websub") for h in hubs)),
         podping=_service(table, "podping", PODPING_GATEWAY, config),
         podping_token_env=env,
         podcastindex=_service(table, "podcastindex", PODCASTINDEX_PUBNOTIFY, config))
+
+
+def public_hubs(notify: NotifySettings) -> tuple[str, ...]:
+    """The WebSub hubs a feed names (``<atom:link rel="hub">``): those whose URL holds no
+    secret. A hub whose URL carries a key is left out whole, not named without its key:
+    a hub that wants a key in its URL checks it, so the bare address would send
+    subscribers to a hub that may refuse them (apps without a hub keep polling the feed,
+    as they do for any feed); publish still pings the hub with its key."""
+    return tuple(h for h in notify.websub if not url_secrets(h))
+
+
+def notify_problems(notify: NotifySettings) -> list[Problem]:
+    """A warning for each ``[notify]`` URL that carries a secret (a key in its query):
+    companion.toml is no place for one, and a hub's URL is read by every subscriber."""
+    found: list[Problem] = []
+    for hub in notify.websub:
+        if secrets := url_secrets(hub):
+            found.append(Problem(
+                "warning", CONFIG_NAME, f"the WebSub hub {redact(hub)} carries a secret "
+                f"({', '.join(secrets)}): it is left out of every feed (a feed's hub link "
+                "is read by every subscriber); publish still tells the hub",
+                "use a hub that takes its key in a header, or a public hub that needs none "
+                "(https://pubsubhubbub.appspot.com/), or remove the hub", "notify.websub"))
+    services = ((notify.podping, "notify.podping", "remove it from the URL: companion sends "
+                 f"the Podping token in the Authorization header, from the environment "
+                 f"variable {notify.podping_token_env}"),
+                (notify.podcastindex, "notify.podcastindex", "remove it from the URL: the "
+                 "Podcast Index's hub/pubnotify needs no key (or write podcastindex = true)"))
+    for url, field, fix in services:
+        if url and (secrets := url_secrets(url)):
+            found.append(Problem(
+                "warning", CONFIG_NAME, f"{redact(url)} carries a secret ({', '.join(secrets)})"
+                ": companion.toml is shared and committed, no place for a key", fix, field))
+    return found
 
 
 def _service(table: dict[str, Any], key: str, default: str, config: Path) -> str:
@@ -332,3 +373,116 @@ def _addressing(value: object, config: Path) -> Any:
                            where=str(config), field="publish.addressing_style",
                            fix='use "path" for MinIO/SeaweedFS, "virtual" for AWS')
     return value
+
+
+#: `[pair]`'s words for credentials: the Spotify app's id and secret live in the environment.
+_PAIR_SECRET_WORDS = ("secret", "token", "client_id", "password", "api_key", "apikey")
+SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+_SPOTIFY_SHOW = re.compile(r"(?:spotify:show:|https?://open\.spotify\.com/(?:[a-z-]+/)?show/)"
+                           r"([0-9A-Za-z]{22})(?:[/?#].*)?")
+_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com",
+                  "youtu.be"}
+_HANDLE = re.compile(r"@[\w.-]{1,100}")
+_CHANNEL_ID = re.compile(r"UC[0-9A-Za-z_-]{22}")
+
+
+def _reject_pair_secrets(table: object, config: Path) -> None:
+    """A Spotify client id or secret in `[pair]` is refused (and never echoed back)."""
+    if not isinstance(table, dict):
+        return
+    for key in table:
+        if any(word in str(key).lower() for word in _PAIR_SECRET_WORDS):
+            raise ProjectError(
+                "credentials do not belong in the project file", where=str(config),
+                field=f"pair.{key}",
+                fix="remove it; set the environment variables SPOTIFY_CLIENT_ID and "
+                    "SPOTIFY_CLIENT_SECRET where `companion pair` runs")
+
+
+def _pair(table: dict[str, Any], config: Path) -> PairSettings:
+    """``[pair]``: channels and playlists, the Spotify show, the show's own feeds."""
+    _reject_unknown(table, _PAIR_KEYS, config, "pair")
+    live = table.get("live", False)
+    if not isinstance(live, bool):
+        raise ProjectError("[pair] live must be true or false", where=str(config),
+                           field="pair.live", fix="write live = false (or true)")
+    window = table.get("date_window_days")
+    if window is not None and (isinstance(window, bool) or not isinstance(window, int)
+                               or not 0 <= window <= 3650):
+        raise ProjectError(f"date_window_days {window!r} is not a number of days",
+                           where=str(config), field="pair.date_window_days",
+                           fix="write a whole number from 0 to 3650, e.g. date_window_days = 30")
+    return PairSettings(
+        youtube=tuple(dict.fromkeys(_youtube_source(u, config)
+                                    for u in _urls(table, "youtube", config))),
+        spotify_show=_spotify_show(table.get("spotify_show"), config),
+        show_rss=tuple(dict.fromkeys(_pair_url(u, config, "pair.show_rss")
+                                     for u in _urls(table, "show_rss", config))),
+        live=live, market=_market(table.get("market"), config), date_window_days=window)
+
+
+def _urls(table: dict[str, Any], key: str, config: Path) -> list[str]:
+    """A list of strings, or one string."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ProjectError(f"[pair] {key} must be a list of URLs", where=str(config),
+                           field=f"pair.{key}", fix=f'write {key} = ["https://..."]')
+    return [v.strip() for v in value]
+
+
+def _youtube_source(value: str, config: Path) -> str:
+    """A channel or playlist URL; "@handle" and a bare "UC..." channel id are YouTube's.
+    A video's URL is refused (a video with `list=` is its playlist)."""
+    field = "pair.youtube"
+    if _HANDLE.fullmatch(value):
+        return f"https://www.youtube.com/{value}"
+    if _CHANNEL_ID.fullmatch(value):
+        return f"https://www.youtube.com/channel/{value}"
+    url = _pair_url(value, config, field)
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in _YOUTUBE_HOSTS:
+        return url
+    playlist = parse_qs(parts.query).get("list", [""])[0]
+    if parts.path == "/watch" and playlist:
+        return f"https://www.youtube.com/playlist?list={playlist}"
+    first = parts.path.strip("/").split("/")[0]
+    if (parts.hostname or "").lower() == "youtu.be" or first in ("watch", "shorts", "live",
+                                                                    "embed", "v"):
+        raise ProjectError(f"{url} is a video, not a channel or playlist", where=str(config),
+                           field=field, fix='write the channel\'s address, e.g. '
+                                            '"https://www.youtube.com/@name", or a playlist\'s')
+    return url
+
+
+def _pair_url(value: str, config: Path, field: str) -> str:
+    _no_userinfo(value, config, field, "remove the user:password@ part")
+    return _web_url(value, config, field)
+
+
+def _spotify_show(value: object, config: Path) -> str | None:
+    """The show's id, from its open.spotify.com URL, a `spotify:show:` URI or the bare id."""
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    if SPOTIFY_ID.fullmatch(text):
+        return text
+    found = _SPOTIFY_SHOW.fullmatch(text)
+    if found is None:
+        raise ProjectError(f"spotify_show {value!r} is not a Spotify show", where=str(config),
+                           field="pair.spotify_show",
+                           fix='write the show\'s address, e.g. spotify_show = '
+                               '"https://open.spotify.com/show/" followed by its 22-character '
+                               'id')
+    return found.group(1)
+
+
+def _market(value: object, config: Path) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+        raise ProjectError(f"market {value!r} is not a country code", where=str(config),
+                           field="pair.market",
+                           fix='write a two-letter ISO 3166-1 code, e.g. market = "US"')
+    return value.strip().upper()

@@ -23,7 +23,7 @@ from companion._fetch import http as _http
 from companion._fetch import spotify as _spotify
 from companion._fetch import thumbnails as _thumbs
 from companion._fetch.job import FetchOptions, Job
-from companion._model import Article, Site
+from companion._model import Article
 from companion._pair import audio as _audio
 from companion._pair import spotify as _pair_spotify
 from companion._pair import thumbnails as _thumbnails
@@ -32,6 +32,7 @@ from companion._pair import video as _video
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
 from companion._pair.episodes import audio_source
+from companion._site_model import Site
 
 Commit = Callable[[], object]
 AUDIO_FIX = "correct the `audio:` URL, or put the file in the project"

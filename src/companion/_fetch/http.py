@@ -3,9 +3,10 @@
 Spotify oEmbed, thumbnails, audio URLs and imported feeds are all asked through
 `client`; `download` streams an answer to a file under a size cap. A connection that fails
 and an answer of 429 or 5xx are asked again (`FetchOptions.retries` times, waiting longer
-each time); any other httpx error becomes one `FetchError` naming the URL and the
-episode. Tests hand `FetchOptions(transport=httpx.MockTransport(...))` in place of the
-network.
+each time); a server that stalls (`_http.Stalled`, at the pace of `FetchOptions.stall`
+and `.deadline`) is named as stalled; any other httpx error becomes one `FetchError`
+naming the URL and the episode. Tests hand
+`FetchOptions(transport=httpx.MockTransport(...))` in place of the network.
 
 Only fetch imports this module (and httpx): a build from the cache never does.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from companion._errors import FetchError
-from companion._http import make_client
+from companion._http import Pace, Stalled, body, make_client
 from companion._text import whole_number
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ NETWORK_FIX = "check the connection and run `companion fetch` again"
 def client(options: FetchOptions) -> httpx.Client:
     """The client every fetch request goes through (close it: use it in a `with`)."""
     return make_client(retries=options.retries, wait=options.retry_wait,
-                       timeout=options.timeout, transport=options.transport)
+                       timeout=options.timeout, transport=options.transport,
+                       pace=Pace(options.stall, options.deadline))
 
 
 @contextmanager
@@ -42,6 +44,10 @@ def request_errors(label: str, where: str, command: str = "companion fetch") -> 
     fix = NETWORK_FIX.replace("companion fetch", command)
     try:
         yield
+    except Stalled as exc:
+        raise FetchError(f"{exc}, reading {label}", where=where,
+                         fix=f"the server is slow or overloaded: try `{command}` again later; "
+                             "if it keeps stalling, tell the server's owner") from None
     except httpx.TimeoutException:
         raise FetchError(f"{label} did not answer in time", where=where, fix=fix) from None
     except (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
@@ -66,7 +72,7 @@ def download(http: httpx.Client, url: str, dest: Path, where: str, max_bytes: in
             _check(response, name, where, max_bytes, fix, kind)
             total = 0
             with dest.open("wb") as out:
-                for chunk in response.iter_bytes():
+                for chunk in body(http, response):
                     total += len(chunk)
                     if total > max_bytes:
                         raise _too_large(name, where, max_bytes, fix)
@@ -75,6 +81,20 @@ def download(http: httpx.Client, url: str, dest: Path, where: str, max_bytes: in
         dest.unlink(missing_ok=True)
         raise
     return dest
+
+
+def fetch_small(http: httpx.Client, url: str, where: str, max_bytes: int, fix: str, *,
+                params: dict[str, str] | None = None) -> httpx.Response:
+    """The whole answer to a GET of `url` (an API's JSON), read at the client's pace and
+    at most `max_bytes` of it (httpx errors are the caller's `request_errors`)."""
+    with http.stream("GET", url, params=params) as response:
+        data = bytearray()
+        for chunk in body(http, response):
+            data += chunk
+            if len(data) > max_bytes:
+                raise _too_large(url, where, max_bytes, fix)
+    return httpx.Response(response.status_code, headers=response.headers, content=bytes(data),
+                          request=response.request)
 
 
 def _check(response: httpx.Response, name: str, where: str, max_bytes: int, fix: str,

@@ -24,6 +24,7 @@ what is new. Nothing is written before everything was read and checked.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -40,9 +41,12 @@ from companion._errors import ProjectError, ReadError
 from companion._files import atomic_write
 from companion._model import RemoteAudio
 from companion._read.slugs import make_slug
+from companion._redact import url_secrets
 from companion._text import clean_text, normalize_lang, whole_number
 
 MAX_FEED_BYTES = 64 * 1024 ** 2
+CHUNK = 1 << 20  # bytes read from a feed file at a time
+IMPORT_DEADLINE = 120.0  # seconds the download of a feed may take in all
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -401,7 +405,7 @@ def read_source(source: str, cwd: Path, options: Any) -> tuple[bytes, str, str |
         return _download(source, options), source, source
     path = (cwd / source).expanduser()
     try:
-        data = path.read_bytes()
+        return _read_file(path), str(path), None
     except FileNotFoundError:
         raise ReadError("no such feed file", where=str(path),
                         fix="give the feed's URL (https://...) or the path of a saved copy"
@@ -409,20 +413,48 @@ def read_source(source: str, cwd: Path, options: Any) -> tuple[bytes, str, str |
     except OSError as exc:
         raise ReadError(f"cannot read the feed: {exc.strerror}", where=str(path),
                         fix="check the path and its permissions") from None
-    return data, str(path), None
+
+
+def _read_file(path: Path, cap: int = MAX_FEED_BYTES) -> bytes:
+    """The file's bytes, read a chunk at a time and never more than `cap`: a file larger
+    is refused by its size before a byte is read, and one that grows as it is read (a
+    pipe, a device, a log) when the bytes read pass the cap."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > cap:
+            raise _file_too_large(path, f"is {size:,} bytes, more than the {cap:,} bytes "
+                                        "companion reads of a feed")
+        data = bytearray()
+        while chunk := file.read(min(CHUNK, cap + 1 - len(data))):
+            data += chunk
+            if len(data) > cap:
+                raise _file_too_large(path, f"went on past {cap:,} bytes as it was read (it "
+                                            "grows, or never ends): more than companion reads "
+                                            "of a feed")
+    return bytes(data)
+
+
+def _file_too_large(path: Path, how: str) -> ReadError:
+    return ReadError(f"the feed file {how}",
+                     where=str(path), fix="check that this is the show's RSS feed (a feed is "
+                     "rarely that large), saved whole")
 
 
 def _download(url: str, options: Any) -> bytes:
+    from dataclasses import replace
+
     from companion._errors import FetchError
     from companion._fetch.http import client, request_errors
+    from companion._http import body
 
+    options = replace(options, deadline=min(options.deadline, IMPORT_DEADLINE))
     with client(options) as http, request_errors(url, url, "companion import"), \
             http.stream("GET", url) as answer:
         if answer.status_code != 200:
             raise FetchError(f"{url} answered HTTP {answer.status_code}", where=url,
                              fix="check the feed's address (open it in a browser)")
         data = bytearray()
-        for chunk in answer.iter_bytes():
+        for chunk in body(http, answer):
             data += chunk
             if len(data) > MAX_FEED_BYTES:
                 raise FetchError(f"{url} is larger than {MAX_FEED_BYTES:,} bytes", where=url,
@@ -470,4 +502,8 @@ def run_import(root: Path, source: str, *, name: str | None = None,
     skipped = list(show.skipped) + [
         f"{i.guid}: the enclosure gives no length; its audio is read by `companion fetch`"
         for i in new if i.enclosure is not None and not i.enclosure.size]
+    if old_url and (secrets := url_secrets(old_url)) and definition in files:
+        skipped.append(f"the feed's URL carries a secret ({', '.join(secrets)}): feeds/{feed}"
+                       ".toml keeps it in moved_from as given (it names the old feed); remove "
+                       "it there before you share the project")
     return ImportReport(feed, written, kept, skipped, move_steps(old_url, site.feed_url(feed)))

@@ -33,6 +33,8 @@ class FetchOptions:
     timeout: float = 20.0
     retries: int = 3
     retry_wait: float = 0.5  # seconds before the first retry; doubled for each next one
+    stall: float = 15.0  # seconds in which a download must bring 1 KiB, or it has stalled
+    deadline: float = 1800.0  # seconds one download may take in all (a feed: IMPORT_DEADLINE)
     jobs: int = 4
     formats: tuple[str, ...] = ("mp3",)  # audio formats to have ready besides the original
     video_slugs: frozenset[str] = frozenset()  # episodes a video feed selects: get their MP4

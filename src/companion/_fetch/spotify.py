@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 
 from companion._errors import FetchError
-from companion._fetch.http import request_errors
+from companion._fetch.http import fetch_small, request_errors
 from companion._fetch.job import OEMBED_URL
 from companion._model import SpotifyEpisode
 from companion._pair.spotify import KEEP
+
+MAX_OEMBED_BYTES = 1 << 20  # an oEmbed answer is a few hundred bytes
 
 
 def fetch_oembed(http: httpx.Client, episode_id: str, where: str, *,
@@ -24,7 +26,8 @@ def fetch_oembed(http: httpx.Client, episode_id: str, where: str, *,
     """The trimmed oEmbed record of a Spotify episode (raises `FetchError`)."""
     url = SpotifyEpisode(episode_id).url
     with request_errors(f"Spotify for {url}", where):
-        response = http.get(base_url, params={"url": url})
+        response = fetch_small(http, base_url, where, MAX_OEMBED_BYTES,
+                               "try `companion fetch` again later", params={"url": url})
     return check_oembed(response, url, where)
 
 

@@ -44,15 +44,8 @@ from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 from companion import _paths as paths
 from companion._errors import CompanionError, FeedError, Problem
 from companion._files import atomic_write
-from companion._model import (
-    ArtworkUrl,
-    Credit,
-    Episode,
-    FeedDefinition,
-    OutputFile,
-    PlacedImage,
-    Site,
-)
+from companion._model import ArtworkUrl, Credit, Episode, FeedDefinition
+from companion._site_model import OutputFile, PlacedImage, Site
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000

@@ -27,6 +27,7 @@ from typing import Any
 
 from companion._errors import PairError
 from companion._files import atomic_fill, atomic_write, sha256_file
+from companion._redact import redact_obj
 
 CHUNK = 1 << 20
 #: The folders `companion fetch` fills (what `companion clean --cache` removes).
@@ -64,7 +65,11 @@ class Cache:
         return data
 
     def write_json(self, rel: str, data: dict[str, Any]) -> Path:
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        """Write the record at `rel`; a credential's value (an environment variable's, a
+        token's) never reaches the cache (`_redact`: values only, as the record is content
+        a build reads: a description's links stay as their author wrote them)."""
+        text = json.dumps(redact_obj(data, only_values=True), ensure_ascii=False, indent=2,
+                          sort_keys=True) + "\n"
         return self.write_bytes(rel, text.encode("utf-8"))
 
     def write_bytes(self, rel: str, data: bytes) -> Path:

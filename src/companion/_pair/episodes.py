@@ -17,9 +17,9 @@ from companion._errors import PairError, Problem
 from companion._model import (
     Article,
     Audio,
+    Chapter,
     Episode,
     RemoteAudio,
-    Site,
     SpotifyEpisode,
     VideoFile,
     YouTubeVideo,
@@ -31,7 +31,8 @@ from companion._pair import transcripts as _transcripts
 from companion._pair import video as _video_files
 from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
-from companion._read.articles import article_guid
+from companion._read.identity import article_guid
+from companion._site_model import Site
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,30 @@ def pair_episode(article: Article, site: Site, cache: Cache) -> tuple[Episode, l
     audio = None if article.remote_audio else _episode_audio(article, site, cache, problems)
     transcripts = (_transcripts.cached(cache, article.youtube_id, article.slug)
                    if article.youtube_id else ())
+    chapters = (_article_chapters(article, audio, video, problems) if article.chapters
+                else video.chapters if video else ())
     return Episode(article=article, guid=episode_guid(article), youtube=video,
-                   spotify=spotify, audio=audio, chapters=video.chapters if video else (),
+                   spotify=spotify, audio=audio, chapters=chapters,
                    transcripts=transcripts, remote_audio=remote,
                    video_file=video_file(article, cache)), problems
+
+
+def _article_chapters(article: Article, audio: Audio | None, video: YouTubeVideo | None,
+                      problems: list[Problem]) -> tuple[Chapter, ...]:
+    """The article's own `chapters:` (they win over the video's), when they start at 00:00,
+    ascend and end within the audio; else a warning and the video's, if any."""
+    from companion._pair.chapters import from_description
+
+    duration = audio.duration if audio else video.duration if video else None
+    found = from_description("\n".join(article.chapters), duration)
+    if not found:
+        problems.append(Problem(
+            "warning", article.relpath, "chapters: not used: they must be \"MM:SS Title\" "
+            "lines, the first at 00:00, ascending"
+            + (f", all before the end ({duration:.0f} s)" if duration else ""),
+            'write chapters: ["00:00 Welcome", "01:30 The story", ...]', "chapters"))
+        return video.chapters if video else ()
+    return found
 
 
 def _remote_audio(article: Article, cache: Cache, problems: list[Problem]

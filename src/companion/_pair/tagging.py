@@ -22,9 +22,10 @@ from mutagen.id3 import _tags as _id3_tags
 
 from companion._errors import PairError
 from companion._files import named, sha256_file
-from companion._model import Audio, Chapter, Episode, Site
+from companion._model import Audio, Chapter, Episode
 from companion._pair.audio import add_format, cached_audio, run_ffmpeg, variant_source
 from companion._pair.cache import PUBLISHED_DIR, Cache
+from companion._site_model import Site
 
 NO_OFFSET = 0xFFFFFFFF
 ID3M: Any = _id3  # mutagen is only partly typed

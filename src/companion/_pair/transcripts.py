@@ -25,8 +25,9 @@ import srt
 import webvtt
 from webvtt.models import Timestamp
 
-from companion._model import Cue, Transcript
+from companion._model import Transcript
 from companion._pair.cache import Cache, corrupt, need
+from companion._site_model import Cue
 
 _TIMING = re.compile(
     r"^\s*((?:[0-9]{1,6}:)?[0-9]{1,2}:[0-9]{2}[.,][0-9]{3})\s*-->\s*"

@@ -24,12 +24,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion._build.engine import BuildResult, base_deps, build, check_output_folder
+from companion._build.engine import build
+from companion._build.folders import check_output_folder
+from companion._build.result import BuildResult
+from companion._build.seam import base_deps
 from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
-from companion._model import Clock, Site
 from companion._read.files import discover
+from companion._site_model import Clock, Site
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
     from companion._publish.notify import Notice
@@ -95,7 +98,8 @@ def publish_project(site: Site, *, to: str | None = None, endpoint_url: str | No
     `to` is a folder (relative to `cwd`, the current folder by default) or
     ``s3://bucket/prefix``; without it, ``[publish] target`` (a folder relative to the
     project). `rebuild_manifest` lists the target and writes its manifest anew first."""
-    from companion._publish.run import open_target, publish
+    from companion._publish.choice import open_target
+    from companion._publish.run import publish
 
     started = time.monotonic()
     moment = now or clock_now(site.tz)
@@ -224,7 +228,7 @@ def _state_files(state: BuildState) -> list[str]:
 
 def record_published(site: Site, state: BuildState, when: datetime) -> tuple[str, ...]:
     """After a successful publish: every built feed's items go into its ledger."""
-    from companion._build.ledger import PublishedItem, record_publish
+    from companion._lifecycle.ledger import PublishedItem, record_publish
 
     changed: list[str] = []
     for slug, feed in sorted(state.feeds.items()):

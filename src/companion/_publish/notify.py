@@ -22,19 +22,23 @@ next poll).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from companion._errors import Problem
-from companion._model import NotifySettings
+from companion._redact import register_secret
+from companion._site_model import NotifySettings
 
 if TYPE_CHECKING:
     import httpx
 
+    from companion._http import Pace
+
 RETRIES = 3
 WAIT = 0.5  # seconds before the first retry; doubled for each next one
 TIMEOUT = 15.0
+MAX_ANSWER = 1 << 16  # bytes of a service's answer read (the status is what counts)
 #: The mediums Podping knows (podping-hivewriter's `Medium`); another is sent as none.
 PODPING_MEDIUMS = frozenset({"podcast", "music", "video", "film", "audiobook", "newsletter",
                              "blog"})
@@ -94,34 +98,48 @@ def requests_for(settings: NotifySettings, feed: ChangedFeed, token: str | None
 def notify_feeds(settings: NotifySettings, feeds: Sequence[ChangedFeed], *,
                  environ: Mapping[str, str] | None = None,
                  transport: httpx.BaseTransport | None = None,
-                 wait: float = WAIT) -> tuple[list[Notice], list[Problem]]:
+                 wait: float = WAIT, pace: Pace | None = None
+                 ) -> tuple[list[Notice], list[Problem]]:
     """Announce each of `feeds` once to every service of `settings`: what each said, and
-    a warning for each service that could not be told (never an exception)."""
+    a warning for each service that could not be told (never an exception). `pace`: how
+    slowly a service may answer (default: a byte within `TIMEOUT`, all in twice that)."""
     if not feeds or not settings.any:
         return [], []
     env = os.environ if environ is None else environ
     token = env.get(settings.podping_token_env) or None
+    register_secret(token)  # whatever a service or a library says, the token is not shown
     problems = _token_problems(settings, token)
     notices: list[Notice] = []
-    from companion._http import make_client
+    from companion._http import Pace, make_client
 
-    with make_client(retries=RETRIES, wait=wait, timeout=TIMEOUT, transport=transport) as http:
+    with make_client(retries=RETRIES, wait=wait, timeout=TIMEOUT, transport=transport,
+                     pace=pace or Pace(stall=TIMEOUT, deadline=2 * TIMEOUT)) as http:
         for feed in feeds:
             for request in requests_for(settings, feed, token):
-                notices.append(_send(http.request, request, feed))
+                notices.append(_send(http, request, feed))
     problems += [_warning(n) for n in notices if not n.ok]
     return notices, problems
 
 
-def _send(call: Callable[..., httpx.Response], request: _Request, feed: ChangedFeed) -> Notice:
+def _send(http: httpx.Client, request: _Request, feed: ChangedFeed) -> Notice:
+    """Send one notification; its answer's body is read (at the client's pace, at most
+    `MAX_ANSWER` bytes) and dropped: a service that trickles its answer cannot hold the
+    publish."""
     import httpx
 
-    body = request.params if request.method == "POST" else None
+    from companion._http import Stalled, body
+
+    form = request.params if request.method == "POST" else None
     query = None if request.method == "POST" else request.params
     try:
-        response = call(request.method, request.endpoint, params=query, data=body,
-                        headers=dict(request.headers))
-    except httpx.HTTPError as exc:
+        with http.stream(request.method, request.endpoint, params=query, data=form,
+                         headers=dict(request.headers)) as response:
+            read = 0
+            for chunk in body(http, response):
+                read += len(chunk)
+                if read > MAX_ANSWER:
+                    break
+    except (httpx.HTTPError, Stalled) as exc:
         return Notice(request.service, request.endpoint, feed.url, False,
                       reason=_cause(exc))
     ok = 200 <= response.status_code < 300
@@ -136,6 +154,8 @@ def _cause(exc: Exception) -> str:
         return "it did not answer in time"
     if isinstance(exc, httpx.ConnectError):
         return "it could not be reached"
+    if not isinstance(exc, httpx.HTTPError):  # `Stalled`
+        return f"its answer stalled ({exc})"
     return f"the request failed ({type(exc).__name__})"
 
 

@@ -1,6 +1,6 @@
 """The site's old addresses as publish sends them: each with the URL it moved to.
 
-The build lists its redirects in `_paths.REDIRECTS` (`_build.moves`); `with_redirects`
+The build lists its redirects in `_paths.REDIRECTS` (`_lifecycle.moves`); `with_redirects`
 gives each of those uploads its `redirect`, which an S3 target stores as the object's
 ``x-amz-website-redirect-location`` (a bucket website answers it with a 301) and the
 manifest records (a changed target is sent again). A folder target keeps the file as it

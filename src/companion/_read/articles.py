@@ -9,8 +9,6 @@ in one pass; `read_article` reads one file and raises the first `ReadError`.
 
 from __future__ import annotations
 
-import stat
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
@@ -18,28 +16,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import (
-    Article,
-    ArticleFormat,
-    Credit,
-    Identity,
-    Inference,
-    Link,
-    Place,
-    Site,
-)
+from companion._model import Article, ArticleFormat, Inference, Link, Place
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
     MARKDOWN_SUFFIXES,
-    SIDECAR_SUFFIXES,
     walk,
 )
+from companion._read.frontmatter import (
+    decode,
+    orphan_sidecar,
+    read_bytes,
+    sidecar,
+    split_front_matter,
+)
+from companion._read.identity import guid_for, redirect_from, story_ref, translations_of
 from companion._read.lang import (
     dateline_place,
     detect_language,
@@ -49,6 +43,7 @@ from companion._read.lang import (
     normalize_lang,
 )
 from companion._read.slugs import make_slug, split_jekyll_name
+from companion._site_model import Identity, Site
 from companion._text import clean_text, nearest, whole_number
 
 if TYPE_CHECKING:  # the cache (SQLite) is the build's: `check` reads without it
@@ -61,6 +56,7 @@ KNOWN_KEYS = frozenset({
     "remote_audio",  # issue 16, item 4: an imported show's enclosure kept at its own URL
     # issue 16A: podcast:person, podcast:location, podcast:license
     "hosts", "guests", "location", "license",
+    "chapters",  # the episode's chapters, for audio of the newsroom's own (no video)
     "people",  # issue 25: people with pictures (name, role, group, image, link)
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
@@ -78,17 +74,8 @@ THEME_KEYS = frozenset({
 })
 DRAFTS_DIR = "_drafts"  # episodes/_drafts/...: drafts, as in Jekyll
 _EPISODE_TYPES = ("full", "trailer", "bonus")
-#: An article is text someone wrote: anything larger is a mistake (a pasted binary, a dump).
-MAX_ARTICLE_BYTES = 2_000_000
-#: Front matter is a handful of keys: a YAML alias bomb expands far beyond this.
-MAX_FRONT_MATTER_NODES = 20_000
 #: The largest season or episode number (apps show them; none counts this far).
 MAX_NUMBER = 999_999
-#: A YAML integer longer than this stays text: a field that wants a number says what is wrong
-#: (Python refuses to read integers of more than 4,300 digits, with a message about itself).
-MAX_YAML_DIGITS = 30
-#: companion's own namespace for episode GUIDs (UUIDv5). Never change it.
-GUID_NAMESPACE = uuid.UUID("89b64a9b-cf28-4b0a-b902-a9f7ffea180c")
 
 
 @dataclass(frozen=True)
@@ -174,162 +161,6 @@ class _Fields:
             self.error(key, f"{key} must be a whole number from 1 to {MAX_NUMBER:,}, "
                        f"not {shown}", f"write {key}: 1 (in the digits 0-9)")
         return number
-
-
-# -- files ---------------------------------------------------------------------------------
-
-
-def _orphan_sidecar(path: Path, site: Site) -> Problem | None:
-    if path.suffix.lower() not in SIDECAR_SUFFIXES or path.with_suffix(".txt").exists():
-        return None
-    return Problem("warning", project_rel(path, site),
-                   "a sidecar with no .txt article of the same name; ignored",
-                   f"rename it to match its article, e.g. {path.stem}.txt")
-
-
-# -- bytes to text -------------------------------------------------------------------------
-
-
-def _read_bytes(path: Path, where: str) -> bytes:
-    """The file's bytes; a FIFO, device or folder, or a file over the size limit, is refused
-    before anything is read (so neither a pipe nor a huge file can stall the read)."""
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise ReadError("not a regular file (a pipe, device or folder)", where=where,
-                        fix="remove it from episodes/")
-    if info.st_size > MAX_ARTICLE_BYTES:
-        raise ReadError(f"the file is too large ({info.st_size:,} bytes; at most "
-                        f"{MAX_ARTICLE_BYTES:,})", where=where,
-                        fix="an article is text: remove what does not belong in it")
-    with path.open("rb") as handle:
-        return handle.read(MAX_ARTICLE_BYTES + 1)
-
-
-def _decode(raw: bytes, where: str) -> str:
-    fix = "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
-    if len(raw) > MAX_ARTICLE_BYTES:
-        raise ReadError(f"the file is too large ({len(raw):,} bytes; at most "
-                        f"{MAX_ARTICLE_BYTES:,})", where=where,
-                        fix="an article is text: remove what does not belong in it")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("the file is UTF-16, not UTF-8", where=where, fix=fix)
-    if b"\x00" in raw:
-        raise ReadError("a binary file, not an article", where=where,
-                        fix="remove it from episodes/ or save the article as UTF-8 text")
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        byte = raw[exc.start:exc.start + 1].hex()
-        raise ReadError(f"not UTF-8 (byte 0x{byte} at offset {exc.start}; "
-                        "Latin-1 or Windows-1252?)", where=where, fix=fix) from None
-    if not text.strip():
-        raise ReadError("the file is empty", where=where,
-                        fix="write the article, or delete the file")
-    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-#: libyaml's parser when PyYAML was built with it (every wheel on PyPI is): 7x faster
-#: than the pure-Python one, with the same answers; it also refuses nesting deeper than
-#: 1,000 levels by itself.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader) \
-    if yaml.__with_libyaml__ else yaml.SafeLoader
-
-
-class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """safe_load, but dates stay text: the date field parses them, with a good message."""
-
-
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
-
-
-def _int_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    """A YAML integer, or its text when it is absurdly long (see `MAX_YAML_DIGITS`)."""
-    if not isinstance(node, yaml.ScalarNode):
-        return None
-    text = loader.construct_scalar(node)
-    if isinstance(text, str) and len(text) > MAX_YAML_DIGITS:
-        return text
-    return loader.construct_yaml_int(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
-
-
-def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
-    """How many nodes `node` stands for once every alias is expanded (memoized, so linear)."""
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    sizes[id(node)] = 1  # a recursive alias counts once
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        total += sum(_expanded_size(child, sizes) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        total += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
-    sizes[id(node)] = total = min(total, MAX_FRONT_MATTER_NODES + 1)
-    return total
-
-
-def _load_yaml(text: str, where: str, first_line: int) -> dict[str, Any]:
-    fix = ("correct the YAML; quote values that contain ': ' or start with a special "
-           "character")
-    loader = _Loader(text)
-    try:  # composed once: the alias check and the values come from the same nodes
-        node = loader.get_single_node()
-        if node is not None and _expanded_size(node, {}) > MAX_FRONT_MATTER_NODES:
-            raise ReadError("front matter is too large once its YAML aliases (*name) are "
-                            "expanded", where=where, field="front matter",
-                            fix="write the values out instead of repeating aliases")
-        data = None if node is None else loader.construct_document(node)
-    except RecursionError:
-        raise ReadError("front matter is nested too deeply", where=where,
-                        field="front matter", fix=fix) from None
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + first_line}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ReadError(f"front matter is not valid YAML ({line}{problem})", where=where,
-                        field="front matter", fix=fix) from None
-    finally:
-        loader.dispose()
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ReadError(f"front matter must be a mapping of keys, not a {type(data).__name__}",
-                        where=where, field="front matter",
-                        fix="write one 'key: value' per line between the --- lines")
-    return {str(key): value for key, value in data.items()}
-
-
-def _split_front_matter(text: str, where: str) -> tuple[dict[str, Any] | None, str]:
-    """(front matter or None, body)."""
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        return None, text
-    for number, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            data = _load_yaml("\n".join(lines[1:number]), where, first_line=2)
-            return data, "\n".join(lines[number + 1:])
-    raise ReadError("front matter is not closed", where=where, field="front matter",
-                    fix="end the front matter with a line of three dashes: ---")
-
-
-def _sidecar(path: Path, site: Site) -> dict[str, Any]:
-    found = [path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()]
-    if not found:
-        return {}
-    where = project_rel(found[0], site)
-    if len(found) > 1:
-        raise ReadError("two sidecars for one article", where=where,
-                        fix=f"keep one of {found[0].name} and {found[1].name}")
-    if found[0].is_symlink() and not inside(found[0], site.root):
-        raise ReadError("a symbolic link that points outside the project; not followed",
-                        where=where, fix="copy the sidecar into episodes/")
-    text = _decode(_read_bytes(found[0], where), where)
-    return _load_yaml(text, where, first_line=1)
 
 
 # -- fields --------------------------------------------------------------------------------
@@ -519,12 +350,12 @@ class _Source:
 
 
 def _source(path: Path, site: Site, where: str) -> _Source:
-    text = _decode(_read_bytes(path, where), where)
-    front, body = _split_front_matter(text, where)
+    text = decode(read_bytes(path, where), where)
+    front, body = split_front_matter(text, where)
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     data = dict(front or {})
     if not is_markdown:
-        data.update(_sidecar(path, site))
+        data.update(sidecar(path, site))
     # A .txt that opens with Jekyll front matter is a Jekyll post: its body is Markdown.
     fmt: ArticleFormat = "markdown" if is_markdown or front is not None else "text"
     return _Source(data, body.strip("\n"), fmt)
@@ -586,11 +417,27 @@ def _build(path: Path, site: Site, where: str,
         links=_links(body, source.format, [u for u in (video, spotify) if u], cache),
         inferred=tuple(inferred), extra=_extra(source.front),
         remote_audio=_remote_audio(fields),
-        people=_people(fields), location=_location(fields, dateline_place(source.body),
-                                                   inferred),
+        people=_p20.read_people(fields.data, _author(fields), fields.error),
+        location=_location(fields, dateline_place(source.body), inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
+        chapters=_chapters(fields),
     )
     return (None if fields.failed else article), fields.problems
+
+
+def _chapters(fields: _Fields) -> tuple[str, ...]:
+    """`chapters:`: "MM:SS Title" lines (a list, or one block of lines), as written; the
+    pair stage checks them against the audio's length."""
+    value = fields.data.get("chapters")
+    if value is None:
+        return ()
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or any(
+            isinstance(v, (dict, list)) or v is None for v in lines):
+        fields.error("chapters", "chapters must be a list of \"MM:SS Title\" lines",
+                     'write chapters: ["00:00 Welcome", "01:30 The story"]')
+        return ()
+    return tuple(t for t in (clean_text(str(v)).strip() for v in lines) if t)
 
 
 def _remote_audio(fields: _Fields) -> bool:
@@ -602,25 +449,6 @@ def _remote_audio(fields: _Fields) -> bool:
                      "(the enclosure that stays where it is)",
                      "give the audio's URL in `audio:`, or remove remote_audio")
     return remote
-def _people(fields: _Fields) -> tuple[Credit, ...]:
-    """`hosts:` then `guests:` (names, or tables with role, href, img); with guests but no
-    hosts, the `author` hosts (an item's people replace the show's, person.md)."""
-    hosts = _p20.read_value(fields.data, "hosts", _hosts, fields.error) or ()
-    guests = _p20.read_value(fields.data, "guests", _guests, fields.error) or ()
-    others = _p20.read_value(fields.data, "people", _hosts, fields.error) or ()
-    author = _author(fields)
-    if (guests or others) and not hosts and not any(p.role == "host" for p in others) \
-            and author:
-        hosts = (Credit(author),)
-    return (*hosts, *others, *guests)
-
-
-def _hosts(value: object, name: str) -> tuple[Credit, ...]:
-    return _p20.read_credits(value, name, "host")
-
-
-def _guests(value: object, name: str) -> tuple[Credit, ...]:
-    return _p20.read_credits(value, name, "guest")
 
 
 def _location(fields: _Fields, place: str | None,
@@ -632,59 +460,6 @@ def _location(fields: _Fields, place: str | None,
         return given
     inferred.append(Inference("location", place, "from the dateline"))
     return Place(place)
-
-
-def guid_for(explicit: str | None, youtube_id: str | None, spotify_id: str | None,
-             slug: str) -> str:
-    """Explicit `guid:` wins; else UUIDv5 of youtube:<id>, spotify:<id>, or slug:<slug>."""
-    if explicit:
-        return explicit
-    if youtube_id:
-        name = f"youtube:{youtube_id}"
-    elif spotify_id:
-        name = f"spotify:{spotify_id}"
-    else:
-        name = f"slug:{slug}"
-    return str(uuid.uuid5(GUID_NAMESPACE, name))
-
-
-def article_guid(article: Article) -> str:
-    return guid_for(article.guid, article.youtube_id, article.spotify_id, article.slug)
-
-
-def redirect_from(data: Mapping[str, Any]) -> tuple[str, ...]:
-    """`redirect_from:` (jekyll-redirect-from): one old address of the page, or a list."""
-    value = data.get("redirect_from")
-    values = value if isinstance(value, list) else [value]
-    found = (clean_text(str(v)).strip() for v in values
-             if v is not None and not isinstance(v, (dict, list)))
-    return tuple(dict.fromkeys(v for v in found if v))
-
-
-def story_ref(data: Mapping[str, Any]) -> str | None:
-    """`ref:` (as Jekyll's multilingual plugins write it): the key the languages of one
-    story share."""
-    value = data.get("ref")
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    return clean_text(str(value)).strip() or None
-
-
-def translations_of(data: Mapping[str, Any]) -> tuple[str, ...]:
-    """`translations:` (a sidecar's): the slugs of the same story in other languages."""
-    value = data.get("translations")
-    values = value if isinstance(value, list) else [value]
-    found = (clean_text(str(v)).strip() for v in values
-             if v is not None and not isinstance(v, (dict, list, bool)))
-    return tuple(dict.fromkeys(v for v in found if v))
-
-
-def identity_of(article: Article) -> Identity:
-    """The identity of an article that was read whole (the same as `read_identity`'s)."""
-    files = tuple(f for f in (article.audio, article.image) if f and "://" not in f)
-    return Identity(article.slug, article_guid(article), article.draft, article.date,
-                    article.hidden, files, redirect_from(article.extra),
-                    story_ref(article.extra), translations_of(article.extra))
 
 
 def read_identity(path: Path, site: Site) -> Identity:
@@ -780,7 +555,7 @@ def read_project(site: Site) -> ReadResult:
             article, found = _read(item, site)
             problems.extend(found)
             articles.extend([article] if article else [])
-        elif orphan := _orphan_sidecar(item, site):
+        elif orphan := orphan_sidecar(item, site):
             problems.append(orphan)
     articles.sort(key=_order)
     return ReadResult(articles, problems)

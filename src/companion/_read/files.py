@@ -9,7 +9,7 @@ from pathlib import Path
 
 from companion._config.project import inside, project_rel
 from companion._errors import Problem
-from companion._model import Site
+from companion._site_model import Site
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt",)

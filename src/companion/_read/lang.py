@@ -8,7 +8,6 @@ script before lingua is asked. The detector is built once, on first use.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -38,10 +37,14 @@ def direction(lang: str) -> Direction:
     return "rtl" if primary(lang) in RTL_LANGUAGES else "ltr"
 
 
+_SCRIPT_CHARS = {lang: re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges) + "]")
+                 for lang, ranges in _SCRIPTS.items()}
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
 def _script_language(letters: str) -> str | None:
-    for lang, ranges in _SCRIPTS.items():
-        count = sum(1 for ch in letters if any(lo <= ord(ch) <= hi for lo, hi in ranges))
-        if count * 2 > len(letters):
+    for lang, chars in _SCRIPT_CHARS.items():
+        if len(chars.findall(letters)) * 2 > len(letters):
             return lang
     return None
 
@@ -55,17 +58,43 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*wanted).build()
 
 
+def _by_script(text: str) -> tuple[str, str | None, bool]:
+    """(the sample lingua reads, the language its script tells, whether it is too short)."""
+    sample = _URL.sub(" ", text)[:_SAMPLE]  # link targets are not the article's language
+    letters = "".join(_LETTERS.findall(sample))
+    if len(letters) < 3:
+        return sample, None, True
+    return sample, _script_language(letters), False
+
+
+def _code(found: Any) -> str | None:
+    return None if found is None else str(found.iso_code_639_1.name).lower()
+
+
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language `text` is written in, or None if unsure."""
-    sample = _URL.sub(" ", text)[:_SAMPLE]  # link targets are not the article's language
-    letters = "".join(ch for ch in sample if unicodedata.category(ch).startswith("L"))
-    if len(letters) < 3:
-        return None
-    by_script = _script_language(letters)
-    if by_script:
+    sample, by_script, too_short = _by_script(text)
+    if too_short or by_script:
         return by_script
-    found = _detector().detect_language_of(sample)
-    return None if found is None else str(found.iso_code_639_1.name).lower()
+    return _code(_detector().detect_language_of(sample))
+
+
+def detect_languages(texts: list[str]) -> list[str | None]:
+    """`detect_language` of each text, the detector running on every core at once (the
+    matcher asks for thousands of video descriptions)."""
+    found: list[str | None] = [None] * len(texts)
+    pending: list[tuple[int, str]] = []
+    for index, text in enumerate(texts):
+        sample, by_script, too_short = _by_script(text)
+        if by_script or too_short:
+            found[index] = by_script
+        else:
+            pending.append((index, sample))
+    if pending:
+        answers = _detector().detect_languages_in_parallel_of([s for _i, s in pending])
+        for (index, _sample), answer in zip(pending, answers, strict=True):
+            found[index] = _code(answer)
+    return found
 
 
 # -- plain text: datelines and titles ------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from companion._errors import Problem
 from companion._model import Article
-from companion._read.articles import story_ref, translations_of
+from companion._read.identity import story_ref, translations_of
 
 
 def story_problems(articles: Sequence[Article]) -> list[Problem]:

@@ -16,18 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from companion import _paths
-from companion._model import (
-    Article,
-    Credit,
-    Episode,
-    FeedDefinition,
-    PlacedImage,
-    PlacedMedia,
-    PlacedTranscript,
-    Show,
-    Sister,
-    Site,
-)
+from companion._model import Article, Credit, Episode, FeedDefinition
 from companion._render.i18n import (
     direction,
     format_date,
@@ -40,6 +29,14 @@ from companion._render.i18n import (
     t,
     tn,
     ui_language,
+)
+from companion._site_model import (
+    PlacedImage,
+    PlacedMedia,
+    PlacedTranscript,
+    Show,
+    Sister,
+    Site,
 )
 
 Relative = Callable[[str | None], str | None]  # a URL made relative to the page (None: unsafe)

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import (
     BytecodeCache,
@@ -44,18 +43,7 @@ from markupsafe import Markup
 
 from companion import _paths
 from companion._errors import RenderError
-from companion._model import (
-    Episode,
-    FeedDefinition,
-    Link,
-    Neighbour,
-    PlacedImage,
-    PlacedMedia,
-    RenderEpisode,
-    Show,
-    Sister,
-    Site,
-)
+from companion._model import Episode, FeedDefinition, Link
 from companion._render import page_parts as parts
 from companion._render.i18n import (
     direction,
@@ -69,6 +57,17 @@ from companion._render.i18n import (
     ui_language,
 )
 from companion._render.shownotes import ShowNotes, link_text, summary_html, timestamp
+from companion._render.social import (
+    associated_media,
+    index_og,
+    index_twitter,
+    iso_duration,
+    og,
+    safe_url,
+    short,
+    twitter,
+)
+from companion._site_model import Neighbour, PlacedImage, RenderEpisode, Show, Sister, Site
 from companion._text import NOT_XML
 
 THEME_DIR = _paths.THEME_DIR
@@ -284,15 +283,15 @@ class PageRenderer:
     def _episode_head(self, rep: RenderEpisode, notes: ShowNotes) -> dict[str, Any]:
         episode = rep.episode
         youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
-        description = _short(notes.summary)
+        description = short(notes.summary)
         image = rep.image if rep.image and safe_url(rep.image.url) else None
         return {
             "page_title": f"{episode.title} · {self.site.title}",
             "description": description,
             "alternates": [{"title": show.title, "url": show.feed_url} for show in rep.shows],
-            "og": _og(episode, description, rep.page_url, rep.player, image, youtube_id,
+            "og": og(episode, description, rep.page_url, rep.player, image, youtube_id,
                       self.site.title),
-            "twitter": _twitter(episode, description, image, youtube_id),
+            "twitter": twitter(episode, description, image, youtube_id),
             "jsonld": json_ld(self._episode_ld(rep, notes, image)),
         }
 
@@ -316,8 +315,8 @@ class PageRenderer:
             data["image"] = image.url
         seconds = parts.seconds_of(episode)
         if seconds:
-            data["duration"] = _iso_duration(seconds)
-        data["associatedMedia"] = _associated_media(episode, rep.player, image, seconds)
+            data["duration"] = iso_duration(seconds)
+        data["associatedMedia"] = associated_media(episode, rep.player, image, seconds)
         data["partOfSeries"] = [self._series_ref(show) for show in rep.shows]
         data["sameAs"] = [h.url for h in notes.homes if h.kind in ("youtube", "spotify")]
         return {k: v for k, v in data.items() if v not in ([], None, "")}
@@ -341,7 +340,7 @@ class PageRenderer:
             "page_title": f"{feed.title} · {self.site.title}" if feed.title != self.site.title
             else feed.title,
             "title": feed.title, "show_description": feed.description,
-            "description": _short(feed.description),
+            "description": short(feed.description),
             "picture": parts.picture([square] if square else [], self._relative_to(root)),
             "subscribe": _subscribe_links(feed, show.feed_url),
             "subscribe_shows": [parts.show_links(show, safe_url, False)],
@@ -350,9 +349,9 @@ class PageRenderer:
             "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
             "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
                     _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
-            "og": _index_og(feed.title, feed.description, canonical, image_url,
+            "og": index_og(feed.title, feed.description, canonical, image_url,
                             self.site.title),
-            "twitter": _index_twitter(feed.title, feed.description, image_url),
+            "twitter": index_twitter(feed.title, feed.description, image_url),
             "jsonld": json_ld(self._series_ld(feed, canonical, show.feed_url, image_url)),
         })
         return self._render("feed_index.html", context)
@@ -385,14 +384,14 @@ class PageRenderer:
                                  self._relative_to("")),
             "page_title": self.site.title, "title": self.site.title,
             "show_description": self.site.description,
-            "description": _short(self.site.description),
+            "description": short(self.site.description),
             "shows": [self._show_item(show, count) for show, count in shows],
             "nav": [_Nav(show.title, _paths.feed_index(show.slug)) for show, _count in shows],
             "alternates": [{"title": show.title, "url": show.feed_url}
                            for show, _count in shows],
-            "og": _index_og(self.site.title, self.site.description, self.site.home_url(),
+            "og": index_og(self.site.title, self.site.description, self.site.home_url(),
                             None, self.site.title),
-            "twitter": _index_twitter(self.site.title, self.site.description, None),
+            "twitter": index_twitter(self.site.title, self.site.description, None),
             "jsonld": json_ld(self._site_ld(shows)),
         })
         return self._render("site_index.html", context)
@@ -457,14 +456,6 @@ class PageRenderer:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s), mailto or relative; None for javascript:, data: and co."""
-    if not url:
-        return None
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url if scheme in ("", "http", "https", "mailto") else None
-
-
 def _source(link: Link) -> dict[str, str]:
     text = link_text(link)
     domain = "" if text.startswith(link.domain) else link.domain
@@ -518,13 +509,6 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _iso_duration(seconds: float) -> str:
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
-
-
 def _seek_item(start: float, text: str, lang: str) -> dict[str, str]:
     """A chapter or a transcript line: where it starts (in the interface's digits)."""
     return {"seconds": f"{max(start, 0.0):g}",
@@ -534,110 +518,6 @@ def _seek_item(start: float, text: str, lang: str) -> dict[str, str]:
 
 def _cue(start: float, end: float, text: str, lang: str) -> dict[str, str]:
     return {**_seek_item(start, text, lang), "end": f"{max(end, start, 0.0):g}"}
-
-
-def _short(text: str, limit: int = 300) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[: flat.rfind(" ", 0, limit - 1)].rstrip() + "…"
-
-
-def _og(episode: Episode, description: str, canonical: str, audio: PlacedMedia | None,
-        image: PlacedImage | None, youtube_id: str | None,
-        site_title: str) -> list[tuple[str, str]]:
-    tags = [("og:type", "article"), ("og:title", episode.title), ("og:url", canonical),
-            ("og:site_name", site_title)]
-    if description:
-        tags.append(("og:description", description))
-    tags += _og_image(image)
-    if audio is not None and safe_url(audio.url):
-        tags += [("og:audio", audio.url), ("og:audio:type", audio.type)]
-    if youtube_id:
-        tags += [("og:video", f"https://www.youtube.com/watch?v={youtube_id}"),
-                 ("og:video:secure_url", f"https://www.youtube.com/embed/{youtube_id}"),
-                 ("og:video:type", "text/html"),
-                 ("og:video:width", "1280"), ("og:video:height", "720")]
-    if episode.article.date:
-        tags.append(("article:published_time", episode.article.date.isoformat()))
-    return tags
-
-
-def _og_image(image: PlacedImage | None) -> list[tuple[str, str]]:
-    if image is None:
-        return []
-    tags = [("og:image", str(image.url))]
-    if image.size:
-        tags += [("og:image:width", str(image.size[0])),
-                 ("og:image:height", str(image.size[1]))]
-    return tags
-
-
-def _twitter(episode: Episode, description: str, image: PlacedImage | None,
-             youtube_id: str | None) -> list[tuple[str, str]]:
-    card = "player" if youtube_id else "summary_large_image" if image else "summary"
-    tags = [("twitter:card", card), ("twitter:title", episode.title)]
-    if description:
-        tags.append(("twitter:description", description))
-    if image:
-        tags.append(("twitter:image", str(image.url)))
-    if youtube_id:
-        tags += [("twitter:player", f"https://www.youtube-nocookie.com/embed/{youtube_id}"),
-                 ("twitter:player:width", "1280"), ("twitter:player:height", "720")]
-    return tags
-
-
-def _index_twitter(title: str, description: str | None,
-                   image_url: str | None) -> list[tuple[str, str]]:
-    tags = [("twitter:card", "summary"), ("twitter:title", title)]
-    if description:
-        tags.append(("twitter:description", _short(description)))
-    if safe_url(image_url):
-        tags.append(("twitter:image", str(image_url)))
-    return tags
-
-
-def _index_og(title: str, description: str, canonical: str, image_url: str | None,
-              site_title: str) -> list[tuple[str, str]]:
-    tags = [("og:type", "website"), ("og:title", title), ("og:url", canonical),
-            ("og:site_name", site_title)]
-    if description:
-        tags.append(("og:description", _short(description)))
-    if image_url:
-        tags.append(("og:image", image_url))
-    return tags
-
-
-def _associated_media(episode: Episode, audio: PlacedMedia | None, image: PlacedImage | None,
-                      seconds: float | None) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if audio is not None and safe_url(audio.url):
-        item: dict[str, Any] = {"@type": "AudioObject", "contentUrl": audio.url,
-                                "encodingFormat": audio.type, "contentSize": str(audio.size)}
-        if seconds:
-            item["duration"] = _iso_duration(seconds)
-        found.append(item)
-    video = _video_object(episode, image.url if image else None)
-    if video:
-        found.append(video)
-    return found
-
-
-def _video_object(episode: Episode, image_url: str | None) -> dict[str, Any] | None:
-    """The YouTube video as a VideoObject; its thumbnail is our own copy, never YouTube's."""
-    youtube_id = episode.youtube.id if episode.youtube else episode.article.youtube_id
-    if not youtube_id:
-        return None
-    video: dict[str, Any] = {
-        "@type": "VideoObject", "name": episode.youtube.title if episode.youtube
-        else episode.title, "url": f"https://www.youtube.com/watch?v={youtube_id}",
-        "embedUrl": f"https://www.youtube-nocookie.com/embed/{youtube_id}",
-    }
-    if image_url and urlsplit(image_url).scheme in ("http", "https"):
-        video["thumbnailUrl"] = image_url
-    if episode.youtube and episode.youtube.upload_date:
-        video["uploadDate"] = episode.youtube.upload_date.isoformat()
-    return video
 
 
 def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
@@ -655,7 +535,7 @@ def _episode_item(episode: Episode, lang: str, root: str) -> dict[str, Any]:
         "title": episode.title,
         "href": f"{root}{_paths.episode_page(episode.slug)}",
         "facts": parts.item_facts(episode, lang),
-        "description": _short(episode.article.description or ""),
+        "description": short(episode.article.description or ""),
     }
 
 

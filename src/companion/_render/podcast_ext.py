@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from companion._model import License, Place, RemoteFeed, TxtRecord, UpdateFrequency
+from companion._model import License, Place, TxtRecord, UpdateFrequency
+from companion._site_model import RemoteFeed
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"

@@ -49,16 +49,7 @@ from typing import Any, NamedTuple
 from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
-from companion._model import (
-    Article,
-    Credit,
-    Episode,
-    FileUrl,
-    OutputFile,
-    PageUrl,
-    PlacedMedia,
-    Show,
-)
+from companion._model import Article, Credit, Episode, FileUrl, PageUrl
 from companion._read.links import clean_url
 from companion._render.limits import APPLE_DESCRIPTION
 from companion._render.podcast_ext import (
@@ -76,6 +67,7 @@ from companion._render.podcast_ext import (
     TranscriptTag,
     xml_text,
 )
+from companion._site_model import OutputFile, PlacedMedia, Show
 
 GENERATOR = "companion"
 DESCRIPTION_LIMIT = APPLE_DESCRIPTION.most  # bytes, as the text stands in the feed

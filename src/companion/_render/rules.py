@@ -17,10 +17,11 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from companion._config.feeds import is_email
 from companion._errors import Problem, Severity
-from companion._model import Episode, FeedDefinition, Show, Site
+from companion._model import Episode, FeedDefinition
 from companion._render.limits import APPLE_DESCRIPTION, PODCAST_FUNDING, PODCAST_PERSON
 from companion._render.podcast_ext import ITUNES_NS, PODCAST_NS
 from companion._render.rss import DESCRIPTION_LIMIT, ItemParts, render_feed
+from companion._site_model import Show, Site
 from companion._text import is_language
 
 ENCLOSURE_TYPES = frozenset({

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from urllib.parse import urlsplit
 
-from companion._model import Article, Chapter, Episode, Link, Site
+from companion._model import Article, Chapter, Episode, Link
 from companion._read.lang import find_dateline
 from companion._read.links import clean_text_urls, clean_url
 from companion._read.markdown import lead_blocks, linkify_text, sanitize_html, text_blocks
@@ -34,6 +34,7 @@ from companion._render.limits import (
     YOUTUBE_DESCRIPTION,
     Limit,
 )
+from companion._site_model import Site
 
 _SENTENCE_END = re.compile(r"[.!?؟।。…](?:[\"'”’»)\]]*)(?=\s|$)")
 _LEAD_SENTENCES = 3
@@ -182,8 +183,8 @@ def _homes(episode: Episode, page_url: str | None, feeds: Sequence[tuple[str | N
 
 
 def _feed_home(lang: str, title: str | None, url: str) -> Home:
-    label = t(lang, "RSS feed")
-    return Home(f"{label}: {title}" if title else label, url, "feed")
+    label = t(lang, "RSS feed")  # "My Show (RSS feed): URL", not "RSS feed: My Show: URL"
+    return Home(f"{title} ({label})" if title else label, url, "feed")
 
 
 def timestamp(seconds: float) -> str:

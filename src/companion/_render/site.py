@@ -20,8 +20,10 @@ from datetime import datetime
 from companion import _paths
 from companion._content_types import CHAPTERS_TYPE, cache_policy, content_type
 from companion._errors import Problem
-from companion._model import (
-    Episode,
+from companion._model import Episode
+from companion._render.pages import PageRenderer, home_show
+from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
+from companion._site_model import (
     Neighbour,
     OutputFile,
     PlacedImage,
@@ -30,8 +32,6 @@ from companion._model import (
     Sister,
     Site,
 )
-from companion._render.pages import PageRenderer, home_show
-from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
 
 
 def site_file(path: str, data: bytes) -> OutputFile:

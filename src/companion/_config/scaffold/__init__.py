@@ -48,6 +48,11 @@ description: "What this show is about, in one or two sentences."
 # The episode's audio: a file in the project (this one is a short example to replace),
 # or, without `audio:`, taken from its video by `companion fetch`.
 audio: media/welcome.mp3
+# Chapters of the audio, "MM:SS Title": the feed's chapters, the page's, and the texts
+# `companion notes` prints (YouTube takes a list of at least three, each 10 s or more)
+chapters:
+  - "00:00 Welcome"
+  - "00:03 What the show is about"
 # Lifecycle: `draft: true` (or `published: false`) keeps it out of every feed and page;
 # a date in the future (in the file name, or `date:`) holds it back until then.
 # Pair the article with its video and Spotify episode, then run `companion fetch`:
@@ -59,7 +64,11 @@ This is an example article. Write each episode's article in `episodes/` as Markd
 with front matter (like this one), or as plain text with a `.yml` sidecar.
 
 Links in the text become the episode's sources, cleaned of tracking
-parameters: for example the [podcast namespace](https://podcastindex.org/namespace/1.0).
+parameters: for example the [podcast namespace](https://podcastindex.org/namespace/1.0?utm_source=newsletter)
+and [Apple's podcast requirements](https://podcasters.apple.com/support/823-podcast-requirements).
+
+See what each platform gets: `companion notes welcome --for youtube`, `--for spotify`,
+`--for apple`.
 """
 
 FEED = """\

@@ -25,10 +25,11 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from companion import _paths
-from companion._build.ledger import LEDGER_DIR, PublishedIndex
 from companion._content_types import cache_policy, content_type
 from companion._errors import Problem
-from companion._model import FeedDefinition, Identity, OutputFile, Site
+from companion._lifecycle.ledger import LEDGER_DIR, PublishedIndex
+from companion._model import FeedDefinition
+from companion._site_model import Identity, OutputFile, Site
 
 #: Where a redirect never goes: what the site keeps under fixed names.
 RESERVED = ("media/", "artwork/", "assets/", ".")

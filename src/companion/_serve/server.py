@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
-from companion._build.engine import BuildResult, build
+from companion._build.engine import build
+from companion._build.result import BuildResult
 from companion._clock import clock_now
 from companion._config.project import load_site
 from companion._content_types import cache_control, content_type
 from companion._errors import CompanionError
-from companion._model import Clock, Site
+from companion._site_model import Clock, Site
 
 WATCHED_DIRS = ("episodes", "feeds", "templates", "cache")
 WATCHED_FILES = ("companion.toml",)

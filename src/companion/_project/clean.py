@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion._build.engine import check_output_folder
-from companion._build.ledger import LEDGER_DIR
+from companion._build.folders import check_output_folder
 from companion._build.state import STATE_DIR, load_state
 from companion._config.project import inside, project_rel
 from companion._errors import ProjectError, from_os_error
-from companion._model import Site
+from companion._lifecycle.ledger import LEDGER_DIR
 from companion._pair.cache import FETCHED_DIRS, PUBLISHED_DIR
+from companion._site_model import Site
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from companion._errors import FeedError
 from companion._files import atomic_write
-from companion._model import Site
+from companion._site_model import Site
 
 LEDGER_DIR = "ledger"
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from companion._build.ledger import Ledger
-from companion._errors import CompanionError, Problem
-from companion._build.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
 from companion._clock import clock_now
-from companion._model import Clock, Standing, Status
-from companion._model import Article, Episode, FeedDefinition, PlacedMedia, Site
+from companion._errors import CompanionError, Problem
+from companion._lifecycle.ledger import Ledger
+from companion._lifecycle.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
+from companion._model import Article, Episode, FeedDefinition
 from companion._read.stories import story_problems
+from companion._site_model import Clock, PlacedMedia, Site, Standing, Status
 
 if TYPE_CHECKING:
     from companion._render.rss import ItemParts
@@ -48,9 +48,10 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     """Read, decide, pair from the cache and apply the feed rules; never raises for what
     an article, a feed definition or a cache file holds (it is reported)."""
     from companion._config.feeds import load_feeds
-    from companion._build.ledger import published_index
-    from companion._build.moves import vanished_feeds
-    from companion._read.articles import article_guid, article_notes, read_project
+    from companion._lifecycle.ledger import published_index
+    from companion._lifecycle.moves import vanished_feeds
+    from companion._read.articles import article_notes, read_project
+    from companion._read.identity import article_guid
 
     read = read_project(site)
     problems = [*read.problems, *article_notes(site, read.articles)]
@@ -82,7 +83,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
 def _notes_problems(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],
                     standings: Sequence[Standing]) -> list[Problem]:
     """What the paste-ready notes of each paired episode had to give up to fit."""
-    from companion._build.notes import notes_problems
+    from companion._project.notes import notes_problems
 
     selected = {s.source: set(s.selected) for s in standings}
     return [p for source, episode in episodes.items() for p in notes_problems(
@@ -134,7 +135,7 @@ def _later(problem: Problem) -> Problem:
 def _standing(article: Article, status: Status, episode: Episode | None,
               feeds: Sequence[FeedDefinition], no_feed: bool, dropped: bool) -> Standing:
     from companion._config.feeds import selects
-    from companion._read.articles import article_guid
+    from companion._read.identity import article_guid
 
     selected = tuple(f.slug for f in feeds
                      if selects(f.select, episode or Episode(article, article_guid(article))))
@@ -184,10 +185,10 @@ def _audio_problems(standings: Sequence[Standing], problems: Sequence[Problem]) 
 def _feed_rules(site: Site, feeds: Sequence[FeedDefinition], episodes: Mapping[str, Episode],
                 standings: Sequence[Standing], published: Mapping[str, int]) -> list[Problem]:
     from companion._build.engine import describe_selection
-    from companion._build.ledger import Ledger, load_ledger
     from companion._build.prepare import Preparer
     from companion._config.feeds import select_episodes
     from companion._errors import FeedError
+    from companion._lifecycle.ledger import load_ledger
     from companion._render.rules import feed_problems, feed_where
 
     problems: list[Problem] = []

@@ -20,12 +20,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 
-from companion._errors import Problem, ProjectError
-from companion._clock import NOW_VARIABLE, clock_now, parse_moment
-from companion._model import Clock, Standing, Status
-
+from companion._errors import Problem
+from companion._site_model import Clock, Standing, Status
 
 
 def status_of(draft: bool, date: datetime | None, now: datetime) -> Status:

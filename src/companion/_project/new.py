@@ -17,15 +17,17 @@ from typing import Any
 
 import yaml
 
-from companion._build.lifecycle import status_of
 from companion._config.feeds import load_feeds, selects
 from companion._config.project import project_rel
 from companion._errors import ProjectError, ReadError
-from companion._model import Episode, Site, Status
+from companion._lifecycle.lifecycle import status_of
+from companion._model import Episode
 from companion._read import links as _links
-from companion._read.articles import article_guid, read_article
+from companion._read.articles import read_article
 from companion._read.files import discover
+from companion._read.identity import article_guid
 from companion._read.slugs import make_slug, split_jekyll_name
+from companion._site_model import Site, Status
 from companion._text import clean_text, normalize_lang
 
 BODY = """\
@@ -136,10 +138,13 @@ def _outcome(site: Site, path: Path, now: datetime) -> NewArticle:
     feeds = tuple(f.slug for f in load_feeds(site).feeds if selects(f.select, episode))
     status = status_of(article.draft, article.date, now)
     needs = [need for need, missing in (
-        ("draft: true removed (or --publish)", article.draft),
-        ("audio: a video (then `companion fetch`) or audio: in the front matter",
+        ("remove `draft: true` from its front matter when it is ready (or make it with "
+         "--publish)", article.draft),
+        ("give it audio: run `companion pair` to find its video and episode in the channel's "
+         "and show's catalogs, or add `video: <YouTube URL>` and run `companion fetch`, or "
+         "`audio: <a file in the project or a URL>`",
          not article.youtube_id and not article.audio),
-        ("a feed whose [select] takes it", not feeds)) if missing]
+        ("add a feed whose [select] takes it (feeds/*.toml)", not feeds)) if missing]
     assert article.date is not None
     return NewArticle(path, article.relpath, article.slug, article.date, status, feeds,
                       tuple(needs))
