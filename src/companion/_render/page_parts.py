@@ -275,7 +275,12 @@ def editions(own: tuple[str, str], sisters: Sequence[Sister], site: Site, root: 
     if not sisters:
         return []
     own_lang, own_slug = own
-    found = sorted([(own_lang, own_slug), *((s.lang, s.slug) for s in sisters)])
+    langs = {own_lang: own_slug}  # one edition per language (`check` warns of two)
+    for sister in sisters:
+        langs.setdefault(sister.lang, sister.slug)
+    if len(langs) < 2:
+        return []
+    found = sorted(langs.items())
     default = next((slug for lang, slug in found if primary(lang) == primary(site.language)),
                    found[0][1])
     return [{"lang": lang, "url": site.episode_url(slug),
