@@ -34,6 +34,7 @@ class Reply:
     hang: bool = False
     trickle: float = 0.0  # seconds between the body's bytes (0: all at once)
     headers: tuple[tuple[str, str], ...] = ()  # more response headers (ETag, Retry-After)
+    truncate: int | None = None  # the body stops at this byte (Content-Length says all of it)
 
 
 class Server:
@@ -80,9 +81,11 @@ class Server:
                     self.send_header(name, value)
                 self.end_headers()
                 if reply.trickle:
-                    self._trickle(body[start:], reply.trickle)
+                    self._trickle(body[start:reply.truncate], reply.trickle)
                 else:
-                    self.wfile.write(body[start:])
+                    self.wfile.write(body[start:reply.truncate])
+                if reply.truncate is not None:
+                    self.close_connection = True
 
             def _trickle(self, body: bytes, pause: float) -> None:
                 for byte in body:

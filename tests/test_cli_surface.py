@@ -7,7 +7,7 @@ import pytest
 from companion._cli.main import cli, main
 
 COMMANDS = ["init", "new", "check", "build", "fetch", "publish", "serve", "notes", "clean",
-            "import", "completion", "version"]
+            "import", "completion", "version", "doctor"]
 
 
 def test_every_command_is_listed_and_documented() -> None:

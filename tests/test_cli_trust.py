@@ -153,7 +153,8 @@ def test_a_path_with_brackets_is_printed_as_it_is(tmp_path: Path,
 
 @pytest.mark.parametrize(("site", "needles"), [
     ('[site]\ntitle = "x"\n', ("under [site]",)),
-    (SITE + "[bogus]\n", ("companion.toml has [site], [publish] and [notify] sections",)),
+    (SITE + "[bogus]\n", ("companion.toml has [site], [publish], [notify], [pair] and "
+                          "[fetch] sections",)),
     (SITE + '[publish]\nregion = "[link=https://x.example/]r[/link]"\nacl = 3\n',
      ("[publish] acl must be a string",)),
     (SITE + 'oops = "[/]"\n', ("unknown setting [site] oops",)),
@@ -255,7 +256,7 @@ def test_shared_flags_before_or_after_the_command(tmp_path: Path, args: tuple[st
 
 
 @pytest.mark.parametrize("command", ["check", "build", "fetch", "publish", "init", "new",
-                                     "clean", "version", "completion"])
+                                     "clean", "version", "completion", "doctor"])
 def test_every_command_takes_the_shared_options(command: str,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     code, text = run(capsys, command, "--help")
@@ -268,7 +269,7 @@ def test_json_everywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     root = project(tmp_path)
     for args in (("check",), ("build",), ("publish", "--dry-run"), ("publish",),
                  ("fetch", "--jobs", "1"), ("version",), ("completion", "bash"),
-                 ("new", "A new one"), ("clean",)):
+                 ("new", "A new one"), ("clean",), ("doctor", "--offline")):
         code, text = run(capsys, "-C", str(root), *args, "--json")
         data = json.loads(text)
         assert code == 0, text

@@ -18,12 +18,13 @@ from companion._match import (
     MatchSettings,
     Proposal,
     SideProposal,
+    find_entry,
     match,
     normal_url,
     orphans,
     show_episodes,
 )
-from companion._match.engine import assign
+from companion._match.assign import assign
 from companion._match.text import normalize, words
 
 DAY = datetime(2025, 10, 6, 9, tzinfo=UTC)
@@ -366,3 +367,79 @@ def test_orphans_are_what_no_article_claims() -> None:
                 Catalog("spotify", "s", (spotify,)), Catalog("rss", "r", (rss,))]
     proposals = match([article(FLOODS)], catalogs)
     assert [e.id for e in orphans(proposals, catalogs)] == ["harvestvid1"]
+
+
+def test_find_entry_names_the_source_of_an_id() -> None:
+    spotify, rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    catalogs = [*channel(FLOODS_VIDEO), Catalog("spotify", "s", (spotify,)),
+                Catalog("rss", "r", (rss,))]
+    assert find_entry(catalogs, spotify.id) == spotify
+    assert find_entry(catalogs, rss.id) == rss
+    assert find_entry(catalogs, "floodsvideo") == FLOODS_VIDEO
+    assert find_entry(catalogs, "nothing") is None
+
+
+def test_a_short_title_in_an_undeclared_language_never_pairs() -> None:
+    guess = replace(FLOODS_VIDEO, title="Batumi floods", description="", language=None,
+                    language_evidence=None, flat=True, date=None, date_precision=None)
+    result = one(article(FLOODS), channel(guess))
+    assert result.youtube.status != "paired"
+    assert "language unsure" in result.youtube.candidates[0].reasons
+
+
+def test_a_chosen_show_episode_gives_its_audio() -> None:
+    spotify, rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    catalogs = [Catalog("spotify", "s", (spotify,)), Catalog("rss", "r", (rss,))]
+    decisions = Decisions(chosen={"floods": {"rss": rss.id}})
+    result = match([article(BRIDGE, slug="floods")], catalogs, decisions=decisions)[0]
+    assert (result.show.status, result.spotify_id, result.audio) == (
+        "paired", spotify.id, rss.audio_url)
+
+
+def test_from_article(tmp_path: Any) -> None:
+    from companion._model import Inference
+    from companion._site_model import Site
+
+    try:
+        from tests._fixtures_pair import make_article
+    except ImportError:
+        from _fixtures_pair import make_article  # type: ignore[no-redef]
+    site = Site(root=tmp_path, title="Show", base_url="https://pod.example.org/")
+    written = make_article(
+        site, slug="floods", title="Floods", body="# Heading\n\nRain *fell* on [Batumi](https://x.example/).",
+        lang="ka-GE", youtube_id="floodsvideo", extra={
+            "permalink": "/news/floods/", "canonical_url": "https://news.example/floods/",
+            "tags": ["x"]}, inferred=(Inference("title", "Floods", "first line"),))
+    seen = MatchArticle.from_article(written, str(site.episode_url("floods")))
+    assert seen.key == "episodes/floods.md"
+    assert seen.lang == "ka"
+    assert seen.title_inferred
+    assert seen.urls == ("https://pod.example.org/episodes/floods/", "/news/floods/",
+                         "https://news.example/floods/")
+    assert "Rain fell on Batumi." in seen.text
+    assert "*" not in seen.text
+    assert (seen.youtube_id, seen.spotify_id, seen.date) == ("floodsvideo", None, written.date)
+
+
+def test_a_chosen_spotify_id_the_catalog_lacks_is_kept_with_a_warning() -> None:
+    spotify, _rss = _show("Why Batumi flooded again", FLOODS_VIDEO.description, 1, 593)
+    decisions = Decisions(chosen={"floods": {"spotify": "Z" * 22}})
+    result = match([article(FLOODS)], [Catalog("spotify", "s", (spotify,))],
+                   decisions=decisions)[0]
+    assert (result.show.status, result.spotify_id) == ("paired", "Z" * 22)
+    assert result.show.warning is not None
+    assert "Z" * 22 in result.show.warning
+
+
+def test_an_unknown_carried_id_against_a_flat_listing_is_a_warning() -> None:
+    flat = replace(FLOODS_VIDEO, description="", date=None, flat=True)
+    catalogs = [Catalog("youtube", "flat.json", (flat,), complete=False)]
+    result = match([article(FLOODS, youtube_id="zzzzzzzzzzz")], catalogs)[0]
+    assert result.youtube.warning is not None
+
+
+def test_a_large_group_is_assigned_best_first() -> None:
+    edges = {a: {d: 0.6 + ((a * 7 + d * 3) % 10) / 100 for d in range(300)} for a in range(200)}
+    chosen = assign(edges)
+    assert len(chosen) == 200
+    assert len(set(chosen.values())) == 200

@@ -158,7 +158,7 @@ def test_download_audio_from_a_local_page(server: Server, m4a: bytes, tmp_path: 
     assert path.read_bytes() == m4a
 
 
-@pytest.mark.parametrize(("status", "words"), [(404, "unavailable"), (403, "private")])
+@pytest.mark.parametrize(("status", "words"), [(404, "unavailable"), (403, "refused")])
 def test_missing_or_private_video(server: Server, tmp_path: Path, status: int,
                                   words: str) -> None:
     server.routes["/watch/gone"] = Reply(b"no", "text/html", status)

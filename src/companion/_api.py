@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # each stage is imported when it is used (fetch pulls in http
     import threading
 
     from companion._build.result import BuildResult
+    from companion._doctor import DoctorOptions, DoctorReport
     from companion._fetch import FetchEvent, FetchOptions, FetchReport
     from companion._fetch.importer import ImportReport
     from companion._project.check import CheckResult
@@ -104,6 +105,15 @@ class Project:
             opts = replace(options or FetchOptions(), formats=chosen,
                            video_slugs=self.video_slugs(articles))
             return fetch(articles, self.site, refresh, progress, options=opts)
+
+    def doctor(self, *, offline: bool = False,
+               options: DoctorOptions | None = None) -> DoctorReport:
+        """Whether this machine can fetch and publish this project: one `Check` a line,
+        each with its fix (`offline`: no network check)."""
+        from companion._doctor import DoctorOptions, run_doctor
+
+        opts = options or DoctorOptions.from_environ()
+        return run_doctor(self.site, replace(opts, offline=offline or opts.offline))
 
     def video_slugs(self, articles: Sequence[Article]) -> frozenset[str]:
         """The articles a video feed (``medium = "video"``) selects: the ones whose video

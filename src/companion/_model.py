@@ -172,6 +172,14 @@ class SpotifyEpisode:
     id: str
     title: str | None = None
     thumbnail_url: str | None = None
+    # From Spotify's Web API ("Get Episode"), when fetch had its credentials:
+    description: str | None = None  # plain text
+    html_description: str | None = None  # Spotify's HTML
+    duration_ms: int | None = None
+    release_date: str | None = None  # "2026-01-05", "2026-01" or "2026" (see the precision)
+    release_date_precision: str | None = None  # "day", "month" or "year"
+    languages: tuple[str, ...] = ()  # BCP 47 tags, the first the main one
+    images: tuple[tuple[str, int | None, int | None], ...] = ()  # (url, width, height)
 
     @property
     def url(self) -> str:

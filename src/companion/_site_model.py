@@ -73,6 +73,26 @@ class PairSettings:
 
 
 @dataclass(frozen=True)
+class FetchSettings:
+    """``[fetch]``: how `companion fetch` asks YouTube (each also a `fetch` flag).
+
+    `cookies`, `proxy` and the `po_token` of `extractor_args` are secrets: companion passes
+    them to yt-dlp and never prints, logs or caches them."""
+
+    cookies: str = ""  # a Netscape cookies file (relative to the project folder)
+    cookies_from_browser: str = ""  # e.g. "firefox" or "chrome:Profile 1"
+    proxy: str = ""  # http://user:pass@host:port, socks5://...
+    rate_limit: int | None = None  # bytes per second
+    sleep_requests: float = 0.0  # seconds between requests while extracting
+    sleep_interval: tuple[float, float] | None = None  # seconds before each download: random
+    max_downloads: int | None = None  # videos downloaded per run; the rest wait
+    extractor_args: Mapping[str, Mapping[str, tuple[str, ...]]] = field(
+        default_factory=dict, hash=False)  # {"youtube": {"player_client": ("default",)}}
+    min_audio_kbps: int = 64  # a YouTube audio below this is throttled, refused
+    settle_hours: float = 6.0  # a younger video's captions are fetched on a later run
+
+
+@dataclass(frozen=True)
 class Site:
     """companion.toml: the whole site's settings."""
 
@@ -87,6 +107,7 @@ class Site:
     publish: PublishSettings = field(default_factory=PublishSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     pair: PairSettings = field(default_factory=PairSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
     def tz(self) -> tzinfo:

@@ -63,6 +63,49 @@ def load() -> tuple[list[MatchArticle], list[Catalog], dict[str, Any]]:
     return articles, catalogs, truth
 
 
+def without_own(catalogs: Sequence[Catalog], truth: dict[str, Any]) -> list[Catalog]:
+    """The catalogs without any article's own video or episode (its re-upload and parts
+    too): what a channel looks like to articles that have none. Nothing may be paired."""
+    from make import STORIES, video_id  # the generator names the stories' own videos
+
+    own = {w["spotify"] for w in truth.values() if w["spotify"]}
+    audio = {w["audio"] for w in truth.values() if w["audio"]}
+    for story in STORIES:
+        if story["video"] is not None:
+            own |= {video_id(story["key"] + end) for end in ("", "-part1", "-part2", "-again")}
+    return [replace(c, entries=tuple(e for e in c.entries
+                                     if e.id not in own and e.audio_url not in audio))
+            for c in catalogs]
+
+
+def own_entries(story_key: str, want: dict[str, Any]) -> set[str]:
+    """The ids of an article's own video (its re-upload and parts too) and episode."""
+    from make import video_id
+
+    own = {video_id(story_key + end) for end in ("", "-part1", "-part2", "-again")}
+    return own | ({want["spotify"]} if want["spotify"] else set())
+
+
+def each_without_own(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog],
+                     truth: dict[str, Any], split: str | None = None,
+                     settings: MatchSettings | None = None) -> list[str]:
+    """Each article in turn, its own video and episode taken away (everything else
+    there: the story in other languages, the other articles' videos): the pairs it still
+    gets, all wrong."""
+    wrong = []
+    for number, article in enumerate(articles):
+        want = truth[article.key]
+        if (split is not None and want["split"] != split) or want["youtube"] is None:
+            continue
+        own = own_entries(want["key"], want)
+        kept = [replace(c, entries=tuple(e for e in c.entries if e.id not in own and not (
+            want["audio"] and e.audio_url == want["audio"]))) for c in catalogs]
+        proposal = match(articles, kept, settings=settings or MatchSettings())[number]
+        wrong += [f"{article.key}: {side.id}" for side in (proposal.youtube, proposal.show)
+                  if side.status == "paired"]
+    return wrong
+
+
 def judge(proposals: Sequence[Proposal], truth: dict[str, Any],
           split: str | None = None) -> dict[tuple[str, str], Tally]:
     """(side, language) -> Tally; side is "youtube" or "show"."""
@@ -139,6 +182,16 @@ def main(methods: list[str]) -> None:
         for split in (None, "tune", "test"):
             print(f"\n{method}, split {split or 'all'}:\n{table(proposals, truth, split)}")
         for line in totals(judge(proposals, truth)).wrongs:
+            print("WRONG", line)
+        alone = match(articles, without_own(catalogs, truth), settings=settings)
+        paired = [f"{p.key}: {side.id}" for p in alone for side in (p.youtube, p.show)
+                  if side.status == "paired"]
+        print(f"without the articles' own entries: {len(paired)} pairs (all wrong)")
+        for line in paired:
+            print("WRONG", line)
+        each = each_without_own(articles, catalogs, truth, settings=settings)
+        print(f"each article without its own entries, one at a time: {len(each)} pairs")
+        for line in each:
             print("WRONG", line)
 
 

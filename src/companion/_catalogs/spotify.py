@@ -22,6 +22,7 @@ from companion._catalogs.http import fetch
 from companion._catalogs.options import CatalogEvent, CatalogOptions
 from companion._catalogs.store import SourceRecord, now_utc, write_file
 from companion._errors import CatalogSourceError
+from companion._redact import register_secret
 from companion._text import whole_number
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def spotify_credentials(environ: Mapping[str, str]) -> SpotifyCredentials | None
         raise CatalogSourceError(f"{missing} is not set", where="the environment",
                                  fix=f"set both {CLIENT_ID} and {CLIENT_SECRET}, or neither "
                                      "(then the show's RSS serves alone)")
+    register_secret(secret)  # hidden from every line, JSON document and log from now on
     return SpotifyCredentials(client_id, secret)
 
 
@@ -84,6 +86,7 @@ class _Session:
         token = data.get("access_token") if isinstance(data, dict) else None
         if answer.status == 200 and isinstance(token, str) and token:
             self.token = token
+            register_secret(token)
             return
         if answer.status in (400, 401, 403):
             raise CatalogSourceError(

@@ -25,6 +25,7 @@ from companion._cli import (
     check,
     clean,
     completion,
+    doctor,
     fetch,
     importer,
     init,
@@ -60,7 +61,7 @@ def cli(ctx: click.Context) -> None:
 
 COMMANDS = (init.command, new.command, check.command, fetch.command, build.command,
             publish.command, serve.command, notes.command, clean.command, importer.command,
-            completion.command, version.command)
+            completion.command, version.command, doctor.command)
 with_shared_options(cli)
 for _command in COMMANDS:
     cli.add_command(with_shared_options(_command))

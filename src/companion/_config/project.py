@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from companion._config.fetch import parse_fetch
 from companion._errors import Problem, ProjectError
 from companion._redact import redact, register_secret, url_secrets
 from companion._site_model import NotifySettings, PairSettings, PublishSettings, Site
@@ -28,7 +29,7 @@ _FORBIDDEN_KEYS = {"aws_access_key_id", "aws_secret_access_key", "aws_session_to
                    "access_key_id", "secret_access_key", "session_token", "api_key"}
 _NOTIFY_KEYS = {"websub", "podping", "podping_token_env", "podcastindex"}
 _PAIR_KEYS = {"youtube", "spotify_show", "show_rss", "live", "market", "date_window_days"}
-_SECTIONS = {"site", "publish", "notify", "pair"}
+_SECTIONS = {"site", "publish", "notify", "pair", "fetch"}
 #: Where each notification goes when `[notify]` says only `true`.
 PODPING_GATEWAY = "https://podping.cloud/"
 PODCASTINDEX_PUBNOTIFY = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
@@ -102,7 +103,8 @@ def load_site(root: Path) -> Site:
                 "did you mean to put it under [site]?" if key in _SITE_KEYS else "")
             raise ProjectError(f"unknown section or setting {key!r}", where=str(config),
                                field=key, fix=_join(hint, "companion.toml has [site], "
-                                                          "[publish], [notify] and [pair] "
+                                                          "[publish], [notify], [pair] and "
+                                                          "[fetch] "
                                                           "sections"))
     site = _table(data, "site", config)
     publish = _table(data, "publish", config)
@@ -129,6 +131,7 @@ def load_site(root: Path) -> Site:
         ),
         notify=_notify(notify, config),
         pair=_pair(_table(data, "pair", config), config),
+        fetch=parse_fetch(_table(data, "fetch", config), str(config)),
     )
 
 

@@ -10,19 +10,28 @@ others. The `FetchReport` says what was fetched, what was cached, what failed.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
 
+from companion._clock import clock_now
 from companion._errors import CompanionError, FetchError, Problem, from_os_error
 from companion._fetch import http as _http
+from companion._fetch import settle as _settle
 from companion._fetch import spotify as _spotify
 from companion._fetch import thumbnails as _thumbs
+from companion._fetch.cookies import check_cookies
+from companion._fetch.diagnose import UPDATE, YouTubeError, first_line, notable_warnings
 from companion._fetch.job import FetchOptions, Job
+from companion._fetch.redact import Secrets
+from companion._fetch.video import WARNINGS_KEY, YtDlpSource
 from companion._model import Article
 from companion._pair import audio as _audio
 from companion._pair import spotify as _pair_spotify
@@ -33,6 +42,9 @@ from companion._pair import youtube as _youtube
 from companion._pair.cache import Cache
 from companion._pair.episodes import audio_source
 from companion._site_model import Site
+
+if TYPE_CHECKING:
+    from companion._fetch.spotify_api import SpotifyApi
 
 Commit = Callable[[], object]
 AUDIO_FIX = "correct the `audio:` URL, or put the file in the project"
@@ -54,6 +66,10 @@ class FetchReport:
     cached: list[str] = field(default_factory=list)  # slugs: the cache had everything
     failed: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # fetched, but not all of it
+    waiting: list[Problem] = field(default_factory=list)  # not aired yet, or over the cap
+    throttled: list[str] = field(default_factory=list)  # slugs: a degraded download refused
+    causes: dict[str, str] = field(default_factory=dict)  # failed slug -> diagnosis code
+    stopped: str = ""  # why the run stopped asking YouTube (a 429, a bot check), and until
 
     @property
     def ok(self) -> bool:
@@ -63,36 +79,150 @@ class FetchReport:
         """What ``companion fetch --json`` prints (the README documents it)."""
         return {"ok": self.ok, "fetched": list(self.fetched), "cached": list(self.cached),
                 "failed": len(self.failed),
-                "problems": [p.to_json() for p in [*self.failed, *self.warnings]]}
+                "problems": [p.to_json() for p in [*self.failed, *self.warnings]],
+                "waiting": [p.to_json() for p in self.waiting],
+                "throttled": list(self.throttled), "causes": dict(self.causes),
+                "youtube_stopped": self.stopped or None}
+
+
+class Run:
+    """What the episodes of one run share: the cap on YouTube downloads (`max_downloads`),
+    and the stop: after a 429 or a bot check, no episode asks YouTube again this run."""
+
+    def __init__(self, max_downloads: int | None) -> None:
+        self._lock = threading.Lock()
+        self.left = max_downloads
+        self.stop: YouTubeError | None = None
+        self.spotify: SpotifyApi | None = None  # the Web API, when its credentials are set
+
+    def check(self, where: str) -> None:
+        """Raise the stop's error (for this episode) when the run stopped asking YouTube."""
+        with self._lock:
+            stop = self.stop
+        if stop is not None:
+            raise YouTubeError(f"not asked: {stop.cause.what} earlier in this run",
+                               where=where, fix=stop.fix, cause=stop.cause,
+                               retry_after=stop.retry_after)
+
+    def take_download(self, where: str) -> None:
+        """Count one YouTube download; over the cap, the episode waits for the next run."""
+        with self._lock:
+            if self.left is not None and self.left <= 0:
+                raise Waiting("waits for the next run: this run reached max_downloads",
+                              where=where, fix="run `companion fetch` again (or raise "
+                                               "[fetch] max_downloads)")
+            if self.left is not None:
+                self.left -= 1
+
+    def stopped_by(self, error: YouTubeError) -> None:
+        if error.cause.stop:
+            with self._lock:
+                self.stop = self.stop or error
+
+
+class Waiting(FetchError):
+    """An episode not fetched this run, by design (not an error): a cap, a premiere."""
 
 
 def fetch(articles: Iterable[Article], site: Site, refresh: bool = False,
           progress: Progress | None = None, *, options: FetchOptions | None = None
           ) -> FetchReport:
     """Fill the cache for `articles`, several at once; one failure does not stop the others."""
-    opts = options or FetchOptions()
+    opts = configured(options or FetchOptions(), site)
     cache = Cache(site.cache_dir)
     todo = list(articles)
     report = FetchReport()
+    run = Run(opts.settings.max_downloads if opts.settings else None)
     with _http.client(opts) as http, ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-        results = pool.map(lambda a: _fetch_one(a, cache, refresh, opts, http, progress), todo)
+        run.spotify = _spotify_api(http, site, todo, report)
+        results = pool.map(lambda a: _fetch_one(a, cache, refresh, opts, http, progress, run),
+                           todo)
         for article, outcome in zip(todo, results, strict=True):
-            if isinstance(outcome, Problem):
-                report.failed.append(outcome)
-            else:
-                fetched, warnings = outcome
-                (report.fetched if fetched else report.cached).append(article.slug)
-                report.warnings.extend(warnings)
-    return report
+            _add(report, article, outcome)
+    if run.stop is not None:
+        report = dataclasses.replace(report, stopped=run.stop.fix)
+    return _redacted(report, opts.secrets)
+
+
+def _spotify_api(http: httpx.Client, site: Site, todo: list[Article], report: FetchReport
+                 ) -> SpotifyApi | None:
+    """The Web API for the run when its credentials are set and an episode needs Spotify."""
+    if not any(a.spotify_id for a in todo):
+        return None
+    from companion._fetch.spotify_api import SpotifyApi
+
+    try:
+        return SpotifyApi.from_environ(http, site.pair.market)
+    except CompanionError as exc:  # one of the two variables alone
+        report.warnings.append(exc.problem("warning"))
+        return None
+
+
+def configured(opts: FetchOptions, site: Site) -> FetchOptions:
+    """`opts` with the project's `[fetch]` settings (unless `opts.settings` gives its own),
+    their secrets, and the yt-dlp source told of them."""
+    settings = opts.settings or site.fetch
+    check_cookies(settings, site.root)
+    secrets = Secrets.of(settings, site.root)
+    video = opts.video
+    if isinstance(video, YtDlpSource):
+        video = video.configured(settings, site.root, secrets)
+    return dataclasses.replace(opts, settings=settings, secrets=secrets, video=video)
+
+
+def _add(report: FetchReport, article: Article, outcome: Problem | Outcome) -> None:
+    if isinstance(outcome, Problem):
+        report.failed.append(outcome)
+        return
+    if isinstance(outcome, Waiting):
+        report.waiting.append(outcome.problem("info"))
+        return
+    if isinstance(outcome, YouTubeError):
+        if outcome.cause.code == "throttled":
+            report.throttled.append(article.slug)
+        report.causes[article.slug] = outcome.cause.code
+        report.failed.append(outcome.problem())
+        return
+    fetched, warnings = outcome
+    (report.fetched if fetched else report.cached).append(article.slug)
+    report.warnings.extend(warnings)
+
+
+def _redacted(report: FetchReport, secrets: Secrets | None) -> FetchReport:
+    """The report with every secret hidden in its messages and fixes."""
+    if secrets is None:
+        return report
+
+    def clean(problems: list[Problem]) -> list[Problem]:
+        return [dataclasses.replace(p, message=secrets.redact(p.message),
+                                    fix=secrets.redact(p.fix)) for p in problems]
+
+    return dataclasses.replace(report, failed=clean(report.failed),
+                               warnings=clean(report.warnings), waiting=clean(report.waiting),
+                               stopped=secrets.redact(report.stopped))
+
+
+Outcome = tuple[bool, list[Problem]] | Waiting | YouTubeError
 
 
 def _fetch_one(article: Article, cache: Cache, refresh: bool, opts: FetchOptions,
-               http: httpx.Client, progress: Progress | None
-               ) -> Problem | tuple[bool, list[Problem]]:
+               http: httpx.Client, progress: Progress | None, run: Run | None = None
+               ) -> Problem | Outcome:
     _tell(progress, FetchEvent(article.slug, "start"))
     warnings: list[Problem] = []
     try:
-        fetched = fetch_episode(article, cache, refresh, opts, http, warnings)
+        fetched = fetch_episode(article, cache, refresh, opts, http, warnings, run=run)
+    except Waiting as exc:
+        _tell(progress, FetchEvent(article.slug, "done", "waiting"))
+        return exc
+    except YouTubeError as exc:
+        if exc.cause.wait:
+            _tell(progress, FetchEvent(article.slug, "done", "waiting"))
+            return Waiting(exc.message, where=exc.where, fix=exc.fix)
+        if exc.cause.code == "throttled":
+            _mark_throttled(cache, article)
+        _tell(progress, FetchEvent(article.slug, "failed", exc.message))
+        return exc
     except CompanionError as exc:
         _tell(progress, FetchEvent(article.slug, "failed", exc.message))
         return exc.problem()
@@ -114,14 +244,15 @@ def _tell(progress: Progress | None, event: FetchEvent) -> None:
 
 
 def fetch_episode(article: Article, cache: Cache, refresh: bool, opts: FetchOptions,
-                  http: httpx.Client, warnings: list[Problem] | None = None) -> bool:
+                  http: httpx.Client, warnings: list[Problem] | None = None, *,
+                  run: Run | None = None) -> bool:
     """Everything an episode needs, fetched first, then written to the cache.
 
     Returns whether anything was fetched (False: the cache had it all). What failed
     without failing the episode (a thumbnail) is added to `warnings`."""
     with cache.tempdir() as tmp:
         job = Job(article, cache, refresh, opts, http, Path(tmp),
-                  [] if warnings is None else warnings)
+                  [] if warnings is None else warnings, run)
         commits: list[Commit] = []
         if article.youtube_id:
             commits += _fetch_video(job)
@@ -139,10 +270,14 @@ def _fetch_video(job: Job) -> list[Commit]:
     rel = _youtube.cache_rel(video_id)
     cached = None if job.refresh else cache.read_json(rel, job.article.slug)
     if cached is not None:
-        return _thumbs.missing_thumbnail(job, rel, cached)
-    info, sub, automatic = job.opts.video.info(
+        return [*_thumbs.missing_thumbnail(job, rel, cached), *_settled_captions(job)]
+    info, sub, automatic = _asked(job, lambda: job.opts.video.info(
         job.opts.youtube_url.format(id=video_id), job.where, lang=job.article.lang,
-        workdir=job.work)
+        workdir=job.work))
+    _warn(job, info)
+    settling = _settle.unsettled(info, _settle_hours(job), _now())
+    if settling is not None:
+        sub = None  # the captions of a fresh video improve: a later run fetches them
     trimmed = _youtube.trim_info(info)
     trimmed["id"] = video_id
     thumb = _thumbs.fetch_thumbnail(job, trimmed)
@@ -154,7 +289,55 @@ def _fetch_video(job: Job) -> list[Commit]:
              ] if sub else []
     return [*([lambda: _thumbnails.store(cache, thumb)] if thumb is not None else []),
             lambda: cache.write_json(rel, trimmed),
-            lambda: _transcripts.store(cache, video_id, found)]
+            lambda: _transcripts.store(cache, video_id, found),
+            lambda: _settle.remember(cache, video_id, settling)]
+
+
+def _now() -> datetime:
+    return clock_now(UTC)
+
+
+def _settle_hours(job: Job) -> float:
+    return job.opts.settings.settle_hours if job.opts.settings else 6.0
+
+
+def _settled_captions(job: Job) -> list[Commit]:
+    """A video fetched while fresh: once it has settled, its captions, once."""
+    video_id = str(job.article.youtube_id)
+    if not _settle.due(job.cache, video_id, job.article.slug, _now()):
+        return []
+    _, sub, automatic = _asked(job, lambda: job.opts.video.info(
+        job.opts.youtube_url.format(id=video_id), job.where, lang=job.article.lang,
+        workdir=job.work))
+    found = [(job.article.lang, sub.read_text(encoding="utf-8", errors="replace"), automatic)
+             ] if sub else []
+    return [lambda: _transcripts.store(job.cache, video_id, found),
+            lambda: _settle.remember(job.cache, video_id, None)]
+
+
+def _warn(job: Job, info: dict[str, Any]) -> None:
+    """yt-dlp's warnings that matter (a missing runtime, SABR, a deprecation) -> warnings."""
+    for cause, text in notable_warnings(info.pop(WARNINGS_KEY, None) or []):
+        fix = cause.fix if cause else f"update yt-dlp: {UPDATE}"
+        job.warnings.append(Problem("warning", job.where, f"yt-dlp: {first_line(text)}", fix))
+
+
+T = TypeVar("T")
+
+
+def _asked(job: Job, call: Callable[[], T], *, download: bool = False) -> T:
+    """Ask YouTube (through the video source) unless this run stopped asking it; a
+    download counts against max_downloads; a 429 or a bot check stops the run asking."""
+    if job.run is not None:
+        job.run.check(job.where)
+        if download:
+            job.run.take_download(job.where)
+    try:
+        return call()
+    except YouTubeError as exc:
+        if job.run is not None:
+            job.run.stopped_by(exc)
+        raise
 
 
 def _fetch_spotify(job: Job) -> list[Commit]:
@@ -162,8 +345,27 @@ def _fetch_spotify(job: Job) -> list[Commit]:
     rel = _pair_spotify.cache_rel(episode_id)
     if not job.refresh and job.cache.read_json(rel, job.article.slug) is not None:
         return []
-    data = _spotify.fetch_oembed(job.http, episode_id, job.where, base_url=job.opts.oembed_url)
+    data = _from_web_api(job, episode_id) or _spotify.fetch_oembed(
+        job.http, episode_id, job.where, base_url=job.opts.oembed_url)
     return [lambda: job.cache.write_json(rel, data)]
+
+
+def _from_web_api(job: Job, episode_id: str) -> dict[str, Any] | None:
+    """The Web API's record when its credentials are set (None: oEmbed serves; a warning
+    says why when the API failed). An episode Spotify does not know fails the episode."""
+    from companion._fetch import spotify_api as _api
+
+    api = job.run.spotify if job.run is not None else None
+    if api is None:
+        return None
+    try:
+        return _api.record(api.episode(episode_id, job.where))
+    except FetchError as exc:
+        if exc.message.startswith("Spotify does not know"):
+            raise
+        job.warnings.append(Problem("warning", job.where, f"{exc.message}; oEmbed served "
+                                    "the title and artwork only", exc.fix))
+        return None
 
 
 def _is_url(source: str) -> bool:
@@ -174,7 +376,9 @@ def _fetch_audio(job: Job) -> list[Commit]:
     source = audio_source(job.article)
     if source is None or not (_is_url(source) or source.startswith("youtube:")):
         return []
-    cache, where, slug, refresh = job.cache, job.where, job.article.slug, job.refresh
+    cache, where, slug = job.cache, job.where, job.article.slug
+    retry = source.startswith("youtube:") and _throttled(cache, job.article)
+    refresh = job.refresh or retry
     have = None if refresh else _audio.cached_audio(cache, source, slug)
     original = have.path if have else _prepare(_download(job, source), job.work, where)
     info = _audio.probe(original, where, fix="fetch again with --refresh; the download is bad")
@@ -189,8 +393,25 @@ def _fetch_audio(job: Job) -> list[Commit]:
             _audio.store_audio(cache, original, source, where, original=True)
         for path in variants:
             _audio.store_audio(cache, path, source, where, original=False)
+        if retry:
+            cache.path(_throttled_rel(job.article)).unlink(missing_ok=True)
 
     return [commit]
+
+
+def _throttled_rel(article: Article) -> str:
+    return f"fetch/throttled/{article.youtube_id}.json"
+
+
+def _throttled(cache: Cache, article: Article) -> bool:
+    """Whether an earlier run refused this video's degraded download (so: try again)."""
+    return bool(article.youtube_id) and cache.path(_throttled_rel(article)).is_file()
+
+
+def _mark_throttled(cache: Cache, article: Article) -> None:
+    if article.youtube_id:
+        cache.write_json(_throttled_rel(article), {"id": article.youtube_id,
+                                                   "at": _now().isoformat()})
 
 
 def _fetch_remote(job: Job) -> list[Commit]:
@@ -216,8 +437,8 @@ def _fetch_video_file(job: Job) -> list[Commit]:
     source = f"youtube:{article.youtube_id}"
     if not job.refresh and _video.cached_video(job.cache, source, article.slug) is not None:
         return []
-    raw = job.opts.video.video(job.opts.youtube_url.format(id=article.youtube_id), job.where,
-                               job.work)
+    raw = _asked(job, lambda: job.opts.video.video(
+        job.opts.youtube_url.format(id=article.youtube_id), job.where, job.work), download=True)
     mp4 = _video.make_mp4(raw, job.work / "published.mp4", job.where)
     return [lambda: _video.store_video(job.cache, mp4, source, job.where)]
 
@@ -225,7 +446,7 @@ def _fetch_video_file(job: Job) -> list[Commit]:
 def _download(job: Job, source: str) -> Path:
     if source.startswith("youtube:"):
         url = job.opts.youtube_url.format(id=source.split(":", 1)[1])
-        return job.opts.video.audio(url, job.where, job.work)
+        return _asked(job, lambda: job.opts.video.audio(url, job.where, job.work), download=True)
     name = "producer" + (Path(source.split("?", 1)[0]).suffix or ".audio")
     return _http.download(job.http, source, job.work / name, job.where,
                           job.opts.max_audio_bytes, AUDIO_FIX)

@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion._errors import Problem
+from companion._fetch.redact import Secrets
 from companion._fetch.video import VideoSource, YtDlpSource
 from companion._model import Article
 from companion._pair import thumbnails as _thumbnails
 from companion._pair.cache import Cache
 from companion._pair.youtube import WATCH_URL
+from companion._site_model import FetchSettings
 
 if TYPE_CHECKING:  # only fetch imports httpx
     import httpx
+
+    from companion._fetch.episodes import Run
 
 OEMBED_URL = "https://open.spotify.com/oembed"
 MAX_AUDIO_BYTES = 2 * 1024 ** 3
@@ -42,6 +46,8 @@ class FetchOptions:
     max_audio_bytes: int = MAX_AUDIO_BYTES  # largest audio file accepted from a URL
     transport: httpx.BaseTransport | None = None  # None: the network
     video: VideoSource = field(default_factory=YtDlpSource)
+    settings: FetchSettings | None = None  # None: the project's [fetch]
+    secrets: Secrets | None = None  # what no report may show (set by `fetch`)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Job:
     http: httpx.Client
     work: Path
     warnings: list[Problem] = field(default_factory=list)  # fetched, but not all of it
+    run: Run | None = None  # what the run's episodes share (the cap, the stop)
 
     @property
     def where(self) -> str:

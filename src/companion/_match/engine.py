@@ -13,16 +13,25 @@ from __future__ import annotations
 
 import heapq
 import importlib
-import math
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
-from companion._match.catalog import Catalog, CatalogEntry, Source
+from companion._match.assign import assign
+from companion._match.catalog import Catalog
+from companion._match.docs import (
+    _date_factor,
+    _declared,
+    _Doc,
+    _doc_text,
+    _eligible,
+    _language,
+    _series,
+    _show_docs,
+    _video_docs,
+    normal_url,
+)
 from companion._match.model import (
     Candidate,
     Decisions,
@@ -33,123 +42,27 @@ from companion._match.model import (
     SideProposal,
 )
 from companion._match.text import (
-    Vector,
     bm25,
     char_grams,
     counts,
     idf_of,
     normalize,
+    numbers,
     tfidf,
     words,
 )
 from companion._read.lang import detect_languages
-from companion._read.links import clean_url
 
-#: Kinds that are an article's companion; "was_live" joins them with `settings.live`.
-_COMPANIONS = {"video", "episode"}
-_SURE_LETTERS = 24  # fewer letters than this and a detected language is a guess
 _COMMON = 0.2  # a term in more than this share of a block's documents is not indexed
 _SAMPLE = 250  # characters of a description that language detection reads
-_QUERY = 32  # an article's most weighted terms look candidates up...
+_QUERY = 24  # an article's most weighted terms look candidates up...
 _POOL = 30  # ...and this many candidates are scored in full
-
-
-@dataclass
-class _Doc:
-    """One candidate: a video, or a show episode (a Spotify episode and/or an RSS item)."""
-
-    index: int
-    source: Source
-    id: str
-    entry: CatalogEntry  # the Spotify entry of a joined show episode, else its own
-    rss: CatalogEntry | None = None  # the RSS item of a show episode
-    spotify: CatalogEntry | None = None
-    lang: str | None = None
-    lang_sure: bool = False
-    links: frozenset[str] = frozenset()
-    vector: Vector = field(default_factory=dict)
-    title_terms: tuple[str, ...] = ()
-    title_weights: dict[str, float] = field(default_factory=dict)  # idf shares of the title
-    flat: bool = False
-
-    @property
-    def title(self) -> str:
-        return self.entry.title
-
-    @property
-    def date(self) -> datetime | None:
-        return (self.rss.date if self.rss and self.rss.date else None) or self.entry.date
-
-    @property
-    def duration(self) -> float | None:
-        return self.entry.duration or (self.rss.duration if self.rss else None)
-
-    @property
-    def ids(self) -> tuple[tuple[Source, str], ...]:
-        found: list[tuple[Source, str]] = [(self.source, self.id)]
-        if self.rss is not None and self.source != "rss":
-            found.append(("rss", self.rss.id))
-        return tuple(found)
 
 
 # -- languages, links, dates ------------------------------------------------------------------
 
-def _declared(entry: CatalogEntry) -> bool:
-    return bool(entry.language) and entry.language_evidence in ("declared", "captions")
-
-
-def _language(entry: CatalogEntry, text: str, detected: str | None) -> tuple[str | None, bool]:
-    """(the entry's language, whether that is sure): declared or from captions, else
-    `detected` from its title and description (a guess when the text is short)."""
-    if _declared(entry):
-        return entry.language, True
-    letters = sum(1 for ch in text if ch.isalpha())
-    if detected is None:
-        return entry.language, False
-    if entry.language and entry.language != detected and letters < _SURE_LETTERS * 3:
-        return entry.language, False  # a feed's language against a short guess
-    return detected, letters >= _SURE_LETTERS
-
-
-def normal_url(url: str) -> str:
-    """`url` compared as an address: no scheme, no leading www., no tracking parameters,
-    no fragment, no trailing slash, host in lower case."""
-    cleaned = clean_url(url.strip()).split("#", 1)[0]
-    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", cleaned, flags=re.IGNORECASE)
-    address, question, query = bare.partition("?")
-    host, _slash, path = address.partition("/")
-    host = host.lower().removeprefix("www.")
-    return f"{host}/{path}".rstrip("/") + (question + query if query else "")
-
-
-def _date_factor(doc: _Doc, article: MatchArticle,
-                 settings: MatchSettings) -> tuple[float, str]:
-    when = doc.date
-    if when is None or article.date is None:
-        return 0.9, "no date to compare"
-    delta = (when - article.date).total_seconds() / 86400
-    precision = doc.entry.date_precision
-    if precision in ("month", "year"):
-        slack = 31.0 if precision == "month" else 366.0
-        return (0.9, "dated by month or year") if abs(delta) <= slack else (0.0, "too far")
-    slack = 1.5 if precision == "approximate" else 0.0
-    before, after = settings.days_before + slack, settings.days_after + slack
-    if -before <= delta <= after:
-        return 1.0, f"{delta:+.0f} days"
-    if abs(delta) > settings.max_days:
-        return 0.0, "too far in time"
-    if delta < 0:
-        return max(0.0, 1.0 - (-delta - before) / 30.0), f"{delta:+.0f} days (before)"
-    return max(0.3, 1.0 - (delta - after) / settings.max_days), f"{delta:+.0f} days"
-
 
 # -- documents and the index ------------------------------------------------------------------
-
-def _doc_text(entry: CatalogEntry, other: CatalogEntry | None) -> tuple[str, str]:
-    description = entry.description
-    if other is not None and len(other.description) > len(description):
-        description = other.description
-    return entry.title, description
 
 
 @dataclass
@@ -194,6 +107,7 @@ class _Text:
 
     terms: list[str]  # title twice, then the body: stems or character n-grams
     words: frozenset[str]  # its stems
+    numbers: frozenset[str]  # the numbers it gives
     urls: frozenset[str]  # its own addresses, normalised (paths as they are)
 
 
@@ -202,7 +116,7 @@ def _article_text(article: MatchArticle, method: str) -> _Text:
     terms = _weighted(title, body) if method != "tfidf-char" else _weighted(
         char_grams(article.title), char_grams(article.text))
     urls = frozenset(normal_url(u) if "://" in u else "/" + u.strip("/") for u in article.urls)
-    return _Text(terms, frozenset(title + body), urls)
+    return _Text(terms, frozenset(title + body), numbers(title + body), urls)
 
 
 def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
@@ -211,6 +125,7 @@ def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
     for d in docs:
         title, description = _doc_text(d.entry, d.rss if d.rss is not d.entry else None)
         title_words = words(title)
+        d.numbers = numbers(title_words + words(description[:2000]))
         texts[d.index] = _weighted(title_words, words(description)) if method != "tfidf-char" \
             else _weighted(char_grams(title), char_grams(description))
         d.title_terms = tuple(dict.fromkeys(title_words))
@@ -227,64 +142,6 @@ def _prepare_docs(docs: list[_Doc], method: str) -> dict[int, list[str]]:
 
 
 # -- show episodes: Spotify and RSS joined ----------------------------------------------------
-
-@lru_cache(maxsize=8192)
-def _title_key(title: str) -> str:
-    return " ".join(words(title))
-
-
-def _same_episode(spotify: CatalogEntry, rss: CatalogEntry) -> float:
-    """How surely a Spotify episode and an RSS item are one episode (0 when not)."""
-    title_a, title_b = _title_key(spotify.title), _title_key(rss.title)
-    days = None
-    if spotify.date and rss.date:
-        days = abs((spotify.date - rss.date).total_seconds()) / 86400
-    close = days is None or days <= 2.0
-    durations = spotify.duration is not None and rss.duration is not None
-    same_length = durations and abs(spotify.duration - rss.duration) <= max(  # type: ignore[operator]
-        3.0, 0.01 * spotify.duration)  # type: ignore[operator]
-    if title_a and title_a == title_b and close:
-        return 1.0 if same_length or not durations else 0.8
-    if same_length and days is not None and days <= 1.0:
-        shared = set(title_a.split()) & set(title_b.split())
-        return 0.7 if len(shared) >= 2 else 0.0
-    return 0.0
-
-
-def show_episodes(catalogs: Sequence[Catalog]) -> list[tuple[CatalogEntry | None,
-                                                              CatalogEntry | None]]:
-    """The show's episodes: (Spotify entry, RSS item) pairs joined on title, date and
-    duration; an entry with no counterpart stands alone."""
-    spotify = [e for c in catalogs if c.source == "spotify" for e in c.entries]
-    rss = [e for c in catalogs if c.source == "rss" for e in c.entries]
-    by_title: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(rss):
-        by_title[_title_key(item.title)].append(i)
-    by_day: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(rss):
-        if item.date:
-            by_day[item.date.date().isoformat()].append(i)
-    pairs: list[tuple[float, int, int]] = []
-    for s, episode in enumerate(spotify):
-        near = set(by_title.get(_title_key(episode.title), ()))
-        if episode.date:
-            for shift in (-1, 0, 1):
-                day = datetime.fromordinal(episode.date.toordinal() + shift).date().isoformat()
-                near.update(by_day.get(day, ()))
-        for r in near:
-            if (score := _same_episode(episode, rss[r])) > 0:
-                pairs.append((score, s, r))
-    used_s: set[int] = set()
-    used_r: set[int] = set()
-    joined: list[tuple[CatalogEntry | None, CatalogEntry | None]] = []
-    for _score, s, r in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        if s not in used_s and r not in used_r:
-            used_s.add(s)
-            used_r.add(r)
-            joined.append((spotify[s], rss[r]))
-    joined += [(e, None) for i, e in enumerate(spotify) if i not in used_s]
-    joined += [(None, e) for i, e in enumerate(rss) if i not in used_r]
-    return joined
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -338,10 +195,21 @@ def _digests(ranked: dict[int, list[_Scored]]) -> dict[int, list[_Scored]]:
     return adjusted
 
 
+#: The text score: the cosine, and a little for the share of the title's words the
+#: article has (a title alone, in a flat listing, counts for more). Tuned on tests/pairing.
+COSINE = 1.6
+TITLE = 0.15
+FLAT_COSINE, FLAT_TITLE = 0.9, 0.55
+MIN_COSINE = 0.3  # below this, never a pair on text alone
+UNNUMBERED = 0.9  # the weight left when an entry gives none of the article's numbers
+CLOSE = 0.7  # several candidates this close to the threshold and each other: ambiguous
+FOREIGN = 0.75  # the weight left for each number the entry gives and the article does not
+
+
 def _text_score(cosine: float, title_cover: float, flat: bool) -> float:
-    if flat:  # a title alone: how much of it the article says, and cosine against it
-        return min(1.0, 0.55 * title_cover + 0.9 * cosine)
-    return min(1.0, 1.6 * cosine + 0.25 * title_cover)
+    if flat:
+        return min(1.0, FLAT_TITLE * title_cover + FLAT_COSINE * cosine)
+    return min(1.0, COSINE * cosine + TITLE * title_cover)
 
 
 class _Side:
@@ -406,26 +274,39 @@ class _Side:
         for index in sorted(pool - excluded):
             doc = self.docs[index]
             mine = doc.vector
-            cosine = sum(vector[t] * mine[t] for t in mine.keys() & vector.keys())
+            shared_terms = mine.keys() & vector.keys()
+            cosine = sum(vector[t] * mine[t] for t in shared_terms)
+            said = sum(mine[t] * mine[t] for t in shared_terms)  # the share the article says
             if self.fuzz is not None:
                 cosine = self._fuzzy(number, article, doc)
-            scored = self._score(doc, article, cosine, text.words, index in linked)
+            scored = self._score(doc, article, cosine, text, index in linked, said)
             if scored is not None:
                 found.append(scored)
         found.sort(key=lambda s: (-s.score, s.doc))
         return found
 
-    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, present: frozenset[str],
-               linked: bool) -> _Scored | None:
+    def _score(self, doc: _Doc, article: MatchArticle, cosine: float, text_of: _Text,
+               linked: bool, said: float = 0.0) -> _Scored | None:
         factor, when = _date_factor(doc, article, self.settings)
         if linked:
             return _Scored(1.0, doc.index, ("its description links the article", when), True)
         if factor <= 0:
             return None
-        cover = sum(w for t, w in doc.title_weights.items() if t in present)
+        cover = sum(w for t, w in doc.title_weights.items() if t in text_of.words)
         text = _text_score(cosine, cover, doc.flat)
         score = text * factor
-        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%})", when]
+        reasons = [f"text {text:.2f} (cosine {cosine:.2f}, title {cover:.0%}, said {said:.0%})",
+                   when]
+        foreign = sorted(doc.numbers - text_of.numbers)
+        if foreign:  # a follow-up or another story gives numbers the article does not
+            score *= FOREIGN ** min(3, len(foreign))
+            reasons.append("numbers the article does not give: " + ", ".join(foreign[:3]))
+        elif len(text_of.numbers) >= 2 and not doc.flat and not doc.numbers & text_of.numbers:
+            score *= UNNUMBERED  # says none of the article's figures
+            reasons.append("none of the article's numbers")
+        if cosine < MIN_COSINE and not doc.flat:
+            score = min(score, self.settings.threshold - 0.01)
+            reasons.append("little text in common")
         if doc.flat:
             score *= 0.9
             reasons.append("flat listing: title only")
@@ -435,84 +316,6 @@ class _Side:
         if score < 0.08:
             return None
         return _Scored(round(score, 4), doc.index, tuple(reasons))
-
-
-# -- assignment -------------------------------------------------------------------------------
-
-def _hungarian(weights: list[list[float]]) -> list[int]:
-    """For each row, the column it gets (-1 for none) maximising the total weight
-    (rows <= columns; the classic O(n^2 m) shortest augmenting path)."""
-    n, m = len(weights), len(weights[0]) if weights else 0
-    top = max((w for row in weights for w in row), default=0.0)
-    cost = [[top - w for w in row] for row in weights]
-    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
-    p, way = [0] * (m + 1), [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv = [math.inf] * (m + 1)
-        used = [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], math.inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    result = [-1] * n
-    for j in range(1, m + 1):
-        if p[j]:
-            result[p[j] - 1] = j - 1
-    return result
-
-
-def assign(edges: dict[int, dict[int, float]]) -> dict[int, int]:
-    """Article -> document, one to one, maximising the total score of `edges`
-    (article -> {document: score}); solved per connected component."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, row in edges.items():
-        for d in row:
-            parent[find(("a", a))] = find(("d", d))
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for a in edges:
-        if edges[a]:
-            groups[find(("a", a))].append(a)
-    chosen: dict[int, int] = {}
-    for rows in groups.values():
-        columns = sorted({d for a in rows for d in edges[a]})
-        if len(rows) == 1 or len(columns) == 1:
-            best = max(((s, -d, a) for a in rows for d, s in edges[a].items()))
-            chosen[best[2]] = -best[1]
-            continue
-        # dummy columns let a row stay unassigned (weight 0)
-        grid = [[edges[a].get(d, 0.0) for d in columns] + [0.0] * len(rows) for a in rows]
-        for a, j in zip(rows, _hungarian(grid), strict=True):
-            if 0 <= j < len(columns) and edges[a].get(columns[j], 0.0) > 0:
-                chosen[a] = columns[j]
-    return chosen
 
 
 # -- the match --------------------------------------------------------------------------------
@@ -598,7 +401,7 @@ def _decide(number: int, ranked: list[_Scored], assigned: dict[int, int],
     best = listed[0].score
     close = [s for s in listed if best - s.score < settings.margin]
     shared = max(s.raw or 0.0 for s in listed)  # fits as well as another article's
-    if best >= settings.threshold or (len(close) > 1 and best >= 0.75 * settings.threshold) \
+    if best >= settings.threshold or (len(close) > 1 and best >= CLOSE * settings.threshold) \
             or shared >= settings.threshold:
         return SideProposal("ambiguous", None, None, round(best, 3), candidates)
     return SideProposal("unmatched", None, None, round(best, 3), candidates)
@@ -645,7 +448,7 @@ def _match_side(side_name: Side, articles: Sequence[MatchArticle], texts: Sequen
     for number, found in ranked.items():
         best = found[0].score if found else 0.0
         for s in found:  # an article wants what fits it about as well as its best
-            if s.score >= 0.75 * settings.threshold and s.score > best - settings.margin:
+            if s.score >= CLOSE * settings.threshold and s.score > best - settings.margin:
                 wanting[s.doc].append((s.score, number))
     decided_now = {n: _decide(n, ranked[n], assigned, {}, wanting, side) for n in ranked}
     owner = {d: n for n, d in assigned.items() if decided_now[n].status == "paired"}
@@ -676,59 +479,14 @@ def _supported(found: list[_Scored], video: SideProposal, side: _Side) -> list[_
     return boosted
 
 
-_DIGITS = re.compile(r"\d+")
-SERIES = 3  # this many entries with one title (digits aside) are a series: round-ups
-
-
-def _series(docs: list[_Doc]) -> dict[int, int]:
-    """Documents whose title, digits aside, at least `SERIES` documents share: a weekly
-    round-up, a daily bulletin ("Week in review | 04.10.2025"). -> index: how many."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for d in docs:
-        key = " ".join(_DIGITS.sub(" ", " ".join(words(d.title))).split())
-        groups[key].append(d.index)
-    return {i: len(members) for members in groups.values() if len(members) >= SERIES
-            for i in members}
-
-
-def _eligible(doc: _Doc, settings: MatchSettings) -> bool:
-    if doc.entry.extra.get("unavailable"):
-        return False
-    kind = doc.entry.kind
-    return kind in _COMPANIONS or (settings.live and kind == "was_live")
-
-
-def _video_docs(catalogs: Sequence[Catalog]) -> list[_Doc]:
-    seen: dict[str, _Doc] = {}
-    for catalog in catalogs:
-        if catalog.source != "youtube":
-            continue
-        for entry in catalog.entries:
-            known = seen.get(entry.id)
-            if known is None or (known.entry.flat and not entry.flat):
-                seen[entry.id] = _Doc(0, "youtube", entry.id, entry)
-    docs = list(seen.values())
-    for i, d in enumerate(docs):
-        d.index = i
-    return docs
-
-
-def _show_docs(catalogs: Sequence[Catalog]) -> list[_Doc]:
-    docs: list[_Doc] = []
-    for spotify, rss in show_episodes(catalogs):
-        main = spotify or rss
-        assert main is not None
-        docs.append(_Doc(len(docs), main.source, main.id, main, rss=rss, spotify=spotify))
-    return docs
-
-
 def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
           decisions: Decisions | None = None,
           settings: MatchSettings | None = None) -> list[Proposal]:
     """One `Proposal` per article, in the same order."""
     decisions = decisions or Decisions()
     settings = settings or MatchSettings()
-    has_video = any(c.source == "youtube" and c.complete for c in catalogs)
+    has_video = any(c.source == "youtube" and (c.complete or any(e.flat for e in c.entries))
+                    for c in catalogs)  # a flat listing names every video too
     has_show = any(c.source in ("spotify", "rss") and c.complete for c in catalogs)
     texts = [_article_text(a, settings.method) for a in articles]
     videos = _match_side("youtube", articles, texts, _video_docs(catalogs), decisions, settings,
@@ -740,36 +498,13 @@ def match(articles: Sequence[MatchArticle], catalogs: Sequence[Catalog], *,
     proposals = []
     for article, video, show in zip(articles, videos, shows, strict=True):
         doc = by_id.get(show.id or "") if show.status in ("paired", "already") else None
+        chosen = decisions.chosen.get(article.slug, {}).get("spotify")
         spotify_id = doc.spotify.id if doc and doc.spotify else (
-            show.id if show.status == "already" else None)
+            show.id if show.status == "already" or (doc is None and show.id == chosen)
+            else None)
         rss = doc.rss if doc else None
         proposals.append(Proposal(article.key, article.slug, video, show, spotify_id,
                                   rss.audio_url if rss else None, rss))
     return proposals
 
 
-def orphans(proposals: Iterable[Proposal], catalogs: Sequence[Catalog]) -> list[CatalogEntry]:
-    """The videos and show episodes (Spotify and RSS) no article claims: paired or
-    carried. Shorts, live streams and upcoming premieres are left out."""
-    claimed: set[tuple[str, str]] = set()
-    for p in proposals:
-        if p.youtube.status in ("paired", "already") and p.youtube.id:
-            claimed.add(("youtube", p.youtube.id))
-        if p.spotify_id:
-            claimed.add(("spotify", p.spotify_id))
-        if p.rss is not None:
-            claimed.add(("rss", p.rss.id))
-        if p.show.status in ("paired", "already") and p.show.id:
-            claimed.add((p.show.entry.source if p.show.entry else "spotify", p.show.id))
-    joined = {e.id: (s, r) for s, r in show_episodes(catalogs) for e in (s, r) if e}
-    left = []
-    for catalog in catalogs:
-        for entry in catalog.entries:
-            if entry.kind not in _COMPANIONS or (entry.source, entry.id) in claimed:
-                continue
-            partner = joined.get(entry.id)
-            if partner and any(e is not None and (e.source, e.id) in claimed
-                               for e in partner):
-                continue
-            left.append(entry)
-    return left

@@ -74,11 +74,12 @@ class MatchSettings:
     """How the matcher decides. The defaults are tuned on tests/pairing (0 wrong pairs)."""
 
     live: bool = False  # let live-stream recordings (was_live, post_live) be candidates
-    threshold: float = 0.5  # a pair needs at least this confidence...
+    threshold: float = 0.6  # a pair needs at least this confidence...
     margin: float = 0.15  # ...and this much more than the runner-up
     days_before: float = 3.0  # a candidate may appear this many days before the article
-    days_after: float = 21.0  # ...and this many after, before the date counts against it
-    max_days: float = 120.0  # beyond this distance a dated candidate is not one
+    days_after: float = 5.0  # ...and this many after, before the date counts against it;
+    fade_days: float = 14.0  # beyond, its weight falls to nothing over this many days
+    max_days: float = 120.0  # candidates are looked up this far around the article
     candidates: int = 5  # candidates listed per side
     method: str = "tfidf"  # the text similarity ("tfidf", "tfidf-char", "bm25")
 

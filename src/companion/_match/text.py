@@ -46,17 +46,40 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(folded.replace("_", " ")))
 
 
+_STEMS: dict[str, str] = {}  # word -> stem: a newsroom's vocabulary is small
+
+
 def _stem(word: str) -> str:
-    if word.isdigit():
-        return word
-    word = _ARTICLE.sub("", word)
-    return word[:STEM]
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = word if word.isdigit() else _ARTICLE.sub("", word)[:STEM]
+        if len(_STEMS) < 500_000:
+            _STEMS[word] = stem
+    return stem
+
+
+#: A number written with separators ("330,000", "5.2", "۵٫۲", "1,6"), not a time ("12:30").
+_NUMBER = re.compile(r"(?<![\d:])\d+(?:[.,\u066b\u066c]\d+)+(?![\d:])")
+_NOT_DIGIT = re.compile(r"\D")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _joined(match: re.Match[str]) -> str:
+    return _NOT_DIGIT.sub("", match.group(0))
 
 
 def words(text: str) -> list[str]:
-    """The stems of the words of `text` (URLs left out; one-letter words too)."""
-    clean = normalize(_URL.sub(" ", text))
+    """The stems of the words of `text` (URLs left out; one-letter words too); a number
+    is one word whatever its separators ("330,000" and "330.000" are "330000")."""
+    clean = normalize(_NUMBER.sub(_joined, _URL.sub(" ", text)))
     return [_stem(w) for w in clean.split() if len(w) > 1 or w.isdigit()]
+
+
+def numbers(terms: Iterable[str]) -> frozenset[str]:
+    """The numbers among `terms` (from `words`) that tell a story apart: two to seven
+    digits (longer ones are dates written "01.10.2025", phone numbers), not a year."""
+    return frozenset(t for t in terms
+                     if t.isdigit() and 2 <= len(t) <= 7 and not _YEAR.fullmatch(t))
 
 
 def char_grams(text: str, n: int = 4) -> list[str]:
