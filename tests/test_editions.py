@@ -41,6 +41,9 @@ def test_a_shared_ref_links_the_editions_and_a_third_joins_on_the_next_build(
         EN: article("Trains", "g-en", "ref: night-trains\n"),
         ES: article("Trenes", "g-es", "ref: night-trains\n", lang="es"),
         "episodes/2026-01-06-other.md": article("Other", "g-other")}, feeds=FEEDS)
+    spanish = root / "feeds" / "es.toml"  # the Spanish show, in Spanish
+    spanish.write_text(spanish.read_text(encoding="utf-8").replace(
+        'language = "en"', 'language = "es"'), encoding="utf-8")
     code, _out, err = run(root, capsys, "build", "--now", NOW)
     assert code == 0, err
     en, es = page(root, "trains"), page(root, "trenes")
@@ -52,6 +55,13 @@ def test_a_shared_ref_links_the_editions_and_a_third_joins_on_the_next_build(
     assert switcher(es) == [("en", "English", None), ("es", "Español", "page")]
     assert es.xpath('//nav[@class="languages"]/@aria-label') == ["Idiomas"]
     assert editions(page(root, "other")) == {}  # a story in one language links nothing
+    shows = {"en": "https://pod.example.org/en/", "es": "https://pod.example.org/es/",
+             "x-default": "https://pod.example.org/en/"}  # the shows of its podroll
+    for slug in ("en", "es"):
+        show = lxml.html.fromstring((root / "site" / slug / "index.html").read_bytes())
+        assert editions(show) == shows
+        assert [c for _lang, _name, c in switcher(show)] == \
+            (["page", None] if slug == "en" else [None, "page"])
     again = companion.load_project(root).build(now=datetime.fromisoformat(NOW))
     assert (again.rendered, again.written) == (0, 0)  # the editions are kept, not redone
     assert page(root, "other").xpath('//nav[@class="languages"]') == []

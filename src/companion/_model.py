@@ -323,6 +323,7 @@ class PodrollEntry:
     podcast_guid: str | None = None  # given in its definition
     medium: str = "podcast"
     moved_from: tuple[str, ...] = ()  # its definition's: its GUID comes from its first URL
+    language: str = ""  # its language: a show in another one is a sister-language edition
 
 
 @dataclass(frozen=True)

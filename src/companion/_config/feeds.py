@@ -193,7 +193,8 @@ def _with_podroll(feed: FeedDefinition, feeds: Sequence[FeedDefinition], choice:
                                     "the project", f"name one of: {', '.join(others) or '-'}",
                                     "podroll"))
     entries = tuple(PodrollEntry(s, others[s].podcast_guid, others[s].medium,
-                                 others[s].moved_from) for s in wanted if s in others)
+                                 others[s].moved_from, others[s].language)
+                    for s in wanted if s in others)
     return dataclasses.replace(feed, podroll=entries)
 
 

@@ -272,22 +272,38 @@ def editions(own: tuple[str, str], sisters: Sequence[Sister], site: Site, root: 
     (`hreflang` alternates), its path from the page (the header's switcher), the language's
     own name for itself, and, for `x-default`, the edition in the site's language (else the
     first). Empty when the story has no other edition."""
-    if not sisters:
-        return []
+    pages = [(s.lang, site.episode_url(s.slug), f"{root}{_paths.episode_page(s.slug)}")
+             for s in sisters]
     own_lang, own_slug = own
-    langs = {own_lang: own_slug}  # one edition per language (`check` warns of two)
-    for sister in sisters:
-        langs.setdefault(sister.lang, sister.slug)
+    return _editions((own_lang, site.episode_url(own_slug),
+                      f"{root}{_paths.episode_page(own_slug)}"), pages, site)
+
+
+def show_editions(show: Show, site: Site, root: str) -> list[dict[str, Any]]:
+    """A show's sister-language editions: the shows of its podroll (by default every other
+    show of the project) in other languages and of its medium, one per language."""
+    feed = show.definition
+    pages = [(e.language, site.show_url(e.slug), f"{root}{_paths.feed_index(e.slug)}")
+             for e in feed.podroll if e.language and e.medium == feed.medium]
+    return _editions((feed.language, site.show_url(feed.slug),
+                      f"{root}{_paths.feed_index(feed.slug)}"), pages, site)
+
+
+def _editions(own: tuple[str, str, str], others: Sequence[tuple[str, str, str]],
+              site: Site) -> list[dict[str, Any]]:
+    """(language, URL, path from the page) of a page and its editions, as `editions` says."""
+    langs = {own[0].lower(): own}  # one edition per language (`check` warns of two)
+    for other in others:
+        langs.setdefault(other[0].lower(), other)
     if len(langs) < 2:
         return []
-    found = sorted(langs.items())
-    default = next((slug for lang, slug in found if primary(lang) == primary(site.language)),
-                   found[0][1])
-    return [{"lang": lang, "url": site.episode_url(slug),
-             "href": f"{root}{_paths.episode_page(slug)}",
+    found = sorted(langs.values())
+    default = next((url for lang, url, _href in found
+                    if primary(lang) == primary(site.language)), found[0][1])
+    return [{"lang": lang, "url": url, "href": href,
              "name": _capitalized(language_name(lang, lang)), "dir": direction(lang),
-             "current": slug == own_slug, "default": site.episode_url(default)}
-            for lang, slug in found]
+             "current": url == own[1], "default": default}
+            for lang, url, href in found]
 
 
 def role_word(role: str, lang: str) -> str:

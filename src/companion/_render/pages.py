@@ -353,6 +353,8 @@ class PageRenderer:
                             self.site.title),
             "twitter": index_twitter(feed.title, feed.description, image_url),
             "jsonld": json_ld(self._series_ld(feed, canonical, show.feed_url, image_url)),
+            "editions": parts.show_editions(show, self.site, root),
+            "people": parts.people(show.people, feed.language, self._relative_to(root)),
         })
         return self._render("feed_index.html", context)
 
