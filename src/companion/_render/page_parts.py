@@ -208,7 +208,12 @@ def transcript_files(placed: Sequence[PlacedTranscript], lang: str,
 
 
 def _capitalized(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    """A language's name starting a label: its first letter upper case, where the script
+    has cases (Georgian is written in Mkhedruli alone: "ქართული", never "Ქართული")."""
+    first = name[:1]
+    if "\u10d0" <= first <= "\u10ff":
+        return name
+    return first.upper() + name[1:]
 
 
 # -- subscribe ----------------------------------------------------------------------------------
