@@ -5,7 +5,7 @@ words, marked as English, and `check` names its articles."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import lxml.html
@@ -19,7 +19,11 @@ from companion._render.i18n import (
     LOCALE_DIR,
     catalog_languages,
     compile_catalog,
+    format_date,
     format_duration,
+    format_number,
+    iso_duration,
+    localize_digits,
     t,
     tn,
     ui_language,
@@ -107,14 +111,34 @@ def test_plurals_follow_cldr() -> None:
 
 
 def test_durations_and_fallbacks() -> None:
-    assert format_duration(45, "en") == "45 sec"
-    assert format_duration(754, "es") == "13 min"
-    assert format_duration(3754, "en") == "1 hr 3 min"
-    assert format_duration(3754, "fa") == "1 ساعت 3 دقیقه"
+    # in full words (a screen reader reads them as said), the locale's own digits
+    assert format_duration(45, "en") == "45 seconds"
+    assert format_duration(1085, "en") == "18 minutes 5 seconds"
+    assert iso_duration(1085) == "PT18M5S"
+    assert format_duration(754, "es") == "12 minutos 34 segundos"
+    assert format_duration(3754, "en") == "1 hour 3 minutes"
+    assert iso_duration(3754) == "PT1H3M"
+    assert format_duration(3754, "fa") == "۱ ساعت ۳ دقیقه"
+    assert format_duration(18, "ka") == "18 წამი"
     assert t("xx", "Chapters") == "Chapters"
     assert t("fa-IR", "Chapters") == "بخش‌ها"  # a region falls back to its language
     assert (ui_language("ja"), ui_language("pt-BR"), ui_language("es-MX")) == ("en", "en",
                                                                                 "es-MX")
+
+
+def test_each_locale_writes_numbers_with_its_own_digits_and_signs() -> None:
+    """CLDR's default numbering system, through Babel: Persian digits for fa, Arabic-Indic
+    for ar-EG, Latin for ar (CLDR 42 on) and ar-MA; the decimal sign goes with them."""
+    assert format_number(0.1, "fa") == "۰٫۱"
+    assert format_number(1234.5, "ar-EG") == "١٬٢٣٤٫٥"
+    assert format_number(0.1, "ar") == "0.1"
+    assert format_number(0.1, "ar-MA") == "0,1"
+    assert format_number(0.1, "ka") == "0,1"
+    assert format_date(date(2025, 2, 5), "fa") == "۵ فوریه ۲۰۲۵"
+    assert format_date(date(2025, 2, 5), "ar-EG") == "٥ فبراير ٢٠٢٥"
+    assert format_date(date(2025, 2, 5), "ar") == "5 فبراير 2025"
+    assert localize_digits("0:55", "en") == "0:55"
+    assert tn("fa", "%(num)s episode", "%(num)s episodes", 12).startswith("۱۲")
 
 
 def test_a_language_without_a_catalog_gets_english_words_marked_as_such(

@@ -24,7 +24,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 import companion
-from companion._render.i18n import LOCALE_DIR, format_date
+from companion._render.i18n import LOCALE_DIR, format_date, localize_digits
+from tests._browser import serve
 from tests._groups import skip
 from tests.conftest import REPO, copy_example
 
@@ -202,12 +203,17 @@ def test_no_english_interface_word(visit: Any, lang: str) -> None:
 def test_dates_are_the_pages_and_numbers_keep_to_their_labels(visit: Any, lang: str,
                                                              viewport: str) -> None:
     page = visit(viewport).open(lang)
-    stamp = page.locator(".facts time")
+    stamp = page.locator(".facts time").first
     day = date.fromisoformat(stamp.get_attribute("datetime") or "")
     assert stamp.inner_text() == format_date(day, lang)
     script = {"ka": r"[\u10d0-\u10ff]", "ar": r"[\u0600-\u06ff]", "fa": r"[\u0600-\u06ff]",
               "es": r" de "}[lang]
     assert re.search(script, stamp.inner_text())
+    if lang == "fa":  # CLDR's default numbering for Persian: Persian digits
+        assert re.search(r"[\u06f0-\u06f9]", stamp.inner_text())
+        assert not re.search(r"[0-9]", page.locator(".facts").inner_text())
+    length = page.locator(".facts time").nth(1)  # the length, in words, and as ISO 8601
+    assert re.fullmatch(r"PT(\d+H)?(\d+M)?(\d+S)?", length.get_attribute("datetime") or "")
     bare = page.evaluate("""() => {
         const places = '.facts, .player, .chapter-list, .cues, .transcript-files, .neighbours';
         const found = [];
@@ -243,7 +249,26 @@ def test_title_and_play_control_on_the_first_screen(visit: Any, lang: str,
     for selector in ("h1", ".controls .play"):
         box = page.locator(selector).bounding_box()
         assert on_screen(box, height), (selector, box)
-    assert page.locator(".controls .total").inner_text() != "0:00"  # known before playing
+    assert page.locator(".controls .total").inner_text() != localize_digits("0:00", lang)
+
+
+FIRST_SCREEN = 600  # px from the top at 390x844: what a phone shows under its browser's bars
+
+
+def test_the_player_is_in_a_phones_first_screen_on_every_episode_page(
+        visit: Any, served: tuple[str, Path]) -> None:
+    """Whatever an episode has (a picture, a video facade, a long title), the play button's
+    bottom edge is within `FIRST_SCREEN` px of the top on a phone: every example page."""
+    slugs = sorted(p.parent.name for p in (served[1] / "episodes").glob("*/index.html"))
+    assert len(slugs) >= len(PAGES)
+    page = visit("phone").page
+    bottoms = {}
+    for slug in slugs:
+        page.goto(f"{served[0]}episodes/{slug}/", wait_until="load")
+        box = page.locator(".controls .play, a.facade").first.bounding_box()
+        assert box is not None, slug
+        bottoms[slug] = box["y"] + box["height"]
+    assert all(0 < bottom <= FIRST_SCREEN for bottom in bottoms.values()), bottoms
 
 
 @BOTH
@@ -266,6 +291,29 @@ def test_a_chapter_click_seeks_through_serve_and_the_player_stays_in_view(
     assert on_screen(page.locator(".controls").bounding_box(), height)  # sticky
 
 
+@BOTH
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_right_to_left_the_labels_follow_the_page_and_the_transport_does_not(
+        visit: Any, lang: str, viewport: str) -> None:
+    page = visit(viewport).open(lang)
+    page.locator(".chapter-list a").nth(1).click()
+    page.wait_for_function("document.querySelector('.chapter-now').textContent !== ''",
+                           timeout=20_000)
+    page.evaluate("document.getElementById('player').pause()")
+    line = page.evaluate("""() => { const n = document.querySelector('.chapter-now');
+        const text = document.createRange();
+        text.selectNodeContents(n);
+        return [getComputedStyle(n).direction, getComputedStyle(n.parentElement).direction,
+                text.getBoundingClientRect().right, n.parentElement.getBoundingClientRect().right];
+        }""")
+    assert line[:2] == ["rtl", "ltr"]  # the chapter line follows the page; the transport not
+    assert abs(line[2] - line[3]) < 2  # the chapter's name starts at the right edge
+    speed = page.locator(".controls .speed")
+    assert page.evaluate("getComputedStyle(document.querySelector('.speed')).direction") == "rtl"
+    one = "\u06f1" if lang == "fa" else "1"  # CLDR: Persian digits for fa, Latin for ar
+    assert speed.locator("option:checked").inner_text() == f"{one}×"
+
+
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_speed_and_skip_controls(visit: Any, lang: str) -> None:
     page = visit().open(lang)
@@ -278,8 +326,8 @@ def test_speed_and_skip_controls(visit: Any, lang: str) -> None:
     page.click(".controls [data-skip='-15']")
     wait_time(page, forward - 15.5, forward - 14.5)
     assert page.evaluate("document.getElementById('player').paused")  # skipping keeps it so
-    assert page.locator(".controls .elapsed").inner_text() == \
-        f"0:{int(audio_time(page)):02d}"
+    clock = f"0:{int(audio_time(page)):02d}"  # in the page's digits (Persian for fa)
+    assert page.locator(".controls .elapsed").inner_text() == localize_digits(clock, lang)
 
 
 @pytest.mark.parametrize(("lang", "query"), [("fa", "بازار"), ("ka", "ზამთარში")])
@@ -291,7 +339,7 @@ def test_the_transcript_is_searched_and_a_line_seeks(visit: Any, lang: str,
     visible = page.locator(".cues p:not([hidden])")
     assert visible.count() == 1
     assert query in visible.inner_text()
-    assert "1" in page.locator(".transcript-search .found").inner_text()
+    assert localize_digits("1", lang) in page.locator(".transcript-search .found").inner_text()
     start = float((visible.locator("a").get_attribute("href") or "").removeprefix("#t="))
     visible.locator("xpath=.").click(position={"x": 200, "y": 5})  # the line, not its time
     wait_time(page, start - 0.5, start + 6)
@@ -381,6 +429,33 @@ def test_media_session_tells_the_lock_screen(visit: Any) -> None:
         return [m.title, m.artist, m.album, m.artwork.length]; }""")
     assert meta == ["The night train from Tbilisi to Baku is running again. Who is on it?",
                     "The border", "Caucasus Desk Audio", 1]
+
+
+def test_the_embed_plays_in_a_page_of_another_origin(
+        visit: Any, served: tuple[str, Path], tmp_path: Path) -> None:
+    """Another site (a second server: another port, another origin) pastes the episode
+    page's snippet; its player loads and plays there, and its page loads nothing else."""
+    tab = visit("phone")
+    page = tab.open("fa")
+    snippet = page.locator("#embed-snippet").input_value()
+    local = snippet.replace("https://podcasts.example.org/", served[0])
+    (tmp_path / "index.html").write_text(
+        f"<!DOCTYPE html><html lang=en><title>Elsewhere</title><h1>Our news</h1>{local}",
+        encoding="utf-8")
+    with serve(tmp_path) as other:
+        assert urlsplit(other).port != urlsplit(served[0]).port
+        page.goto(other, wait_until="load")
+        frame = page.frame_locator("iframe")
+        frame.locator(".controls .play").click()
+        player = next(f for f in page.frames if f.url.startswith(served[0]))
+        player.wait_for_function(
+            "document.getElementById('player').currentTime > 0.5", timeout=20_000)
+        box = page.locator("iframe").bounding_box()
+        assert box is not None
+        inner = frame.locator(".controls .play").bounding_box()
+        assert inner is not None
+        assert inner["y"] + inner["height"] <= box["y"] + box["height"]  # fits its frame
+    assert tab.elsewhere() == []
 
 
 def test_the_player_script_is_small(served: tuple[str, Path]) -> None:

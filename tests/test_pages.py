@@ -161,7 +161,8 @@ def test_georgian_page_speaks_georgian(sample: SampleSite) -> None:
     headings = doc.xpath("//h2/text()")
     assert "წყაროები" in headings
     assert "თავები" in headings
-    assert doc.xpath("//time/text()") == ["20 ივლისი, 2025"]
+    assert doc.xpath("//time/text()") == ["20 ივლისი, 2025", "40 წამი"]  # the length in words
+    assert doc.xpath("//time/@datetime") == ["2025-07-20", "PT40S"]
     assert doc.xpath('//a[@class="skip-link"]/text()') == ["მთავარ შინაარსზე გადასვლა"]
 
 

@@ -177,7 +177,10 @@ def test_internal_links_are_relative_and_resolve(out: Path) -> None:
 
 
 def test_every_page_has_social_metadata_and_json_ld(out: Path) -> None:
-    for path in pages(out):
+    embeds = [p for p in pages(out) if p.parent.name == "embed"]
+    assert embeds  # a player for other sites' frames: noindex, no cards of its own
+    assert all(parse(p).xpath("//meta[@name='robots']/@content") == ["noindex"] for p in embeds)
+    for path in (p for p in pages(out) if p not in embeds):
         doc = parse(path)
         canonical = doc.xpath("//link[@rel='canonical']/@href")
         assert len(canonical) == 1, path

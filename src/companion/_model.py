@@ -339,6 +339,7 @@ class PodrollEntry:
     podcast_guid: str | None = None  # given in its definition
     medium: str = "podcast"
     moved_from: tuple[str, ...] = ()  # its definition's: its GUID comes from its first URL
+    language: str = ""  # its language: a show in another one is a sister-language edition
 
 
 @dataclass(frozen=True)
@@ -380,6 +381,7 @@ class FeedDefinition:
     podroll: tuple[PodrollEntry, ...] = ()  # the project's other shows it recommends
     # issue 25: the feed's own [audio] (its keys over companion.toml's); None: the site's
     audio: AudioSettings | None = None
+    people: tuple[Credit, ...] = ()  # `[[people]]`: the show's hosts and others (issue 25)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ def episode_page(slug: str) -> str:
     return f"episodes/{slug}/index.html"
 
 
+def episode_embed(slug: str) -> str:
+    """The episode's player alone, for other sites to frame (issue 25)."""
+    return f"episodes/{slug}/embed/index.html"
+
+
 def chapters_json(slug: str) -> str:
     return f"episodes/{slug}/chapters.json"
 

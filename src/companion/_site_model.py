@@ -18,6 +18,7 @@ from companion import _paths
 from companion._model import (
     ArtworkUrl,
     AudioSettings,
+    Credit,
     Episode,
     FeedDefinition,
     FeedUrl,
@@ -268,6 +269,8 @@ class Show:
     hubs: tuple[str, ...] = ()  # WebSub hubs ([notify] websub): atom:link rel="hub"
     new_feed_url: FeedUrl | None = None  # a moved feed: itunes:new-feed-url (its own URL)
     podroll: tuple[RemoteFeed, ...] = ()  # the other shows it recommends (podcast:podroll)
+    people: tuple[Credit, ...] = ()  # its `[[people]]`, their pictures placed (img: a URL)
+    portraits: tuple[PlacedImage, ...] = ()  # the copies of their pictures on the site
 
     @property
     def slug(self) -> str:
@@ -312,6 +315,10 @@ class Identity:
     hidden: bool
     files: tuple[str, ...] = ()  # project paths its `audio:` and `image:` point at
     redirect_from: tuple[str, ...] = ()  # `redirect_from:` (Jekyll): old site paths of its page
+    # Sister-language editions: `ref:` (the key Jekyll's multilingual plugins share between
+    # the languages of one story) and a sidecar's `translations:` (the others' slugs)
+    ref: str | None = None
+    translations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -360,6 +367,15 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class Sister:
+    """The same story in another language (its own page): a sister-language edition."""
+
+    lang: str
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class RenderEpisode:
     """An episode as the render sees it: the episode, its page, the shows it is an item
     of, and what the build placed for it (media per show, image, transcripts)."""
@@ -381,6 +397,8 @@ class RenderEpisode:
     # The episode's MP4 by show slug (one file, each show's URL: its analytics prefix), when
     # a show it is in is a video feed.
     video: Mapping[str, PlacedMedia] = field(default_factory=dict)
+    sisters: tuple[Sister, ...] = ()  # the story in other languages, by language
+    portraits: tuple[PlacedImage, ...] = ()  # its people's pictures, placed on the site
 
     @property
     def player(self) -> PlacedMedia | None:

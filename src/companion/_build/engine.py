@@ -68,6 +68,7 @@ from companion._build.state import (
     load_state,
     save_state,
 )
+from companion._build.stories import sister_nav
 from companion._build.writer import Writer
 from companion._clock import clock_now
 from companion._errors import CompanionError, Problem, RenderError, Severity
@@ -333,6 +334,10 @@ class _Build(Generic[E, I]):
                 nav.setdefault(source, tuple(
                     (rel, states[n].slug, states[n].title)
                     for rel, n in (("prev", older), ("next", newer)) if n is not None))
+        paged = [s for s in sources if (state := states.get(s)) is not None and state.page
+                 and self.identities.get(s) is not None and self.flags[s].render]
+        for source, sisters in sister_nav(paged, self.identities, states).items():
+            nav[source] = (*nav.get(source, ()), *sisters)
         moved = [s for s in sources if self.flags[s].nav != nav.get(s, ())]
         for source in moved:
             self.flags[source] = dataclasses.replace(self.flags[source], nav=nav.get(source, ()))
@@ -406,7 +411,7 @@ class _Build(Generic[E, I]):
             entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
             identity_data(self.identities.get(build.source)), flags.key,
             list(build.selected), build.title, build.why, dict(build.media),
-            bool(entry_digest))
+            bool(entry_digest), build.lang)
         self._entries.pop(build.source, None)  # the new one is in the parts cache
         self.problems.extend(build.problems)
         self._rendered.add(build.source)

@@ -36,6 +36,7 @@ from companion._site_model import (
     PlacedTranscript,
     RenderEpisode,
     Show,
+    Sister,
     Site,
     Status,
 )
@@ -58,24 +59,33 @@ class Preparer:
 
     def show(self, feed: FeedDefinition) -> PreparedShow:
         """The show with its artwork placed (a compliant copy of a local file)."""
-        from companion._pair.artwork import show_artwork
+        from companion._pair.artwork import person_pictures, show_artwork
 
         known = self._shows.get(feed.slug)
         if known is None or known.show.definition != feed:
             art = show_artwork(feed, self.site)
+            people, portraits, trouble = person_pictures(feed.people, f"feeds/{feed.slug}.toml",
+                                                         self.site)
             known = self._shows[feed.slug] = PreparedShow(
                 replace(show_of(feed, self.site), artwork=art.image, thumb=art.thumb,
-                        icons=art.icons), art.problems)
+                        icons=art.icons, people=people, portraits=portraits),
+                (*art.problems, *trouble))
         return known
 
     def episode(self, episode: Episode, feeds: Sequence[FeedDefinition],
                 problems: list[Problem], mark: Status = "live",
-                neighbours: Sequence[Neighbour] = ()) -> RenderEpisode:
+                neighbours: Sequence[Neighbour] = (),
+                sisters: Sequence[Sister] = ()) -> RenderEpisode:
         """Place what the episode's page and items need; what fails is added to `problems`
         (an episode whose audio cannot be tagged for a show is not in that show).
         `neighbours` are its older and newer episodes in its first show, for its page."""
-        from companion._pair.artwork import episode_artwork
+        from companion._pair.artwork import episode_artwork, person_pictures
 
+        people, portraits, trouble = person_pictures(episode.article.people,
+                                                     episode.article.relpath, self.site)
+        problems.extend(trouble)
+        if people != episode.article.people:  # the feed's podcast:person img: the site's copy
+            episode = replace(episode, article=replace(episode.article, people=people))
         page_url = self.site.episode_url(episode.slug)
         shows = [self.show(feed).show for feed in feeds]
         media = self._media(episode, shows, page_url, problems)
@@ -85,7 +95,8 @@ class Preparer:
         transcripts = self._transcripts(episode)
         return RenderEpisode(episode, page_url, tuple(s for s in shows if s.slug in media),
                              media, image.image, transcripts, _cues(episode), mark,
-                             image.picture, image.video_picture, tuple(neighbours), video)
+                             image.picture, image.video_picture, tuple(neighbours), video,
+                             tuple(sisters), portraits)
 
     def _media(self, episode: Episode, shows: Sequence[Show], page_url: str,
                problems: list[Problem]) -> dict[str, PlacedMedia]:

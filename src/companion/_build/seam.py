@@ -59,6 +59,7 @@ class EpisodeBuild(Generic[E, I]):
     title: str = ""
     why: str = ""  # why an article that feeds select is in none ("no audio", ...)
     media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
+    lang: str = ""  # the article's language
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
 from companion._lifecycle.ledger import PublishedIndex
 from companion._model import Episode, FeedDefinition
-from companion._site_model import Identity, Neighbour, OutputFile, Site
+from companion._site_model import Identity, Neighbour, OutputFile, Sister, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
     from jinja2.bccache import Bucket, BytecodeCache
@@ -171,7 +171,8 @@ class SiteRenderer:
                 "warning", episode.article.relpath, "no audio: the episode is left out of "
                 f"{', '.join(f.slug for f in feeds)} (its page is published without a player)",
                 no_audio_fix(episode.article), "audio"))
-        rep = self.prepare.episode(episode, feeds, problems, flags.mark, _neighbours(flags.nav))
+        rep = self.prepare.episode(episode, feeds, problems, flags.mark, _neighbours(flags.nav),
+                                   _sisters(flags.nav))
         write_notes(episode, self.site, [show.definition for show in rep.shows])
         why = ""
         if selected and not rep.shows:
@@ -184,9 +185,10 @@ class SiteRenderer:
         placed = [*rep.media.values(), *rep.video.values()]
         return EpisodeBuild(
             episode.article.relpath, episode.slug, _deps(episode, self.site), out.files,
-            light(episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
+            light(rep.episode), out.items, tuple(s.slug for s in rep.shows), tuple(problems),
             {m.path: m.sha256 for m in placed if not m.remote}, episode.guid, tuple(selected),
-            episode.title, why, {s.slug: rep.enclosure(s).path for s in rep.shows})
+            episode.title, why, {s.slug: rep.enclosure(s).path for s in rep.shows},
+            episode.article.lang)
 
     # -- feeds and site pages ---------------------------------------------------------------
 
@@ -202,7 +204,7 @@ class SiteRenderer:
                ) -> OutputFile | None:
         from companion._render.site import relink_page
 
-        return relink_page(self.pages, slug, _neighbours(nav), read)
+        return relink_page(self.pages, slug, _neighbours(nav), read, _sisters(nav))
 
     def site_pages(self, entries: Iterable[Episode], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered:
@@ -214,7 +216,13 @@ class SiteRenderer:
 
 def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:
     return tuple(Neighbour("prev" if rel == "prev" else "next", slug, title)
-                 for rel, slug, title in nav)
+                 for rel, slug, title in nav if rel in ("prev", "next"))
+
+
+def _sisters(nav: Nav) -> tuple[Sister, ...]:
+    """The sister-language editions `nav` names ("lang:<lang>" entries, by language)."""
+    return tuple(Sister(rel.removeprefix("lang:"), slug, title)
+                 for rel, slug, title in nav if rel.startswith("lang:"))
 
 
 def _deps(episode: Episode, site: Site) -> tuple[str, ...]:

@@ -88,6 +88,7 @@ class EpisodeState:
     why: str = ""  # why it is in no feed that selects it
     media: dict[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
     page: bool = False  # it has a page (and parts)
+    lang: str = ""  # its language (its sister-language editions are named by it)
 
 
 @dataclass
@@ -127,7 +128,7 @@ class BuildState:
             "files": self.files,
             "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
                              v.problems, v.guid, v.ident, v.flags, v.selected, v.title, v.why,
-                             v.media, v.page) for k, v in self.episodes.items()},
+                             v.media, v.page, v.lang) for k, v in self.episodes.items()},
             "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items)
                       for k, v in self.feeds.items()},
             "verdict": (self.errors, self.warnings, self.preview, self.next_release),
@@ -346,7 +347,8 @@ def identity_data(identity: Identity | None) -> IdentityData | None:
         return None
     return [identity.slug, identity.guid, identity.draft,
             identity.date.isoformat() if identity.date else None, identity.hidden,
-            list(identity.files), list(identity.redirect_from)]
+            list(identity.files), list(identity.redirect_from), identity.ref,
+            list(identity.translations)]
 
 
 def identity_of(data: IdentityData | None) -> Identity | None:
@@ -355,7 +357,9 @@ def identity_of(data: IdentityData | None) -> Identity | None:
         return None
     slug, guid, draft, date, hidden, files, *rest = data
     moved = rest[0] if rest and isinstance(rest[0], list) else []
+    ref = rest[1] if len(rest) > 1 and isinstance(rest[1], str) else None
+    translations = rest[2] if len(rest) > 2 and isinstance(rest[2], list) else []
     return Identity(str(slug), str(guid), bool(draft),
                     datetime.fromisoformat(date) if isinstance(date, str) else None,
                     bool(hidden), tuple(files) if isinstance(files, list) else (),
-                    tuple(moved))
+                    tuple(moved), ref, tuple(translations))

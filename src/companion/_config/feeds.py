@@ -30,6 +30,7 @@ from companion._config.project import (
 from companion._errors import Problem
 from companion._model import (
     AudioSettings,
+    Credit,
     Episode,
     FeedDefinition,
     FeedSelection,
@@ -56,6 +57,8 @@ KNOWN_KEYS = frozenset({
     "enclosure_prefix", "max_items", "license", "txt", "update_frequency", "podroll",
     # issue 25: loudness and encoding, over companion.toml's [audio]
     "audio",
+    # issue 25: the show's people, with pictures (`[[people]]`)
+    "people",
 })
 #: The most items a feed's `max_items` may keep in the main feed (and in each archive page).
 MAX_ITEMS = 100_000
@@ -194,7 +197,8 @@ def _with_podroll(feed: FeedDefinition, feeds: Sequence[FeedDefinition], choice:
                                     "the project", f"name one of: {', '.join(others) or '-'}",
                                     "podroll"))
     entries = tuple(PodrollEntry(s, others[s].podcast_guid, others[s].medium,
-                                 others[s].moved_from) for s in wanted if s in others)
+                                 others[s].moved_from, others[s].language)
+                    for s in wanted if s in others)
     return dataclasses.replace(feed, podroll=entries)
 
 
@@ -282,6 +286,7 @@ class _Reader:
             txt=self.p20(data, "txt", _p20.read_txt) or (),
             update_frequency=self.p20(data, "update_frequency", _p20.read_update_frequency),
             audio=self.audio(data, site),
+            people=self.p20(data, "people", _people) or (),
         )
 
     def audio(self, data: dict[str, Any], site: Site) -> AudioSettings | None:
@@ -570,3 +575,8 @@ def select_episodes(feed: FeedDefinition, episodes: Iterable[Episode]) -> list[E
     """The feed's episodes, newest first (by date, then slug); undated ones last."""
     chosen = sorted((e for e in episodes if selects(feed.select, e)), key=lambda e: e.slug)
     return sorted(chosen, key=_sort_key, reverse=True)
+
+
+def _people(value: object, name: str) -> tuple[Credit, ...]:
+    """`[[people]]`: the show's people (name, role, group, image, link), hosts unless said."""
+    return _p20.read_credits(value, name, "host")

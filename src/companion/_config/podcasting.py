@@ -108,14 +108,36 @@ def _table(value: object, name: str, keys: frozenset[str]) -> Mapping[str, Any]:
 
 # -- people -------------------------------------------------------------------------------
 
-_CREDIT_KEYS = frozenset({"name", "role", "group", "href", "img"})
+_CREDIT_KEYS = frozenset({"name", "role", "group", "href", "img", "link", "image"})
 
 
 def read_credits(value: object, name: str, role: str) -> tuple[Credit, ...]:
-    """`hosts:` or `guests:`: a name, or a list of names and tables (name, role, group,
-    href, img); `role` is the role when a table does not give one."""
+    """`hosts:`, `guests:` or `people`: a name, or a list of names and tables (name, role,
+    group, href or link, img or image); `role` is the role when a table does not give one."""
     entries = value if isinstance(value, list) else [value]
     return tuple(_credit(entry, name, role) for entry in entries if entry is not None)
+
+
+def read_people(data: Mapping[str, Any], author: str | None,
+                error: Callable[[str, str, str], None]) -> tuple[Credit, ...]:
+    """An article's people: `hosts:`, then `people:` (roles as given, host by default),
+    then `guests:`; with others but no host, the `author` hosts (an item's people replace
+    the show's, person.md)."""
+    hosts = read_value(data, "hosts", _hosts, error) or ()
+    guests = read_value(data, "guests", _guests, error) or ()
+    others = read_value(data, "people", _hosts, error) or ()
+    if (guests or others) and not hosts and author \
+            and not any(p.role == "host" for p in others):
+        hosts = (Credit(author),)
+    return (*hosts, *others, *guests)
+
+
+def _hosts(value: object, name: str) -> tuple[Credit, ...]:
+    return read_credits(value, name, "host")
+
+
+def _guests(value: object, name: str) -> tuple[Credit, ...]:
+    return read_credits(value, name, "guest")
 
 
 def _credit(entry: object, name: str, role: str) -> Credit:
@@ -129,13 +151,20 @@ def _credit(entry: object, name: str, role: str) -> Credit:
         found = table.get(key)
         return None if found is None else _text(found, f"{name} {key}")
 
-    def link(key: str) -> str | None:
-        found = table.get(key)
-        return None if found is None else web_url(found, f"{name} {key}")
+    def link(key: str, also: str) -> str | None:
+        if table.get(key) is not None and table.get(also) is not None:
+            raise Invalid(f"{name} gives both {key} and {also}", f"keep one of {key}, {also}")
+        found, said = (table.get(key), key) if table.get(key) is not None else \
+            (table.get(also), also)
+        if found is None:
+            return None
+        if key == "img" and "://" not in str(found):  # a picture in the project: placed
+            return _text(found, f"{name} {said}")
+        return web_url(found, f"{name} {said}")
 
     return Credit(_text(table["name"], f"{name} name"),
                   (optional("role") or role).lower(), (optional("group") or "").lower()
-                  or None, link("href"), link("img"))
+                  or None, link("href", "link"), link("img", "image"))
 
 
 # -- place, license, txt, update frequency --------------------------------------------------

@@ -29,11 +29,12 @@ delete ``.companion/artwork/`` to make the copies again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,7 +44,7 @@ from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 from companion import _paths as paths
 from companion._errors import CompanionError, FeedError, Problem
 from companion._files import atomic_write
-from companion._model import ArtworkUrl, Episode, FeedDefinition
+from companion._model import ArtworkUrl, Credit, Episode, FeedDefinition
 from companion._site_model import OutputFile, PlacedImage, Site
 
 MIN_SIDE = 1400
@@ -501,3 +502,35 @@ def _project_bytes(site: Site, rel: str) -> bytes:
     if not path.is_relative_to(root):
         raise FileNotFoundError(f"{rel} is outside the project folder")
     return path.read_bytes()
+
+
+#: The side of a person's picture (`podcast:person img`, and the page's round portrait).
+PERSON_SIDE = 240
+_PERSON = _Recipe(f"person{PERSON_SIDE}", "jpg", _side(PERSON_SIDE))
+
+
+def person_pictures(credits: Sequence[Credit], where: str, site: Site,
+                    ) -> tuple[tuple[Credit, ...], tuple[PlacedImage, ...], list[Problem]]:
+    """The people with their pictures placed: a picture in the project (`img` a path) becomes
+    a square copy on the site, and `img` its URL; a URL stays as given. Also the copies and
+    what went wrong (a picture that cannot be read is left out, with an error)."""
+    people: list[Credit] = []
+    placed: list[PlacedImage] = []
+    problems: list[Problem] = []
+    for credit in credits:
+        if credit.img is None or is_url(credit.img):
+            people.append(credit)
+            continue
+        try:
+            source = _project_bytes(site, credit.img)
+            image = _page_placed(_page_copy(source, _PERSON, where, site_cache_dir(site)), site)
+        except (OSError, CompanionError) as exc:
+            reason = exc.message if isinstance(exc, CompanionError) else "cannot be read"
+            problems.append(Problem("error", where, f"the picture of {credit.name}, "
+                                    f"{credit.img}: {reason}", "check the path (relative to "
+                                    "the project folder) or give an https URL", "people"))
+            people.append(dataclasses.replace(credit, img=None))
+            continue
+        placed.append(image)
+        people.append(dataclasses.replace(credit, img=image.url))
+    return tuple(people), tuple(placed), problems

@@ -21,6 +21,7 @@ from companion._lifecycle.ledger import Ledger
 from companion._lifecycle.lifecycle import Claim, empty_feed_problem, resolve_claims, status_of
 from companion._model import Article, Episode, FeedDefinition
 from companion._pair.episodes import no_audio_fix
+from companion._read.stories import story_problems
 from companion._site_model import Clock, PlacedMedia, Site, Standing, Status
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def check_project(site: Site, *, now: datetime | None = None) -> CheckResult:
     problems += _feed_rules(site, loaded.feeds, episodes, standings, index.feeds)
     problems += _notes_problems(site, loaded.feeds, episodes, standings)
     problems += _sound_problems(site, loaded.feeds, episodes, standings)
+    problems += story_problems(read.articles)
     problems += catalog_problems(read.articles)
     problems += spotify_note(site)
     problems += vanished_feeds(site, loaded.feeds, index)

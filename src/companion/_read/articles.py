@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from companion._config import podcasting as _p20
 from companion._config.project import inside, project_rel
 from companion._errors import Problem, ReadError
-from companion._model import Article, ArticleFormat, Credit, Inference, Link, Place, ShowItem
+from companion._model import Article, ArticleFormat, Inference, Link, Place, ShowItem
 from companion._read import links as _links_module
 from companion._read.files import (
     ARTICLE_SUFFIXES,
@@ -33,7 +33,7 @@ from companion._read.frontmatter import (
     sidecar,
     split_front_matter,
 )
-from companion._read.identity import guid_for, redirect_from
+from companion._read.identity import guid_for, redirect_from, story_ref, translations_of
 from companion._read.keys import KNOWN_KEYS, THEME_KEYS
 from companion._read.lang import (
     dateline_place,
@@ -403,8 +403,8 @@ def _build(path: Path, site: Site, where: str,
         links=_links(body, source.format, [u for u in (video, spotify) if u], cache),
         inferred=tuple(inferred), extra=_extra(source.front),
         remote_audio=_remote_audio(fields),
-        people=_people(fields), location=_location(fields, dateline_place(source.body),
-                                                   inferred),
+        people=_p20.read_people(fields.data, _author(fields), fields.error),
+        location=_location(fields, dateline_place(source.body), inferred),
         license=_p20.read_value(fields.data, "license", _p20.read_license, fields.error),
         show_item=show,
         chapters=_chapters(fields),
@@ -436,23 +436,6 @@ def _remote_audio(fields: _Fields) -> bool:
                      "(the enclosure that stays where it is)",
                      "give the audio's URL in `audio:`, or remove remote_audio")
     return remote
-def _people(fields: _Fields) -> tuple[Credit, ...]:
-    """`hosts:` then `guests:` (names, or tables with role, href, img); with guests but no
-    hosts, the `author` hosts (an item's people replace the show's, person.md)."""
-    hosts = _p20.read_value(fields.data, "hosts", _hosts, fields.error) or ()
-    guests = _p20.read_value(fields.data, "guests", _guests, fields.error) or ()
-    author = _author(fields)
-    if guests and not hosts and author:
-        hosts = (Credit(author),)
-    return (*hosts, *guests)
-
-
-def _hosts(value: object, name: str) -> tuple[Credit, ...]:
-    return _p20.read_credits(value, name, "host")
-
-
-def _guests(value: object, name: str) -> tuple[Credit, ...]:
-    return _p20.read_credits(value, name, "guest")
 
 
 def _location(fields: _Fields, place: str | None,
@@ -490,7 +473,8 @@ def read_identity(path: Path, site: Site) -> Identity:
         date=_date(fields, path, dateline.date if dateline else None, [], site.tz),
         hidden=bool(fields.flag("hidden", False)),
         files=tuple(f for f in files if f and "://" not in f),
-        redirect_from=redirect_from(source.front))
+        redirect_from=redirect_from(source.front), ref=story_ref(source.front),
+        translations=translations_of(source.front))
     if fields.failed:
         first = next(p for p in fields.problems if p.severity == "error")
         raise ReadError(first.message, where=where, field=first.field, fix=first.fix)

@@ -43,8 +43,27 @@ def redirect_from(data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in found if v))
 
 
+def story_ref(data: Mapping[str, Any]) -> str | None:
+    """`ref:` (as Jekyll's multilingual plugins write it): the key the languages of one
+    story share."""
+    value = data.get("ref")
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return clean_text(str(value)).strip() or None
+
+
+def translations_of(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """`translations:` (a sidecar's): the slugs of the same story in other languages."""
+    value = data.get("translations")
+    values = value if isinstance(value, list) else [value]
+    found = (clean_text(str(v)).strip() for v in values
+             if v is not None and not isinstance(v, (dict, list, bool)))
+    return tuple(dict.fromkeys(v for v in found if v))
+
+
 def identity_of(article: Article) -> Identity:
     """The identity of an article that was read whole (the same as `read_identity`'s)."""
     files = tuple(f for f in (article.audio, article.image) if f and "://" not in f)
     return Identity(article.slug, article_guid(article), article.draft, article.date,
-                    article.hidden, files, redirect_from(article.extra))
+                    article.hidden, files, redirect_from(article.extra),
+                    story_ref(article.extra), translations_of(article.extra))

@@ -10,6 +10,7 @@ KNOWN_KEYS = frozenset({
     # issue 16A: podcast:person, podcast:location, podcast:license
     "hosts", "guests", "location", "license",
     "chapters",  # the episode's chapters, for audio of the newsroom's own (no video)
+    "people",  # issue 25: people with pictures (name, role, group, image, link)
 })
 #: Keys that Jekyll, its common themes and plugins (and Hugo) use: kept in `extra`, quietly.
 THEME_KEYS = frozenset({

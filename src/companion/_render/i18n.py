@@ -137,30 +137,69 @@ def locale(lang: str) -> Locale:
     return Locale.parse("en")
 
 
+#: The first digit of each CLDR numbering system of the "numeric" kind that a locale may
+#: have as its default (CLDR's numberingSystems.xml: ten consecutive code points from it).
+_ZERO = {"arab": "\u0660", "arabext": "\u06f0", "beng": "\u09e6", "deva": "\u0966",
+         "mymr": "\u1040", "olck": "\u1c50", "adlm": "\U0001e950", "mtei": "\uabf0",
+         "tibt": "\u0f20", "nkoo": "\u07c0", "rohg": "\U00010d30", "cakm": "\U00011136",
+         "sund": "\u1bb0", "java": "\ua9d0", "hmnp": "\U0001e140"}
+
+
+@lru_cache(maxsize=64)
+def _digit_table(lang: str) -> dict[int, str]:
+    """ASCII digit -> the digit of `lang`'s default numbering system (CLDR, through Babel:
+    Persian digits for fa, Arabic-Indic for ar-EG, Latin for ar and ar-MA); empty when
+    that is Latin."""
+    zero = _ZERO.get(locale(lang).default_numbering_system)
+    return {} if zero is None else {ord("0") + i: chr(ord(zero) + i) for i in range(10)}
+
+
+def localize_digits(text: str, lang: str) -> str:
+    """`text` with its ASCII digits written in `lang`'s default numbering system."""
+    return text.translate(_digit_table(lang))
+
+
 def format_date(value: date | datetime, lang: str) -> str:
-    """A long, localized date ("20 July 2025", "20 ივლისი, 2025")."""
+    """A long, localized date ("20 July 2025", "20 ივლისი, 2025", "۱۵ اکتبر ۲۰۲۵")."""
     day = value.date() if isinstance(value, datetime) else value
-    return str(_babel_format_date(day, format="long", locale=locale(lang)))
+    return localize_digits(str(_babel_format_date(day, format="long", locale=locale(lang))),
+                           lang)
 
 
 def format_number(value: float, lang: str) -> str:
-    """A number as `lang` writes it ("1.5", "1,5")."""
-    return str(format_decimal(value, locale=locale(lang)))
+    """A number as `lang` writes it, its digits and signs ("1.5", "1,5", "۱٫۵")."""
+    return localize_digits(
+        str(format_decimal(value, locale=locale(lang), numbering_system="default")), lang)
+
+
+def _duration_parts(seconds: float) -> list[tuple[int, str]]:
+    """(count, CLDR unit) for hours, minutes and seconds; seconds only under an hour, and
+    nothing that is zero (but "0 seconds")."""
+    whole = max(0, round(seconds))
+    if whole >= 3600:
+        whole = round(whole / 60) * 60
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    found = [(n, unit) for n, unit in ((hours, "duration-hour"), (minutes, "duration-minute"),
+                                        (secs, "duration-second")) if n]
+    return found or [(0, "duration-second")]
 
 
 def format_duration(seconds: float, lang: str) -> str:
-    """A duration in CLDR's short units: "45 sec", "12 min", "1 hr 3 min" (in `lang`). The
-    hours and minutes are joined by a space: Babel's list patterns for units fail for some
-    languages (a KeyError for es and hy, a repeated item for ar, Babel 2.19)."""
-    whole = max(0, round(seconds))
+    """A duration in CLDR's words, in full so a screen reader reads it as it is said:
+    "45 seconds", "18 minutes 5 seconds", "1 hour 3 minutes" (in `lang`, its digits). The
+    parts are joined by a space: Babel's list patterns for units fail for some languages
+    (a KeyError for es and hy, a repeated item for ar, Babel 2.19)."""
     where = locale(lang)
-    if whole < 60:
-        return str(format_unit(whole, "duration-second", "short", locale=where))
-    hours, minutes = divmod(round(whole / 60), 60)
-    parts = [str(format_unit(hours, "duration-hour", "short", locale=where))] if hours else []
-    if minutes or not hours:
-        parts.append(str(format_unit(minutes, "duration-minute", "short", locale=where)))
-    return " ".join(parts)
+    return localize_digits(" ".join(
+        str(format_unit(n, unit, "long", locale=where, numbering_system="default"))
+        for n, unit in _duration_parts(seconds)), lang)
+
+
+def iso_duration(seconds: float) -> str:
+    """The same duration as ISO 8601, for `<time datetime>`: "PT18M5S", "PT1H3M"."""
+    letters = {"duration-hour": "H", "duration-minute": "M", "duration-second": "S"}
+    return "PT" + "".join(f"{n}{letters[unit]}" for n, unit in _duration_parts(seconds))
 
 
 def language_name(code: str, lang: str) -> str:

@@ -11,21 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from companion._model import Article, Episode, FeedDefinition
+from companion import _paths
+from companion._model import Article, Credit, Episode, FeedDefinition
 from companion._render.i18n import (
+    direction,
     format_date,
     format_duration,
     format_number,
+    iso_duration,
     language_name,
+    localize_digits,
     primary,
     t,
     tn,
     ui_language,
 )
-from companion._site_model import PlacedImage, PlacedMedia, PlacedTranscript, Show
+from companion._site_model import (
+    PlacedImage,
+    PlacedMedia,
+    PlacedTranscript,
+    Show,
+    Sister,
+    Site,
+)
 
 Relative = Callable[[str | None], str | None]  # a URL made relative to the page (None: unsafe)
 
@@ -64,7 +76,8 @@ def facts(episode: Episode, lang: str) -> list[dict[str, Any]]:
     seconds = seconds_of(episode)
     if seconds:
         # Translators: how long the episode is (its audio, or its video)
-        found.append(_fact(t(lang, "Length"), format_duration(seconds, lang)))
+        found.append({"label": t(lang, "Length"), "values": [format_duration(seconds, lang)],
+                      "iso": iso_duration(seconds)})
     if article.season is not None:
         found.append(_fact(t(lang, "Season"), format_number(article.season, lang)))
     if article.episode is not None:
@@ -95,7 +108,7 @@ def item_facts(episode: Episode, lang: str) -> list[dict[str, str]]:
                       "iso": article.date.date().isoformat()})
     seconds = seconds_of(episode)
     if seconds:
-        found.append({"text": format_duration(seconds, lang), "iso": ""})
+        found.append({"text": format_duration(seconds, lang), "iso": iso_duration(seconds)})
     if article.episode is not None:
         number = format_number(article.episode, lang)
         # Translators: the episode's number in its show, e.g. "Episode 4"
@@ -128,8 +141,12 @@ def clock(seconds: float) -> str:
 def player(media: PlacedMedia, url: str, art: str | None, lang: str) -> dict[str, Any]:
     """What the player needs: the audio, its length (shown before it plays), a word on its
     format and size, the square artwork for the lock screen."""
+    ui = ui_language(lang)
     return {"url": url, "type": media.type, "seconds": f"{media.duration:.3f}",
-            "clock": clock(media.duration), "about": about(media, lang), "art": art}
+            "clock": localize_digits(clock(media.duration), ui), "about": about(media, lang),
+            "art": art, "digits": localize_digits("0123456789", ui).strip("0123456789"),
+            "back": localize_digits("15", ui), "forward": localize_digits("30", ui),
+            "clock0": localize_digits("0:00", ui)}
 
 
 def download(media: PlacedMedia, url: str, lang: str) -> dict[str, str]:
@@ -191,7 +208,12 @@ def transcript_files(placed: Sequence[PlacedTranscript], lang: str,
 
 
 def _capitalized(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    """A language's name starting a label: its first letter upper case, where the script
+    has cases (Georgian is written in Mkhedruli alone: "ქართული", never "Ქართული")."""
+    first = name[:1]
+    if "\u10d0" <= first <= "\u10ff":
+        return name
+    return first.upper() + name[1:]
 
 
 # -- subscribe ----------------------------------------------------------------------------------
@@ -244,3 +266,80 @@ def icons(show: Show | None, relative: Relative) -> list[dict[str, str]]:
         found.append({"rel": rel, "url": url, "sizes": f"{image.size[0]}x{image.size[1]}",
                       "type": "image/png" if rel == "icon" else ""})
     return found
+
+
+# -- the story in other languages, its people, the player elsewhere ----------------------------
+
+
+def editions(own: tuple[str, str], sisters: Sequence[Sister], site: Site, root: str,
+             ) -> list[dict[str, Any]]:
+    """The page and its sister-language editions, by language: each with its absolute URL
+    (`hreflang` alternates), its path from the page (the header's switcher), the language's
+    own name for itself, and, for `x-default`, the edition in the site's language (else the
+    first). Empty when the story has no other edition."""
+    pages = [(s.lang, site.episode_url(s.slug), f"{root}{_paths.episode_page(s.slug)}")
+             for s in sisters]
+    own_lang, own_slug = own
+    return _editions((own_lang, site.episode_url(own_slug),
+                      f"{root}{_paths.episode_page(own_slug)}"), pages, site)
+
+
+def show_editions(show: Show, site: Site, root: str) -> list[dict[str, Any]]:
+    """A show's sister-language editions: the shows of its podroll (by default every other
+    show of the project) in other languages and of its medium, one per language."""
+    feed = show.definition
+    pages = [(e.language, site.show_url(e.slug), f"{root}{_paths.feed_index(e.slug)}")
+             for e in feed.podroll if e.language and e.medium == feed.medium]
+    return _editions((feed.language, site.show_url(feed.slug),
+                      f"{root}{_paths.feed_index(feed.slug)}"), pages, site)
+
+
+def _editions(own: tuple[str, str, str], others: Sequence[tuple[str, str, str]],
+              site: Site) -> list[dict[str, Any]]:
+    """(language, URL, path from the page) of a page and its editions, as `editions` says."""
+    langs = {own[0].lower(): own}  # one edition per language (`check` warns of two)
+    for other in others:
+        langs.setdefault(other[0].lower(), other)
+    if len(langs) < 2:
+        return []
+    found = sorted(langs.values())
+    default = next((url for lang, url, _href in found
+                    if primary(lang) == primary(site.language)), found[0][1])
+    return [{"lang": lang, "url": url, "href": href,
+             "name": _capitalized(language_name(lang, lang)), "dir": direction(lang),
+             "current": url == own[1], "default": default}
+            for lang, url, href in found]
+
+
+def role_word(role: str, lang: str) -> str:
+    """A person's role (of the Podcast Taxonomy, podcasting 2.0) as the page says it; ""
+    for a role the pages have no word for."""
+    words = {"host": tn(lang, "Host", "Hosts", 1),
+             # Translators: a person's role in an episode (Podcast Taxonomy)
+             "co-host": t(lang, "Co-host"), "guest": t(lang, "Guest"),
+             "producer": t(lang, "Producer"), "editor": t(lang, "Editor")}
+    return words.get(role, "")
+
+
+def people(credits: Sequence[Credit], lang: str, relative: Relative) -> list[dict[str, Any]]:
+    """The episode's people: name, link, role, and picture when it is the site's own (a
+    picture from elsewhere would load another host before a click: it is left out)."""
+    ui = ui_language(lang)
+    found = []
+    for credit in credits:
+        img = relative(credit.img) if credit.img else None
+        found.append({"name": credit.name, "href": relative(credit.href) if credit.href else None,
+                      "img": img if img and "://" not in img else None,
+                      "role": role_word(credit.role, ui)})
+    return found
+
+
+def embed_code(url: str, title: str) -> dict[str, str]:
+    """The `<iframe>` another site pastes to play the episode there (its embed page)."""
+    code = (f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" '
+            f'height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>')
+    return {"url": url, "code": code}
+
+
+#: Pixels high the embed page needs (title, controls, slider, chapter and download lines).
+EMBED_HEIGHT = 190

@@ -36,7 +36,9 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from companion import _paths
@@ -47,6 +49,7 @@ from companion._render.i18n import (
     direction,
     format_date,
     has_catalog,
+    localize_digits,
     primary,
     t,
     tn,
@@ -64,17 +67,20 @@ from companion._render.social import (
     short,
     twitter,
 )
-from companion._site_model import Neighbour, PlacedImage, RenderEpisode, Show, Site
+from companion._site_model import Neighbour, PlacedImage, RenderEpisode, Show, Sister, Site
 from companion._text import NOT_XML
 
 THEME_DIR = _paths.THEME_DIR
 _NEIGHBOURS = "partials/neighbours.html"
-_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html", _NEIGHBOURS)
+_TEMPLATES = ("episode.html", "feed_index.html", "site_index.html", "embed.html", _NEIGHBOURS)
 # Where the theme marks the neighbours on an episode's page, so a build can put in new ones
 # without rendering the page again (`relink`).
 _NEIGHBOURS_BLOCK = re.compile(
     rb"<!--companion:neighbours ([A-Za-z0-9-]{1,35})-->\n.*?<!--/companion:neighbours-->\n",
     re.S)
+# The mark of a page's sister-language editions (a digest of their languages and pages): a
+# page whose editions changed is rendered again, not patched.
+_EDITIONS_MARK = re.compile(rb"<!--companion:editions [0-9a-f]{16}-->")
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ class PageRenderer:
             bytecode_cache=bytecode_cache,
             extensions=["jinja2.ext.i18n"],
         )
+        self._env.filters["digits"] = _digits
         self._templates = {name: self._load(name) for name in _TEMPLATES}
         self._assets = {"style": _versioned(_paths.STYLESHEET, self.stylesheet()),
                         "player": _versioned(_paths.PLAYER_SCRIPT, self.player_script())}
@@ -153,6 +160,7 @@ class PageRenderer:
             "alternates": [], "og": [], "twitter": [], "jsonld": "", "nav": [],
             "subscribe": [], "description": "", "robots": "", "preview": "",
             "assets": self._assets, "icons": [], "subscribe_shows": [],
+            "editions": [], "editions_mark": "", "people": [], "embed": None,
         }
 
     def _relative_to(self, root: str) -> parts.Relative:
@@ -183,7 +191,27 @@ class PageRenderer:
         context["neighbours"] = self._neighbours(lang, rep.neighbours, root)
         context["preview"] = _preview(rep.mark, episode, lang)
         context["robots"] = "noindex" if context["preview"] else ""
+        context["editions"] = parts.editions((episode.article.lang, episode.slug), rep.sisters,
+                                             self.site, root)
+        context["editions_mark"] = Markup(_editions_mark(rep.sisters))  # noqa: S704 (a digest)
+        if context["audio"]:
+            context["embed"] = parts.embed_code(
+                self.site.url(_paths.episode_embed(episode.slug)).removesuffix("index.html"),
+                episode.title)
         return self._render("episode.html", context)
+
+    def embed(self, rep: RenderEpisode, notes: ShowNotes) -> bytes | None:
+        """The episode's player alone (no site chrome, nothing of another host), at
+        `_paths.episode_embed(slug)`, for other sites to frame; None without audio."""
+        path = _paths.episode_embed(rep.episode.slug)
+        context = self._base(path, notes.lang, rep.page_url)
+        context["dir"] = notes.direction
+        context.update(self._episode_body(rep, notes, context["root"]))
+        if not context["audio"]:
+            return None
+        context["page_title"] = f"{rep.episode.title} · {self.site.title}"
+        context["robots"] = "noindex"
+        return self._render("embed.html", context)
 
     def _episode_body(self, rep: RenderEpisode, notes: ShowNotes,
                       root: str) -> dict[str, Any]:
@@ -201,16 +229,18 @@ class PageRenderer:
             "audio": self._player(rep, root, lang),
             "speeds": parts.speeds(lang),
             "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
-            "chapters": [_seek_item(c.start, c.title) for c in notes.chapters],
+            "chapters": [_seek_item(c.start, c.title, lang) for c in notes.chapters],
             "youtube": parts.youtube_facade(youtube_id, rep.video_picture, relative)
             if youtube_id else None,
             "spotify": parts.spotify_facade(spotify_id, first.thumb if first else None,
                                             relative) if spotify_id else None,
             "sources": [_source(s) for s in notes.sources if safe_url(s.url)],
-            "cues": [_cue(cue.start, cue.end, cue.text) for cue in rep.cues],
+            "cues": [_cue(cue.start, cue.end, cue.text, lang) for cue in rep.cues],
             "transcript_files": parts.transcript_files(rep.transcripts, lang, relative),
             "homes": [h for h in notes.homes if h.kind not in ("page", "feed")
                       and safe_url(h.url)],
+            "people": parts.people(episode.article.people or (first.people if first else ()),
+                                   lang, relative),
         }
 
     def _player(self, rep: RenderEpisode, root: str, lang: str) -> dict[str, Any] | None:
@@ -235,11 +265,15 @@ class PageRenderer:
         return Markup(f"<!--companion:neighbours {lang}-->\n"  # noqa: S704 (rendered above)
                       f"{html}<!--/companion:neighbours-->\n")
 
-    def relink(self, page: bytes, neighbours: Sequence[Neighbour]) -> bytes | None:
+    def relink(self, page: bytes, neighbours: Sequence[Neighbour],
+               sisters: Sequence[Sister] = ()) -> bytes | None:
         """An episode's page with other neighbours: the block between the theme's marks
-        rendered again; None when the page has no such block (a project's own template)."""
+        rendered again; None when the page has no such block (a project's own template) or
+        its sister-language editions are not `sisters` (it is rendered again)."""
         found = _NEIGHBOURS_BLOCK.search(page)
-        if found is None:
+        marked = _EDITIONS_MARK.search(page)
+        if found is None or (marked.group(0).decode("ascii") if marked else "") != \
+                _editions_mark(sisters):
             return None
         lang = found.group(1).decode("ascii")
         root = "../" * _paths.episode_page("x").count("/")
@@ -319,6 +353,8 @@ class PageRenderer:
                             self.site.title),
             "twitter": index_twitter(feed.title, feed.description, image_url),
             "jsonld": json_ld(self._series_ld(feed, canonical, show.feed_url, image_url)),
+            "editions": parts.show_editions(show, self.site, root),
+            "people": parts.people(show.people, feed.language, self._relative_to(root)),
         })
         return self._render("feed_index.html", context)
 
@@ -475,13 +511,15 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _seek_item(start: float, text: str) -> dict[str, str]:
-    return {"seconds": f"{max(start, 0.0):g}", "stamp": timestamp(start), "title": text,
+def _seek_item(start: float, text: str, lang: str) -> dict[str, str]:
+    """A chapter or a transcript line: where it starts (in the interface's digits)."""
+    return {"seconds": f"{max(start, 0.0):g}",
+            "stamp": localize_digits(timestamp(start), ui_language(lang)), "title": text,
             "text": text}
 
 
-def _cue(start: float, end: float, text: str) -> dict[str, str]:
-    return {**_seek_item(start, text), "end": f"{max(end, start, 0.0):g}"}
+def _cue(start: float, end: float, text: str, lang: str) -> dict[str, str]:
+    return {**_seek_item(start, text, lang), "end": f"{max(end, start, 0.0):g}"}
 
 
 def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
@@ -508,3 +546,17 @@ def json_ld(data: dict[str, Any]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # noqa: S704
+
+
+@pass_context
+def _digits(context: Context, text: str) -> str:
+    """The `digits` filter: `text` in the digits of the page's interface language."""
+    return localize_digits(text, ui_language(str(context["lang"])))
+
+
+def _editions_mark(sisters: Sequence[Sister]) -> str:
+    """The page's mark of its sister-language editions ("" when it has none)."""
+    if not sisters:
+        return ""
+    key = "\n".join(f"{s.lang} {s.slug}" for s in sisters)
+    return f"<!--companion:editions {hashlib.sha256(key.encode()).hexdigest()[:16]}-->"

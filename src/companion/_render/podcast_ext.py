@@ -208,6 +208,7 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         self.update_frequency: UpdateFrequency | None = None
         self.podroll: list[RemoteFeed] = []
         self.trailers: list[TrailerTag] = []
+        self.persons: list[PersonTag] = []  # the show's people (issue 25: `[[people]]`)
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
@@ -224,6 +225,8 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
             _sub(channel, PODCAST_NS, "funding", text, url=url)
         if self.medium:
             _sub(channel, PODCAST_NS, "medium", self.medium)
+        for person in self.persons:
+            person_tag(channel, person)
         if self.license:
             license_tag(channel, self.license)
         for txt in self.txt:
@@ -268,6 +271,14 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
             _set_text_attr(elem, "season", str(trailer.season))
 
 
+def person_tag(parent: etree._Element, person: PersonTag) -> None:
+    """`podcast:person` (channel or item): name, role, and group, href, img when known."""
+    elem = _sub(parent, PODCAST_NS, "person", person.name, role=person.role)
+    for name, value in (("group", person.group), ("href", person.href), ("img", person.img)):
+        if value:
+            _set_text_attr(elem, name, value)
+
+
 def license_tag(parent: etree._Element, tag: License) -> None:
     elem = _sub(parent, PODCAST_NS, "license", tag.name)
     if tag.url:
@@ -306,7 +317,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
             _sub(entry, PODCAST_NS, "chapters", url=self.chapters_url,
                  type="application/json+chapters")
         for person in self.persons:
-            self._person(entry, person)
+            person_tag(entry, person)
         if self.season is not None:
             _sub(entry, PODCAST_NS, "season", str(self.season))
         if self.episode is not None:
@@ -318,14 +329,6 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         for alternate in self.alternates:
             self._alternate(entry, alternate)
         return entry
-
-    @staticmethod
-    def _person(entry: etree._Element, person: PersonTag) -> None:
-        elem = _sub(entry, PODCAST_NS, "person", person.name, role=person.role)
-        for name, value in (("group", person.group), ("href", person.href),
-                            ("img", person.img)):
-            if value:
-                _set_text_attr(elem, name, value)
 
     @staticmethod
     def _location(entry: etree._Element, place: Place) -> None:

@@ -49,7 +49,7 @@ from typing import Any, NamedTuple
 from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
-from companion._model import Article, Episode, FileUrl, PageUrl
+from companion._model import Article, Credit, Episode, FileUrl, PageUrl
 from companion._read.links import clean_url
 from companion._render.limits import APPLE_DESCRIPTION
 from companion._render.podcast_ext import (
@@ -362,6 +362,7 @@ def _map_podcastindex(ext: PodcastIndexExtension, show: Show, page: Page) -> Non
     ext.txt = list(feed.txt)
     ext.update_frequency = feed.update_frequency
     ext.podroll = list(show.podroll)
+    ext.persons = [person_tag(c) for c in show.people or feed.people]
     ext.trailers = list(page.trailers)
 
 
@@ -431,8 +432,15 @@ def _map_item_podcastindex(ext: PodcastIndexEntryExtension, episode: Episode,
 def _persons(article: Article) -> list[PersonTag]:
     """The episode's hosts and guests, else its author as the host."""
     if article.people:
-        return [PersonTag(c.name, c.role, c.href, c.img, c.group) for c in article.people]
+        return [person_tag(c) for c in article.people]
     return [PersonTag(article.author)] if article.author else []
+
+
+def person_tag(credit: Credit) -> PersonTag:
+    """A person as `podcast:person`; a picture not placed on the site yet (a project path)
+    is left out: `img` must be a URL."""
+    img = credit.img if credit.img and "://" in credit.img else None
+    return PersonTag(credit.name, credit.role, credit.href, img, credit.group)
 
 
 def sri(sha256_hex: str) -> str | None:

@@ -23,7 +23,15 @@ from companion._errors import Problem
 from companion._model import Episode
 from companion._render.pages import PageRenderer, home_show
 from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
-from companion._site_model import Neighbour, OutputFile, PlacedImage, RenderEpisode, Show, Site
+from companion._site_model import (
+    Neighbour,
+    OutputFile,
+    PlacedImage,
+    RenderEpisode,
+    Show,
+    Sister,
+    Site,
+)
 
 
 def site_file(path: str, data: bytes) -> OutputFile:
@@ -55,7 +63,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     placed = {m.path: m for m in (*rep.media.values(), *rep.video.values())  # the MP4 once
               if not m.remote}
     files = [media.file() for media in placed.values()]
-    files += image_files([rep.image, *rep.picture, *rep.video_picture])
+    files += image_files([rep.image, *rep.picture, *rep.video_picture, *rep.portraits])
     chapters_url = None
     if episode.chapters:
         path = _paths.chapters_json(episode.slug)
@@ -66,6 +74,9 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     notes = show_notes(episode, site, page_url=rep.page_url,
                        feeds=[(show.title, show.feed_url) for show in rep.shows])
     files.append(site_file(_paths.episode_page(episode.slug), pages.episode(rep, notes)))
+    embed = pages.embed(rep, notes)
+    if embed is not None:
+        files.append(site_file(_paths.episode_embed(episode.slug), embed))
     items: dict[str, FeedItem] = {}
     if rep.shows:
         refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
@@ -98,7 +109,7 @@ def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping
     problems += size_problems(show.definition, len(feeds[0].data or b""), kept,
                               f"feeds/{show.slug}.toml")
     files = [*feeds, site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
-    files += image_files([show.artwork, show.thumb, *show.icons])
+    files += image_files([show.artwork, show.thumb, *show.icons, *show.portraits])
     return tuple(files), problems
 
 
@@ -136,10 +147,12 @@ def image_files(images: Iterable[PlacedImage | None]) -> list[OutputFile]:
 
 
 def relink_page(pages: PageRenderer, slug: str, neighbours: Sequence[Neighbour],
-                read: Callable[[str], bytes | None]) -> OutputFile | None:
+                read: Callable[[str], bytes | None],
+                sisters: Sequence[Sister] = ()) -> OutputFile | None:
     """An episode's page, as `read` gives it, with `neighbours` as its older and newer
-    episodes; None when it is not there or cannot be patched (render it again)."""
+    episodes; None when it is not there or cannot be patched (render it again: so it is
+    when its sister-language editions changed)."""
     path = _paths.episode_page(slug)
     page = read(path)
-    patched = pages.relink(page, neighbours) if page is not None else None
+    patched = pages.relink(page, neighbours, sisters) if page is not None else None
     return site_file(path, patched) if patched is not None else None

@@ -43,7 +43,7 @@
     });
   });
 
-  all("a[data-copy]").forEach(function (a) {
+  all("[data-copy]").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();
       copy(a.getAttribute("data-copy"), one(".status", a.closest("section")),
@@ -58,6 +58,11 @@
   var play = one(".play", ui), range = one(".seek", ui), speed = one(".speed", ui);
   var elapsed = one(".elapsed", ui), total = one(".total", ui), now = one(".chapter-now", ui);
   var say = one(".status", box), given = parseFloat(box.getAttribute("data-duration")) || 0;
+  var digits = box.getAttribute("data-digits") || "";  /* the page's own, when not 0-9 */
+  function local(text) {  /* digits as the page writes them */
+    return String(text).replace(/[0-9]/g, function (c) { return digits ? digits.charAt(+c) : c; });
+  }
+  function time(s) { return local(clock(s)); }
   var chapters = all(".chapter-list a").map(function (a) {
     var title = one(".chapter-title", a);
     return { at: secondsOf(a.getAttribute("href")), el: a, title: title ? title.textContent : "" };
@@ -117,11 +122,11 @@
 
   function update() {
     var t = position(), len = length();
-    elapsed.textContent = clock(t);
-    total.textContent = clock(len);
+    elapsed.textContent = time(t);
+    total.textContent = time(len);
     range.max = len || 1;
     if (!dragging) { range.value = t; }
-    range.setAttribute("aria-valuetext", clock(t) + " / " + clock(len));
+    range.setAttribute("aria-valuetext", time(t) + " / " + time(len));
     var chapter = mark(chapters, t, "chapter", "now");
     if (chapter) { now.textContent = chapter.title || ""; if (started) { session(chapter.title); } }
     var cue = mark(cues, t, "cue", "now");
@@ -200,7 +205,7 @@
   speed.addEventListener("change", function () {
     audio.playbackRate = audio.defaultPlaybackRate = parseFloat(speed.value) || 1;
   });
-  range.addEventListener("input", function () { dragging = true; elapsed.textContent = clock(range.value); });
+  range.addEventListener("input", function () { dragging = true; elapsed.textContent = time(range.value); });
   range.addEventListener("change", function () { dragging = false; seek(parseFloat(range.value), !audio.paused); });
   range.addEventListener("keydown", function (e) {
     var step = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30 }[e.key];
@@ -248,7 +253,7 @@
         c.el.hidden = !hit;
         n += hit ? 1 : 0;
       });
-      found.textContent = q ? found.getAttribute("data-found").replace("%d", n) : "";
+      found.textContent = q ? found.getAttribute("data-found").replace("%d", local(n)) : "";
     });
   }
 
