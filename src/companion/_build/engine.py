@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic
@@ -56,6 +57,7 @@ from companion._build.seam import (
     project_relative,
 )
 from companion._build.state import (
+    ABSENT,
     BuildState,
     EpisodeState,
     FeedState,
@@ -70,7 +72,7 @@ from companion._build.state import (
 )
 from companion._build.writer import Writer
 from companion._clock import clock_now
-from companion._errors import CompanionError, Problem, RenderError, Severity
+from companion._errors import Problem, RenderError, Severity
 from companion._lifecycle.lifecycle import (
     Claim,
     empty_feed_problem,
@@ -169,6 +171,7 @@ class _Build(Generic[E, I]):
         self.status: dict[str, Status] = {}
         self.flags: dict[str, Flags] = {}
         self._rendered: set[str] = set()
+        self._checked: set[str] = set()  # project files known to lie outside the output
         self.feeds_rendered = 0
         self.site_rendered = False
 
@@ -183,11 +186,16 @@ class _Build(Generic[E, I]):
         self.problems.extend(e.problem() for e in self.published.problems)
         self.pages_key = self.new.pages_key = self._pages_key()
         sources = discover(self.site)
-        self._identify(sources)
-        self._decide(sources)
+        unread = self._identify(sources)
+        self._decide(sources, unread)  # a first guess: the unread ones are settled below
         self._navigate(sources, self.known.episodes)  # as the last build knew the shows
-        dirty = self._clean_episodes(sources)
-        self._render_episodes(dirty)
+        self._check_files(self.identities.values())  # as far as they are known yet
+        self._render_episodes(unread)  # read once, in the workers: their identities arrive
+        clashing = self._decide(sources)
+        again = self._unsettled(unread, clashing)
+        read = set(unread)
+        dirty = self._clean_episodes([s for s in sources if s not in read], clashing)
+        self._render_episodes(again + dirty)
         self._relink(self._navigate(sources, self.new.episodes))
         standings = self._standings(sources)
         written = [f.slug for f in feeds if self._feed(f, sources, standings)]
@@ -236,60 +244,107 @@ class _Build(Generic[E, I]):
 
     # -- identities and the lifecycle -------------------------------------------------------
 
-    def _identify(self, sources: list[str]) -> None:
-        """Every article's identity: from the last build when its files did not change,
-        else from its front matter (None: it cannot be read; the render says why)."""
+    def _identify(self, sources: list[str]) -> list[str]:
+        """The identity of every article whose files did not change, from the last build;
+        return the others: they are read (once) by the render, which hands their identity
+        back. Until then the last build's identity of each stands in as a guess (the order
+        of the shows' pages)."""
         again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
+        unread: list[str] = []
         for source in sources:
             state = self.old.episodes.get(source)
-            if (state is not None and not again
-                    and self.hashes.all_unchanged(base_deps(source))):
+            if state is not None and not again and self._same_files(base_deps(source)):
                 self.identities[source] = identity_of(state.ident)
                 continue
-            try:
-                self.identities[source] = self.stages.identify(self.site,
-                                                               self.site.root / source)
-            except CompanionError:
-                self.identities[source] = None
-        files = {f for i in self.identities.values() if i is not None for f in i.files}
-        check_output_folder(self.site, self.out, "the output folder", sorted(files))
+            unread.append(source)
+            known = self.known.episodes.get(source)
+            self.identities[source] = identity_of(known.ident) if known is not None else None
+        return unread
 
-    def _decide(self, sources: list[str]) -> None:
-        """Lifecycle and clashes: how each article is rendered this time."""
+    def _same_files(self, rels: Sequence[str]) -> bool:
+        """Whether `rels` are as the last build saw them: by stat, else by their bytes."""
+        if self.hashes.all_unchanged(rels):
+            return True
+        known = self.old.files
+        return all(self.hashes.hash(rel) == (known[rel][2] if rel in known else ABSENT)
+                   for rel in rels)
+
+    def _check_files(self, identities: Iterable[Identity | None]) -> None:
+        """No article's local audio or artwork may lie in the output folder (each project
+        file checked once a build, before anything of the article that names it is
+        written)."""
+        files = {f for i in identities if i is not None for f in i.files} - self._checked
+        if files or not self._checked:
+            check_output_folder(self.site, self.out, "the output folder", sorted(files))
+            self._checked |= files | {""}
+
+    def _decide(self, sources: list[str], unread: Sequence[str] = ()) -> set[str]:
+        """Lifecycle and clashes: how each article is rendered this time; return the
+        articles that share a slug or a GUID with another. `unread` articles are not known
+        yet: they get flags the renderer settles from what it reads (`Flags.settled`), and
+        the others' flags are a first guess (for the neighbours), settled again once every
+        identity is known."""
+        waiting = set(unread)
         claims: list[Claim] = []
         for source in sources:
             identity = self.identities[source]
-            if identity is None:
+            if identity is None or source in waiting:
                 continue
             status = self.status[source] = status_of(identity.draft, identity.date,
                                                      self.clock.now)
             if included(status, self.clock):
                 claims.append(Claim(source, identity.slug, identity.guid))
         resolution = resolve_claims(claims, self.published.guids)
-        self.problems.extend(resolution.problems())
         for source in sources:
+            nav = self.flags[source].nav if source in self.flags else ()
             status = self.status.get(source, "live")
-            if self.identities[source] is None:
-                self.flags[source] = Flags()  # cannot be read: the render reports why
+            if source in waiting:
+                self.flags[source] = Flags(nav=nav, clock=self.clock)
+            elif self.identities[source] is None:
+                self.flags[source] = Flags(nav=nav)  # cannot be read: the render says why
             elif source in resolution.dropped or not included(status, self.clock):
-                self.flags[source] = Flags(render=False, mark=status)
+                self.flags[source] = Flags(render=False, mark=status, nav=nav)
             else:
-                self.flags[source] = Flags(mark=status,
+                self.flags[source] = Flags(mark=status, nav=nav,
                                            in_feeds=source not in resolution.no_feed)
+        if waiting:
+            return set()
+        self.problems.extend(resolution.problems())
         pending = [i.date for s, i in self.identities.items()
                    if i is not None and self.status.get(s) == "scheduled" and i.date]
         self.new.next_release = min(pending).isoformat() if pending else ""
+        return _clashing(claims)
+
+    def _unsettled(self, rendered: list[str], clashing: set[str]) -> list[str]:
+        """Of the articles rendered before the lifecycle was settled, those to render again:
+        their settled flags differ from those they were rendered with (a clash), or they
+        share a slug or GUID with another (whose files theirs may have overwritten).
+        Their outputs are released to be claimed anew."""
+        again: list[str] = []
+        for source in rendered:
+            state = self.new.episodes.get(source)
+            if state is not None and state.flags == self.flags[source].key \
+                    and source not in clashing:
+                continue
+            again.append(source)
+            if state is not None:
+                self.writer.release(state.outputs)
+                del self.new.episodes[source]
+                self._rendered.discard(source)
+        return again
 
     # -- episodes -----------------------------------------------------------------------
 
-    def _clean_episodes(self, sources: list[str]) -> list[str]:
-        """Carry over every episode whose key and outputs still hold; return the others."""
+    def _clean_episodes(self, sources: list[str], clashing: set[str]) -> list[str]:
+        """Carry over every episode whose key and outputs still hold; return the others
+        (and those in a clash: a new article may have written over their files)."""
         recheck = self._feeds_changed()
         same_pages = self.pages_key == self.old.pages_key
         dirty: list[str] = []
         for source in sources:
             state = self.old.episodes.get(source)
-            if state is None or not self._still_good(source, state, recheck, same_pages):
+            if state is None or source in clashing \
+                    or not self._still_good(source, state, recheck, same_pages):
                 dirty.append(source)
         return dirty
 
@@ -377,6 +432,8 @@ class _Build(Generic[E, I]):
 
     def _render_episodes(self, dirty: list[str]) -> None:
         total = len(dirty)
+        if not total:
+            return
         self.progress("render", 0, total)
         for done, (build, digests) in enumerate(self._renders(dirty), start=1):
             self._take(build, *digests)
@@ -394,13 +451,20 @@ class _Build(Generic[E, I]):
                     jobs[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild[E, I], entry_digest: str, item_digest: str) -> None:
+        flags = self.flags[build.source]
+        if flags.clock is not None:  # read for the first time: its identity is known now
+            self.identities[build.source] = build.identity
+            self._check_files([build.identity])
+            flags = self.flags[build.source] = flags.settled(build.identity)
+            if any(f.path in self.writer.records and f.cache != "immutable"
+                   for f in build.files):
+                return  # a clash of slugs: rendered again once the claims are settled
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
             outputs[file.path] = self.writer.records[file.path][2]
         deps = sorted(set(build.deps) | set(base_deps(build.source)))
         feeds = sorted(build.feeds)
-        flags = self.flags[build.source]
         self.new.episodes[build.source] = EpisodeState(
             build.slug, deps, self._episode_key(deps, feeds, flags), outputs, feeds,
             entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
@@ -573,6 +637,13 @@ class _Build(Generic[E, I]):
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _clashing(claims: Sequence[Claim]) -> set[str]:
+    """The sources of the claims that share a slug or a GUID with another."""
+    slugs = Counter(c.slug for c in claims)
+    guids = Counter(c.guid for c in claims)
+    return {c.source for c in claims if slugs[c.slug] > 1 or guids[c.guid] > 1}
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:
