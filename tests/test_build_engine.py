@@ -469,6 +469,24 @@ def test_parallel_build_matches_serial(project: Site, tmp_path: Path) -> None:
     assert tree(project.out_dir) == tree(tmp_path / "par")
 
 
+def test_parallel_build_renders_in_the_calling_process_too(project: Site,
+                                                           tmp_path: Path) -> None:
+    """Two jobs are one worker process and this one: the parent renders chunks while the
+    worker's are not back (RENDERS counts only the renders of this process)."""
+    for i in range(80):
+        article(project.root, f"many-{i:03}", body=f"body {i} " * 50)
+    RENDERS.clear()
+    build(project, stages=FakeStages(), jobs=2)
+    local = len(RENDERS)
+    assert 0 < local <= 86 - 2 * 24  # the worker holds two chunks from the start
+    assert tree(project.out_dir) == tree(build_serial(project, tmp_path))
+
+
+def build_serial(project: Site, tmp_path: Path) -> Path:
+    run(project, out=tmp_path / "serial", force=True)
+    return tmp_path / "serial"
+
+
 def test_parallel_renderer_error_keeps_where_and_fix(project: Site) -> None:
     for i in range(60):
         article(project.root, f"many-{i:03}")

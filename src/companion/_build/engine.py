@@ -443,7 +443,7 @@ class _Build(Generic[E, I]):
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
             for packed in parallel(self.site, self.stages, list(self.feeds.values()), jobs,
-                                    self.jobs):
+                                   self.jobs, self.renderer):
                 yield from save_packed(self.parts, packed)
         else:
             for start in range(0, len(jobs), CHUNK):
