@@ -187,11 +187,12 @@ class _Build(Generic[E, I]):
         self.pages_key = self.new.pages_key = self._pages_key()
         sources = discover(self.site)
         unread = self._identify(sources)
-        self._decide(sources, unread)  # a first guess: the unread ones are settled below
+        clashing = self._decide(sources, unread)  # a first guess when some are unread
         self._navigate(sources, self.known.episodes)  # as the last build knew the shows
         self._check_files(self.identities.values())  # as far as they are known yet
-        self._render_episodes(unread)  # read once, in the workers: their identities arrive
-        clashing = self._decide(sources)
+        if unread:
+            self._render_episodes(unread)  # read once, in the workers: identities arrive
+            clashing = self._decide(sources)
         again = self._unsettled(unread, clashing)
         read = set(unread)
         dirty = self._clean_episodes([s for s in sources if s not in read], clashing)
