@@ -154,7 +154,9 @@ class _Build(Settling, Generic[E, I]):
         self.parts: Parts[E, I] = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
-        self.known = old  # who was in which show last time: the first guess of neighbours
+        # who was in which show last time (the first guess of neighbours), and the moves;
+        # when the last build is not reused, that alone is kept of it, not its files
+        self.known = old if self.old is old else _known(old)
         self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
         self.hashes = FileHashes(site.root, {} if force else old.files)
         self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
@@ -541,6 +543,16 @@ class _Build(Settling, Generic[E, I]):
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _known(state: BuildState) -> BuildState:
+    """What a build that does not reuse the last one (``--force``, a lost parts store)
+    still asks of it: each episode's slug, GUID, identity, title, shows and page, and the
+    moved pages; not its files, outputs and parts digests (most of its memory)."""
+    return BuildState(episodes={
+        source: EpisodeState(st.slug, [], "", {}, st.feeds, "", "", guid=st.guid,
+                             ident=st.ident, title=st.title, page=st.page)
+        for source, st in state.episodes.items()}, moved=state.moved)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:
