@@ -71,6 +71,7 @@ class Tool:
     edit: Path  # the file the one-post edit touches
     lead: str  # the start of that post's body: the edit goes in front of it
     env: dict[str, str] | None = None
+    force: str = ""  # companion: the option that renders everything again (`--force`)
 
 
 # -- measuring ----------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def companion_tool(root: Path, posts: list[Post], jobs: int | None,
 
     post = posts[len(posts) // 2]
     return Tool(name, root, root / "site", command, clean,
-                root / "episodes" / post.filename, post.body[:40], env)
+                root / "episodes" / post.filename, post.body[:40], env, "--force")
 
 
 def inner_build_seconds(root: Path, env: dict[str, str]) -> float:
@@ -398,6 +399,8 @@ def bench_tool(tool: Tool) -> dict[str, Run]:
         results["one-edit"] = measure(tool.command, tool.root, tool.out, tool.env)
     finally:
         tool.edit.write_text(original, encoding="utf-8")
+    if tool.force:  # everything rendered again, the caches of derived work kept
+        results["force"] = measure([*tool.command, tool.force], tool.root, tool.out, tool.env)
     return results
 
 
@@ -460,14 +463,15 @@ def _trim_heap() -> None:
 
 
 def table(results: dict[str, dict[str, Run]]) -> str:
-    lines = ["| tool | run | seconds | CPU s | files written | peak tree MB "
+    lines = ["| tool | run | seconds | CPU s | CPU / wall | files written | peak tree MB "
              "| largest process MB |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, runs in results.items():
         for kind, run in runs.items():
             inner = f" (build() {run.inner:.2f})" if run.inner is not None else ""
             lines.append(f"| {name} | {kind} | {run.seconds:.2f}{inner} | {run.cpu:.2f} "
-                         f"| {run.written} | {run.tree_mb:.0f} | {run.proc_mb:.0f} |")
+                         f"| {run.cpu / max(run.seconds, 0.001):.2f} | {run.written} "
+                         f"| {run.tree_mb:.0f} | {run.proc_mb:.0f} |")
     return "\n".join(lines)
 
 
@@ -486,6 +490,27 @@ def ratios(results: dict[str, dict[str, Run]]) -> str:
     return "\n".join(lines)
 
 
+def curve(everything: dict[int, dict[str, dict[str, Run]]]) -> str:
+    """companion across the sizes: the issue's scale table (time, CPU, CPU per episode,
+    memory of cold, --force and one-edit, no-change and one-edit times, files written)."""
+    lines = ["| N | cold s | cold CPU s | CPU / wall | CPU per episode | peak MB cold "
+             "| peak MB --force | peak MB one-edit | no-change s | one-edit s "
+             "| files written (cold) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, results in everything.items():
+        runs = results.get("companion")
+        if runs is None:
+            continue
+        cold, force = runs["cold"], runs.get("force")
+        lines.append(
+            f"| {size:,} | {cold.seconds:.2f} | {cold.cpu:.2f} "
+            f"| {cold.cpu / max(cold.seconds, 0.001):.2f} | {1000 * cold.cpu / size:.1f} ms "
+            f"| {cold.tree_mb:.0f} | {force.tree_mb if force else 0:.0f} "
+            f"| {runs['one-edit'].tree_mb:.0f} | {runs['no-change'].seconds:.2f} "
+            f"| {runs['one-edit'].seconds:.2f} | {cold.written:,} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="companion vs Hugo, Pelican, Jekyll")
     parser.add_argument("--sizes", default="1000,10000")
@@ -499,17 +524,19 @@ def main() -> None:
     unknown = set(peers) - set(PEERS)
     if unknown:
         raise SystemExit(f"unknown peers: {', '.join(sorted(unknown))}")
-    everything = {}
+    everything: dict[int, dict[str, dict[str, Run]]] = {}
     env = snapshot_package()
     others = {f"companion@{rev}": snapshot_package(rev) for rev in args.compare}
     for size in sizes:
         results = bench_size(size, peers, args.jobs, env, others)
-        everything[size] = {k: {r: asdict(v) for r, v in runs.items()}
-                            for k, runs in results.items()}
+        everything[size] = results
         print(f"\n## N = {size}\n\n{table(results)}\n\ncompanion / peer (lower is better "
               f"for companion):\n\n{ratios(results)}\n", flush=True)
+    print(f"\n## companion across the sizes\n\n{curve(everything)}\n", flush=True)
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "results.json").write_text(json.dumps(everything, indent=2) + "\n")
+    saved = {size: {k: {r: asdict(v) for r, v in runs.items()} for k, runs in results.items()}
+             for size, results in everything.items()}
+    (WORK / "results.json").write_text(json.dumps(saved, indent=2) + "\n")
 
 
 if __name__ == "__main__":

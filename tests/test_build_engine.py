@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from companion import Clock, FeedDefinition, OutputFile, Problem, ReadError, RenderError, Site
+from companion import Clock, FeedDefinition, OutputFile, Problem, RenderError, Site
 from companion._build.engine import build
 from companion._build.result import BuildResult
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered
@@ -41,6 +42,17 @@ def meta_of(path: Path) -> tuple[dict[str, str], str]:
     return dict(line.split(": ", 1) for line in head.splitlines()), body
 
 
+def identify(path: Path) -> Identity | None:
+    """The identity the fake renderer reads (None: a broken article)."""
+    meta, body = meta_of(path)
+    if "BROKEN" in body:
+        return None
+    slug = meta.get("slug", path.stem)
+    date = datetime.fromisoformat(meta["date"]) if "date" in meta else None
+    return Identity(slug, meta.get("guid", slug), meta.get("draft") == "true", date,
+                    meta.get("hidden") == "true")
+
+
 class FakeRenderer:
     def __init__(self, site: Site, feeds: Sequence[FeedDefinition]) -> None:
         self.site = site
@@ -52,6 +64,11 @@ class FakeRenderer:
         return [self.one(path, flags) for path, flags in jobs]
 
     def one(self, path: Path, flags: Flags) -> EpisodeBuild:
+        identity = identify(path)
+        build = self.render(path, flags.settled(identity))
+        return dataclasses.replace(build, identity=identity)
+
+    def render(self, path: Path, flags: Flags) -> EpisodeBuild:
         meta, body = meta_of(path)
         source = path.relative_to(self.site.root).as_posix()
         if "CRASH" in body:
@@ -126,15 +143,6 @@ class FakeStages:
 
     def published(self, site: Site) -> PublishedIndex:
         return self.index
-
-    def identify(self, site: Site, path: Path) -> Identity:
-        meta, body = meta_of(path)
-        if "BROKEN" in body:
-            raise ReadError("broken article", where=path.name)
-        slug = meta.get("slug", path.stem)
-        date = datetime.fromisoformat(meta["date"]) if "date" in meta else None
-        return Identity(slug, meta.get("guid", slug), meta.get("draft") == "true", date,
-                        meta.get("hidden") == "true")
 
     def page_inputs(self, site: Site) -> list[Path]:
         folder = site.templates_dir
@@ -459,6 +467,24 @@ def test_parallel_build_matches_serial(project: Site, tmp_path: Path) -> None:
     parallel = build(project, tmp_path / "par", stages=FakeStages(), jobs=2, force=True)
     assert parallel.rendered == serial.rendered == 86
     assert tree(project.out_dir) == tree(tmp_path / "par")
+
+
+def test_parallel_build_renders_in_the_calling_process_too(project: Site,
+                                                           tmp_path: Path) -> None:
+    """Two jobs are one worker process and this one: the parent renders chunks while the
+    worker's are not back (RENDERS counts only the renders of this process)."""
+    for i in range(80):
+        article(project.root, f"many-{i:03}", body=f"body {i} " * 50)
+    RENDERS.clear()
+    build(project, stages=FakeStages(), jobs=2)
+    local = len(RENDERS)
+    assert 0 < local <= 86 - 2 * 24  # the worker holds two chunks from the start
+    assert tree(project.out_dir) == tree(build_serial(project, tmp_path))
+
+
+def build_serial(project: Site, tmp_path: Path) -> Path:
+    run(project, out=tmp_path / "serial", force=True)
+    return tmp_path / "serial"
 
 
 def test_parallel_renderer_error_keeps_where_and_fix(project: Site) -> None:

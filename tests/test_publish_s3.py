@@ -14,6 +14,7 @@ from companion._publish.run import PublishEvent, publish
 from companion._publish.s3 import S3Target
 from companion._publish.targets import MULTIPART_THRESHOLD
 from companion._site_model import PublishSettings
+from tests._faultproxy import FaultProxy
 from tests._seaweed import SeaweedServer, s3_env, seaweed, write_sample_site  # noqa: F401
 
 pytestmark = [pytest.mark.s3]
@@ -280,3 +281,47 @@ def test_a_file_is_one_request_with_one_checksum_and_no_change_is_one_request(
     assert dict(again.ops) == {"GetObject": 1}  # the manifest, nothing else
     target.close()
     again_target.close()
+
+
+def test_no_change_is_one_signed_get_without_a_client(s3_env: SeaweedServer,  # noqa: F811
+                                                      public_bucket: str,
+                                                      tmp_path: Path) -> None:
+    """Nothing to send: the manifest is read with one GET signed without a botocore
+    client, and no client is made; a change then makes one and sends."""
+    site = write_sample_site(tmp_path / "site", episodes=2)
+    prefix = uuid.uuid4().hex[:10]
+    first = _target(s3_env, prefix=prefix)
+    assert publish(site, first).sent
+    first.close()
+    proxy = FaultProxy(s3_env.endpoint).start()
+    try:
+        target = open_target(f"s3://{public_bucket}/{prefix}",
+                             PublishSettings(addressing_style="path"),
+                             endpoint_url=proxy.url, project_root=Path.cwd())
+        assert isinstance(target, S3Target)
+        assert publish(site, target).sent == ()
+        assert dict(proxy.counts) == {"GET": 1}
+        assert not target.connected
+        write_sample_site(site, episodes=2, titles={1: "Changed"})
+        assert publish(site, target).sent
+        assert target.connected
+        target.close()
+    finally:
+        proxy.stop()
+
+
+def test_a_signed_get_that_is_refused_asks_the_client(s3_env: SeaweedServer,  # noqa: F811
+                                                       public_bucket: str,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quick GET that is not answered 200 (here: a wrong secret) is never believed:
+    the client asks again and reports the error by name."""
+    from companion._errors import PublishError
+
+    site = write_sample_site(tmp_path / "site", episodes=1)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
+    target = _target(s3_env, bucket=s3_env.make_bucket())
+    with pytest.raises(PublishError) as info:
+        publish(site, target)
+    assert "secret key does not match" in info.value.message
+    assert target.connected

@@ -102,3 +102,11 @@ def has_userinfo(url: str) -> bool:
 
 #: The one redaction lives in `companion._redact`; the name stays here for older imports.
 redact = _redact.redact
+
+
+_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (controls, lone surrogates, FFFE)."""
+    return _ILLEGAL_XML.sub("", text)

@@ -55,6 +55,7 @@ from companion._build.seam import (
     base_deps,
     project_relative,
 )
+from companion._build.settle import Settling
 from companion._build.state import (
     BuildState,
     EpisodeState,
@@ -64,20 +65,15 @@ from companion._build.state import (
     digest,
     digest_object,
     identity_data,
-    identity_of,
     load_state,
     save_state,
 )
 from companion._build.stories import sister_nav
 from companion._build.writer import Writer
 from companion._clock import clock_now
-from companion._errors import CompanionError, Problem, RenderError, Severity
+from companion._errors import Problem, RenderError, Severity
 from companion._lifecycle.lifecycle import (
-    Claim,
     empty_feed_problem,
-    included,
-    resolve_claims,
-    status_of,
 )
 from companion._model import Episode, FeedDefinition, FeedSelection
 from companion._read.files import discover
@@ -145,7 +141,7 @@ def describe_selection(select: FeedSelection) -> str:
 # -- the build -----------------------------------------------------------------------------
 
 
-class _Build(Generic[E, I]):
+class _Build(Settling, Generic[E, I]):
     def __init__(self, site: Site, out: Path, stages: Stages[E, I], force: bool, jobs: int,
                  progress: Progress, clock: Clock) -> None:
         self.site = site
@@ -159,7 +155,9 @@ class _Build(Generic[E, I]):
         self.parts: Parts[E, I] = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()
-        self.known = old  # who was in which show last time: the first guess of neighbours
+        # who was in which show last time (the first guess of neighbours), and the moves;
+        # when the last build is not reused, that alone is kept of it, not its files
+        self.known = old if self.old is old else _known(old)
         self.writer = Writer(self.out, previous, journal=site.root / ".companion" / "journal")
         self.hashes = FileHashes(site.root, {} if force else old.files)
         self.new = BuildState(out_dir=str(self.out), preview=clock.preview)
@@ -170,6 +168,7 @@ class _Build(Generic[E, I]):
         self.status: dict[str, Status] = {}
         self.flags: dict[str, Flags] = {}
         self._rendered: set[str] = set()
+        self._checked: set[str] = set()  # project files known to lie outside the output
         self.feeds_rendered = 0
         self.site_rendered = False
 
@@ -184,11 +183,17 @@ class _Build(Generic[E, I]):
         self.problems.extend(e.problem() for e in self.published.problems)
         self.pages_key = self.new.pages_key = self._pages_key()
         sources = discover(self.site)
-        self._identify(sources)
-        self._decide(sources)
+        unread = self._identify(sources)
+        clashing = self._decide(sources, unread)  # a first guess when some are unread
         self._navigate(sources, self.known.episodes)  # as the last build knew the shows
-        dirty = self._clean_episodes(sources)
-        self._render_episodes(dirty)
+        self._check_files(self.identities.values())  # as far as they are known yet
+        if unread:
+            self._render_episodes(unread)  # read once, in the workers: identities arrive
+            clashing = self._decide(sources)
+        again = self._unsettled(unread, clashing)
+        read = set(unread)
+        dirty = self._clean_episodes([s for s in sources if s not in read], clashing)
+        self._render_episodes(again + dirty)
         self._relink(self._navigate(sources, self.new.episodes))
         standings = self._standings(sources)
         written = [f.slug for f in feeds if self._feed(f, sources, standings)]
@@ -235,62 +240,18 @@ class _Build(Generic[E, I]):
         old = {slug: state.defkey for slug, state in self.old.feeds.items()}
         return old != self.feed_keys
 
-    # -- identities and the lifecycle -------------------------------------------------------
-
-    def _identify(self, sources: list[str]) -> None:
-        """Every article's identity: from the last build when its files did not change,
-        else from its front matter (None: it cannot be read; the render says why)."""
-        again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
-        for source in sources:
-            state = self.old.episodes.get(source)
-            if (state is not None and not again
-                    and self.hashes.all_unchanged(base_deps(source))):
-                self.identities[source] = identity_of(state.ident)
-                continue
-            try:
-                self.identities[source] = self.stages.identify(self.site,
-                                                               self.site.root / source)
-            except CompanionError:
-                self.identities[source] = None
-        files = {f for i in self.identities.values() if i is not None for f in i.files}
-        check_output_folder(self.site, self.out, "the output folder", sorted(files))
-
-    def _decide(self, sources: list[str]) -> None:
-        """Lifecycle and clashes: how each article is rendered this time."""
-        claims: list[Claim] = []
-        for source in sources:
-            identity = self.identities[source]
-            if identity is None:
-                continue
-            status = self.status[source] = status_of(identity.draft, identity.date,
-                                                     self.clock.now)
-            if included(status, self.clock):
-                claims.append(Claim(source, identity.slug, identity.guid))
-        resolution = resolve_claims(claims, self.published.guids)
-        self.problems.extend(resolution.problems())
-        for source in sources:
-            status = self.status.get(source, "live")
-            if self.identities[source] is None:
-                self.flags[source] = Flags()  # cannot be read: the render reports why
-            elif source in resolution.dropped or not included(status, self.clock):
-                self.flags[source] = Flags(render=False, mark=status)
-            else:
-                self.flags[source] = Flags(mark=status,
-                                           in_feeds=source not in resolution.no_feed)
-        pending = [i.date for s, i in self.identities.items()
-                   if i is not None and self.status.get(s) == "scheduled" and i.date]
-        self.new.next_release = min(pending).isoformat() if pending else ""
-
     # -- episodes -----------------------------------------------------------------------
 
-    def _clean_episodes(self, sources: list[str]) -> list[str]:
-        """Carry over every episode whose key and outputs still hold; return the others."""
+    def _clean_episodes(self, sources: list[str], clashing: set[str]) -> list[str]:
+        """Carry over every episode whose key and outputs still hold; return the others
+        (and those in a clash: a new article may have written over their files)."""
         recheck = self._feeds_changed()
         same_pages = self.pages_key == self.old.pages_key
         dirty: list[str] = []
         for source in sources:
             state = self.old.episodes.get(source)
-            if state is None or not self._still_good(source, state, recheck, same_pages):
+            if state is None or source in clashing \
+                    or not self._still_good(source, state, recheck, same_pages):
                 dirty.append(source)
         return dirty
 
@@ -382,6 +343,8 @@ class _Build(Generic[E, I]):
 
     def _render_episodes(self, dirty: list[str]) -> None:
         total = len(dirty)
+        if not total:
+            return
         self.progress("render", 0, total)
         for done, (build, digests) in enumerate(self._renders(dirty), start=1):
             self._take(build, *digests)
@@ -391,7 +354,7 @@ class _Build(Generic[E, I]):
         jobs = [(self.site.root / source, self.flags[source]) for source in dirty]
         if self.jobs > 1 and len(jobs) >= PARALLEL_FROM:
             for packed in parallel(self.site, self.stages, list(self.feeds.values()), jobs,
-                                    self.jobs):
+                                   self.jobs, self.renderer):
                 yield from save_packed(self.parts, packed)
         else:
             for start in range(0, len(jobs), CHUNK):
@@ -399,13 +362,20 @@ class _Build(Generic[E, I]):
                     jobs[start:start + CHUNK]))
 
     def _take(self, build: EpisodeBuild[E, I], entry_digest: str, item_digest: str) -> None:
+        flags = self.flags[build.source]
+        if flags.clock is not None:  # read for the first time: its identity is known now
+            self.identities[build.source] = build.identity
+            self._check_files([build.identity])
+            flags = self.flags[build.source] = flags.settled(build.identity)
+            if any(f.path in self.writer.records and f.cache != "immutable"
+                   for f in build.files):
+                return  # a clash of slugs: rendered again once the claims are settled
         outputs: dict[str, str] = {}
         for file in build.files:
             self.writer.write(file, build.hashes.get(file.path))
             outputs[file.path] = self.writer.records[file.path][2]
         deps = sorted(set(build.deps) | set(base_deps(build.source)))
         feeds = sorted(build.feeds)
-        flags = self.flags[build.source]
         self.new.episodes[build.source] = EpisodeState(
             build.slug, deps, self._episode_key(deps, feeds, flags), outputs, feeds,
             entry_digest, item_digest, [p.to_json() for p in build.problems], build.guid,
@@ -578,6 +548,16 @@ class _Build(Generic[E, I]):
 
 
 _SEVERITY: dict[str | None, Severity] = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def _known(state: BuildState) -> BuildState:
+    """What a build that does not reuse the last one (``--force``, a lost parts store)
+    still asks of it: each episode's slug, GUID, identity, title, shows and page, and the
+    moved pages; not its files, outputs and parts digests (most of its memory)."""
+    return BuildState(episodes={
+        source: EpisodeState(st.slug, [], "", {}, st.feeds, "", "", guid=st.guid,
+                             ident=st.ident, title=st.title, page=st.page)
+        for source, st in state.episodes.items()}, moved=state.moved)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:

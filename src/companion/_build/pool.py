@@ -54,11 +54,16 @@ def _work(jobs: list[Job]) -> list[Packed[object, object]] | _Failure:
     bottleneck of a parallel build)."""
     assert _WORKER.renderer is not None
     try:
-        return [(dataclasses.replace(b, entry=None, item=None), pack(b.entry, b.item))
-                if b.entry is not None else (b, None)
-                for b in _WORKER.renderer.episodes(jobs)]
+        return render_packed(_WORKER.renderer, jobs)
     except CompanionError as exc:
         return _Failure(type(exc), exc.message, exc.where, exc.field, exc.fix)
+
+
+def render_packed(renderer: Renderer[E, I], jobs: list[Job]) -> list[Packed[E, I]]:
+    """Render a chunk with `renderer`, each build's parts pickled apart from it."""
+    return [(dataclasses.replace(b, entry=None, item=None), pack(b.entry, b.item))
+            if b.entry is not None else (b, None)
+            for b in renderer.episodes(jobs)]
 
 
 @dataclass(frozen=True)
@@ -101,28 +106,42 @@ def save_packed(parts: Parts[E, I], done: Sequence[Packed[E, I]]) -> Iterator[Do
 
 
 def parallel(site: Site, stages: Stages[E, I], feeds: list[FeedDefinition], jobs: list[Job],
-              workers: int) -> Iterator[list[Packed[E, I]]]:
-    """Render in `workers` processes, at most 2 chunks per process in flight, each chunk's
-    builds streamed in completion order (memory stays flat however many articles there
-    are). The workers' renderer is `stages`' own, so what comes back is of its types."""
+             workers: int, local: Renderer[E, I]) -> Iterator[list[Packed[E, I]]]:
+    """Render in `workers` processes, the calling one included: `workers - 1` in a pool,
+    at most 2 chunks each in flight, and this process renders a chunk with `local`
+    whenever no chunk is waiting to be stored (so no more processes are busy than there
+    are cores: this one also stores and writes what comes back). Each chunk's builds are
+    streamed in completion order (memory stays flat however many articles there are).
+    The workers' renderer is `stages`' own, so what comes back is of its types."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from functools import partial
 
     chunks = iter([jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)])
     start = partial(_init_worker, site, cast("Stages[object, object]", stages), feeds)
-    with ProcessPoolExecutor(workers, initializer=start) as pool:
+    helpers = max(1, workers - 1)
+    with ProcessPoolExecutor(helpers, initializer=start) as pool:
         pending: set[Future[list[Packed[object, object]] | _Failure]] = set()
-        for chunk in chunks:
-            pending.add(pool.submit(_work, chunk))
-            if len(pending) >= 2 * workers:
-                break
+
+        def refill() -> None:
+            while len(pending) < 2 * helpers:
+                chunk = next(chunks, [])
+                if not chunk:
+                    return
+                pending.add(pool.submit(_work, chunk))
+
+        refill()
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done = {future for future in pending if future.done()}
+            if not done:
+                chunk = next(chunks, []) if workers > 1 else []
+                if chunk:  # nothing to store: render a chunk here meanwhile
+                    yield render_packed(local, chunk)
+                    continue
+                done, _running = wait(pending, return_when=FIRST_COMPLETED)
+            pending -= done
             for future in done:
                 result = future.result()
                 if isinstance(result, _Failure):
                     raise result.error()
                 yield cast("list[Packed[E, I]]", result)
-                chunk = next(chunks, [])
-                if chunk:
-                    pending.add(pool.submit(_work, chunk))
+            refill()

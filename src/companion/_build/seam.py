@@ -12,10 +12,11 @@ from typing import Generic, Protocol, TypeVar
 from companion._build.state import digest
 from companion._errors import Problem
 from companion._lifecycle.ledger import PublishedIndex
+from companion._lifecycle.lifecycle import included, status_of
 from companion._model import FeedDefinition
 from companion._read.files import SIDECAR_SUFFIXES
 from companion._read.pairing import PAIRING_FILE
-from companion._site_model import Identity, OutputFile, Site, Status
+from companion._site_model import Clock, Identity, OutputFile, Site, Status
 
 #: An episode's neighbours in its first show: ("prev" for the older, "next" for the newer,
 #: its slug, its title).
@@ -30,6 +31,21 @@ class Flags:
     mark: Status = "live"  # a draft or scheduled article in a preview says so on its page
     in_feeds: bool = True  # False: another article keeps its GUID, it gets a page only
     nav: Nav = ()  # the episodes its page links to as older and newer
+    #: Set on a first render, before the build knows the article's identity (it is read
+    #: once, by the renderer): the renderer settles `render` and `mark` from the article's
+    #: own draft flag and date (`settled`), as if it kept its slug and GUID; the build
+    #: renders it again in the rare case a clash says otherwise.
+    clock: Clock | None = None
+
+    def settled(self, identity: Identity | None) -> Flags:
+        """The flags to render with, once the renderer has read the article's identity
+        (None: it cannot be read; the render says why)."""
+        if self.clock is None:
+            return self
+        if identity is None:
+            return Flags(nav=self.nav)
+        status = status_of(identity.draft, identity.date, self.clock.now)
+        return Flags(render=included(status, self.clock), mark=status, nav=self.nav)
 
     @property
     def key(self) -> str:
@@ -60,6 +76,9 @@ class EpisodeBuild(Generic[E, I]):
     why: str = ""  # why an article that feeds select is in none ("no audio", ...)
     media: Mapping[str, str] = field(default_factory=dict)  # feed slug -> enclosure path
     lang: str = ""  # the article's language
+    #: The article's identity as this render read it (None: it cannot be read): the
+    #: build settles slugs, GUIDs and the lifecycle from it, with no read of its own.
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +118,6 @@ class Stages(Protocol[E, I]):
     def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]: ...
 
     def published(self, site: Site) -> PublishedIndex: ...
-
-    def identify(self, site: Site, path: Path) -> Identity: ...
 
     def page_inputs(self, site: Site) -> list[Path]: ...
 

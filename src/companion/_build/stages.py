@@ -11,6 +11,7 @@ process) holds what is costly to make: the templates, the placed shows.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered, base_deps
 from companion._errors import CompanionError, Problem
 from companion._lifecycle.ledger import PublishedIndex
-from companion._model import Episode, FeedDefinition
+from companion._model import Article, Episode, FeedDefinition
 from companion._site_model import Identity, Neighbour, OutputFile, Sister, Site
 
 if TYPE_CHECKING:  # the render (feedgen, Jinja2) is imported when something is rendered
@@ -42,11 +43,6 @@ class RealStages:
         from companion._lifecycle.ledger import published_index
 
         return published_index(site)
-
-    def identify(self, site: Site, path: Path) -> Identity:
-        from companion._read.articles import read_identity
-
-        return read_identity(path, site)
 
     def page_inputs(self, site: Site) -> list[Path]:
         """The theme, its interface words (the catalogs) and the project's templates."""
@@ -100,22 +96,32 @@ class SiteRenderer:
     # -- episodes ---------------------------------------------------------------------------
 
     def episodes(self, jobs: Sequence[tuple[Path, Flags]]) -> list[Build]:
-        done = [self._one(path, flags) for path, flags in jobs]
+        done = [self._identified(path, flags) for path, flags in jobs]
         self.parsed.flush()
         return done
 
-    def _one(self, path: Path, flags: Flags) -> Build:
-        """Read, pair and render one article; a broken one comes back with its problems and
+    def _identified(self, path: Path, flags: Flags) -> Build:
+        """`_one`, with the identity of the article it read (its only read this build)."""
+        from companion._read.articles import read_with_problems
+        from companion._read.identity import identity_of
+
+        article, problems = read_with_problems(path, self.site, self.parsed)
+        identity = identity_of(article) if article is not None else _identity(path, self.site)
+        build = self._one(path, flags.settled(identity), article, problems)
+        return dataclasses.replace(build, identity=identity)
+
+    def _one(self, path: Path, flags: Flags, article: Article | None,
+             problems: list[Problem]) -> Build:
+        """Pair and render one article read; a broken one comes back with its problems and
         no file, a draft or scheduled one (not in a preview) read and paired, its
         paste-ready notes written, but not rendered."""
         from companion._config.project import project_rel
         from companion._pair.cache import Cache
         from companion._pair.episodes import pair_episode
-        from companion._read.articles import article_notes, read_with_problems
+        from companion._read.articles import article_notes
         from companion._read.identity import article_guid
 
         source = project_rel(path, self.site)
-        article, problems = read_with_problems(path, self.site, self.parsed)
         if article is None:
             return EpisodeBuild(source, "", base_deps(source), (), None, None, (),
                                 tuple(problems))
@@ -212,6 +218,17 @@ class SiteRenderer:
 
         written = [self.prepare.show(f).show for f in self.feeds if f.slug in shows]
         return Rendered(render_home(self.site, written, entries, feeds_of, self.pages))
+
+
+def _identity(path: Path, site: Site) -> Identity | None:
+    """The identity of an article that cannot be read whole: its front matter may still
+    name its slug and GUID, which it keeps claiming (None: not even that)."""
+    from companion._read.articles import read_identity
+
+    try:
+        return read_identity(path, site)
+    except CompanionError:
+        return None
 
 
 def _neighbours(nav: Nav) -> tuple[Neighbour, ...]:

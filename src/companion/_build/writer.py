@@ -146,11 +146,13 @@ class Writer:
         build (its neighbours changed once every episode was known) writes its files anew,
         and each file counts once (written or unchanged) in the build's figures."""
         for rel in paths:
-            if self.records.pop(rel, None) is None:
+            record = self.records.pop(rel, None)
+            if record is None:
                 continue
             if rel in self._wrote_now:
                 self._wrote_now.discard(rel)
                 self.written -= 1
+                self._previous.setdefault(rel, record)  # removed unless claimed again
             else:
                 self.unchanged -= 1
 

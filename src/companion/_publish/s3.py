@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -102,17 +102,37 @@ def _code(exc: BaseException) -> str:
 class S3Target:
     """``s3://bucket/prefix`` on any S3-compatible endpoint, through boto3."""
 
-    def __init__(self, client: S3Client, bucket: str, prefix: str = "", *,
+    def __init__(self, client: S3Client | None, bucket: str, prefix: str = "", *,
                  acl: str | None = None, concurrency: int = DEFAULT_CONCURRENCY,
-                 checksums: bool = True, endpoint: str | None = None) -> None:
-        self.client = client
+                 checksums: bool = True, endpoint: str | None = None,
+                 connect: Callable[[], S3Client] | None = None,
+                 quick_get: Callable[[str], bytes | None] | None = None) -> None:
+        """`client`, or `connect` to make it when it is first needed; `quick_get` reads
+        an object without it (`s3quick`; None when it cannot tell)."""
+        self._client = client
+        self._connect = connect
+        self._quick_get = quick_get
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.acl = acl
         self.concurrency = concurrency
         self.checksums = checksums
-        self.endpoint = endpoint or client.meta.endpoint_url
+        self.endpoint = endpoint or (client.meta.endpoint_url if client is not None else None)
         self._manager: TransferManager | None = None
+
+    @property
+    def connected(self) -> bool:
+        """Whether the botocore client was made (a no-change publish never makes it)."""
+        return self._client is not None
+
+    @property
+    def client(self) -> S3Client:
+        """The botocore client, made on first use: a publish with nothing to send reads
+        the manifest with one signed GET and never makes it."""
+        if self._client is None:
+            assert self._connect is not None, "an S3Target needs a client or a way to make one"
+            self._client = self._connect()
+        return self._client
 
     @property
     def label(self) -> str:
@@ -125,6 +145,10 @@ class S3Target:
         return s3_error(exc, self.label + path, self.bucket, self.endpoint)
 
     def read_manifest(self) -> bytes | None:
+        if self._client is None and self._quick_get is not None:
+            found = self._quick_get(self.key(MANIFEST_NAME))
+            if found is not None:
+                return found
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self.key(MANIFEST_NAME))
             return response["Body"].read()
@@ -452,6 +476,14 @@ def refuse_credentials(endpoint: str | None, source: str) -> None:
                            "credentials never go in a URL", where=source, fix=CREDENTIALS_FIX)
 
 
+def check_endpoints(settings: PublishSettings, endpoint_url: str | None) -> None:
+    """Refuse credentials in any endpoint URL a client could take."""
+    refuse_credentials(endpoint_url, "--endpoint-url")
+    refuse_credentials(settings.endpoint_url, "[publish] endpoint_url")
+    for name in ENDPOINT_VARIABLES:
+        refuse_credentials(os.environ.get(name), f"the environment variable {name}")
+
+
 def _retries() -> Any:
     """Standard retries with backoff (throttling, 5xx, resets); AWS_RETRY_MODE and
     AWS_MAX_ATTEMPTS still apply, as boto3 users expect."""
@@ -479,10 +511,7 @@ def s3_client(settings: PublishSettings, endpoint_url: str | None = None) -> S3C
                     response_checksum_validation="when_required",
                     user_agent_extra="companion")
     kwargs: dict[str, Any] = {"config": config}
-    refuse_credentials(endpoint_url, "--endpoint-url")
-    refuse_credentials(settings.endpoint_url, "[publish] endpoint_url")
-    for name in ENDPOINT_VARIABLES:
-        refuse_credentials(os.environ.get(name), f"the environment variable {name}")
+    check_endpoints(settings, endpoint_url)
     endpoint = endpoint_url or settings.endpoint_url
     if endpoint:
         kwargs["endpoint_url"] = endpoint

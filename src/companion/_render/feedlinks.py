@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from feedgen.ext.base import BaseExtension
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
-from companion._render.podcast_ext import ATOM_NS, ITUNES_NS, xml_text
+from companion._render.podcast_ext import ATOM_NS, ITUNES_NS
+from companion._text import xml_text
 
 
 class FeedLinksExtension(BaseExtension):  # type: ignore[misc]

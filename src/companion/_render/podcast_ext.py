@@ -15,7 +15,6 @@ All text goes through `xml_text`, which removes characters XML 1.0 forbids
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -23,6 +22,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from companion._model import License, Place, TxtRecord, UpdateFrequency
 from companion._site_model import RemoteFeed
+from companion._text import xml_text
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -31,12 +31,6 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 #: RFC 5005, Feed Paging and Archiving: ``fh:archive`` marks an archive document.
 FH_NS = "http://purl.org/syndication/history/1.0"
 
-_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot carry (controls, lone surrogates, FFFE)."""
-    return _ILLEGAL_XML.sub("", text)
 
 
 def _sub(parent: etree._Element, ns: str, tag: str, body: str | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from companion._render.podcast_ext import xml_text
+from companion._text import xml_text
 
 
 def redirect_page(location: str, title: str, lang: str) -> bytes:

@@ -65,9 +65,9 @@ from companion._render.podcast_ext import (
     PodloveChaptersExtension,
     TrailerTag,
     TranscriptTag,
-    xml_text,
 )
 from companion._site_model import OutputFile, PlacedMedia, Show
+from companion._text import xml_text
 
 GENERATOR = "companion"
 DESCRIPTION_LIMIT = APPLE_DESCRIPTION.most  # bytes, as the text stands in the feed

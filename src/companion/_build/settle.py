@@ -1,0 +1,138 @@
+"""The build's first steps for each article: who it is (its identity, from the last
+build or from the render that reads it) and how it is rendered this time (its lifecycle
+and its claims on a slug and a GUID, settled on every identity at once).
+
+A mixin of `engine._Build`: the attributes below are the build's own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from companion._build.folders import check_output_folder
+from companion._build.seam import Flags, base_deps
+from companion._build.state import ABSENT, BuildState, FileHashes, identity_of
+from companion._build.writer import Writer
+from companion._errors import Problem
+from companion._lifecycle.ledger import PublishedIndex
+from companion._lifecycle.lifecycle import Claim, included, resolve_claims, status_of
+from companion._site_model import Clock, Identity, Site, Status
+
+
+class Settling:
+    """Identities, lifecycle and claims (see the module docstring)."""
+
+    site: Site
+    out: Path
+    clock: Clock
+    pages_key: str
+    old: BuildState
+    known: BuildState
+    new: BuildState
+    hashes: FileHashes
+    writer: Writer
+    published: PublishedIndex
+    problems: list[Problem]
+    identities: dict[str, Identity | None]
+    status: dict[str, Status]
+    flags: dict[str, Flags]
+    _rendered: set[str]
+    _checked: set[str]
+
+    def _identify(self, sources: list[str]) -> list[str]:
+        """The identity of every article whose files did not change, from the last build;
+        return the others: they are read (once) by the render, which hands their identity
+        back. Until then the last build's identity of each stands in as a guess (the order
+        of the shows' pages)."""
+        again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
+        unread: list[str] = []
+        for source in sources:
+            state = self.old.episodes.get(source)
+            if state is not None and not again and self._same_files(base_deps(source)):
+                self.identities[source] = identity_of(state.ident)
+                continue
+            unread.append(source)
+            known = self.known.episodes.get(source)
+            self.identities[source] = identity_of(known.ident) if known is not None else None
+        return unread
+
+    def _same_files(self, rels: Sequence[str]) -> bool:
+        """Whether `rels` are as the last build saw them: by stat, else by their bytes."""
+        if self.hashes.all_unchanged(rels):
+            return True
+        known = self.old.files
+        return all(self.hashes.hash(rel) == (known[rel][2] if rel in known else ABSENT)
+                   for rel in rels)
+
+    def _check_files(self, identities: Iterable[Identity | None]) -> None:
+        """No article's local audio or artwork may lie in the output folder (each project
+        file checked once a build, before anything of the article that names it is
+        written)."""
+        files = {f for i in identities if i is not None for f in i.files} - self._checked
+        if files or not self._checked:
+            check_output_folder(self.site, self.out, "the output folder", sorted(files))
+            self._checked |= files | {""}
+
+    def _decide(self, sources: list[str], unread: Sequence[str] = ()) -> set[str]:
+        """Lifecycle and clashes: how each article is rendered this time; return the
+        articles that share a slug or a GUID with another. `unread` articles are not known
+        yet: they get flags the renderer settles from what it reads (`Flags.settled`), and
+        the others' flags are a first guess (for the neighbours), settled again once every
+        identity is known."""
+        waiting = set(unread)
+        claims: list[Claim] = []
+        for source in sources:
+            identity = self.identities[source]
+            if identity is None or source in waiting:
+                continue
+            status = self.status[source] = status_of(identity.draft, identity.date,
+                                                     self.clock.now)
+            if included(status, self.clock):
+                claims.append(Claim(source, identity.slug, identity.guid))
+        resolution = resolve_claims(claims, self.published.guids)
+        for source in sources:
+            nav = self.flags[source].nav if source in self.flags else ()
+            status = self.status.get(source, "live")
+            if source in waiting:
+                self.flags[source] = Flags(nav=nav, clock=self.clock)
+            elif self.identities[source] is None:
+                self.flags[source] = Flags(nav=nav)  # cannot be read: the render says why
+            elif source in resolution.dropped or not included(status, self.clock):
+                self.flags[source] = Flags(render=False, mark=status, nav=nav)
+            else:
+                self.flags[source] = Flags(mark=status, nav=nav,
+                                           in_feeds=source not in resolution.no_feed)
+        if waiting:
+            return set()
+        self.problems.extend(resolution.problems())
+        pending = [i.date for s, i in self.identities.items()
+                   if i is not None and self.status.get(s) == "scheduled" and i.date]
+        self.new.next_release = min(pending).isoformat() if pending else ""
+        return _clashing(claims)
+
+    def _unsettled(self, rendered: list[str], clashing: set[str]) -> list[str]:
+        """Of the articles rendered before the lifecycle was settled, those to render again:
+        their settled flags differ from those they were rendered with (a clash), or they
+        share a slug or GUID with another (whose files theirs may have overwritten).
+        Their outputs are released to be claimed anew."""
+        again: list[str] = []
+        for source in rendered:
+            state = self.new.episodes.get(source)
+            if state is not None and state.flags == self.flags[source].key \
+                    and source not in clashing:
+                continue
+            again.append(source)
+            if state is not None:
+                self.writer.release(state.outputs)
+                del self.new.episodes[source]
+                self._rendered.discard(source)
+        return again
+
+
+def _clashing(claims: Sequence[Claim]) -> set[str]:
+    """The sources of the claims that share a slug or a GUID with another."""
+    slugs = Counter(c.slug for c in claims)
+    guids = Counter(c.guid for c in claims)
+    return {c.source for c in claims if slugs[c.slug] > 1 or guids[c.guid] > 1}
