@@ -166,6 +166,17 @@ def redact(text: str, *, only_values: bool = False) -> str:
 
 
 def _redact(text: str, values: re.Pattern[str] | None, only_values: bool) -> str:
+    """One redaction, repeated until nothing changes (a mask can join what was around it
+    into a new `name: value`: hostile text should not need a second look)."""
+    for _ in range(4):
+        done = _redact_once(text, values, only_values)
+        if done == text:
+            break
+        text = done
+    return text
+
+
+def _redact_once(text: str, values: re.Pattern[str] | None, only_values: bool) -> str:
     if values is not None:
         text = values.sub(MASK, text)
     if only_values:
