@@ -317,3 +317,35 @@ def test_serve_without_watch_stops_on_ctrl_c(example_project: Path) -> None:
         output, _ = proc.communicate(timeout=15)
     assert proc.returncode == 0, output
     assert b"stopped" in output
+
+
+def test_an_edit_before_the_watcher_starts_is_caught_up(example_project: Path) -> None:
+    """An article edited after the first build but before the watcher is up (serve's
+    first second) is rebuilt all the same: the watcher's first quiet moment runs one
+    incremental build."""
+    from companion import load_project
+    from companion._serve.server import rebuild, watch_and_rebuild
+
+    if (REPO / "media").is_dir() and not (example_project / "media").exists():
+        shutil.copytree(REPO / "media", example_project / "media")
+    site = load_project(example_project).site
+    out = example_project / "site"
+    events: list[object] = []
+    rebuild(site, out, (), events.append)
+    article = next((example_project / "episodes").glob("*cafe-de-altura.md"))
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        'title: "Café de altura', 'title: "Café recién editado', 1), encoding="utf-8")
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_rebuild, args=(site, out, events.append, stop))
+    watcher.start()
+    try:
+        page = out / "episodes" / "cafe-de-altura" / "index.html"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "Café recién editado" not in page.read_text(
+                encoding="utf-8"):
+            time.sleep(0.2)
+        assert "Café recién editado" in page.read_text(encoding="utf-8")
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert len(events) == 2  # the first build, then the catch-up (no event for nothing)

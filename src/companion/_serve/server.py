@@ -326,10 +326,12 @@ def watched(site: Site, path: str) -> bool:
 
 
 def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent,
-            drafts: bool = False, future: bool = False, reloads: Reloads | None = None) -> Site:
+            drafts: bool = False, future: bool = False, reloads: Reloads | None = None,
+            *, quiet_if_unchanged: bool = False) -> Site:
     """One incremental build (companion.toml read again if it changed); a user error is
-    reported and the server keeps going; a finished build reloads the open pages.
-    Returns the settings the next build should use."""
+    reported and the server keeps going; a finished build reloads the open pages (with
+    `quiet_if_unchanged`, only when it changed a file). Returns the settings the next
+    build should use."""
     try:
         if "companion.toml" in changed:
             site = load_site(site.root)
@@ -337,6 +339,8 @@ def rebuild(site: Site, out: Path, changed: tuple[str, ...], on_event: OnEvent,
         result = build(site, out, clock=clock)
     except CompanionError as exc:
         on_event(ServeEvent("failed", error=exc, changed=changed))
+        return site
+    if quiet_if_unchanged and not (result.written or result.removed):
         return site
     on_event(ServeEvent("rebuilt", result=result, changed=changed))
     if reloads is not None:
@@ -353,8 +357,19 @@ def watch_and_rebuild(site: Site, out: Path, on_event: OnEvent,
     def relevant(_change: object, path: str) -> bool:
         return watched(site, path)
 
+    caught_up = False
     for changes in watch(site.root, watch_filter=relevant, stop_event=stop, debounce=300,
-                         step=50, rust_timeout=500, yield_on_timeout=False):
+                         step=50, rust_timeout=500, yield_on_timeout=True):
+        if not changes:
+            # The watcher is up only now: an edit made between the first build and this
+            # moment was seen by nobody, so one incremental build catches up (it writes
+            # nothing, and says nothing, when nothing changed)
+            if not caught_up:
+                caught_up = True
+                site = rebuild(site, out, (), on_event, drafts, future, reloads,
+                               quiet_if_unchanged=True)
+            continue
+        caught_up = True
         paths = tuple(sorted({Path(p).relative_to(site.root).as_posix() for _c, p in changes}))
         site = rebuild(site, out, paths, on_event, drafts, future, reloads)
 
