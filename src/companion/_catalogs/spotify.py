@@ -82,7 +82,7 @@ class _Session:
                        label="Spotify's accounts service", where=self.source,
                        max_bytes=1 << 20, data={"grant_type": "client_credentials"},
                        auth=(self.credentials.client_id, self.credentials.client_secret))
-        data = _json(answer.body)
+        data = json_or_none(answer.body)
         token = data.get("access_token") if isinstance(data, dict) else None
         if answer.status == 200 and isinstance(token, str) and token:
             self.token = token
@@ -91,7 +91,7 @@ class _Session:
         if answer.status in (400, 401, 403):
             raise CatalogSourceError(
                 "Spotify refused the app's credentials ("
-                f"{self.credentials.scrub(_reason(data, answer.status))})", where=self.source,
+                f"{self.credentials.scrub(error_reason(data, answer.status))})", where=self.source,
                 fix=_CREDENTIALS_FIX)
         raise self._failed(answer.status, answer.headers, data, "Spotify's accounts service")
 
@@ -101,7 +101,7 @@ class _Session:
             answer = fetch(self.http, "GET", url, label="Spotify's Web API", where=self.source,
                            max_bytes=self.opts.max_bytes,
                            headers={"Authorization": f"Bearer {self.token}"})
-            data = _json(answer.body)
+            data = json_or_none(answer.body)
             if answer.status == 401 and attempt == 0:
                 self.authorize()
                 continue
@@ -116,7 +116,7 @@ class _Session:
 
     def _failed(self, status: int, headers: Mapping[str, str], data: object,
                 label: str) -> CatalogSourceError:
-        reason = self.credentials.scrub(_reason(data, status))
+        reason = self.credentials.scrub(error_reason(data, status))
         if status == 429:
             wait = whole_number(headers.get("retry-after", "").strip(), 0, 10 ** 7)
             when = f"in {max(1, -(-wait // 60))} minute(s)" if wait is not None else "later"
@@ -145,14 +145,14 @@ _REFUSALS = {
 }
 
 
-def _json(body: bytes) -> object:
+def json_or_none(body: bytes) -> object:
     try:
         return json.loads(body)
     except ValueError:
         return None
 
 
-def _reason(data: object, status: int) -> str:
+def error_reason(data: object, status: int) -> str:
     """The words of an error answer: the Web API's ``{"error": {"status", "message"}}``, or
     the accounts service's ``{"error": "...", "error_description": "..."}``."""
     if isinstance(data, dict):

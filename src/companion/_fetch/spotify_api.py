@@ -14,7 +14,6 @@ episode, leaves oEmbed to serve, with a warning.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Mapping
@@ -23,8 +22,13 @@ from urllib.parse import quote
 
 from companion._catalogs.http import fetch as _ask
 from companion._catalogs.options import CatalogOptions
-from companion._catalogs.spotify import SpotifyCredentials, _Session, spotify_credentials
-from companion._catalogs.spotify import _reason as _catalog_reason
+from companion._catalogs.spotify import (
+    SpotifyCredentials,
+    _Session,
+    error_reason,
+    json_or_none,
+    spotify_credentials,
+)
 from companion._errors import FetchError
 from companion._pair import spotify as _pair_spotify
 from companion._text import whole_number
@@ -80,7 +84,7 @@ class SpotifyApi:
                           headers={"Authorization": f"Bearer {token}"})
             if answer.status == 401 and attempt == 0:
                 continue  # the token expired: one new one
-            data = _json(answer.body)
+            data = json_or_none(answer.body)
             if answer.status == 200 and isinstance(data, dict) and data.get("id"):
                 return {k: data[k] for k in KEEP if data.get(k) is not None}
             raise self._failed(answer.status, answer.headers, data, episode_id, where)
@@ -88,7 +92,7 @@ class SpotifyApi:
 
     def _failed(self, status: int, headers: Mapping[str, str], data: object,
                 episode_id: str, where: str) -> FetchError:
-        reason = self.credentials.scrub(_reason(data, status))
+        reason = self.credentials.scrub(error_reason(data, status))
         url = f"https://open.spotify.com/episode/{episode_id}"
         if status in (400, 404):
             return FetchError(f"Spotify does not know the episode {url} ({reason})",
@@ -106,17 +110,6 @@ class SpotifyApi:
 
 class SpotifyLimited(FetchError):
     """Spotify's 429 that stayed: oEmbed serves this run."""
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-def _reason(data: object, status: int) -> str:
-    return _catalog_reason(data, status)
 
 
 def record(api: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from companion._errors import PublishError, os_cause
 from companion._files import sha256_file
@@ -28,8 +27,6 @@ from companion._publish.targets import (
     run_parallel,
 )
 
-if TYPE_CHECKING:
-    pass
 
 class LocalTarget:
     """A folder: files written atomically (temporary file, then rename)."""
