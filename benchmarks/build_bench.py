@@ -24,6 +24,7 @@ same runs), to see a change of companion's own code side by side with the curren
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import ctypes
 import dataclasses
@@ -164,6 +165,9 @@ def snapshot_package(rev: str | None = None) -> dict[str, str]:
                                   "src/companion"], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "--strip-components=1", "-C", str(target)],
                        input=archive, check=True)
+    # compiled once, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as on
+    # the development VM) every run would otherwise compile companion's modules again
+    compileall.compile_dir(target, quiet=1)
     return {**os.environ, "PYTHONPATH": str(target)}
 
 

@@ -23,6 +23,7 @@ from companion._site_model import Identity
 
 RENDERS: list[str] = []
 FEED_RENDERS: list[str] = []
+PAGE_RENDERS: list[str] = []  # the shows' pages
 RELINKS: list[str] = []
 
 
@@ -93,7 +94,7 @@ class FakeRenderer:
             source=source, slug=slug,
             deps=(f"{self.site.cache}/{slug}.json",),
             files=(OutputFile(f"episodes/{slug}/index.html", "text/html", data=html),),
-            entry=entry, item=body, feeds=selected if flags.in_feeds else (),
+            entry=entry, item=(entry.title, body), feeds=selected if flags.in_feeds else (),
             problems=problems, guid=meta.get("guid", slug), selected=selected,
             title=entry.title)
 
@@ -109,16 +110,19 @@ class FakeRenderer:
         return OutputFile(f"episodes/{slug}/index.html", "text/html",
                           data=(head + nav_html(nav)).encode())
 
-    def feed(self, feed: FeedDefinition, entries: Sequence[Any],
-             items: Sequence[Any]) -> Rendered:
+    def feed(self, feed: FeedDefinition, items: Sequence[Any]) -> Rendered:
         FEED_RENDERS.append(feed.slug)
-        xml = "".join(f"<item>{e.title}|{i}</item>" for e, i in zip(entries, items, strict=True))
-        index = "".join(e.title for e in entries)
+        xml = "".join(f"<item>{title}|{body}</item>" for title, body in items)
         return Rendered((
             OutputFile(f"{feed.slug}/feed.xml", "application/rss+xml", "feed",
                        data=f"<rss><title>{feed.title}</title>{xml}</rss>".encode()),
-            OutputFile(f"{feed.slug}/index.html", "text/html", data=index.encode()),
         ))
+
+    def show_page(self, feed: FeedDefinition, items: Sequence[Any]) -> Rendered:
+        PAGE_RENDERS.append(feed.slug)
+        index = "".join(title for title, _body in items)
+        return Rendered((OutputFile(f"{feed.slug}/index.html", "text/html",
+                                    data=index.encode()),))
 
     def site_pages(self, entries: Sequence[Any], feeds_of: Sequence[Sequence[str]],
                    shows: Sequence[str]) -> Rendered:
@@ -172,6 +176,7 @@ def project(tmp_path: Path) -> Site:
         article(root, f"ka-{i}", "ka")
     RENDERS.clear()
     FEED_RENDERS.clear()
+    PAGE_RENDERS.clear()
     RELINKS.clear()
     return Site(root=root, title="t", base_url="https://x.org/")
 
@@ -179,6 +184,7 @@ def project(tmp_path: Path) -> Site:
 def run(site: Site, **kwargs: Any) -> BuildResult:
     RENDERS.clear()
     FEED_RENDERS.clear()
+    PAGE_RENDERS.clear()
     RELINKS.clear()
     kwargs.setdefault("jobs", 1)
     return build(site, stages=FakeStages(), **kwargs)
@@ -226,6 +232,7 @@ def test_edit_one_article_renders_it_its_feed_and_the_index(project: Site) -> No
     result = run(project)
     assert RENDERS == ["en-1"]
     assert FEED_RENDERS == ["en"]
+    assert PAGE_RENDERS == []  # the show's page lists entries: none changed
     assert not result.site_rendered  # its index entry did not change
     changed = {k for k, v in mtimes(project.out_dir).items() if before[k] != v}
     assert changed == {"episodes/en-1/index.html", "en/feed.xml"}
@@ -233,6 +240,8 @@ def test_edit_one_article_renders_it_its_feed_and_the_index(project: Site) -> No
     article(project.root, "en-1", "en", body="new words", title="Renamed")
     result = run(project)
     assert (RENDERS, FEED_RENDERS, result.site_rendered) == (["en-1"], ["en"], True)
+    assert PAGE_RENDERS == ["en"]
+    assert (project.out_dir / "en" / "index.html").read_bytes() == b"En-0RenamedEn-2"
     assert (project.out_dir / "index.html").read_bytes() == b"En-0,Renamed,En-2,Ka-0,Ka-1,Ka-2"
     # its neighbours name it: their pages are patched with the new title, not rendered
     assert sorted(RELINKS) == ["en-0", "en-2"]

@@ -50,6 +50,7 @@ from companion._build.seam import (
     Flags,
     I,
     Nav,
+    Rendered,
     Renderer,
     Stages,
     base_deps,
@@ -424,23 +425,30 @@ class _Build(Settling, Generic[E, I]):
         if not members:
             self._empty(feed, standings)
             return False
-        digests = (f"{s}={self.new.episodes[s].entry}:{self.new.episodes[s].item}"
-                   for s in members)
-        key = digest(self.pages_key, self.feed_keys[feed.slug], *digests)
-        items = [(st.guid, st.slug, st.title, st.media.get(feed.slug, ""))
-                 for st in (self.new.episodes[s] for s in members)]
+        states = [self.new.episodes[s] for s in members]
+        key = digest(self.pages_key, self.feed_keys[feed.slug],
+                     *(f"{s}={st.entry}:{st.item}" for s, st in zip(members, states, strict=True)))
+        # the show's page lists the members' entries: an edit of a body leaves it as it is
+        page_key = digest(self.pages_key, self.feed_keys[feed.slug],
+                          *(f"{s}={st.entry}" for s, st in zip(members, states, strict=True)))
+        items = [(st.guid, st.slug, st.title, st.media.get(feed.slug, "")) for st in states]
         old = self.old.feeds.get(feed.slug)
-        if old is not None and old.key == key and self.writer.keep_all(old.outputs):
-            self.new.feeds[feed.slug] = FeedState(key, old.outputs, self.feed_keys[feed.slug],
-                                                  old.problems, items)
+        if old is not None and old.key == key and self.writer.keep_all(old.outputs) \
+                and self.writer.keep_all(old.page):
+            self.new.feeds[feed.slug] = dataclasses.replace(old, items=items)
             self.problems.extend(_problem(p) for p in old.problems)
             return True
-        parts = self._parts(members)
-        rendered = self.renderer.feed(feed, [p[0] for p in parts], [p[1] for p in parts])
+        rendered = self._items(lambda: self.renderer.feed(feed, self.parts.stream_items(members)))
         outputs = self._write_all(rendered.files)
+        if old is not None and old.page_key == page_key and self.writer.keep_all(old.page):
+            page = old.page
+        else:
+            page = self._write_all(self._items(lambda: self.renderer.show_page(
+                feed, self.parts.stream_items(members))).files)
         self.problems.extend(rendered.problems)
         self.new.feeds[feed.slug] = FeedState(key, outputs, self.feed_keys[feed.slug],
-                                              [p.to_json() for p in rendered.problems], items)
+                                              [p.to_json() for p in rendered.problems], items,
+                                              page_key, page)
         self.feeds_rendered += 1
         return True
 
@@ -449,9 +457,10 @@ class _Build(Settling, Generic[E, I]):
             project_relative(feed.path, self.site), feed.slug, describe_selection(feed.select),
             standings, self.published.feeds.get(feed.slug, 0)))
 
-    def _parts(self, sources: Sequence[str]) -> list[tuple[E, I]]:
+    def _items(self, render: Callable[[], Rendered]) -> Rendered:
+        """`render`, which reads the parts store: a part it cannot read is named."""
         try:
-            return self.parts.load_many(sources)
+            return render()
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
             raise _lost(getattr(exc, "filename", None) or "an episode",
                         self.parts.folder) from None

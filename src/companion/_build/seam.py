@@ -96,7 +96,15 @@ class Renderer(Protocol[E, I]):
 
     def members(self, entry: E) -> list[str]: ...
 
-    def feed(self, feed: FeedDefinition, entries: Sequence[E], items: Sequence[I]) -> Rendered:
+    def feed(self, feed: FeedDefinition, items: Iterable[I]) -> Rendered:
+        """The feed's files from its members' items (what the episodes rendered for it:
+        `EpisodeBuild.item`), in any order, each decoded as it comes (a batch at a time:
+        keep what the feed needs of each, not it); the show's page is `show_page`'s."""
+        ...
+
+    def show_page(self, feed: FeedDefinition, items: Iterable[I]) -> Rendered:
+        """The show's page, which lists the members (made from what their entries hold:
+        the build renders it again only when an entry changed)."""
         ...
 
     def site_pages(self, entries: Iterable[E], feeds_of: Sequence[Sequence[str]],

@@ -198,13 +198,23 @@ class SiteRenderer:
 
     # -- feeds and site pages ---------------------------------------------------------------
 
-    def feed(self, feed: FeedDefinition, entries: Sequence[Episode],
-             items: Sequence[FeedItems]) -> Rendered:
-        from companion._render.site import render_show
+    def feed(self, feed: FeedDefinition, items: Iterable[FeedItems]) -> Rendered:
+        from companion._build.feedfiles import spool_feed
+        from companion._render.site import show_images, show_problems
 
         prepared = self.prepare.show(feed)
-        files, problems = render_show(prepared.show, entries, items, self.pages)
-        return Rendered(files, (*prepared.problems, *problems))
+        show = prepared.show
+        files, rows, size = spool_feed(show, (i[feed.slug] for i in items),
+                                       self.site.root / ".companion" / "feeds")
+        return Rendered((*files, *show_images(show)),
+                        (*prepared.problems, *show_problems(show, rows, size)))
+
+    def show_page(self, feed: FeedDefinition, items: Iterable[FeedItems]) -> Rendered:
+        from companion._render.site import render_show_page
+
+        show = self.prepare.show(feed).show
+        rows = (i[feed.slug][0] for i in items)
+        return Rendered((render_show_page(show, rows, self.pages),))
 
     def relink(self, slug: str, nav: Nav, read: Callable[[str], bytes | None]
                ) -> OutputFile | None:

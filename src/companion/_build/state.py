@@ -24,7 +24,7 @@ import pickle
 import sqlite3
 import stat as _stat
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -99,6 +99,8 @@ class FeedState:
     problems: list[dict[str, str | None]] = field(default_factory=list)
     items: list[tuple[str, str, str, str]] = field(default_factory=list)  # guid, slug,
     # title, enclosure path of each item: what a successful publish records in the ledger
+    page_key: str = ""  # digest of what the show's page was made from (its members' entries)
+    page: dict[str, str] = field(default_factory=dict)  # the show page's outputs
 
 
 @dataclass
@@ -129,7 +131,7 @@ class BuildState:
             "episodes": {k: (v.slug, v.deps, v.key, v.outputs, v.feeds, v.entry, v.item,
                              v.problems, v.guid, v.ident, v.flags, v.selected, v.title, v.why,
                              v.media, v.page, v.lang) for k, v in self.episodes.items()},
-            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items)
+            "feeds": {k: (v.key, v.outputs, v.defkey, v.problems, v.items, v.page_key, v.page)
                       for k, v in self.feeds.items()},
             "verdict": (self.errors, self.warnings, self.preview, self.next_release),
             "site_key": self.site_key,
@@ -314,6 +316,20 @@ class Parts(Generic[E, I]):
         """The entry and item of each of `sources`, in order."""
         entries, items = self._get("entries", sources), self._get("items", sources)
         return [(cast("E", e), cast("I", i)) for e, i in zip(entries, items, strict=True)]
+
+    def stream_items(self, sources: Sequence[str]) -> Iterator[I]:
+        """The feed items of `sources` (their entries not decoded), a batch decoded at a
+        time, in no particular order: a feed of 12,500 members never holds them all."""
+        found = 0
+        try:
+            for batch in self._store.get_many("items", sources):
+                found += len(batch)
+                for data in batch.values():
+                    yield cast("I", pickle.loads(data))  # noqa: S301 - our own cache
+        except sqlite3.Error as exc:
+            raise OSError(f"the build cache cannot be read: {exc}") from None
+        if found != len(set(sources)):
+            raise FileNotFoundError(2, "no parts", "an episode of a feed")
 
     def load_entry(self, source: str) -> E:
         return self.load_entries([source])[0]

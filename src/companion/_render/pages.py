@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import (
     BytecodeCache,
@@ -329,6 +329,11 @@ class PageRenderer:
 
     def feed_index(self, show: Show, episodes: Sequence[Episode]) -> bytes:
         """The page of one show: where to subscribe, and its episodes, newest first."""
+        lang = show.definition.language
+        return self.show_page(show, [listing(e, lang) for e in newest_first(episodes)])
+
+    def show_page(self, show: Show, listed: Sequence[Listing]) -> bytes:
+        """`feed_index` from the episodes' lines (`listing`), in the order given."""
         feed = show.definition
         path = _paths.feed_index(feed.slug)
         canonical = show.page_url
@@ -346,7 +351,7 @@ class PageRenderer:
             "subscribe_shows": [parts.show_links(show, safe_url, False)],
             "icons": parts.icons(show, self._relative_to(root)),
             "alternates": [{"title": feed.title, "url": show.feed_url}],
-            "items": [_episode_item(e, feed.language, root) for e in newest_first(episodes)],
+            "items": [_episode_item(line, root) for line in listed],
             "nav": [_Nav(t(feed.language, "Home"), f"{root}{_paths.SITE_INDEX}"),
                     _Nav(feed.title, f"{root}{_paths.feed_index(feed.slug)}")],
             "og": index_og(feed.title, feed.description, canonical, image_url,
@@ -532,13 +537,25 @@ def _subscribe_links(feed: FeedDefinition, feed_url: str) -> list[_Url]:
     return links
 
 
-def _episode_item(episode: Episode, lang: str, root: str) -> dict[str, Any]:
-    return {
-        "title": episode.title,
-        "href": f"{root}{_paths.episode_page(episode.slug)}",
-        "facts": parts.item_facts(episode, lang),
-        "description": short(episode.article.description or ""),
-    }
+class Listing(NamedTuple):
+    """An episode's line on its show's page, made when the episode is rendered (kept by
+    the build with its feed item, so a show's page needs no other episode decoded)."""
+
+    title: str
+    slug: str
+    facts: tuple[dict[str, str], ...]
+    description: str
+
+
+def listing(episode: Episode, lang: str) -> Listing:
+    """The episode's `Listing` on the page of a show in `lang`."""
+    return Listing(episode.title, episode.slug, tuple(parts.item_facts(episode, lang)),
+                   short(episode.article.description or ""))
+
+
+def _episode_item(line: Listing, root: str) -> dict[str, Any]:
+    return {"title": line.title, "href": f"{root}{_paths.episode_page(line.slug)}",
+            "facts": list(line.facts), "description": line.description}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

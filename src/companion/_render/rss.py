@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from feedgen.feed import FeedGenerator
 
@@ -76,6 +76,7 @@ FEED_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 #: cut from (`render_item`), never a published feed (the build leaves undated episodes
 #: and empty feeds out).
 NO_ITEM_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+_T = TypeVar("_T")
 
 
 class TranscriptRef(NamedTuple):
@@ -113,10 +114,31 @@ class ItemParts:
         return self.media.type
 
 
-#: What a feed keeps of an episode between builds: per show slug, its parts and its
+class FeedRow(NamedTuple):
+    """What a feed needs of one of its episodes besides the ``<item>`` bytes, made when the
+    episode is rendered: its place (date, slug), its trailer tag, the feed rules' verdict on
+    its item and its line on the show's page. A feed is assembled from rows and item bytes
+    alone, so an edit decodes no other episode of the feed (`assemble_rows`)."""
+
+    guid: str
+    slug: str
+    date: datetime | None
+    trailer: TrailerTag | None = None
+    problems: tuple[Any, ...] = ()  # `Problem`s of the item (`_render.rules`)
+    listing: Any = None  # its line on the show's page (`pages.Listing`); None: hidden
+
+
+#: What a feed keeps of an episode between builds: per show slug, its row and its
 #: rendered ``<item>`` bytes.
-FeedItem = tuple[ItemParts, bytes]
+FeedItem = tuple[FeedRow, bytes]
 FeedItems = Mapping[str, FeedItem]
+
+
+def feed_row(episode: Episode, ref: ItemParts, problems: Sequence[Any] = (),
+             listing: Any = None) -> FeedRow:
+    """The episode's `FeedRow` in a show (`ref`: its parts in that show)."""
+    return FeedRow(episode.guid, episode.slug, episode_date(episode),
+                   trailer_tag(episode, ref), tuple(problems), listing)
 
 
 def render_feed(show: Show, episodes: Sequence[Episode],
@@ -144,7 +166,7 @@ class Page:
         return self.number > 0
 
 
-def split_pages(chosen: Sequence[Episode], limit: int | None) -> list[list[Episode]]:
+def split_pages(chosen: Sequence[_T], limit: int | None) -> list[list[_T]]:
     """[the feed's items, archive page 1 (the oldest `limit`), page 2, ...], newest first
     in each; the newest page may hold fewer than `limit`."""
     if not limit or len(chosen) <= limit:
@@ -160,12 +182,12 @@ def archive_url(show: Show, number: int) -> str:
     return base + paths.feed_archive(show.slug, number)
 
 
-def _pages(show: Show, chosen: Sequence[Episode], parts: Mapping[str, ItemParts]
-           ) -> list[tuple[Page, list[Episode]]]:
+def _pages(show: Show, chosen: Sequence[_T], trailers: Sequence[TrailerTag]
+           ) -> list[tuple[Page, list[_T]]]:
     groups = split_pages(chosen, show.definition.max_items)
     last = len(groups) - 1
     found = [(Page(0, (("prev-archive", archive_url(show, last)),) if last else (),
-                   tuple(_trailers(chosen, parts))), groups[0])]
+                   tuple(trailers)), groups[0])]
     for number in range(1, last + 1):
         links: list[tuple[str, str]] = [("current", show.feed_url)]
         links += [("prev-archive", archive_url(show, number - 1))] if number > 1 else []
@@ -181,16 +203,47 @@ def render_pages(show: Show, episodes: Sequence[Episode], parts: Mapping[str, It
     feedgen, or, with `items` (item bytes by GUID, from `render_item`), assembled from
     them (an item not there is rendered on the spot); the same bytes either way."""
     chosen = [e for e in newest_first(episodes) if e.guid in parts]
+    if items is not None:
+        by_guid = {e.guid: e for e in chosen}
+        return assemble_rows(show, [feed_row(e, parts[e.guid]) for e in chosen],
+                             lambda row: items.get(row.guid) or render_item(
+                                 show, by_guid[row.guid], parts[row.guid]))
+    trailers = [t for t in (trailer_tag(e, parts[e.guid]) for e in chosen) if t is not None]
     documents = []
-    for page, members in _pages(show, chosen, parts):
-        if items is None:
-            fg = _map_channel(show, members, page)
-            for episode in members:
-                _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
-            documents.append(_document(fg))
-        else:
-            documents.append(_assembled(show, members, parts, items, page))
+    for page, members in _pages(show, chosen, trailers):
+        fg = _map_channel(show, build_date(members), page)
+        for episode in members:
+            _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
+        documents.append(_document(fg))
     return documents
+
+
+def assemble_rows(show: Show, rows: Sequence[FeedRow], item: Callable[[FeedRow], bytes]
+                  ) -> list[bytes]:
+    """`render_pages`' documents from the feed's rows, newest first (`newest_rows`), and
+    each row's ``<item>`` bytes as `item` gives them."""
+    return [b"".join(chunks) for chunks in feed_chunks(show, rows, item)]
+
+
+def feed_chunks(show: Show, rows: Sequence[FeedRow], item: Callable[[FeedRow], bytes]
+                ) -> list[Iterator[bytes]]:
+    """`assemble_rows`' documents, each as the bytes to write one after another (the
+    channel, then one item at a time): a feed of 12,500 items is written, never held."""
+    documents = []
+    for page, members in _pages(show, rows, [r.trailer for r in rows if r.trailer]):
+        channel = _document(_map_channel(show, newest_date(r.date for r in members), page))
+        if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
+            raise ValueError("feedgen's document does not end with its channel")
+        documents.append(_chunks(channel[:-len(_TAIL)], members, item))
+    return documents
+
+
+def _chunks(head: bytes, members: Sequence[FeedRow], item: Callable[[FeedRow], bytes]
+            ) -> Iterator[bytes]:
+    yield head
+    for row in members:
+        yield item(row)
+    yield _TAIL
 
 
 #: How every pretty-printed feed document ends: items go in front of it, one after another.
@@ -226,7 +279,7 @@ def _item_channel(show: Show) -> tuple[Any, bytes]:
     """A feed generator for `show` without items, and its document."""
     cached = _CHANNELS.get(show.slug)
     if cached is None or cached[0] != show:
-        fg = _map_channel(show, [])
+        fg = _map_channel(show, NO_ITEM_DATE)
         cached = _CHANNELS[show.slug] = (show, fg, _document(fg))
     return cached[1], cached[2]
 
@@ -236,18 +289,6 @@ def assemble_feed(show: Show, episodes: Sequence[Episode], parts: Mapping[str, I
     """`render_feed`'s document, with each item's bytes taken from `items` (by episode
     GUID, from `render_item`) when there, rendered otherwise."""
     return render_pages(show, episodes, parts, items)[0]
-
-
-def _assembled(show: Show, members: Sequence[Episode], parts: Mapping[str, ItemParts],
-               items: Mapping[str, bytes], page: Page) -> bytes:
-    channel = _document(_map_channel(show, members, page))
-    if not channel.endswith(_TAIL):  # pragma: no cover - feedgen/lxml changed
-        fg = _map_channel(show, members, page)
-        for episode in members:
-            _map_item(fg.add_entry(order="append"), show, episode, parts[episode.guid])
-        return _document(fg)
-    body = [items.get(e.guid) or render_item(show, e, parts[e.guid]) for e in members]
-    return b"".join([channel[:-len(_TAIL)], *body, _TAIL])
 
 
 def _document(fg: Any) -> bytes:
@@ -268,16 +309,32 @@ def feed_file(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemP
 def feed_files(show: Show, episodes: Sequence[Episode], parts: Mapping[str, ItemParts],
                items: Mapping[str, bytes] | None = None) -> tuple[OutputFile, ...]:
     """The feed (``<slug>/feed.xml``) and its archive pages (``<slug>/archive/<n>.xml``)."""
-    documents = render_pages(show, episodes, parts, items)
-    names = [paths.feed_xml(show.slug)]
-    names += [paths.feed_archive(show.slug, n) for n in range(1, len(documents))]
+    return feed_outputs(show, render_pages(show, episodes, parts, items))
+
+
+def feed_outputs(show: Show, documents: Sequence[bytes]) -> tuple[OutputFile, ...]:
+    """The files of the feed's documents (`render_pages`, `assemble_rows`)."""
     return tuple(OutputFile(name, FEED_CONTENT_TYPE, "feed", data=data)
-                 for name, data in zip(names, documents, strict=True))
+                 for name, data in zip(feed_names(show, len(documents)), documents,
+                                       strict=True))
+
+
+def feed_names(show: Show, count: int) -> list[str]:
+    """The site paths of a feed of `count` documents: the feed, then its archive pages."""
+    return [paths.feed_xml(show.slug), *(paths.feed_archive(show.slug, n)
+                                         for n in range(1, count))]
 
 
 def newest_first(episodes: Iterable[Episode]) -> list[Episode]:
     by_slug = sorted(episodes, key=lambda e: e.slug)
     return sorted(by_slug, key=_timestamp, reverse=True)
+
+
+def newest_rows(rows: Iterable[FeedRow]) -> list[FeedRow]:
+    """`newest_first` for rows: newest first by date, then by slug; undated ones last."""
+    by_slug = sorted(rows, key=lambda r: r.slug)
+    return sorted(by_slug, key=lambda r: r.date.timestamp() if r.date else float("-inf"),
+                  reverse=True)
 
 
 def episode_date(episode: Episode) -> datetime | None:
@@ -291,15 +348,20 @@ def _timestamp(episode: Episode) -> float:
 
 def build_date(episodes: Iterable[Episode]) -> datetime:
     """The newest episode date: the feed's lastBuildDate and pubDate."""
-    dates = [d for d in (episode_date(e) for e in episodes) if d is not None]
-    return max(dates) if dates else NO_ITEM_DATE
+    return newest_date(episode_date(e) for e in episodes)
+
+
+def newest_date(dates: Iterable[datetime | None]) -> datetime:
+    found = [d for d in dates if d is not None]
+    return max(found) if found else NO_ITEM_DATE
 
 
 def _ext(fg: Any, name: str) -> Any:
     return getattr(fg, name)
 
 
-def _map_channel(show: Show, items: Sequence[Episode], page: Page = Page()) -> Any:
+def _map_channel(show: Show, when: datetime, page: Page = Page()) -> Any:
+    """The channel, its lastBuildDate and pubDate `when` (the newest item's date)."""
     feed = show.definition
     fg = FeedGenerator()
     fg.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
@@ -316,7 +378,6 @@ def _map_channel(show: Show, items: Sequence[Episode], page: Page = Page()) -> A
     if feed.copyright:
         fg.copyright(xml_text(feed.copyright))
     fg.generator(GENERATOR)
-    when = build_date(items)
     fg.lastBuildDate(when)
     fg.pubDate(when)
     if artwork_url:
@@ -367,18 +428,13 @@ def _map_podcastindex(ext: PodcastIndexExtension, show: Show, page: Page) -> Non
 
 
 
-def _trailers(episodes: Sequence[Episode], parts: Mapping[str, ItemParts]) -> list[TrailerTag]:
-    """`podcast:trailer` for each episode of the feed whose `episode_type` is trailer."""
-    found = []
-    for episode in episodes:
-        when = episode_date(episode)
-        if episode.article.episode_type != "trailer" or when is None:
-            continue
-        ref = parts[episode.guid]
-        found.append(TrailerTag(xml_text(episode.title) or episode.slug, ref.url,
-                                format_datetime(when), ref.length, ref.mime_type,
-                                episode.article.season))
-    return found
+def trailer_tag(episode: Episode, ref: ItemParts) -> TrailerTag | None:
+    """`podcast:trailer` for an episode whose `episode_type` is trailer (None otherwise)."""
+    when = episode_date(episode)
+    if episode.article.episode_type != "trailer" or when is None:
+        return None
+    return TrailerTag(xml_text(episode.title) or episode.slug, ref.url, format_datetime(when),
+                      ref.length, ref.mime_type, episode.article.season)
 
 
 def _map_item(fe: Any, show: Show, episode: Episode, ref: ItemParts) -> None:

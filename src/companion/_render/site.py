@@ -3,8 +3,8 @@
 - `render_episode`: an episode's page, chapters JSON, transcripts, placed media and
   image, and its ``<item>`` for each show it is in (kept by the build between runs),
   whose notes name and link that show's feed;
-- `render_show`: a show's feed and its archive pages (assembled from the items) and its
-  page;
+- `show_problems`, `show_images`, `render_show_page`: what a show adds to its feed
+  (the feed itself is assembled from its items' rows and bytes by `rss.feed_chunks`);
 - `render_home`: the home page, sitemap, robots.txt, the stylesheet, the player script
   and the site's favicon.ico;
 - `relink_page`: an episode's page with other neighbours (older, newer), patched.
@@ -21,8 +21,16 @@ from companion import _paths
 from companion._content_types import CHAPTERS_TYPE, cache_policy, content_type
 from companion._errors import Problem
 from companion._model import Episode
-from companion._render.pages import PageRenderer, home_show
-from companion._render.rss import FeedItem, ItemParts, TranscriptRef, feed_files, render_item
+from companion._render.pages import PageRenderer, home_show, listing
+from companion._render.rss import (
+    FeedItem,
+    FeedRow,
+    ItemParts,
+    TranscriptRef,
+    feed_row,
+    newest_rows,
+    render_item,
+)
 from companion._site_model import (
     Neighbour,
     OutputFile,
@@ -53,6 +61,7 @@ class EpisodeFiles:
 
     files: tuple[OutputFile, ...]
     items: Mapping[str, FeedItem]
+    parts: Mapping[str, ItemParts] = dataclasses.field(default_factory=dict)  # per show slug
 
 
 def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> EpisodeFiles:
@@ -78,6 +87,7 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
     if embed is not None:
         files.append(site_file(_paths.episode_embed(episode.slug), embed))
     items: dict[str, FeedItem] = {}
+    shown: dict[str, ItemParts] = {}
     if rep.shows:
         refs = tuple(TranscriptRef(t.url, t.type, t.lang) for t in rep.transcripts)
         lightened = light(episode)  # what the feed stage sees of it
@@ -86,31 +96,42 @@ def render_episode(rep: RenderEpisode, site: Site, pages: PageRenderer) -> Episo
             parts = ItemParts(rep.enclosure(show), rep.page_url,
                               rep.image.url if rep.image else None, chapters_url, refs,
                               notes_text(own), notes_html(own), rep.renditions(show))
-            items[show.slug] = (parts, render_item(show, lightened, parts))
-    return EpisodeFiles(tuple(files), items)
+            items[show.slug] = (show_row(show, lightened, parts),
+                                render_item(show, lightened, parts))
+            shown[show.slug] = parts
+    return EpisodeFiles(tuple(files), items, shown)
 
 
-def render_show(show: Show, episodes: Sequence[Episode], items: Sequence[Mapping[str, FeedItem]],
-                pages: PageRenderer) -> tuple[tuple[OutputFile, ...], list[Problem]]:
-    """The show's feed, assembled from its episodes' items, and its page, which lists them
-    (hidden ones left out); the feed rules of each item."""
-    from companion._config.feeds import select_episodes
-    from companion._render.rules import episode_problems, size_problems
+def show_row(show: Show, episode: Episode, parts: ItemParts) -> FeedRow:
+    """The episode's `FeedRow` in `show`: the feed rules' verdict on its item, and its line
+    on the show's page (unless it is hidden)."""
+    from companion._render.rules import episode_problems
 
-    parts = {e.guid: i[show.slug] for e, i in zip(episodes, items, strict=True)
-             if show.slug in i}
-    media = {guid: ref for guid, (ref, _xml) in parts.items()}
-    xmls = {guid: xml for guid, (_ref, xml) in parts.items()}
-    chosen = [e for e in select_episodes(show.definition, episodes) if e.guid in media]
-    problems = [p for e in chosen for p in episode_problems(e, media.get(e.guid))]
-    listed = [e for e in chosen if not e.article.hidden]
-    feeds = feed_files(show, chosen, media, items=xmls)
-    kept = min(len(chosen), show.definition.max_items or len(chosen))  # the feed's items
-    problems += size_problems(show.definition, len(feeds[0].data or b""), kept,
-                              f"feeds/{show.slug}.toml")
-    files = [*feeds, site_file(_paths.feed_index(show.slug), pages.feed_index(show, listed))]
-    files += image_files([show.artwork, show.thumb, *show.icons, *show.portraits])
-    return tuple(files), problems
+    line = None if episode.article.hidden else listing(episode, show.definition.language)
+    return feed_row(episode, parts, episode_problems(episode, parts), line)
+
+
+def show_problems(show: Show, rows: Sequence[FeedRow], feed_size: int) -> list[Problem]:
+    """The feed rules' verdicts on the show's items (`rows`), and on its size (`feed_size`
+    bytes: the feed's document)."""
+    from companion._render.rules import size_problems
+
+    problems = [p for row in newest_rows(rows) for p in row.problems]
+    kept = min(len(rows), show.definition.max_items or len(rows))  # the feed's items
+    return problems + size_problems(show.definition, feed_size, kept,
+                                    f"feeds/{show.slug}.toml")
+
+
+def show_images(show: Show) -> list[OutputFile]:
+    """The show's artwork, as placed (each file once)."""
+    return image_files([show.artwork, show.thumb, *show.icons, *show.portraits])
+
+
+def render_show_page(show: Show, rows: Iterable[FeedRow], pages: PageRenderer) -> OutputFile:
+    """The show's page: its episodes (`rows`, in any order) listed newest first, hidden
+    ones left out."""
+    listed = [row.listing for row in newest_rows(rows) if row.listing is not None]
+    return site_file(_paths.feed_index(show.slug), pages.show_page(show, listed))
 
 
 def render_home(site: Site, shows: Sequence[Show], episodes: Iterable[Episode],
