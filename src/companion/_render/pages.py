@@ -206,12 +206,27 @@ class PageRenderer:
         path = _paths.episode_embed(rep.episode.slug)
         context = self._base(path, notes.lang, rep.page_url)
         context["dir"] = notes.direction
-        context.update(self._episode_body(rep, notes, context["root"]))
+        context.update(self._player_body(rep, notes, context["root"]))
         if not context["audio"]:
             return None
         context["page_title"] = f"{rep.episode.title} · {self.site.title}"
         context["robots"] = "noindex"
         return self._render("embed.html", context)
+
+    def _player_body(self, rep: RenderEpisode, notes: ShowNotes,
+                     root: str) -> dict[str, Any]:
+        """What the player needs (the embed page is it alone): the episode's title and
+        show, the audio, the speeds, the chapters."""
+        lang = notes.lang
+        first = rep.shows[0] if rep.shows else None
+        return {
+            "title": rep.episode.title,
+            "show": {"title": first.title, "href": f"{root}{_paths.feed_index(first.slug)}"}
+            if first else None,
+            "audio": self._player(rep, root, lang),
+            "speeds": parts.speeds(lang),
+            "chapters": [_seek_item(c.start, c.title, lang) for c in notes.chapters],
+        }
 
     def _episode_body(self, rep: RenderEpisode, notes: ShowNotes,
                       root: str) -> dict[str, Any]:
@@ -221,15 +236,10 @@ class PageRenderer:
         spotify_id = episode.spotify.id if episode.spotify else episode.article.spotify_id
         first = rep.shows[0] if rep.shows else None
         return {
-            "title": episode.title,
-            "show": {"title": first.title, "href": f"{root}{_paths.feed_index(first.slug)}"}
-            if first else None,
+            **self._player_body(rep, notes, root),
             "facts": parts.facts(episode, lang),
             "picture": parts.picture(rep.picture, relative),
-            "audio": self._player(rep, root, lang),
-            "speeds": parts.speeds(lang),
             "summary_html": Markup(summary_html(notes)),  # noqa: S704 (sanitized by nh3)
-            "chapters": [_seek_item(c.start, c.title, lang) for c in notes.chapters],
             "youtube": parts.youtube_facade(youtube_id, rep.video_picture, relative)
             if youtube_id else None,
             "spotify": parts.spotify_facade(spotify_id, first.thumb if first else None,
