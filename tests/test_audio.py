@@ -155,6 +155,53 @@ def test_published_copy_is_deterministic(media: dict[str, Path], tmp_path: Path)
     assert one.name == other.name
 
 
+def _with_tags(source: Path, target: Path, v2: bool, v1: bool) -> Path:
+    """`source` with another program's ID3v2 tag (longer than ours, with padding) and/or
+    an ID3v1 tag at its end."""
+    from mutagen.id3 import COMM, TIT2, TSSE, delete
+
+    target.write_bytes(source.read_bytes())
+    delete(target)  # ffmpeg's own tag: none to begin with
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=["an old title " * 40]))
+    tags.add(TSSE(encoding=3, text=["Lavf60"]))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=["x" * 3000]))
+    if v2:
+        tags.save(target, v1=2 if v1 else 0, padding=lambda info: 1024)
+    elif v1:
+        tags.save(target, v1=2)
+        stripped = ID3(target)
+        stripped.delete(target, delete_v1=False, delete_v2=True)
+    return target
+
+
+@pytest.mark.parametrize(("v2", "v1"), [(False, False), (True, False), (False, True),
+                                        (True, True)])
+def test_streamed_mp3_tagging_equals_mutagen_in_place(media: dict[str, Path], tmp_path: Path,
+                                                      v2: bool, v1: bool) -> None:
+    """The build writes a tagged MP3 in one pass (`stream_tagged_mp3`): byte for byte what
+    mutagen's own save gives on a copy, whatever tags the source already has."""
+    import hashlib
+    import shutil
+
+    from companion._pair.tagging import Tags, stream_tagged_mp3, tag_mp3
+
+    source = _with_tags(media["mp3"], tmp_path / "source.mp3", v2, v1)
+    assert (source.read_bytes()[:3] == b"ID3") == v2
+    assert (source.read_bytes()[-128:-125] == b"TAG") == v1
+    tags = Tags("ღამის მატარებელი", "Caucasus Desk", "Daniel", "2026-12-01", 4,
+                "https://pod.example.org/episodes/night-trains/", png(), CHAPTERS)
+    in_place = tmp_path / "in-place.mp3"
+    shutil.copyfile(source, in_place)
+    tag_mp3(in_place, tags)
+    streamed = tmp_path / "streamed.mp3"
+    with streamed.open("wb") as out:
+        sha = stream_tagged_mp3(source, out, tags)
+    assert streamed.read_bytes() == in_place.read_bytes()
+    assert sha == hashlib.sha256(in_place.read_bytes()).hexdigest()
+    assert str(ID3(streamed)["TIT2"]) == "ღამის მატარებელი"
+
+
 def test_published_m4a_tags_and_chapters(media: dict[str, Path], tmp_path: Path) -> None:
     site = make_site(tmp_path / "p")
     path = publish(episode_for(site, media["m4a"], "youtube:abc"), site, "m4a")

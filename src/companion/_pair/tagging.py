@@ -9,15 +9,19 @@ side effect of the build (`_build.prepare`), never of the render.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import struct
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mutagen import id3 as _id3
 from mutagen import mp4 as _mp4
+from mutagen.id3 import _id3v1
 from mutagen.id3 import _tags as _id3_tags
 
 from companion._errors import PairError
@@ -32,6 +36,8 @@ NO_OFFSET = 0xFFFFFFFF
 ID3M: Any = _id3  # mutagen is only partly typed
 MP4M: Any = _mp4
 SAVE_FRAME: Any = _id3_tags.save_frame
+ID3_TAGS: Any = _id3_tags
+ID3V1: Any = _id3v1
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,15 @@ def _tagged_copy(cache: Cache, source: Audio, tags: Tags, where: str) -> Audio:
     folder = cache.path(PUBLISHED_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="." + source.extension)
-    os.close(fd)
     tmp = Path(name)
     try:
-        _write_tags(source.path, tmp, source.extension, tags, where)
-        sha = sha256_file(tmp)
+        if source.extension == "mp3":
+            with os.fdopen(fd, "wb") as out:
+                sha = stream_tagged_mp3(source.path, out, tags)
+        else:
+            os.close(fd)
+            _write_tags(source.path, tmp, source.extension, tags, where)
+            sha = sha256_file(tmp)
         dest = folder / f"{sha}.{source.extension}"
         os.replace(tmp, dest)
     except OSError as exc:  # named by its folder: the temporary name means nothing to anyone
@@ -110,14 +120,45 @@ def _tagged_copy(cache: Cache, source: Audio, tags: Tags, where: str) -> Audio:
 
 
 def _write_tags(src: Path, dst: Path, ext: str, tags: Tags, where: str) -> None:
-    if ext == "mp3":
-        shutil.copyfile(src, dst)
-        tag_mp3(dst, tags)
-    elif ext in ("m4a", "mp4"):
+    if ext in ("m4a", "mp4"):
         _m4a_with_chapters(src, dst, tags.chapters, where)
         tag_m4a(dst, tags)
     else:
         raise PairError(f"cannot tag .{ext} audio", where=where, fix="publish mp3 or m4a")
+
+
+def stream_tagged_mp3(src: Path, out: BinaryIO, tags: Tags) -> str:
+    """Write `src` with our ID3v2.3 tag to `out` in one pass, hashing as it goes; the
+    SHA-256 of what was written. The bytes are those `tag_mp3` gives in place (mutagen's
+    `ID3.save`: our tag instead of the old ID3v2 tag, the audio, an ID3v1 tag updated
+    when there is one), without copying the file and rewriting it to make room."""
+    id3 = _mp3_tag(tags)
+    framedata = bytes(id3._write(ID3_TAGS.ID3SaveConfig(3, "/")))
+    size = ID3M.BitPaddedInt.to_str(len(framedata), width=4)
+    head = struct.pack(">3sBBB4s", b"ID3", 3, 0, 0, size) + framedata  # padding 0
+    digest = hashlib.sha256()
+    with src.open("rb") as audio:
+        try:
+            start = ID3_TAGS.ID3Header(audio).size
+        except ID3M.ID3NoHeaderError:
+            start = 0
+        v1, offset = ID3V1.find_id3v1(audio)
+        end = os.fstat(audio.fileno()).st_size + offset  # offset: 0, or the ID3v1 tag's
+        tail = ID3V1.MakeID3v1(id3) if v1 is not None else b""
+        audio.seek(start)
+        for chunk in (head, *_chunks(audio, end - start), tail):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _chunks(source: BinaryIO, length: int) -> Iterator[bytes]:
+    while length > 0:
+        chunk = source.read(min(length, 1 << 20))
+        if not chunk:
+            raise OSError(f"{getattr(source, 'name', 'the audio')} became shorter while read")
+        length -= len(chunk)
+        yield chunk
 
 
 def _image_mime(data: bytes) -> str:
@@ -125,7 +166,12 @@ def _image_mime(data: bytes) -> str:
 
 
 def tag_mp3(path: Path, tags: Tags) -> None:
-    """ID3v2.3 tags with CHAP/CTOC chapters (times in ms, ids chp0.., titles in TIT2)."""
+    """ID3v2.3 tags with CHAP/CTOC chapters (times in ms, ids chp0.., titles in TIT2),
+    written in place (the build streams them: `stream_tagged_mp3`)."""
+    _mp3_tag(tags).save(path, v2_version=3, padding=_no_padding)
+
+
+def _mp3_tag(tags: Tags) -> Any:
     id3 = _OrderedID3()
     id3.add(ID3M.TIT2(encoding=3, text=[tags.title]))
     id3.add(ID3M.TALB(encoding=3, text=[tags.show]))
@@ -141,7 +187,7 @@ def tag_mp3(path: Path, tags: Tags) -> None:
         id3.add(ID3M.APIC(encoding=3, mime=_image_mime(tags.artwork), type=3, desc="Cover",
                      data=tags.artwork))
     _add_chapters(id3, tags.chapters)
-    id3.save(path, v2_version=3, padding=_no_padding)
+    return id3
 
 
 _FIRST = ("TIT2", "TPE1", "TRCK", "TALB", "TDRC", "TCON", "WOAR", "CTOC", "CHAP")
