@@ -221,7 +221,7 @@ def test_parallel_sends_stop_after_a_failure_without_hanging(tmp_path: Path) -> 
 
     from companion._publish.targets import Sent, Upload, run_parallel
 
-    uploads = [Upload(f"f{i}", tmp_path, "0" * 64, 1, "text/plain", "x") for i in range(2000)]
+    uploads = [Upload(f"f{i}", str(tmp_path), "0" * 64, 1, "text/plain", "x") for i in range(2000)]
 
     def work(upload: Upload) -> Sent:
         if upload.path == "f3":

@@ -40,10 +40,10 @@ RACY_SECONDS = 2.0
 _PYTHON = ".".join(map(str, sys.version_info[:2]))
 
 
-def site_files(site_dir: Path) -> list[tuple[str, Path]]:
+def site_files(site_dir: Path) -> list[tuple[str, str]]:
     """Every publishable file of a site folder (dotfiles and dot-folders left out), in
     path order, with its site path."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     root = str(site_dir)
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -51,7 +51,7 @@ def site_files(site_dir: Path) -> list[tuple[str, Path]]:
         prefix = f"{rel}/" if rel else ""
         for name in sorted(files):
             if not name.startswith("."):  # strings: 10,000 pathlib joins cost 0.4 s
-                found.append((prefix + name, Path(os.path.join(folder, name))))
+                found.append((prefix + name, os.path.join(folder, name)))
     return found
 
 
@@ -83,7 +83,7 @@ class Hasher:
         self.hashed = 0  # files read and hashed
         self._since = time.time_ns() - int(RACY_SECONDS * 1e9)
 
-    def sha256(self, rel: str, path: Path) -> tuple[str, int]:
+    def sha256(self, rel: str, path: str) -> tuple[str, int]:
         """(sha256 hex, size) of one file; raises OSError when it cannot be read."""
         info = os.stat(path)
         if not _stat.S_ISREG(info.st_mode):
@@ -92,13 +92,13 @@ class Hasher:
         if known is not None and known[0] == info.st_mtime_ns and known[1] == info.st_size:
             sha = known[2]
         else:
-            sha = sha256_file(path)
+            sha = sha256_file(Path(path))
             self.hashed += 1
         if info.st_mtime_ns < self._since:
             self.records[rel] = (info.st_mtime_ns, info.st_size, sha)
         return sha, info.st_size
 
-    def all(self, paths: list[tuple[str, Path]]) -> list[tuple[str, int]]:
+    def all(self, paths: list[tuple[str, str]]) -> list[tuple[str, int]]:
         """`sha256` of every path: in threads when some must be read (hashlib releases
         the GIL), in order."""
         unknown = sum(1 for rel, _path in paths if rel not in self.known)

@@ -53,12 +53,16 @@ class Upload:
     """One file to send: where it lives locally, what it is, how it is cached."""
 
     path: str  # POSIX, relative to the site root
-    source: Path
+    local: str  # the file, as the scan found it (a `Path` per file cost 0.1 s at 10,000)
     sha256: str  # hex
     size: int
     content_type: str
     cache_control: str
     redirect: str = ""  # the URL an old address moved to (x-amz-website-redirect-location)
+
+    @property
+    def source(self) -> Path:
+        return Path(self.local)
 
 
 @dataclass(frozen=True)
