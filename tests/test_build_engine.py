@@ -513,6 +513,22 @@ def test_lost_build_cache_means_a_full_render(project: Site) -> None:
     assert (result.rendered, result.written) == (6, 0)
 
 
+def test_a_part_missing_from_the_store_is_named_with_the_fix(project: Site) -> None:
+    """A feed assembled after an edit reads its other members' parts: one that the store
+    lost is one clear error, with the command that mends it (not a traceback)."""
+    import sqlite3
+
+    run(project)
+    with sqlite3.connect(project.root / ".companion" / "parts.sqlite") as db:
+        db.execute("DELETE FROM items WHERE key = ?", ("episodes/en-0.md",))
+    article(project.root, "en-1", "en", body="new words")
+    with pytest.raises(RenderError) as info:
+        run(project)
+    assert "no parts" in str(info.value)
+    assert info.value.fix == "run `companion build --force`"
+    assert run(project, force=True).rendered == 6
+
+
 def test_progress_is_reported(project: Site) -> None:
     seen: list[tuple[str, int, int]] = []
     build(project, stages=FakeStages(), jobs=1, progress=lambda *a: seen.append(a))

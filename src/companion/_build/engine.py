@@ -62,6 +62,7 @@ from companion._build.state import (
     EpisodeState,
     FeedState,
     FileHashes,
+    LostPart,
     Parts,
     digest,
     digest_object,
@@ -461,7 +462,7 @@ class _Build(Settling, Generic[E, I]):
         """`render`, which reads the parts store: a part it cannot read is named."""
         try:
             return render()
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+        except (LostPart, EOFError, pickle.UnpicklingError) as exc:
             raise _lost(getattr(exc, "filename", None) or "an episode",
                         self.parts.folder) from None
 

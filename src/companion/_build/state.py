@@ -264,6 +264,10 @@ E = TypeVar("E")  # what an episode's index entry is
 I = TypeVar("I")  # noqa: E741 (a type variable)  what an episode's feed items are
 
 
+class LostPart(OSError):
+    """A part the store should hold and does not, or cannot give (damaged, unreadable)."""
+
+
 class Parts(Generic[E, I]):
     """Per-episode parts, the index entry and the feed item, in one SQLite file
     (`_store`): a feed after one edit reads its 2,500 members in a few queries, not
@@ -271,7 +275,7 @@ class Parts(Generic[E, I]):
 
     Both are pickled separately, so an entry can be read without its item and each has
     a digest of its own (a feed is re-assembled only when one of its items changed).
-    A part that is missing or cannot be read raises `OSError`.
+    A part that is missing or cannot be read raises `LostPart` (an `OSError`).
     """
 
     def __init__(self, project: Path) -> None:
@@ -303,10 +307,10 @@ class Parts(Generic[E, I]):
                 values.update((key, pickle.loads(data))  # noqa: S301 - our own cache
                               for key, data in batch.items())
         except sqlite3.Error as exc:
-            raise OSError(f"the build cache cannot be read: {exc}") from None
+            raise LostPart(f"the build cache cannot be read: {exc}") from None
         missing = next((s for s in sources if s not in values), None)
         if missing is not None:
-            raise FileNotFoundError(2, "no parts", missing)
+            raise LostPart(2, "no parts", missing)
         return [values[source] for source in sources]
 
     def load(self, source: str) -> tuple[E, I]:
@@ -327,9 +331,9 @@ class Parts(Generic[E, I]):
                 for data in batch.values():
                     yield cast("I", pickle.loads(data))  # noqa: S301 - our own cache
         except sqlite3.Error as exc:
-            raise OSError(f"the build cache cannot be read: {exc}") from None
+            raise LostPart(f"the build cache cannot be read: {exc}") from None
         if found != len(set(sources)):
-            raise FileNotFoundError(2, "no parts", "an episode of a feed")
+            raise LostPart(2, "no parts", "an episode of a feed")
 
     def load_entry(self, source: str) -> E:
         return self.load_entries([source])[0]
