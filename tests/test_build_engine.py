@@ -433,6 +433,18 @@ def test_an_empty_feed_is_not_written(project: Site) -> None:
     assert result.feeds_written == ("en", "ka")
 
 
+def test_an_empty_feed_whose_articles_cannot_be_read_says_so(project: Site) -> None:
+    """An article that cannot be read has no known selection: a feed left empty by such
+    articles does not claim its selection matches no article."""
+    for i in range(3):
+        article(project.root, f"ka-{i}", "ka", body="BROKEN")
+    result = run(project)
+    empty = [p for p in result.warnings if p.where == "feeds/ka.toml"]
+    assert len(empty) == 1
+    assert "matches no article that could be read; 3 articles could not be read" \
+        in empty[0].message
+
+
 def test_a_published_feed_that_would_be_empty_is_an_error(project: Site) -> None:
     run(project)
     for i in range(3):

@@ -102,14 +102,14 @@ HEADER = "# Netscape HTTP Cookie File"
 
 
 @pytest.mark.parametrize(("lines", "status", "words"), [
-    ((HEADER, line(".youtube.com", 1893456000)), "ok", "1 youtube.com cookie(s) valid"),
+    ((HEADER, line(".youtube.com", 1893456000)), "ok", "1 youtube.com cookie valid"),
     ((HEADER, line(".youtube.com", 1700000000), line(".youtube.com", 1600000000, "HSID")),
      "missing", "all 2 youtube.com cookies expired (the last on 2023-11-14)"),
     ((HEADER, line(".google.com", 1893456000)), "missing", "no youtube.com cookies"),
     (("# just a comment",), "missing", "not a Netscape cookies file"),
     ((HEADER, f".youtube.com\tTRUE\t/\tSID\t{COOKIE_VALUE}"), "missing",
-     "line(s) 2 are not Netscape cookie lines"),
-    ((HEADER, "#HttpOnly_" + line(".youtube.com", 0)), "ok", "1 youtube.com cookie(s)"),
+     "line 2 is not a Netscape cookie line"),
+    ((HEADER, "#HttpOnly_" + line(".youtube.com", 0)), "ok", "1 youtube.com cookie valid"),
 ])
 def test_the_cookies_file(tmp_path: Path, lines: tuple[str, ...], status: str,
                           words: str, capfd: pytest.CaptureFixture[str]) -> None:

@@ -148,5 +148,5 @@ def test_a_cookies_file_yt_dlp_would_print_is_refused_by_line_number(
         out.write(f".youtube.com\tTRUE\t/\tHSID\t{COOKIE}x\n")  # 5 fields: yt-dlp prints it
     assert main(["--project", str(root), "fetch"]) == 1
     out, err = capfd.readouterr()
-    assert "line(s) 3 of the cookies file are not Netscape cookie lines" in err
+    assert "line 3 of the cookies file is not a Netscape cookie line" in err
     assert_clean(out + err, "fetch with a broken cookies file")

@@ -62,7 +62,7 @@ def test_only_what_is_ready_reaches_the_bucket(s3_env: SeaweedServer,  # noqa: F
     assert "warning: feeds/new-show.toml: select: no episode is ready" in err
     code, _out, err = run("publish", *s3)
     assert code == 1
-    assert "publish refused: the build has 1 error(s): nothing was sent" in err
+    assert "publish refused: the build has 1 error: nothing was sent" in err
     assert bucket_tree(s3_env, bucket) == {}
     assert s3_env.client().list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
 

@@ -116,7 +116,7 @@ def test_renames_leave_redirect_objects_in_the_bucket(
     desk = root / "feeds" / "desk.toml"
     desk.write_text(desk.read_text().replace('moved_from = ["show"]\n', ""))
     code, out, err = run(root, capsys, "check", "--now", NOW)
-    assert f"the feed {BASE}show/feed.xml was published with 2 episode(s)" in out + err
+    assert f"the feed {BASE}show/feed.xml was published with 2 episodes" in out + err
     assert 'moved_from = ["show"]' in out + err
 
 

@@ -74,9 +74,7 @@ from companion._build.stories import sister_nav
 from companion._build.writer import Writer
 from companion._clock import clock_now
 from companion._errors import Problem, RenderError, Severity
-from companion._lifecycle.lifecycle import (
-    empty_feed_problem,
-)
+from companion._lifecycle.lifecycle import UNREADABLE, empty_feed_problem
 from companion._model import Episode, FeedDefinition, FeedSelection
 from companion._read.files import discover
 from companion._site_model import Clock, Identity, OutputFile, Site, Standing, Status
@@ -405,7 +403,7 @@ class _Build(Settling, Generic[E, I]):
             identity = self.identities.get(source)
             if state is None:
                 continue
-            why = state.why if identity is not None else "it has errors"
+            why = state.why if identity is not None else UNREADABLE
             if self.flags[source].render and not self.flags[source].in_feeds:
                 why = why or "another article has its GUID"
             found.append(Standing(

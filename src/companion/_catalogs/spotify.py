@@ -119,7 +119,9 @@ class _Session:
         reason = self.credentials.scrub(error_reason(data, status))
         if status == 429:
             wait = whole_number(headers.get("retry-after", "").strip(), 0, 10 ** 7)
-            when = f"in {max(1, -(-wait // 60))} minute(s)" if wait is not None else "later"
+            minutes = max(1, -(-wait // 60)) if wait is not None else 0
+            when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes" if minutes \
+                else "later"
             return CatalogSourceError(
                 f"{label} limits the requests of this app ({reason})", where=self.source,
                 fix=f"run `companion pair` again {when}, or use the cached catalogs with "

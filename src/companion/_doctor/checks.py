@@ -28,6 +28,7 @@ from companion._fetch.cookies import EXPORT_FIX, bad_lines, check_cookies, cooki
 from companion._fetch.diagnose import UPDATE
 from companion._fetch.redact import Secrets
 from companion._fetch.runtime import INSTALL_FIX, ejs_version, find_runtimes
+from companion._render.i18n import count
 from companion._site_model import FetchSettings, Site
 
 Status = Literal["ok", "warning", "missing", "skipped"]
@@ -255,8 +256,9 @@ def cookies_check(settings: FetchSettings, root: Path, now: datetime) -> Check:
     bad = bad_lines(text)
     if bad:
         numbers = ", ".join(map(str, bad[:10]))
-        return Check(name, "missing", f"{settings.cookies}: line(s) {numbers} are not "
-                     "Netscape cookie lines (not shown)", fix)
+        what = f"line {numbers} is not a Netscape cookie line" if len(bad) == 1 \
+            else f"lines {numbers} are not Netscape cookie lines"
+        return Check(name, "missing", f"{settings.cookies}: {what} (not shown)", fix)
     if not lines or not lines[0].strip().startswith(_NETSCAPE):
         return Check(name, "missing", f"{settings.cookies} is not a Netscape cookies file "
                      "(its first line must be \"# Netscape HTTP Cookie File\")", fix)
@@ -274,8 +276,8 @@ def cookies_check(settings: FetchSettings, root: Path, now: datetime) -> Check:
         last = datetime.fromtimestamp(max(expiries), UTC).date().isoformat()
         return Check(name, "missing", f"{settings.cookies}: all {len(expiries)} youtube.com "
                      f"cookies expired (the last on {last})", fix)
-    return Check(name, "ok", f"{settings.cookies}: {len(alive)} youtube.com cookie(s) valid "
-                 "(values not shown)")
+    return Check(name, "ok", f"{settings.cookies}: {count(len(alive), 'youtube.com cookie')} "
+                 "valid (values not shown)")
 
 
 def pot_checks(settings: FetchSettings, opts: DoctorOptions) -> list[Check]:

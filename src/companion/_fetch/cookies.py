@@ -57,5 +57,7 @@ def check_cookies(settings: FetchSettings, root: Path | None) -> None:
     bad = bad_lines(text)
     if bad:
         shown = ", ".join(map(str, bad[:10])) + (", ..." if len(bad) > 10 else "")
-        raise FetchError(f"line(s) {shown} of the cookies file are not Netscape cookie lines",
-                         where=settings.cookies, fix=EXPORT_FIX)
+        what = (f"line {shown} of the cookies file is not a Netscape cookie line"
+                if len(bad) == 1 else
+                f"lines {shown} of the cookies file are not Netscape cookie lines")
+        raise FetchError(what, where=settings.cookies, fix=EXPORT_FIX)

@@ -100,7 +100,9 @@ class SpotifyApi:
                                                "browser), or check [pair] market")
         if status == 429:
             wait = whole_number(str(headers.get("retry-after", "")).strip(), 0, 10 ** 7)
-            when = f"in {max(1, -(-wait // 60))} minute(s)" if wait is not None else "later"
+            minutes = max(1, -(-wait // 60)) if wait is not None else 0
+            when = "in 1 minute" if minutes == 1 else f"in {minutes} minutes" if minutes \
+                else "later"
             return SpotifyLimited(f"Spotify's Web API limits this app's requests ({reason})",
                                   where=where, fix=f"run `companion fetch` again {when}")
         return FetchError(f"Spotify's Web API answered HTTP {status} for {url} ({reason})",

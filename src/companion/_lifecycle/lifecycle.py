@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from companion._errors import Problem
+from companion._render.i18n import count
 from companion._site_model import Clock, Standing, Status
 
 
@@ -116,10 +117,18 @@ def _clash(claim: Claim, group: Sequence[Claim], keeper: Claim | None, name: str
 # -- what became of each article ------------------------------------------------------------
 
 
+#: `Standing.why` of an article that cannot be read (its selection is not known).
+UNREADABLE = "it has errors"
+
+
 def why_empty(feed: str, selection: str, standings: Iterable[Standing]) -> str:
     """Why a feed has no item: its selection, or what keeps its members out."""
     members = [s for s in standings if feed in s.selected]
     if not members:
+        unread = sum(1 for s in standings if s.why == UNREADABLE)
+        if unread:  # their selection is not known: they may be its episodes
+            return (f"its selection ({selection}) matches no article that could be read; "
+                    f"{count(unread, 'article')} could not be read (errors above)")
         return f"its selection ({selection}) matches no article"
     reasons: dict[str, list[str]] = defaultdict(list)
     for member in members:
@@ -132,7 +141,7 @@ def why_empty(feed: str, selection: str, standings: Iterable[Standing]) -> str:
             reasons[member.why or "left out"].append(member.slug)
     parts = [f"{len(slugs)} {kind} ({', '.join(slugs[:3])}{', ...' if len(slugs) > 3 else ''})"
              for kind, slugs in sorted(reasons.items())]
-    return f"none of its {len(members)} article(s) is ready: {'; '.join(parts)}"
+    return f"none of its {count(len(members), 'article')} is ready: {'; '.join(parts)}"
 
 
 def empty_feed_problem(where: str, feed: str, selection: str, standings: Iterable[Standing],
@@ -143,9 +152,10 @@ def empty_feed_problem(where: str, feed: str, selection: str, standings: Iterabl
     why = why_empty(feed, selection, standings)
     if published:
         return Problem("error", where, f"the feed would have no episode ({why}); it was "
-                       f"published with {published} episode(s), and publishing it empty would "
-                       "empty subscribers' apps", "make one of its episodes ready again, or "
-                       "remove the feed definition to retire the show", "select")
+                       f"published with {count(published, 'episode')}, and publishing it "
+                       "empty would empty subscribers' apps",
+                       "make one of its episodes ready again, or remove the feed definition to "
+                       "retire the show", "select")
     return Problem("warning", where, f"no episode is ready for this feed, so it is left out "
                    f"of the site ({why})", "nothing to do if its first episode is scheduled; "
                    "otherwise check [select] and the episodes' audio", "select")

@@ -29,6 +29,7 @@ from companion._content_types import cache_policy, content_type
 from companion._errors import Problem
 from companion._lifecycle.ledger import LEDGER_DIR, PublishedIndex
 from companion._model import FeedDefinition
+from companion._render.i18n import count
 from companion._site_model import Identity, OutputFile, Site
 
 #: Where a redirect never goes: what the site keeps under fixed names.
@@ -177,9 +178,10 @@ def vanished_feeds(site: Site, feeds: Sequence[FeedDefinition],
 
 def _vanished(site: Site, slug: str, url: str, key: str, live: int) -> Problem:
     where = f"{site.cache}/{LEDGER_DIR}/{slug}.json"
-    return Problem("warning", where, f"the feed {url} was published with {live} episode(s) "
-                   "and has disappeared from the site: its subscribers get no new episode, "
-                   "and nothing tells their apps where the show went",
+    return Problem("warning", where, f"the feed {url} was published with "
+                   f"{count(live, 'episode')} and has disappeared from the site: its "
+                   "subscribers get no new episode, and nothing tells their apps where the "
+                   "show went",
                    f"add {key} to the feed definition that replaces it (its old address "
                    "then carries itunes:new-feed-url and redirects); if the show has ended, "
                    "leave it", "moved_from")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from companion._build.notes import NAMES, paste_texts
 from companion._errors import Problem
 from companion._model import Episode, FeedDefinition
+from companion._render.i18n import count
 from companion._site_model import Site
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def notes_problems(episode: Episode, site: Site,
             problems.append(Problem(
                 "warning", where, f"the {NAMES[target]} is cut to fit "
                 f"{fitted.limit.name}'s {fitted.limit.most:,} {fitted.limit.unit}"
-                + (f": {fitted.sources_left} source(s) left out, listed on the episode page"
+                + (f": {count(fitted.sources_left, 'source')} left out, listed on the episode page"
                    if fitted.sources_left else ""),
                 "shorten the summary (description:) or the list of sources", "notes"))
         # a note where the episode has a video (its description is where the list goes);

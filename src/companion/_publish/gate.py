@@ -32,6 +32,7 @@ from companion._build.state import BuildState, FileHashes, load_state
 from companion._clock import clock_now
 from companion._errors import Problem
 from companion._read.files import discover
+from companion._render.i18n import count
 from companion._site_model import Clock, Site
 
 if TYPE_CHECKING:  # the publish stage imports boto3: only when a publish runs
@@ -157,8 +158,9 @@ def _target_spec(site: Site, to: str | None, cwd: Path | None, out: Path,
 def _refused(problems: list[Problem], stop: Sequence[Problem], strict: bool,
              result: BuildResult | None, dry_run: bool, started: float) -> PublishOutcome:
     errors = sum(p.severity == "error" for p in stop)
-    reason = (f"{errors} error(s)" if errors == len(stop) else
-              f"{errors} error(s) and {len(stop) - errors} warning(s) (--strict)")
+    reason = (count(errors, "error") if errors == len(stop) else
+              f"{count(errors, 'error')} and {count(len(stop) - errors, 'warning')} "
+              "(--strict)")
     return PublishOutcome(tuple(problems), True, strict, build=result,
                           reason=f"the build has {reason}: nothing was sent",
                           dry_run=dry_run, seconds=time.monotonic() - started)
@@ -253,11 +255,13 @@ def last_build_problems(site: Site, state: BuildState, out: Path,
         problems.append(Problem("error", where, "the last build was a preview (--drafts or "
                                 "--future): it is never published", fix, None))
     if state.errors:
-        problems.append(Problem("error", where, f"the last build had {state.errors} "
-                                "error(s)", "run `companion build` to see and fix them", None))
+        problems.append(Problem("error", where, "the last build had "
+                                f"{count(state.errors, 'error')}",
+                                "run `companion build` to see and fix them", None))
     if state.warnings:
-        problems.append(Problem("warning", where, f"the last build had {state.warnings} "
-                                "warning(s)", "run `companion build` to see them", None))
+        problems.append(Problem("warning", where, "the last build had "
+                                f"{count(state.warnings, 'warning')}",
+                                "run `companion build` to see them", None))
     stale = _stale_because(site, state, now)
     if stale:
         problems.append(Problem("error", where, f"the last build is older than the "

@@ -119,6 +119,12 @@ def tn(lang: str, singular: str, plural: str, count: int) -> str:
     return text % {"num": format_number(count, lang)}
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """`n` and an English noun in the form that agrees with it, through the plural forms of
+    the interface's catalog: count(1, "episode") == "1 episode", never "1 episode(s)"."""
+    return tn("en", f"%(num)s {singular}", f"%(num)s {plural or singular + 's'}", n)
+
+
 def direction(lang: str) -> str:
     """"rtl" for right-to-left scripts, else "ltr"."""
     return "rtl" if primary(lang) in RTL_LANGUAGES else "ltr"
