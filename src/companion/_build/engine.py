@@ -218,7 +218,8 @@ class _Build(Settling, Generic[E, I]):
         read = set(unread)
         dirty = self._clean_episodes([s for s in sources if s not in read], clashing)
         self._render_episodes(again + dirty)
-        self._relink(self._navigate(sources, self.new.episodes))
+        if not self._same_shows(sources, unread):
+            self._relink(self._navigate(sources, self.new.episodes))
         standings = self._standings(sources)
         written = [f.slug for f in feeds if self._feed(f, sources, standings)]
         self._site_pages(sources, written)
@@ -302,37 +303,52 @@ class _Build(Settling, Generic[E, I]):
         """Set each article's neighbours (`Flags.nav`) in its first show, newest first as
         the show's page lists them (hidden ones left out), from who `states` say is in
         which show; return the articles whose neighbours changed."""
+        flags, identities = self.flags, self.identities
         members: dict[str, list[str]] = {slug: [] for slug in self.feeds}
+        paged: list[str] = []  # with a page this time (hidden ones too: their sisters)
+        order: dict[str, tuple[bool, float, str]] = {}
         for source in sources:
-            state, identity = states.get(source), self.identities.get(source)
-            if (state is None or identity is None or identity.hidden or not state.page
-                    or not self.flags[source].render):
+            state, identity = states.get(source), identities.get(source)
+            if state is None or identity is None or not state.page \
+                    or not flags[source].render:
                 continue
+            paged.append(source)
+            if identity.hidden:
+                continue
+            order[source] = _newest_first(identity)
             for slug in state.feeds:
-                members.get(slug, []).append(source)
+                listed = members.get(slug)
+                if listed is not None:
+                    listed.append(source)
         nav: dict[str, Nav] = {}
         for listed in members.values():  # in the order of the feeds: the first show wins
-            listed.sort(key=self._newest_first)
+            listed.sort(key=order.__getitem__)
+            last = len(listed) - 1
             for at, source in enumerate(listed):
-                older = listed[at + 1] if at + 1 < len(listed) else None
-                newer = listed[at - 1] if at > 0 else None
-                nav.setdefault(source, tuple(
-                    (rel, states[n].slug, states[n].title)
-                    for rel, n in (("prev", older), ("next", newer)) if n is not None))
-        paged = [s for s in sources if (state := states.get(s)) is not None and state.page
-                 and self.identities.get(s) is not None and self.flags[s].render]
-        for source, sisters in sister_nav(paged, self.identities, states).items():
+                if source in nav:
+                    continue
+                older = states[listed[at + 1]] if at < last else None
+                newer = states[listed[at - 1]] if at > 0 else None
+                nav[source] = (*((("prev", older.slug, older.title),) if older else ()),
+                               *((("next", newer.slug, newer.title),) if newer else ()))
+        for source, sisters in sister_nav(paged, identities, states).items():
             nav[source] = (*nav.get(source, ()), *sisters)
-        moved = [s for s in sources if self.flags[s].nav != nav.get(s, ())]
-        for source in moved:
-            self.flags[source] = dataclasses.replace(self.flags[source], nav=nav.get(source, ()))
+        moved: list[str] = []
+        for source in sources:
+            was, now = flags[source], nav.get(source, ())
+            if was.nav != now:
+                flags[source] = Flags(was.render, was.mark, was.in_feeds, now, was.clock)
+                moved.append(source)
         return moved
 
-    def _newest_first(self, source: str) -> tuple[bool, float, str]:
-        identity = self.identities[source]
-        when = identity.date if identity is not None else None
-        slug = identity.slug if identity is not None else source
-        return (when is None, -when.timestamp() if when else 0.0, slug)
+    def _same_shows(self, sources: list[str], unread: list[str]) -> bool:
+        """Whether the shows are as the first guess of neighbours had them: no article was
+        read or rendered since, and each has the very state the guess was made from (then
+        `_navigate` again would find every neighbour as it is: it is skipped)."""
+        if unread or self._rendered:
+            return False
+        new, known = self.new.episodes, self.known.episodes
+        return all(new.get(s) is known.get(s) for s in sources)
 
     def _relink(self, sources: list[str]) -> None:
         """Give the pages whose neighbours changed their new neighbours: patched by the
@@ -582,6 +598,12 @@ def _known(state: BuildState) -> BuildState:
         source: EpisodeState(st.slug, [], "", {}, st.feeds, "", "", guid=st.guid,
                              ident=st.ident, title=st.title, page=st.page)
         for source, st in state.episodes.items()}, moved=state.moved)
+
+
+def _newest_first(identity: Identity) -> tuple[bool, float, str]:
+    """The order of a show's page: newest first, undated last, then by slug."""
+    when = identity.date
+    return (when is None, -when.timestamp() if when else 0.0, identity.slug)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:
