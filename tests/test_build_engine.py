@@ -572,3 +572,32 @@ def test_hidden_episodes_are_nobodys_neighbour(project: Site) -> None:
     run(project)
     assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
     assert page_of(project, "en-1").endswith("<nav></nav>")
+
+
+def test_a_changed_date_reorders_the_neighbours_after_a_no_change_build(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    again = run(project)  # nothing read or rendered: the neighbours are worked out once
+    assert (again.rendered, again.written, RELINKS) == (0, 0, [])
+    moved = dated(project.root, "en-0", 20)  # the oldest becomes the newest
+    later = moved.stat().st_mtime_ns + 10**9  # as big as before: its time says it changed
+    os.utime(moved, ns=(later, later))
+    run(project)
+    assert RENDERS == ["en-0"]
+    assert page_of(project, "en-0").endswith("<nav>prev=en-2:En-2</nav>")
+    assert page_of(project, "en-2").endswith("<nav>prev=en-1:En-1 next=en-0:En-0</nav>")
+    assert page_of(project, "en-1").endswith("<nav>next=en-2:En-2</nav>")
+    assert run(project).written == 0
+
+
+def test_a_removed_article_joins_its_neighbours_though_none_is_read(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    (project.root / "episodes" / "en-1.md").unlink()
+    result = run(project)
+    assert result.removed == 1
+    assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
+    assert page_of(project, "en-0").endswith("<nav>next=en-2:En-2</nav>")
+    assert run(project).written == 0
