@@ -51,7 +51,6 @@ from companion._build.seam import (
     EpisodeBuild,
     Flags,
     I,
-    Nav,
     Renderer,
     Stages,
     base_deps,
@@ -70,7 +69,6 @@ from companion._build.state import (
     load_state,
     save_state,
 )
-from companion._build.stories import sister_nav
 from companion._build.writer import Writer
 from companion._clock import clock_now
 from companion._errors import Problem, RenderError, Severity
@@ -298,57 +296,6 @@ class _Build(Settling, Generic[E, I]):
         if state.problems:
             self.problems.extend(_problem(p) for p in state.problems)
         return True
-
-    def _navigate(self, sources: list[str], states: Mapping[str, EpisodeState]) -> list[str]:
-        """Set each article's neighbours (`Flags.nav`) in its first show, newest first as
-        the show's page lists them (hidden ones left out), from who `states` say is in
-        which show; return the articles whose neighbours changed."""
-        flags, identities = self.flags, self.identities
-        members: dict[str, list[str]] = {slug: [] for slug in self.feeds}
-        paged: list[str] = []  # with a page this time (hidden ones too: their sisters)
-        order: dict[str, tuple[bool, float, str]] = {}
-        for source in sources:
-            state, identity = states.get(source), identities.get(source)
-            if state is None or identity is None or not state.page \
-                    or not flags[source].render:
-                continue
-            paged.append(source)
-            if identity.hidden:
-                continue
-            order[source] = _newest_first(identity)
-            for slug in state.feeds:
-                listed = members.get(slug)
-                if listed is not None:
-                    listed.append(source)
-        nav: dict[str, Nav] = {}
-        for listed in members.values():  # in the order of the feeds: the first show wins
-            listed.sort(key=order.__getitem__)
-            last = len(listed) - 1
-            for at, source in enumerate(listed):
-                if source in nav:
-                    continue
-                older = states[listed[at + 1]] if at < last else None
-                newer = states[listed[at - 1]] if at > 0 else None
-                nav[source] = (*((("prev", older.slug, older.title),) if older else ()),
-                               *((("next", newer.slug, newer.title),) if newer else ()))
-        for source, sisters in sister_nav(paged, identities, states).items():
-            nav[source] = (*nav.get(source, ()), *sisters)
-        moved: list[str] = []
-        for source in sources:
-            was, now = flags[source], nav.get(source, ())
-            if was.nav != now:
-                flags[source] = Flags(was.render, was.mark, was.in_feeds, now, was.clock)
-                moved.append(source)
-        return moved
-
-    def _same_shows(self, sources: list[str], unread: list[str]) -> bool:
-        """Whether the shows are as the first guess of neighbours had them: no article was
-        read or rendered since, and each has the very state the guess was made from (then
-        `_navigate` again would find every neighbour as it is: it is skipped)."""
-        if unread or self._rendered:
-            return False
-        new, known = self.new.episodes, self.known.episodes
-        return all(new.get(s) is known.get(s) for s in sources)
 
     def _relink(self, sources: list[str]) -> None:
         """Give the pages whose neighbours changed their new neighbours: patched by the
@@ -598,12 +545,6 @@ def _known(state: BuildState) -> BuildState:
         source: EpisodeState(st.slug, [], "", {}, st.feeds, "", "", guid=st.guid,
                              ident=st.ident, title=st.title, page=st.page)
         for source, st in state.episodes.items()}, moved=state.moved)
-
-
-def _newest_first(identity: Identity) -> tuple[bool, float, str]:
-    """The order of a show's page: newest first, undated last, then by slug."""
-    when = identity.date
-    return (when is None, -when.timestamp() if when else 0.0, identity.slug)
 
 
 def _problem(data: Mapping[str, str | None]) -> Problem:
