@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import tomllib
 from collections.abc import Sequence
@@ -601,3 +602,16 @@ def test_a_removed_article_joins_its_neighbours_though_none_is_read(project: Sit
     assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
     assert page_of(project, "en-0").endswith("<nav>next=en-2:En-2</nav>")
     assert run(project).written == 0
+
+
+def test_a_build_gives_the_collector_back_as_it_found_it(project: Site) -> None:
+    thresholds = gc.get_threshold()
+    run(project)
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == (True, thresholds, 0)
+    gc.disable()
+    try:
+        run(project)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() == 0

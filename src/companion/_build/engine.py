@@ -112,31 +112,40 @@ def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int
     folder = (out or site.out_dir).absolute()
     check_output_folder(site, folder, "--out" if out else "[site] out")
     chosen: Stages[Any, Any] = stages if stages is not None else default_stages()
-    with _still_heap():
+    with _still_heap() as loaded:
         job = _Build(site, folder, chosen, force, jobs or os.cpu_count() or 1,
                      progress or _silent, clock or Clock(clock_now(site.tz)))
-        gc.freeze()
-        gc.enable()
+        loaded()
         return job.run()
 
 
+YOUNG = 50_000  # new objects between two of the collector's passes during a build
+
+
 @contextmanager
-def _still_heap() -> Iterator[None]:
-    """The collector paused while the last build's state is loaded, then told to leave
-    what exists by then alone until the build is over: the state of 10,000 episodes is a
-    million small objects that are never garbage during the build, and scanning them again
-    and again took a tenth of a no-change build. Given back to the collector at the end
-    (a `serve` process builds again and again)."""
-    was_on = gc.isenabled()
+def _still_heap() -> Iterator[Callable[[], None]]:
+    """The collector paused while the last build's state is loaded (until `loaded` is
+    called), then told to leave what exists by then alone until the build is over, and to
+    pass over the new objects less often: the state of 10,000 episodes is a million small
+    objects that are never garbage during the build, and the build makes a few for each
+    episode; scanning them again and again took a tenth of a no-change build. All given
+    back to the collector at the end (a `serve` process builds again and again)."""
+    was_on, thresholds = gc.isenabled(), gc.get_threshold()
     gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+
+    def loaded() -> None:
+        gc.freeze()
+        gc.set_threshold(max(thresholds[0], YOUNG), *thresholds[1:])
         if was_on:
             gc.enable()
-        else:
-            gc.disable()
+
+    try:
+        yield loaded
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if was_on:
+            gc.enable()
 
 
 def _silent(stage: str, done: int, total: int) -> None:
