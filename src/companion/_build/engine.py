@@ -182,7 +182,7 @@ class _Build(Settling, Generic[E, I]):
         self.progress = progress
         self.clock = clock
         old = load_state(site.root)
-        previous = dict(old.outputs) if old.out_dir == str(self.out) else {}
+        previous = old.outputs if old.out_dir == str(self.out) else {}  # the writer copies
         self.parts: Parts[E, I] = Parts(site.root)
         usable = previous and self.parts.exist()
         self.old = old if usable and not force else BuildState()

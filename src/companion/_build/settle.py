@@ -52,14 +52,15 @@ class Settling:
         of the shows' pages)."""
         again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
         unread: list[str] = []
+        last, known, identities = self.old.episodes, self.known.episodes, self.identities
         for source in sources:
-            state = self.old.episodes.get(source)
+            state = last.get(source)
             if state is not None and not again and self._same_files(base_deps(source)):
-                self.identities[source] = identity_of(state.ident)
+                identities[source] = identity_of(state.ident)
                 continue
             unread.append(source)
-            known = self.known.episodes.get(source)
-            self.identities[source] = identity_of(known.ident) if known is not None else None
+            guess = known.get(source)
+            identities[source] = identity_of(guess.ident) if guess is not None else None
         return unread
 
     def _same_files(self, rels: Sequence[str]) -> bool:
