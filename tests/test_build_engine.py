@@ -615,3 +615,11 @@ def test_a_build_gives_the_collector_back_as_it_found_it(project: Site) -> None:
     finally:
         gc.enable()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_shared_dependency_that_appears_rebuilds_every_article(project: Site) -> None:
+    run(project)
+    assert run(project).rendered == 0  # pairing.toml absent then and now: asked once
+    (project.root / "pairing.toml").write_text("# who is paired with whom\n")
+    assert run(project).rendered == 6
+    assert run(project).rendered == 0
