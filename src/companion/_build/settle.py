@@ -8,6 +8,7 @@ A mixin of `engine._Build`: the attributes below are the build's own.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -155,7 +156,7 @@ class Settling:
         for source in sources:
             was, now = flags[source], nav.get(source, ())
             if was.nav != now:
-                flags[source] = Flags(was.render, was.mark, was.in_feeds, now, was.clock)
+                flags[source] = dataclasses.replace(was, nav=now)
                 moved.append(source)
         return moved
 
