@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from companion import Clock, FeedDefinition, OutputFile, Problem, RenderError, Site
-from companion._build.engine import build
+from companion._build.engine import _TENDER, YOUNG, build
 from companion._build.result import BuildResult
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered
 from companion._lifecycle.ledger import PublishedIndex
@@ -604,9 +604,25 @@ def test_a_removed_article_joins_its_neighbours_though_none_is_read(project: Sit
     assert run(project).written == 0
 
 
+class CollectorSeen(FakeStages):
+    """Notes how the collector stands while the build runs (feeds load after the state)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[int, int]] = []
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
+        self.seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
+        return super().load_feeds(site)
+
+
 def test_a_build_gives_the_collector_back_as_it_found_it(project: Site) -> None:
     thresholds = gc.get_threshold()
-    run(project)
+    stages = CollectorSeen()
+    build(project, stages=stages, jobs=1)
+    frozen, young = stages.seen.pop()
+    assert frozen > 0  # the loaded state left alone during the build
+    assert young == YOUNG
     assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == (True, thresholds, 0)
     gc.disable()
     try:
@@ -615,6 +631,15 @@ def test_a_build_gives_the_collector_back_as_it_found_it(project: Site) -> None:
     finally:
         gc.enable()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_beside_another_leaves_the_collector_to_it(project: Site) -> None:
+    thresholds = gc.get_threshold()
+    stages = CollectorSeen()
+    with _TENDER:  # as while another thread's build runs
+        build(project, stages=stages, jobs=1)
+    assert stages.seen.pop() == (0, thresholds[0])
+    assert (gc.isenabled(), gc.get_threshold()) == (True, thresholds)
 
 
 def test_a_shared_dependency_that_appears_rebuilds_every_article(project: Site) -> None:

@@ -38,6 +38,7 @@ import dataclasses
 import gc
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +121,7 @@ def build(site: Site, out: Path | None = None, *, force: bool = False, jobs: int
 
 
 YOUNG = 50_000  # new objects between two of the collector's passes during a build
+_TENDER = threading.Lock()  # held by the build that tends the collector (one at a time)
 
 
 @contextmanager
@@ -129,7 +131,11 @@ def _still_heap() -> Iterator[Callable[[], None]]:
     pass over the new objects less often: the state of 10,000 episodes is a million small
     objects that are never garbage during the build, and the build makes a few for each
     episode; scanning them again and again took a tenth of a no-change build. All given
-    back to the collector at the end (a `serve` process builds again and again)."""
+    back to the collector at the end (a `serve` process builds again and again). A build
+    that runs while another thread's does leaves the collector to that one."""
+    if not _TENDER.acquire(blocking=False):
+        yield _silent_loaded
+        return
     was_on, thresholds = gc.isenabled(), gc.get_threshold()
     gc.disable()
 
@@ -146,6 +152,11 @@ def _still_heap() -> Iterator[Callable[[], None]]:
         gc.set_threshold(*thresholds)
         if was_on:
             gc.enable()
+        _TENDER.release()
+
+
+def _silent_loaded() -> None:
+    return None
 
 
 def _silent(stage: str, done: int, total: int) -> None:
