@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import tomllib
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from companion import Clock, FeedDefinition, OutputFile, Problem, RenderError, Site
-from companion._build.engine import build
+from companion._build.engine import _TENDER, YOUNG, build
 from companion._build.result import BuildResult
 from companion._build.seam import EpisodeBuild, Flags, Nav, Rendered
 from companion._lifecycle.ledger import PublishedIndex
@@ -609,3 +610,78 @@ def test_hidden_episodes_are_nobodys_neighbour(project: Site) -> None:
     run(project)
     assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
     assert page_of(project, "en-1").endswith("<nav></nav>")
+
+
+def test_a_changed_date_reorders_the_neighbours_after_a_no_change_build(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    again = run(project)  # nothing read or rendered: the neighbours are worked out once
+    assert (again.rendered, again.written, RELINKS) == (0, 0, [])
+    moved = dated(project.root, "en-0", 20)  # the oldest becomes the newest
+    later = moved.stat().st_mtime_ns + 10**9  # as big as before: its time says it changed
+    os.utime(moved, ns=(later, later))
+    run(project)
+    assert RENDERS == ["en-0"]
+    assert page_of(project, "en-0").endswith("<nav>prev=en-2:En-2</nav>")
+    assert page_of(project, "en-2").endswith("<nav>prev=en-1:En-1 next=en-0:En-0</nav>")
+    assert page_of(project, "en-1").endswith("<nav>next=en-2:En-2</nav>")
+    assert run(project).written == 0
+
+
+def test_a_removed_article_joins_its_neighbours_though_none_is_read(project: Site) -> None:
+    for n, slug in enumerate(("en-0", "en-1", "en-2")):
+        dated(project.root, slug, 10 + n)
+    run(project)
+    (project.root / "episodes" / "en-1.md").unlink()
+    result = run(project)
+    assert result.removed == 1
+    assert page_of(project, "en-2").endswith("<nav>prev=en-0:En-0</nav>")
+    assert page_of(project, "en-0").endswith("<nav>next=en-2:En-2</nav>")
+    assert run(project).written == 0
+
+
+class CollectorSeen(FakeStages):
+    """Notes how the collector stands while the build runs (feeds load after the state)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[int, int]] = []
+
+    def load_feeds(self, site: Site) -> tuple[list[FeedDefinition], list[Problem]]:
+        self.seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
+        return super().load_feeds(site)
+
+
+def test_a_build_gives_the_collector_back_as_it_found_it(project: Site) -> None:
+    thresholds = gc.get_threshold()
+    stages = CollectorSeen()
+    build(project, stages=stages, jobs=1)
+    frozen, young = stages.seen.pop()
+    assert frozen > 0  # the loaded state left alone during the build
+    assert young == YOUNG
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == (True, thresholds, 0)
+    gc.disable()
+    try:
+        run(project)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_beside_another_leaves_the_collector_to_it(project: Site) -> None:
+    thresholds = gc.get_threshold()
+    stages = CollectorSeen()
+    with _TENDER:  # as while another thread's build runs
+        build(project, stages=stages, jobs=1)
+    assert stages.seen.pop() == (0, thresholds[0])
+    assert (gc.isenabled(), gc.get_threshold()) == (True, thresholds)
+
+
+def test_a_shared_dependency_that_appears_rebuilds_every_article(project: Site) -> None:
+    run(project)
+    assert run(project).rendered == 0  # pairing.toml absent then and now: asked once
+    (project.root / "pairing.toml").write_text("# who is paired with whom\n")
+    assert run(project).rendered == 6
+    assert run(project).rendered == 0

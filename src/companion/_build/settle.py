@@ -1,23 +1,27 @@
 """The build's first steps for each article: who it is (its identity, from the last
 build or from the render that reads it) and how it is rendered this time (its lifecycle
-and its claims on a slug and a GUID, settled on every identity at once).
+and its claims on a slug and a GUID, settled on every identity at once; its neighbours
+in its first show).
 
 A mixin of `engine._Build`: the attributes below are the build's own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from companion._build.folders import check_output_folder
-from companion._build.seam import Flags, base_deps
-from companion._build.state import ABSENT, BuildState, FileHashes, identity_of
+from companion._build.seam import Flags, Nav, base_deps
+from companion._build.state import ABSENT, BuildState, EpisodeState, FileHashes, identity_of
+from companion._build.stories import sister_nav
 from companion._build.writer import Writer
 from companion._errors import Problem
 from companion._lifecycle.ledger import PublishedIndex
 from companion._lifecycle.lifecycle import Claim, included, resolve_claims, status_of
+from companion._model import FeedDefinition
 from companion._site_model import Clock, Identity, Site, Status
 
 
@@ -34,6 +38,7 @@ class Settling:
     hashes: FileHashes
     writer: Writer
     published: PublishedIndex
+    feeds: dict[str, FeedDefinition]  # by slug, in the order of the feeds
     problems: list[Problem]
     identities: dict[str, Identity | None]
     status: dict[str, Status]
@@ -48,14 +53,15 @@ class Settling:
         of the shows' pages)."""
         again = self.pages_key != self.old.pages_key  # companion.toml (the time zone) changed
         unread: list[str] = []
+        last, known, identities = self.old.episodes, self.known.episodes, self.identities
         for source in sources:
-            state = self.old.episodes.get(source)
+            state = last.get(source)
             if state is not None and not again and self._same_files(base_deps(source)):
-                self.identities[source] = identity_of(state.ident)
+                identities[source] = identity_of(state.ident)
                 continue
             unread.append(source)
-            known = self.known.episodes.get(source)
-            self.identities[source] = identity_of(known.ident) if known is not None else None
+            guess = known.get(source)
+            identities[source] = identity_of(guess.ident) if guess is not None else None
         return unread
 
     def _same_files(self, rels: Sequence[str]) -> bool:
@@ -112,6 +118,57 @@ class Settling:
         self.new.next_release = min(pending).isoformat() if pending else ""
         return _clashing(claims)
 
+    def _navigate(self, sources: list[str], states: Mapping[str, EpisodeState]) -> list[str]:
+        """Set each article's neighbours (`Flags.nav`) in its first show, newest first as
+        the show's page lists them (hidden ones left out), from who `states` say is in
+        which show; return the articles whose neighbours changed."""
+        flags, identities = self.flags, self.identities
+        members: dict[str, list[str]] = {slug: [] for slug in self.feeds}
+        paged: list[str] = []  # with a page this time (hidden ones too: their sisters)
+        order: dict[str, tuple[bool, float, str]] = {}
+        for source in sources:
+            state, identity = states.get(source), identities.get(source)
+            if state is None or identity is None or not state.page \
+                    or not flags[source].render:
+                continue
+            paged.append(source)
+            if identity.hidden:
+                continue
+            order[source] = _newest_first(identity)
+            for slug in state.feeds:
+                listed = members.get(slug)
+                if listed is not None:
+                    listed.append(source)
+        nav: dict[str, Nav] = {}
+        for listed in members.values():  # in the order of the feeds: the first show wins
+            listed.sort(key=order.__getitem__)
+            last = len(listed) - 1
+            for at, source in enumerate(listed):
+                if source in nav:
+                    continue
+                older = states[listed[at + 1]] if at < last else None
+                newer = states[listed[at - 1]] if at > 0 else None
+                nav[source] = (*((("prev", older.slug, older.title),) if older else ()),
+                               *((("next", newer.slug, newer.title),) if newer else ()))
+        for source, sisters in sister_nav(paged, identities, states).items():
+            nav[source] = (*nav.get(source, ()), *sisters)
+        moved: list[str] = []
+        for source in sources:
+            was, now = flags[source], nav.get(source, ())
+            if was.nav != now:
+                flags[source] = dataclasses.replace(was, nav=now)
+                moved.append(source)
+        return moved
+
+    def _same_shows(self, sources: list[str], unread: list[str]) -> bool:
+        """Whether the shows are as the first guess of neighbours had them: no article was
+        read or rendered since, and each has the very state the guess was made from (then
+        `_navigate` again would find every neighbour as it is: it is skipped)."""
+        if unread or self._rendered:
+            return False
+        new, known = self.new.episodes, self.known.episodes
+        return all(new.get(s) is known.get(s) for s in sources)
+
     def _unsettled(self, rendered: list[str], clashing: set[str]) -> list[str]:
         """Of the articles rendered before the lifecycle was settled, those to render again:
         their settled flags differ from those they were rendered with (a clash), or they
@@ -129,6 +186,12 @@ class Settling:
                 del self.new.episodes[source]
                 self._rendered.discard(source)
         return again
+
+
+def _newest_first(identity: Identity) -> tuple[bool, float, str]:
+    """The order of a show's page: newest first, undated last, then by slug."""
+    when = identity.date
+    return (when is None, -when.timestamp() if when else 0.0, identity.slug)
 
 
 def _clashing(claims: Sequence[Claim]) -> set[str]:

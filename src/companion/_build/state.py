@@ -190,6 +190,7 @@ class FileHashes:
         self._prefix = str(root) + os.sep
         self._known = known
         self.seen: dict[str, tuple[int, int, str]] = {}
+        self._absent: set[str] = set()  # absent then and now (asked once a build)
         self.hashed = 0  # files read and hashed (not answered by the stat shortcut)
 
     def hash(self, rel: str) -> str:
@@ -230,6 +231,7 @@ class FileHashes:
         every dependency of every episode)."""
         known_of, seen, prefix, sep, stat = self._known.get, self.seen, self._prefix, os.sep, \
             os.stat
+        absent = self._absent
         for rel in rels:
             known = known_of(rel)
             answered = seen.get(rel)
@@ -237,10 +239,13 @@ class FileHashes:
                 if answered != known:
                     return False
                 continue
+            if rel in absent:  # asked already: a shared dependency not there (pairing.toml)
+                continue
             try:
                 st = stat(rel if rel.startswith(sep) else prefix + rel)
             except OSError:
                 if known is None:
+                    absent.add(rel)
                     continue
                 return False
             if known is None or known[0] != st.st_mtime_ns or known[1] != st.st_size:

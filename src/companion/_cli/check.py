@@ -6,7 +6,7 @@ The work is `_check.check_project`; this command only prints it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,14 +14,17 @@ from companion._cli.common import Ctx
 from companion._cli.words import count
 from companion._errors import Problem
 from companion._model import Article
-from companion._pair.episodes import audio_origin
-from companion._project.check import CheckResult
 from companion._site_model import Standing
+
+if TYPE_CHECKING:  # the pairing modules (images, subtitles) are imported by `check` only
+    from companion._project.check import CheckResult
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def episode_json(article: Article, standing: Standing | None = None) -> dict[str, Any]:
+    from companion._pair.episodes import audio_origin
+
     data: dict[str, Any] = {
         "slug": article.slug,
         "path": article.relpath,
@@ -39,6 +42,8 @@ def episode_json(article: Article, standing: Standing | None = None) -> dict[str
 
 def episode_line(article: Article, standing: Standing | None = None,
                  result: CheckResult | None = None) -> str:
+    from companion._pair.episodes import audio_origin
+
     when = article.date.date().isoformat() if article.date else "no date"
     state = standing.label(article.date.tzinfo if article.date else None) if standing else ""
     return "  ".join(x for x in (

@@ -11,7 +11,6 @@ import io
 import logging
 import os
 import sys
-import tempfile
 import time
 import traceback
 import warnings
@@ -139,6 +138,8 @@ def _quiet_stdout() -> None:
 
 def crash_log(text: str) -> Path | None:
     """Write `text` to a new log file (in the user's cache folder, else the temporary one)."""
+    import tempfile  # a crash only: not imported by every command
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     for folder in (Path(cache) / "companion", Path(tempfile.gettempdir())):

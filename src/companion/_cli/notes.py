@@ -8,8 +8,6 @@ on macOS).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 
 import click
 
@@ -28,6 +26,8 @@ CLIPBOARDS = (
 
 def clipboard() -> list[str] | None:
     """The command that copies its standard input to the clipboard here, if any."""
+    import shutil  # --copy only: not imported by every command
+
     for name, display, args in CLIPBOARDS:
         tool = shutil.which(name)
         if tool and (not display or os.environ.get(display)):
@@ -82,6 +82,8 @@ def command(ctx: Ctx, slug: str, target: str, copy: bool) -> int:
                       "xsel (X11) or pbcopy (macOS); run without --copy and copy the printed "
                       "text", markup=False)
         return 1
+    import subprocess
+
     subprocess.run(tool, input=fitted.text.encode("utf-8"), check=True, timeout=30)
     ctx.say(f"copied the {target} notes of {slug} to the clipboard "
             f"({len(fitted.text.encode('utf-8')):,} bytes)")
