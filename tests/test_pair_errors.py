@@ -178,3 +178,4 @@ def test_a_damaged_pairing_toml_is_one_message(project: Path, tmp_path: Path,
     assert main(["-C", str(project), "check"]) == 1
     out = capsys.readouterr().out
     assert out.count("pairing.toml") == 1  # once, not once per article
+    assert " 1 error," in out  # and the articles are read without it, not each an error

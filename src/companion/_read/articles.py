@@ -379,7 +379,12 @@ def _build(path: Path, site: Site, where: str,
     inferred: list[Inference] = []
     dateline = find_dateline(source.body) if source.format == "text" else None
     slug = _slug(fields, path)
-    show = read_pairing(site.root).shows.get(slug)
+    damaged: list[Problem] = []
+    try:
+        show = read_pairing(site.root).shows.get(slug)
+    except ReadError as exc:  # one error for the file (problems are counted once): the
+        damaged.append(exc.problem())  # article is read without its show episode
+        show = None
     title, body = _title(fields, source, inferred, show)
     video, video_id = _video(fields)
     spotify, spotify_id = _spotify(fields)
@@ -409,7 +414,7 @@ def _build(path: Path, site: Site, where: str,
         show_item=show,
         chapters=_chapters(fields),
     )
-    return (None if fields.failed else article), fields.problems
+    return (None if fields.failed else article), [*fields.problems, *damaged]
 
 
 def _chapters(fields: _Fields) -> tuple[str, ...]:
