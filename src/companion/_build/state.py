@@ -5,8 +5,11 @@ The state lives in ``<project>/.companion/`` (git-ignored)::
 
     build-state.bin       inputs' signatures, per-episode keys, outputs written
                           (plain dicts and lists in `marshal` format: the fastest to load)
-    parts.sqlite          per-episode parts (index entry, feed item) the feeds and
-                          the site pages are assembled from (`Parts`)
+    parts.sqlite          per-episode parts (index entry, feed items: each a small
+                          row and the item's bytes) the feeds and the site pages are
+                          assembled from (`Parts`)
+    feeds/                the feed documents as last written (`_build.feedfiles`); the
+                          site's copies are hard links to them (or copies)
 
 Inputs are hashed through a stat shortcut: a file whose (mtime_ns, size) is the
 one recorded is not read again, so a no-change rebuild only stats files.
