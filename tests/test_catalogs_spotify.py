@@ -206,7 +206,7 @@ def test_a_rate_limit_is_waited_for_then_named_with_when_to_try_again(
     show.api_replies.append(error(429, "API rate limit exceeded", ("Retry-After", "150")))
     with pytest.raises(CatalogSourceError, match="limits the requests") as caught:
         read(site, server)
-    assert "again in 3 minute(s)" in caught.value.fix
+    assert "again in 3 minutes" in caught.value.fix
     assert json.loads(path.read_bytes())  # the cached catalog is still whole
 
 
