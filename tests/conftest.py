@@ -18,8 +18,18 @@ import pytest
 import companion
 from companion import BuildResult, Site
 from tests._groups import group_of
+from tests._httpserver import Server
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """A local HTTP server on 127.0.0.1 (`tests._httpserver`), stopped after the test; a
+    module that needs it set up otherwise (routes, a token) defines its own."""
+    running = Server().start()
+    yield running
+    running.stop()
 
 
 def _seeds_folder() -> Path:

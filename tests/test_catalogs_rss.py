@@ -4,7 +4,6 @@ changed), the `[pair]` settings, and the offline mode: no request at all."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +41,6 @@ class FeedHost:
             return Reply(b"", "application/rss+xml", 304, headers=(("ETag", self.etag),))
         return Reply(self.body, "application/rss+xml; charset=utf-8", headers=(
             ("ETag", self.etag), ("Last-Modified", "Mon, 01 Jun 2026 08:00:00 GMT")))
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 def site_with_feed(tmp_path: Path, server: Server) -> Site:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -93,13 +92,6 @@ def error(status: int, message: str, *headers: tuple[str, str]) -> Reply:
     """The Web API's error object."""
     return Reply(json.dumps({"error": {"status": status, "message": message}}).encode(),
                  "application/json", status, headers=headers)
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

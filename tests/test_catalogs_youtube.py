@@ -6,7 +6,6 @@ its "youtube:tab" gives for a channel with tabs, and a watch page's full info) p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,13 +115,6 @@ class Channel:
 
     def options(self) -> CatalogOptions:
         return local_options(self.server, lister=self.lister)
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

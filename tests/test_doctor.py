@@ -134,13 +134,6 @@ def test_an_unreadable_cookies_file(tmp_path: Path) -> None:
     assert not report.ok
 
 
-@pytest.fixture
-def server() -> Any:
-    started = Server().start()
-    yield started
-    started.stop()
-
-
 def test_the_network_and_the_po_token_server(server: Server, tmp_path: Path) -> None:
     server.routes["/"] = Reply(b"<html>", "text/html")
     server.routes["/ping"] = Reply(b'{"version": "2.0.2", "server_uptime": 5}',

@@ -32,13 +32,6 @@ from companion._fetch.video import YtDlpSource, process_result, settings_options
 from companion._site_model import FetchSettings
 
 
-@pytest.fixture
-def server() -> Any:
-    started = Server().start()
-    yield started
-    started.stop()
-
-
 def source(**kw: Any) -> YtDlpSource:
     """yt-dlp for a local server: fast, no real waits (the waits are recorded)."""
     waits: list[float] = []

@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -118,13 +117,6 @@ def test_producer_file_that_is_not_audio(tmp_path: Path) -> None:
 
 
 # --- fetch against a local server -------------------------------------------------------------
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    running = Server().start()
-    yield running
-    running.stop()
-
 
 @pytest.fixture(scope="module")
 def m4a(tmp_path_factory: pytest.TempPathFactory) -> bytes:

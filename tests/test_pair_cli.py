@@ -7,7 +7,7 @@ shape, --choose and --reject kept in pairing.toml, --accept byte for byte and id
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -33,13 +33,6 @@ from tests._pair_newsroom import (
 MakeProject = Callable[..., Path]
 EMBED = "https://www.youtube.com/embed/{}"
 SPOTIFY_EMBED = "https://open.spotify.com/embed/episode/{}"
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ source and what to do, exit 1, and nothing written to any article (nor pairing.t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,13 +18,6 @@ from tests._pair_newsroom import ARTICLES, write_catalogs
 
 MakeProject = Callable[..., Path]
 SHOW_ID = "4rOoJ6Egrf8K2IrywzwOMk"
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ full info, then the articles are matched again; the next run, offline, reads the
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from companion import load_project
 from tests._catalogs import Replayed, local_options
@@ -18,13 +16,6 @@ from tests._pair_newsroom import ARTICLES, VIDEOS
 
 CHANNEL = "https://www.youtube.com/@newsroom"
 CHANNEL_ID = "UCnewsroom00000000000000"
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    server = Server().start()
-    yield server
-    server.stop()
 
 
 def flat_listing() -> dict[str, Any]:

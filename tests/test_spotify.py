@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,6 @@ def oembed(kind: str = "episode") -> bytes:
         "type": "rich", "title": "The night train", "thumbnail_width": 300,
         "thumbnail_url": "https://image-cdn-ak.spotifycdn.com/image/ab67656300",
     }).encode()
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    running = Server().start()
-    yield running
-    running.stop()
 
 
 def ask(base_url: str, where: str = "episodes/ep.md", timeout: float = 5) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -124,13 +123,6 @@ def test_damaged_info_is_a_pair_error(tmp_path: Path) -> None:
     with pytest.raises(PairError) as caught:
         video_from_info({"id": "x", "title": 3}, tmp_path / "x.info.json", "slug")
     assert "companion fetch --refresh slug" in caught.value.fix
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    running = Server().start()
-    yield running
-    running.stop()
 
 
 QUICK = YtDlpSource(timeout=5, retries=0)
