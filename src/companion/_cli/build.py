@@ -10,7 +10,7 @@ import click
 
 from companion._build.result import BuildResult
 from companion._cli.common import Ctx
-from companion._cli.words import count
+from companion._render.i18n import count
 
 
 @click.command("build")

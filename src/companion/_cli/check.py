@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from companion._cli.common import Ctx
-from companion._cli.words import count
 from companion._errors import Problem
 from companion._model import Article
+from companion._render.i18n import count
 from companion._site_model import Standing
 
 if TYPE_CHECKING:  # the pairing modules (images, subtitles) are imported by `check` only

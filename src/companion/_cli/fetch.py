@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from companion._cli.common import Ctx
-from companion._cli.words import count
+from companion._render.i18n import count
 
 if TYPE_CHECKING:  # the fetch stage pulls in httpx: imported when the command runs
     from rich.progress import Progress, TaskID

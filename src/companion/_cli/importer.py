@@ -8,7 +8,7 @@ import click
 
 from companion._api import import_show
 from companion._cli.common import Ctx
-from companion._cli.words import count
+from companion._render.i18n import count
 
 
 @click.command("import")

@@ -12,8 +12,8 @@ import os
 import click
 
 from companion._cli.common import Ctx
-from companion._cli.words import count
 from companion._redact import redact
+from companion._render.i18n import count
 
 #: Clipboard tools, each with the display it needs ("" for none) and its arguments.
 CLIPBOARDS = (

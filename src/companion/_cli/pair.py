@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion._cli.common import Ctx
-from companion._cli.words import count
+from companion._render.i18n import count
 
 if TYPE_CHECKING:  # the matcher and the catalogs: imported when the command runs
     from rich.progress import Progress, TaskID

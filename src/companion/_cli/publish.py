@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion._cli.common import Ctx
-from companion._cli.words import count
+from companion._render.i18n import count
 
 if TYPE_CHECKING:  # the publish stage pulls in boto3: imported when the command runs
     from rich.progress import Progress, TaskID

@@ -44,11 +44,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from feedgen.feed import FeedGenerator
 
 from companion import _paths as paths
+from companion._errors import Problem
 from companion._model import Article, Credit, Episode, FileUrl, PageUrl
 from companion._read.links import clean_url
 from companion._render.limits import APPLE_DESCRIPTION
@@ -68,6 +69,9 @@ from companion._render.podcast_ext import (
 )
 from companion._site_model import OutputFile, PlacedMedia, Show
 from companion._text import xml_text
+
+if TYPE_CHECKING:  # the page renderer (Jinja2) is not needed to assemble a feed
+    from companion._render.pages import Listing
 
 GENERATOR = "companion"
 DESCRIPTION_LIMIT = APPLE_DESCRIPTION.most  # bytes, as the text stands in the feed
@@ -124,8 +128,8 @@ class FeedRow(NamedTuple):
     slug: str
     date: datetime | None
     trailer: TrailerTag | None = None
-    problems: tuple[Any, ...] = ()  # `Problem`s of the item (`_render.rules`)
-    listing: Any = None  # its line on the show's page (`pages.Listing`); None: hidden
+    problems: tuple[Problem, ...] = ()  # the feed rules' verdict on it (`_render.rules`)
+    listing: Listing | None = None  # its line on the show's page; None: hidden
 
 
 #: What a feed keeps of an episode between builds: per show slug, its row and its
@@ -134,8 +138,8 @@ FeedItem = tuple[FeedRow, bytes]
 FeedItems = Mapping[str, FeedItem]
 
 
-def feed_row(episode: Episode, ref: ItemParts, problems: Sequence[Any] = (),
-             listing: Any = None) -> FeedRow:
+def feed_row(episode: Episode, ref: ItemParts, problems: Sequence[Problem] = (),
+             listing: Listing | None = None) -> FeedRow:
     """The episode's `FeedRow` in a show (`ref`: its parts in that show)."""
     return FeedRow(episode.guid, episode.slug, episode_date(episode),
                    trailer_tag(episode, ref), tuple(problems), listing)
